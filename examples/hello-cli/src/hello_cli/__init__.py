@@ -1,0 +1,1 @@
+"""A tiny CLI that proves the image's Python contract."""

@@ -1,0 +1,223 @@
+/* Generated from schema/ by `npm run generate`. Do not edit. */
+
+export type Digest = string;
+
+/**
+ * A pycontainer build plan: everything apply needs, fully resolved and deterministic. Written by `pycontainer plan`, executed by `pycontainer apply`.
+ */
+export interface Plan {
+  /**
+   * Schema reference for editors.
+   */
+  $schema?: string;
+  /**
+   * Marks the file as a pycontainer plan.
+   */
+  kind: 'pycontainer.plan';
+  /**
+   * Major version of this format. A pycontainer that does not know it refuses the plan.
+   */
+  formatVersion: number;
+  /**
+   * Version of the pycontainer that wrote the plan.
+   */
+  pycontainerVersion: string;
+  project: {
+    /**
+     * Normalized project name ([project].name).
+     */
+    name: string;
+    /**
+     * [project].version, or 0.0.0 when absent.
+     */
+    version: string;
+  };
+  /**
+   * Files that configured the build (pyproject.toml, pycontainer.toml, lock files, ignore files) with their digests; apply refuses the plan when one changed.
+   */
+  inputs: InputFile[];
+  /**
+   * Target platforms (os/arch[/variant]), sorted.
+   *
+   * @minItems 1
+   */
+  platforms: string[];
+  python: {
+    /**
+     * Target Python version (major.minor or full).
+     */
+    version: string;
+    /**
+     * The base image's interpreter the venv links to.
+     */
+    interpreter: string;
+    /**
+     * The virtual environment in the image.
+     */
+    venv: string;
+  };
+  base: Base;
+  /**
+   * Layers pycontainer builds, in order, above the base layers.
+   */
+  layers: Layer[];
+  /**
+   * One image per platform: its full config and the config's digest.
+   *
+   * @minItems 1
+   */
+  images: Image[];
+  /**
+   * Image references to tag the result with.
+   */
+  tags: string[];
+  annotations: StringMap1;
+  /**
+   * Default output of apply, relative to the context (oci:DIR).
+   */
+  output: string;
+  /**
+   * Where each resolved setting came from: flag, pycontainer.toml, pyproject.toml, detected, base image or default.
+   */
+  provenance: {
+    [k: string]: string;
+  };
+}
+export interface InputFile {
+  /**
+   * Path relative to the context.
+   */
+  path: string;
+  sha256: string;
+}
+export interface Base {
+  /**
+   * The base image as configured: scratch, oci:PATH[:TAG] or a registry reference.
+   */
+  ref: string;
+  /**
+   * Digest of the index or manifest the reference resolved to.
+   */
+  digest?: string;
+  /**
+   * Per platform: the base manifest, config and layers this build uses.
+   */
+  images: {
+    platform: string;
+    manifest?: Descriptor;
+    config?: Descriptor;
+    layers: BaseLayer[];
+  }[];
+}
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+}
+export interface BaseLayer {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  diffId: Digest;
+}
+export interface Layer {
+  /**
+   * What the layer holds (app, deps).
+   */
+  name: string;
+  /**
+   * History text for the image config.
+   */
+  createdBy: string;
+  /**
+   * sha256 of the uncompressed tar.
+   */
+  diffId: string;
+  /**
+   * Size of the uncompressed tar.
+   */
+  size: number;
+  entries: Entry[];
+  /**
+   * Modification time of every entry, seconds since the epoch (SOURCE_DATE_EPOCH or 0).
+   */
+  mtime: number;
+}
+export interface Entry {
+  /**
+   * Path in the image, without a leading slash.
+   */
+  path: string;
+  type: 'dir' | 'file' | 'symlink';
+  /**
+   * Octal permission bits.
+   */
+  mode: string;
+  /**
+   * Owner, when not 0.
+   */
+  uid?: number;
+  /**
+   * Group, when not 0.
+   */
+  gid?: number;
+  size?: number;
+  sha256?: string;
+  /**
+   * For files copied from the context: the path relative to the context.
+   */
+  source?: string;
+  /**
+   * For files pycontainer generates (venv files, wrappers): the exact text.
+   */
+  content?: string;
+  /**
+   * For symlinks: the link target.
+   */
+  target?: string;
+}
+export interface Image {
+  platform: string;
+  configDigest: Digest;
+  configSize: number;
+  config: ImageConfig;
+}
+/**
+ * The OCI image config exactly as written (application/vnd.oci.image.config.v1+json).
+ */
+export interface ImageConfig {
+  created: string;
+  architecture: string;
+  os: string;
+  variant?: string;
+  config: {
+    User?: string;
+    Env?: string[];
+    Entrypoint?: string[];
+    Cmd?: string[];
+    WorkingDir?: string;
+    ExposedPorts?: {
+      [k: string]: {};
+    };
+    Labels?: StringMap;
+  };
+  rootfs: {
+    type: 'layers';
+    diff_ids: Digest[];
+  };
+  history: {
+    created?: string;
+    created_by?: string;
+    comment?: string;
+    empty_layer?: boolean;
+  }[];
+}
+export interface StringMap {
+  [k: string]: string;
+}
+/**
+ * Manifest (and index) annotations.
+ */
+export interface StringMap1 {
+  [k: string]: string;
+}

@@ -1,0 +1,145 @@
+import type { BuildConfig, PycontainerConfig, RegistryConfig } from '../../generated/config.js';
+import type { Diagnostic } from '../errors.js';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
+import { locateKey, type TomlFile } from './read.js';
+
+/**
+ * Flags of `plan`/`build` that bear on the plan, as the user typed them. Names follow the original
+ * tool's flags (--base-image, --include-deps, ...).
+ */
+export interface FlagValues {
+  tag?: string[];
+  baseImage?: string;
+  workdir?: string;
+  env?: string[];
+  platform?: string[];
+  includeDeps?: boolean;
+  requirements?: string;
+  reproducible?: boolean;
+  output?: string;
+  user?: string;
+  registry?: string;
+}
+
+/** One configuration source, strongest first in a list. */
+export interface ConfigSource {
+  /** For provenance: `flag`, `pycontainer.toml`, `pyproject.toml`. */
+  label: string;
+  file?: TomlFile;
+  /** Key path of the pycontainer tables inside the file ([] or ['tool', 'pycontainer']). */
+  prefix: string[];
+  config: PycontainerConfig;
+  /** Flag names by key, for flags. */
+  flagNames?: Record<string, string>;
+}
+
+/** The configuration after merging sources; values not set by any source stay undefined. */
+export interface MergedConfig {
+  build: BuildConfig & { platforms?: string[]; tags?: string[] };
+  registry: RegistryConfig;
+  /** Setting path (`build.workdir`, `build.env.FOO`) → where it came from. */
+  provenance: Record<string, string>;
+}
+
+/** Turns flags into a config-shaped source, collecting malformed values as diagnostics. */
+export function flagsToSource(flags: FlagValues): { source: ConfigSource; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const build: BuildConfig & { platforms?: string[]; tags?: string[] } = {};
+  const names: Record<string, string> = {};
+  const set = <K extends keyof typeof build>(key: K, value: (typeof build)[K] | undefined, flag: string) => {
+    if (value === undefined) return;
+    build[key] = value;
+    names[`build.${String(key)}`] = flag;
+  };
+  set('base_image', flags.baseImage, '--base-image');
+  if (flags.workdir !== undefined) {
+    if (!flags.workdir.startsWith('/')) diagnostics.push({ source: '--workdir', message: `"${flags.workdir}" must be an absolute path, e.g. /app` });
+    else set('workdir', flags.workdir, '--workdir');
+  }
+  set('include_deps', flags.includeDeps, '--include-deps');
+  set('requirements', flags.requirements, '--requirements');
+  set('reproducible', flags.reproducible, '--no-reproducible');
+  set('output', flags.output, '--output');
+  set('user', flags.user, '--user');
+  if (flags.tag?.length) set('tags', flags.tag, '--tag');
+  if (flags.platform?.length) {
+    const platforms: string[] = [];
+    for (const item of flags.platform.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean)) {
+      const parsed = parsePlatform(item);
+      if ('error' in parsed) diagnostics.push({ source: '--platform', message: parsed.error });
+      else platforms.push(formatPlatform(parsed));
+    }
+    set('platforms', platforms, '--platform');
+  }
+  if (flags.env?.length) {
+    const env: Record<string, string> = {};
+    for (const item of flags.env) {
+      const eq = item.indexOf('=');
+      const key = eq > 0 ? item.slice(0, eq) : '';
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+        diagnostics.push({ source: '--env', message: `"${redactEnv(item)}" is not KEY=VALUE with a valid variable name` });
+        continue;
+      }
+      env[key] = item.slice(eq + 1);
+    }
+    set('env', env, '--env');
+  }
+  const registry: RegistryConfig = {};
+  if (flags.registry !== undefined) {
+    registry.url = flags.registry;
+    names['registry.url'] = '--registry';
+  }
+  return { source: { label: 'flag', prefix: [], config: { build, registry }, flagNames: names }, diagnostics };
+}
+
+/** Never echo a value that may be a secret: show the name and hide what follows `=`. */
+function redactEnv(item: string): string {
+  const eq = item.indexOf('=');
+  return eq === -1 ? item : `${item.slice(0, eq)}=…`;
+}
+
+/**
+ * Merges sources, strongest first: for scalar settings the first source that sets a key wins; env and
+ * labels merge per key. `platform`/`platforms` and `tag`/`tags` are folded into lists.
+ */
+export function mergeConfig(sources: ConfigSource[]): MergedConfig {
+  const merged: MergedConfig = { build: {}, registry: {}, provenance: {} };
+  // Weakest first, so stronger sources overwrite.
+  for (const source of [...sources].reverse()) {
+    const build = { ...(source.config.build ?? {}) } as BuildConfig & { platforms?: string[]; tags?: string[] };
+    if (build.platform !== undefined) {
+      build.platforms = build.platforms ?? [build.platform];
+      delete build.platform;
+    }
+    if (build.tag !== undefined) {
+      build.tags = [build.tag, ...(build.tags ?? [])];
+      delete build.tag;
+    }
+    for (const [key, value] of Object.entries(build)) {
+      if (value === undefined) continue;
+      if (key === 'env' || key === 'labels') {
+        const target = ((merged.build as Record<string, unknown>)[key] ??= {}) as Record<string, string>;
+        for (const [k, v] of Object.entries(value as Record<string, string>)) {
+          target[k] = v;
+          merged.provenance[`build.${key}.${k}`] = where(source, ['build', key, k]);
+        }
+      } else {
+        (merged.build as Record<string, unknown>)[key] = value;
+        merged.provenance[`build.${key}`] = where(source, ['build', key === 'platforms' && !source.config.build?.platforms ? 'platform' : key === 'tags' && !source.config.build?.tags ? 'tag' : key]);
+      }
+    }
+    for (const [key, value] of Object.entries(source.config.registry ?? {})) {
+      if (value === undefined) continue;
+      (merged.registry as Record<string, unknown>)[key] = value;
+      merged.provenance[`registry.${key}`] = where(source, ['registry', key]);
+    }
+  }
+  return merged;
+}
+
+function where(source: ConfigSource, path: string[]): string {
+  if (source.flagNames) return `flag ${source.flagNames[path.slice(0, 2).join('.')] ?? ''}`.trim();
+  const file = source.file!;
+  const line = locateKey(file.text, [...source.prefix, ...path]);
+  return line ? `${file.path}:${line}` : file.path;
+}

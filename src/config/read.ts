@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { parse, TomlError } from 'smol-toml';
+import type { Diagnostic } from '../errors.js';
+import { sha256Hex } from '../oci/digest.js';
+
+/** A TOML file as read: its text (for locating keys), parsed data and digest. */
+export interface TomlFile {
+  /** Path as shown to the user: relative to the context when inside it. */
+  path: string;
+  text: string;
+  data: Record<string, unknown>;
+  sha256: string;
+}
+
+/**
+ * Reads and parses a TOML file. Returns undefined when it does not exist, a Diagnostic (with the parser's
+ * line and column) when it is malformed.
+ */
+export async function readTomlFile(absPath: string, displayPath: string): Promise<TomlFile | Diagnostic | undefined> {
+  let text: string;
+  try {
+    text = await readFile(absPath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { source: displayPath, message: `cannot read: ${(err as Error).message}` };
+  }
+  return parseTomlFile(text, displayPath);
+}
+
+/** Parses TOML text; malformed input becomes a one-line Diagnostic with line and column. */
+export function parseTomlFile(text: string, displayPath: string): TomlFile | Diagnostic {
+  try {
+    return { path: displayPath, text, data: parse(text) as Record<string, unknown>, sha256: sha256Hex(text) };
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const reason = err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+      return { source: displayPath, line: err.line, column: err.column, message: `invalid TOML: ${reason}` };
+    }
+    throw err;
+  }
+}
+
+export function isDiagnostic(value: unknown): value is Diagnostic {
+  return typeof value === 'object' && value !== null && 'message' in value && 'source' in value;
+}
+
+/**
+ * Best-effort line of a key in TOML text (the parser does not report key positions). Understands
+ * [table] headers, dotted keys and inline assignments `a.b = ...`; returns undefined when unsure.
+ */
+export function locateKey(text: string, keyPath: string[]): number | undefined {
+  const lines = text.split(/\r?\n/);
+  let table: string[] = [];
+  let fallback: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    if (header) {
+      table = splitDotted(header[1]!);
+      if (startsWith(keyPath, table) && table.length === keyPath.length) fallback ??= i + 1;
+      continue;
+    }
+    const assign = /^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\- ])+?)\s*=/.exec(line);
+    if (!assign) continue;
+    const full = [...table, ...splitDotted(assign[1]!)];
+    if (full.length >= keyPath.length && startsWith(full, keyPath)) return i + 1;
+    if (startsWith(keyPath, full)) fallback ??= i + 1; // an inline table holding the key
+  }
+  return fallback;
+}
+
+function splitDotted(key: string): string[] {
+  const parts: string[] = [];
+  for (const m of key.matchAll(/"([^"]*)"|'([^']*)'|([^.\s]+)/g)) parts.push(m[1] ?? m[2] ?? m[3]!);
+  return parts;
+}
+
+function startsWith(list: string[], prefix: string[]): boolean {
+  return prefix.every((p, i) => list[i] === p);
+}

@@ -1,0 +1,60 @@
+/**
+ * Typed errors. Each carries a user-facing message (never a secret), a stable code and the process exit
+ * code; only src/cli turns them into output.
+ */
+export class PycontainerError extends Error {
+  /** Stable, never reassigned: scripts may match on it. */
+  readonly code: string;
+  readonly exitCode: number;
+  /** Extra lines for the user (one problem per line), printed after the message. */
+  readonly details: string[];
+
+  constructor(code: string, message: string, options: { exitCode?: number; details?: string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options.exitCode ?? 2;
+    this.details = options.details ?? [];
+  }
+}
+
+/** A problem in pyproject.toml, pycontainer.toml or flags. */
+export class ConfigError extends PycontainerError {}
+
+/** A plan file that cannot be read, is of another format, or no longer matches its inputs. */
+export class PlanError extends PycontainerError {}
+
+/** A failure while materializing an image. */
+export class ApplyError extends PycontainerError {}
+
+/** A problem with an OCI layout or image. */
+export class ImageError extends PycontainerError {}
+
+/** One user-facing problem: where it is and what is wrong. */
+export interface Diagnostic {
+  /** File (relative to the context where possible) or flag, e.g. `pycontainer.toml` or `--env`. */
+  source: string;
+  /** Key path such as `build.workdir`, when the problem is in a key. */
+  key?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** `file:line:col: key: message`, one line. */
+export function formatDiagnostic(d: Diagnostic): string {
+  let where = d.source;
+  if (d.line !== undefined) where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ''}`;
+  return `${where}: ${d.key ? `${d.key}: ` : ''}${d.message}`;
+}
+
+/** Throws one ConfigError that lists every diagnostic, when there are any. */
+export function throwIfDiagnostics(diagnostics: Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  const lines = diagnostics.map(formatDiagnostic);
+  throw new ConfigError(
+    'E_CONFIG',
+    diagnostics.length === 1 ? lines[0]! : `${diagnostics.length} problems in the configuration`,
+    { details: diagnostics.length === 1 ? [] : lines },
+  );
+}

@@ -1,0 +1,41 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export type Digest = `sha256:${string}`;
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export function isDigest(value: string): value is Digest {
+  return DIGEST.test(value);
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function sha256Digest(data: string | Uint8Array): Digest {
+  return `sha256:${sha256Hex(data)}`;
+}
+
+/** The hex part of a sha256 digest. */
+export function digestHex(digest: string): string {
+  if (!isDigest(digest)) throw new Error(`not a sha256 digest: ${digest}`);
+  return digest.slice('sha256:'.length);
+}
+
+/** A pass-through stream that hashes and counts what flows through it. */
+export class HashCounter extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+
+  /** Valid once the stream has ended. */
+  digest(): Digest {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}

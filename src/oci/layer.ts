@@ -1,0 +1,99 @@
+import type { Readable } from 'node:stream';
+import { pack as createPack, type Header, type Pack } from 'tar-stream';
+import type { Entry } from '../../generated/plan.js';
+import { HashCounter } from './digest.js';
+
+/** A file's content as it went into a layer: what was actually read. */
+export interface StreamedFile {
+  entry: Entry;
+  sha256: string;
+  size: number;
+}
+
+/** Opens the bytes of a copied file (entry.source). */
+export type OpenFile = (entry: Entry) => Readable;
+
+/**
+ * Streams a reproducible tar of `entries` (already sorted, parents first): uid/gid from the entry (0
+ * by default) with no user names, one mtime for all, modes as planned. Files are read once, through a
+ * hash, and reported to `onFile` so callers can record (plan) or verify (apply) their digests; a file
+ * whose size differs from the plan makes the stream fail.
+ */
+export function layerTar(entries: Entry[], mtime: number, open: OpenFile, onFile: (f: StreamedFile) => void): Pack {
+  const pack = createPack();
+  const time = new Date(mtime * 1000);
+  (async () => {
+    for (const entry of entries) {
+      const header: Partial<Header> & { name: string } = {
+        name: entry.type === 'dir' ? `${entry.path}/` : entry.path,
+        mode: parseInt(entry.mode, 8),
+        uid: entry.uid ?? 0,
+        gid: entry.gid ?? 0,
+        uname: '',
+        gname: '',
+        mtime: time,
+        type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
+      };
+      if (entry.type === 'symlink') {
+        header.linkname = entry.target!;
+        await addEntry(pack, header);
+      } else if (entry.type === 'dir') {
+        await addEntry(pack, header);
+      } else if (entry.content !== undefined) {
+        const body = Buffer.from(entry.content, 'utf8');
+        header.size = body.length;
+        await addEntry(pack, header, body);
+      } else {
+        header.size = entry.size!;
+        const counter = new HashCounter();
+        await copyInto(pack, header, open(entry).pipe(counter));
+        onFile({ entry, sha256: counter.digest().slice(7), size: counter.bytes });
+      }
+    }
+    pack.finalize();
+  })().catch((err: unknown) => pack.destroy(err as Error));
+  return pack;
+}
+
+function addEntry(pack: Pack, header: Partial<Header> & { name: string }, body?: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error | null) => (err ? reject(err) : resolve());
+    if (body) pack.entry(header, body, done);
+    else pack.entry(header, done);
+  });
+}
+
+/** Streams `source` into a new tar entry, honouring backpressure (tar-stream's entries are streamx writables). */
+async function copyInto(pack: Pack, header: Partial<Header> & { name: string }, source: Readable): Promise<void> {
+  let finished!: Promise<void>;
+  const sink = await new Promise<ReturnType<Pack['entry']>>((resolve) => {
+    finished = new Promise<void>((ok, fail) => {
+      resolve(pack.entry(header, (err) => (err ? fail(err) : ok())));
+    });
+  });
+  try {
+    for await (const chunk of source) {
+      if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+    }
+  } catch (err) {
+    sink.destroy(err as Error);
+    throw err;
+  }
+  sink.end(undefined);
+  await finished;
+}
+
+/** Sorts entries byte-wise by path so parents precede children, as tar readers and diffs expect. */
+export function sortEntries<T extends { path: string }>(entries: T[]): T[] {
+  return [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+}
+
+/** Every parent directory of the given paths, as entries (0755, root-owned). */
+export function parentDirs(paths: string[]): Entry[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return [...dirs].map((path) => ({ path, type: 'dir' as const, mode: '0755' }));
+}

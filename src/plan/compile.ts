@@ -1,0 +1,185 @@
+import { createReadStream } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Plan } from '../../generated/plan.js';
+import { checkContext, readTexts, walkContext } from '../config/context.js';
+import { detectIncludePaths, detectProject, detectionCandidates } from '../config/detect.js';
+import { compileRule, DEFAULT_IGNORES, parseDockerignore, parseGitignore, type IgnoreRule } from '../config/ignore.js';
+import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues } from '../config/merge.js';
+import { isDiagnostic, readTomlFile } from '../config/read.js';
+import { validateConfig } from '../config/validate.js';
+import { ConfigError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { sha256Hex } from '../oci/digest.js';
+import { layerTar } from '../oci/layer.js';
+import { parseOciRef, resolveLayoutImage, type ResolvedBase } from '../oci/layout.js';
+import { assembleAppEntries, assemblePlan, resolvePython, resolveSettings, type Resolved } from './assemble.js';
+import type { Entry } from '../../generated/plan.js';
+
+/** Options of compilePlan: what `pycontainer plan` takes. */
+export interface CompileOptions {
+  /** The project directory; default: the current directory. */
+  context?: string;
+  /** A pycontainer.toml elsewhere than `<context>/pycontainer.toml`. */
+  config?: string;
+  flags?: FlagValues;
+  /** Where relative flag paths start; default process.cwd(). */
+  cwd?: string;
+  /** SOURCE_DATE_EPOCH and friends; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Called for each warning (the CLI prints them). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Compiles a project into a plan: reads pyproject.toml, pycontainer.toml and flags, detects what is
+ * not configured, lists and hashes the application files (their layer's diff_id in the same pass),
+ * reads the base image, and assembles the plan. The same inputs give the same plan, byte for byte.
+ */
+export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const contextShown = options.context ?? '.';
+  const context = resolve(cwd, contextShown);
+  await checkContext(context, contextShown);
+
+  // 1. Configuration files and flags, every problem collected before any is reported.
+  const diagnostics: Diagnostic[] = [];
+  const sources: ConfigSource[] = [];
+  const { source: flagSource, diagnostics: flagProblems } = flagsToSource(absolutizeFlags(options.flags ?? {}, cwd, context));
+  diagnostics.push(...flagProblems);
+  sources.push(flagSource);
+  const configPath = options.config ? resolve(cwd, options.config) : join(context, 'pycontainer.toml');
+  const pycontainerToml = await readTomlFile(configPath, shownPath(context, configPath));
+  if (options.config && pycontainerToml === undefined) {
+    diagnostics.push({ source: '--config', message: `${options.config}: file not found` });
+  }
+  const pyproject = await readTomlFile(join(context, 'pyproject.toml'), 'pyproject.toml');
+  const inputs: { path: string; sha256: string }[] = [];
+  for (const [file, prefix] of [
+    [pycontainerToml, []],
+    [pyproject, ['tool', 'pycontainer']],
+  ] as const) {
+    if (file === undefined) continue;
+    if (isDiagnostic(file)) {
+      diagnostics.push(file);
+      continue;
+    }
+    inputs.push({ path: file.path, sha256: file.sha256 });
+    const table = prefix.length ? ((file.data.tool as Record<string, unknown> | undefined)?.pycontainer) : file.data;
+    if (table === undefined) continue;
+    const { config, diagnostics: problems } = validateConfig(table, file, [...prefix]);
+    diagnostics.push(...problems);
+    if (config) sources.push({ label: file.path, file, prefix: [...prefix], config });
+  }
+  throwIfDiagnostics(diagnostics);
+  const merged = mergeConfig(sources);
+
+  // 2. The context, minus ignored files.
+  const ignoreTexts = await readTexts(context, ['.dockerignore', '.gitignore']);
+  const rules: IgnoreRule[] = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
+  if (ignoreTexts['.gitignore'] !== undefined) rules.push(...parseGitignore(ignoreTexts['.gitignore'], '.gitignore'));
+  if (ignoreTexts['.dockerignore'] !== undefined) rules.push(...parseDockerignore(ignoreTexts['.dockerignore'], '.dockerignore'));
+  for (const p of merged.build.exclude ?? []) rules.push(compileRule(p, 'build.exclude', true)!);
+  const output = merged.build.output;
+  if (output) {
+    const rel = relative(context, resolve(context, output.replace(/^oci:/, '')));
+    if (rel && !rel.startsWith('..')) rules.push(compileRule(`/${rel.split(sep).join('/')}`, 'output', true)!);
+  }
+  for (const [path, text] of Object.entries(ignoreTexts)) inputs.push({ path, sha256: sha256Hex(text) });
+  const files = await walkContext(context, rules);
+
+  // 3. Detection over what detection reads.
+  const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
+  const lockish = files.filter((f) => f.type === 'file' && !f.path.includes('/') && /^(uv\.lock|pylock(\.[^/]+)?\.toml|poetry\.lock|requirements[^/]*\.(txt|in)|\.python-version|manage\.py)$/.test(f.path)).map((f) => f.path);
+  const texts = await readTexts(context, [...lockish, ...detectionCandidates(files, includeGuess)]);
+  for (const path of lockish) if (texts[path] !== undefined) inputs.push({ path, sha256: sha256Hex(texts[path]) });
+  const workdirGuess = merged.build.workdir ?? '/app';
+  const detection = detectProject(
+    { ...(pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {}), files, texts, venv: `${workdirGuess.replace(/\/+$/, '')}/.venv` },
+    merged.build.include_paths,
+  );
+  const { resolved: partial, diagnostics: settingProblems } = resolveSettings(merged, detection);
+  throwIfDiagnostics(settingProblems);
+
+  // 4. The base image, pinned by digest.
+  const base = await resolveBase(partial.baseRef, context, partial.platforms);
+  const warnings: string[] = [];
+  const python = resolvePython(detection, base, partial.provenance, warnings);
+  const resolved: Resolved = { ...partial, ...python, warnings };
+
+  // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
+  const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
+  throwIfDiagnostics(entryProblems);
+  const hashed = await hashLayer(context, entries, mtimeOf(env));
+
+  const reproducible = merged.build.reproducible ?? true;
+  const plan = assemblePlan({
+    resolved,
+    merged,
+    detection,
+    ...(base ? { base } : {}),
+    appLayer: hashed,
+    inputs: dedupeInputs(inputs),
+    created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
+    mtime: mtimeOf(env),
+  });
+  for (const w of resolved.warnings) options.onWarning?.(w);
+  return plan;
+}
+
+/** Paths in flags are relative to the current directory; the plan keeps them relative to the context. */
+function absolutizeFlags(flags: FlagValues, cwd: string, context: string): FlagValues {
+  const out = { ...flags };
+  if (out.baseImage?.startsWith('oci:')) {
+    const { path, tag } = parseOciRef(out.baseImage);
+    const rel = relative(context, resolve(cwd, path)).split(sep).join('/') || '.';
+    out.baseImage = `oci:${rel}${tag ? `:${tag}` : ''}`;
+  }
+  return out;
+}
+
+function shownPath(context: string, abs: string): string {
+  const rel = relative(context, abs);
+  return rel.split(sep).join('/');
+}
+
+/** SOURCE_DATE_EPOCH, else 0: the one time that goes into every tar header and the config. */
+export function mtimeOf(env: NodeJS.ProcessEnv): number {
+  const raw = env.SOURCE_DATE_EPOCH;
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d+$/.test(raw)) throw new ConfigError('E_SOURCE_DATE_EPOCH', `SOURCE_DATE_EPOCH="${raw}" is not a whole number of seconds; unset it or set e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`);
+  return Number(raw);
+}
+
+async function resolveBase(ref: string, context: string, platforms: Resolved['platforms']): Promise<ResolvedBase | undefined> {
+  if (ref === 'scratch') return undefined;
+  if (ref.startsWith('oci:')) {
+    const { path, tag } = parseOciRef(ref);
+    return resolveLayoutImage(isAbsolute(path) ? path : join(context, path), ref, tag, platforms);
+  }
+  throw new ConfigError(
+    'E_BASE_REGISTRY',
+    `base image "${ref}" is in a registry, and this pycontainer cannot pull from registries yet; use a local OCI layout (--base-image oci:PATH[:TAG], e.g. made with \`skopeo copy docker://${ref} oci:base:tag\`) or scratch`,
+  );
+}
+
+/** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */
+async function hashLayer(context: string, entries: Entry[], mtime: number): Promise<{ entries: Entry[]; diffId: string; size: number }> {
+  const hashes = new Map<string, { sha256: string; size: number }>();
+  const tar = layerTar(entries, mtime, (e) => createReadStream(join(context, e.source!)), (f) => hashes.set(f.entry.path, f));
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of tar as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  const out = entries.map((e) => {
+    const h = hashes.get(e.path);
+    return h ? { ...e, size: h.size, sha256: h.sha256 } : e;
+  });
+  return { entries: out, diffId: `sha256:${hash.digest('hex')}`, size };
+}
+
+function dedupeInputs(list: { path: string; sha256: string }[]): { path: string; sha256: string }[] {
+  return [...new Map(list.map((i) => [i.path, i])).values()];
+}
