@@ -142,6 +142,14 @@ export interface Layer {
    * Modification time of every entry, seconds since the epoch (SOURCE_DATE_EPOCH or 0).
    */
   mtime: number;
+  /**
+   * Context paths copied into the layer (files and directories).
+   */
+  include: string[];
+  /**
+   * Ignore patterns in order, anchored at the context (.dockerignore syntax; the last match wins): defaults, .gitignore, .dockerignore, build.exclude. Apply lists the context with them to find added or removed files.
+   */
+  exclude: string[];
 }
 export interface Entry {
   /**
@@ -164,7 +172,7 @@ export interface Entry {
   size?: number;
   sha256?: string;
   /**
-   * For files copied from the context: the path relative to the context.
+   * For files, directories and symlinks copied from the context: the path relative to the context.
    */
   source?: string;
   /**

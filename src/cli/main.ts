@@ -1,11 +1,15 @@
 import { Builtins, Cli } from 'clipanion';
 import { PYCONTAINER_VERSION } from '../version.js';
+import { ApplyCommand } from './apply.js';
+import { BuildCommand } from './build.js';
 import { PlanCommand } from './plan.js';
 
 /** Runs the CLI and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const cli = new Cli({ binaryLabel: 'pycontainer', binaryName: 'pycontainer', binaryVersion: PYCONTAINER_VERSION });
   cli.register(PlanCommand);
+  cli.register(ApplyCommand);
+  cli.register(BuildCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli.run(argv, Cli.defaultContext);

@@ -1,7 +1,7 @@
 /**
- * Ignore rules: pycontainer's defaults, then the root .gitignore (gitignore semantics), then .dockerignore
- * (Docker semantics: patterns are anchored at the context root), then `exclude` from the config. The last
- * matching rule wins, so `!pattern` re-includes.
+ * Ignore rules: pycontainer's defaults, then the root .gitignore, then .dockerignore, then `exclude`
+ * from the config, all in .dockerignore's form (anchored at the context root, `**` spans directories).
+ * The last matching rule wins, so `!pattern` re-includes.
  */
 export interface IgnoreRule {
   regex: RegExp;
@@ -36,28 +36,55 @@ export const DEFAULT_IGNORES = [
   '.vscode',
 ];
 
-/** gitignore semantics: a pattern without an inner slash matches at any depth. */
-export function parseGitignore(text: string, origin: string): IgnoreRule[] {
-  return parseLines(text, origin, false);
+/**
+ * Normalizes gitignore lines to the anchored (.dockerignore) form the plan records: a pattern with no
+ * inner slash matches at any depth in gitignore, so it becomes `**\/pattern`.
+ */
+export function gitignoreToAnchored(text: string): string[] {
+  return patternLines(text).map((line) => {
+    const negate = line.startsWith('!') ? '!' : '';
+    let p = negate ? line.slice(1) : line;
+    if (p.startsWith('\\')) p = p.slice(1);
+    const dirOnly = p.endsWith('/') ? '/' : '';
+    p = p.replace(/\/+$/, '');
+    if (p.startsWith('/')) return `${negate}${p.slice(1)}${dirOnly}`;
+    return p.includes('/') ? `${negate}${p}${dirOnly}` : `${negate}**/${p}${dirOnly}`;
+  });
 }
 
-/** .dockerignore semantics: every pattern is relative to the context root; `**` spans directories. */
-export function parseDockerignore(text: string, origin: string): IgnoreRule[] {
-  return parseLines(text, origin, true);
+/** .dockerignore lines, already anchored at the context root. */
+export function dockerignorePatterns(text: string): string[] {
+  return patternLines(text).map((l) => l.replace(/^(!?)\/+/, '$1').replace(/^(!?)\.\//, '$1'));
 }
 
-function parseLines(text: string, origin: string, anchored: boolean): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+$/, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const rule = compileRule(line, origin, anchored);
-    if (rule) rules.push(rule);
-  }
-  return rules;
+function patternLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-export function compileRule(pattern: string, origin: string, anchored: boolean): IgnoreRule | undefined {
+/**
+ * The ignore patterns of a build, in order (the last match wins): pycontainer's defaults, the root
+ * .gitignore, .dockerignore, build.exclude. All anchored at the context root; this list is recorded in
+ * the plan so apply can list the context exactly as plan did.
+ */
+export function ignorePatterns(input: { gitignore?: string; dockerignore?: string; exclude?: string[]; extra?: string[] }): string[] {
+  return [
+    ...DEFAULT_IGNORES.map((p) => `**/${p}`),
+    ...(input.gitignore !== undefined ? gitignoreToAnchored(input.gitignore) : []),
+    ...(input.dockerignore !== undefined ? dockerignorePatterns(input.dockerignore) : []),
+    ...(input.exclude ?? []),
+    ...(input.extra ?? []),
+  ];
+}
+
+export function compileIgnore(patterns: string[]): IgnoreRule[] {
+  return patterns.map((p) => compileRule(p, 'plan')).filter((r): r is IgnoreRule => r !== undefined);
+}
+
+/** Compiles one anchored pattern; blank or `.` patterns give undefined. */
+export function compileRule(pattern: string, origin: string): IgnoreRule | undefined {
   let p = pattern;
   const negate = p.startsWith('!');
   if (negate) p = p.slice(1);
@@ -66,11 +93,9 @@ export function compileRule(pattern: string, origin: string, anchored: boolean):
   const dirOnly = p.endsWith('/');
   p = p.replace(/\/+$/, '');
   if (p === '' || p === '.') return undefined;
-  const rooted = anchored || p.startsWith('/') || p.slice(0, -1).includes('/');
   p = p.replace(/^\/+/, '');
-  const body = globToRegex(p);
   // A match on a directory covers everything below it.
-  const regex = new RegExp(`^${rooted ? '' : '(?:.*/)?'}${body}(?:/.*)?$`);
+  const regex = new RegExp(`^${globToRegex(p)}(?:/.*)?$`);
   return { regex, negate, dirOnly, origin };
 }
 

@@ -132,8 +132,8 @@ export function assembleAppEntries(
       diagnostics.push({ source: f.path, message: `symlink to "${f.target}" leaves the context; replace it with the file or exclude it` });
       continue;
     }
-    if (f.type === 'dir') entries.push({ path: inImage(f.path), type: 'dir', mode: '0755' });
-    else if (f.type === 'symlink') entries.push({ path: inImage(f.path), type: 'symlink', mode: '0777', target: f.target! });
+    if (f.type === 'dir') entries.push({ path: inImage(f.path), type: 'dir', mode: '0755', source: f.path });
+    else if (f.type === 'symlink') entries.push({ path: inImage(f.path), type: 'symlink', mode: '0777', target: f.target!, source: f.path });
     else entries.push({ path: inImage(f.path), type: 'file', mode: f.executable ? '0755' : '0644', size: f.size, source: f.path });
   }
   entries.push(
@@ -162,7 +162,7 @@ export interface PlanInput {
   merged: MergedConfig;
   detection: Detection;
   base?: ResolvedBase;
-  appLayer: { entries: Entry[]; diffId: string; size: number };
+  appLayer: { entries: Entry[]; diffId: string; size: number; include: string[]; exclude: string[] };
   inputs: { path: string; sha256: string }[];
   /** Seconds: SOURCE_DATE_EPOCH or 0; the build time with reproducible = false. */
   created: number;
@@ -179,6 +179,8 @@ export function assemblePlan(input: PlanInput): Plan {
     diffId: input.appLayer.diffId,
     size: input.appLayer.size,
     mtime: input.mtime,
+    include: [...input.appLayer.include].sort(),
+    exclude: input.appLayer.exclude,
     entries: input.appLayer.entries,
   };
   const labels: Record<string, string> = {

@@ -3,8 +3,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { checkContext, readTexts, walkContext } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates } from '../config/detect.js';
-import { compileRule, DEFAULT_IGNORES, parseDockerignore, parseGitignore, type IgnoreRule } from '../config/ignore.js';
-import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues } from '../config/merge.js';
+import { compileIgnore, ignorePatterns } from '../config/ignore.js';
+import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
 import { ConfigError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
@@ -36,6 +36,11 @@ export interface CompileOptions {
  * reads the base image, and assembles the plan. The same inputs give the same plan, byte for byte.
  */
 export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
+  return (await compileProject(options)).plan;
+}
+
+/** compilePlan, also returning the merged configuration (build reads its apply-time settings: cache). */
+export async function compileProject(options: CompileOptions = {}): Promise<{ plan: Plan; config: MergedConfig; context: string }> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const contextShown = options.context ?? '.';
@@ -76,15 +81,20 @@ export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
 
   // 2. The context, minus ignored files.
   const ignoreTexts = await readTexts(context, ['.dockerignore', '.gitignore']);
-  const rules: IgnoreRule[] = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
-  if (ignoreTexts['.gitignore'] !== undefined) rules.push(...parseGitignore(ignoreTexts['.gitignore'], '.gitignore'));
-  if (ignoreTexts['.dockerignore'] !== undefined) rules.push(...parseDockerignore(ignoreTexts['.dockerignore'], '.dockerignore'));
-  for (const p of merged.build.exclude ?? []) rules.push(compileRule(p, 'build.exclude', true)!);
+  const extra: string[] = [];
   const output = merged.build.output;
   if (output) {
+    // Never copy a previous image into the next one.
     const rel = relative(context, resolve(context, output.replace(/^oci:/, '')));
-    if (rel && !rel.startsWith('..')) rules.push(compileRule(`/${rel.split(sep).join('/')}`, 'output', true)!);
+    if (rel && !rel.startsWith('..')) extra.push(rel.split(sep).join('/'));
   }
+  const exclude = ignorePatterns({
+    ...(ignoreTexts['.gitignore'] !== undefined ? { gitignore: ignoreTexts['.gitignore'] } : {}),
+    ...(ignoreTexts['.dockerignore'] !== undefined ? { dockerignore: ignoreTexts['.dockerignore'] } : {}),
+    exclude: merged.build.exclude ?? [],
+    extra,
+  });
+  const rules = compileIgnore(exclude);
   for (const [path, text] of Object.entries(ignoreTexts)) inputs.push({ path, sha256: sha256Hex(text) });
   const files = await walkContext(context, rules);
 
@@ -118,13 +128,13 @@ export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
     merged,
     detection,
     ...(base ? { base } : {}),
-    appLayer: hashed,
+    appLayer: { ...hashed, include: resolved.includePaths, exclude },
     inputs: dedupeInputs(inputs),
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
     mtime: mtimeOf(env),
   });
   for (const w of resolved.warnings) options.onWarning?.(w);
-  return plan;
+  return { plan, config: merged, context };
 }
 
 /** Paths in flags are relative to the current directory; the plan keeps them relative to the context. */

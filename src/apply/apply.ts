@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, constants as zlibConstants } from 'node:zlib';
+import type { Layer, Plan } from '../../generated/plan.js';
+import type { BlobCache } from '../cache/store.js';
+import { walkContext } from '../config/context.js';
+import { compileIgnore } from '../config/ignore.js';
+import { ApplyError, PlanError } from '../errors.js';
+import { HashCounter, sha256Hex } from '../oci/digest.js';
+import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
+import { layerTar } from '../oci/layer.js';
+import { parseOciRef, type Descriptor } from '../oci/layout.js';
+import { LayoutWriter } from './layout.js';
+
+/** gzip as every layer is written; part of the cache key, since other settings give other bytes. */
+export const COMPRESSION = { name: 'gzip-6', level: 6 } as const;
+
+export type ApplyEvent =
+  | { kind: 'check'; message: string }
+  | { kind: 'layer-start'; layer: string; total: number; cached: boolean }
+  | { kind: 'layer-progress'; layer: string; bytes: number; total: number }
+  | { kind: 'layer-done'; layer: string; digest: string; size: number; cached: boolean }
+  | { kind: 'base-copy'; digest: string; size: number; skipped: boolean }
+  | { kind: 'published'; digest: string; tags: string[] };
+
+export interface ApplyOptions {
+  /** The project directory the plan's paths are relative to (absolute). */
+  context: string;
+  /** OCI layout directory to write (absolute). */
+  output: string;
+  cache?: BlobCache;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface ApplyResult {
+  /** The manifest (one platform) or index (several) that the tags point at. */
+  digest: string;
+  mediaType: string;
+  size: number;
+  tags: string[];
+  output: string;
+  images: { platform: string; manifest: string; config: string }[];
+  layers: { name: string; diffId: string; digest: string; size: number; cached: boolean }[];
+}
+
+/**
+ * Materializes a plan, and nothing else, into an OCI image layout. Inputs are checked against the
+ * plan before anything is written and re-hashed while they stream into the layer; any difference
+ * stops apply before index.json changes, naming what changed. What apply produces — diff_ids and the
+ * config digests — equals what the plan states.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const emit = options.onEvent ?? (() => undefined);
+  emit({ kind: 'check', message: 'checking the plan against the context' });
+  await checkInputs(plan, options.context);
+  for (const layer of plan.layers) await checkListing(layer, options.context);
+
+  const writer = new LayoutWriter(options.output);
+  await writer.init();
+
+  const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
+  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(layer, options, writer, emit)) });
+
+  const images: ApplyResult['images'] = [];
+  const manifests: Descriptor[] = [];
+  for (const image of plan.images) {
+    const configText = canonicalJson(image.config);
+    if (`sha256:${sha256Hex(configText)}` !== image.configDigest) {
+      throw new ApplyError('E_CONFIG_DIGEST', `the image config for ${image.platform} does not hash to the plan's ${image.configDigest}; the plan was edited by hand or is corrupt`);
+    }
+    const config = await writer.writeJsonBlob(configText, MEDIA_TYPES.ociConfig);
+    const base = plan.base.images.find((b) => b.platform === image.platform) ?? (plan.base.images.length === 1 ? plan.base.images[0] : undefined);
+    const baseLayers = base?.layers ?? [];
+    for (const l of baseLayers) await copyBaseBlob(plan, l, options, writer, emit);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config,
+      layers: [
+        ...baseLayers.map((l) => ({ mediaType: ociLayerType(l.mediaType), digest: l.digest, size: l.size })),
+        ...built.map((b) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: b.digest, size: b.size })),
+      ],
+      ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
+    };
+    const desc = await writer.writeJsonBlob(canonicalJson(manifest), MEDIA_TYPES.ociManifest);
+    const [os, architecture, variant] = image.platform.split('/');
+    manifests.push({ ...desc, platform: { os: os!, architecture: architecture!, ...(variant ? { variant } : {}) } });
+    images.push({ platform: image.platform, manifest: desc.digest, config: config.digest });
+  }
+
+  let top: Descriptor;
+  if (manifests.length === 1) {
+    const { platform: _platform, ...only } = manifests[0]!;
+    top = only;
+  } else {
+    const index = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests,
+      ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
+    };
+    top = await writer.writeJsonBlob(canonicalJson(index), MEDIA_TYPES.ociIndex);
+  }
+  await writer.publish(top, plan.tags);
+  await writer.collectGarbage();
+  if (options.cache) await options.cache.evict().catch(() => undefined);
+  emit({ kind: 'published', digest: top.digest, tags: plan.tags });
+  return {
+    digest: top.digest,
+    mediaType: top.mediaType,
+    size: top.size,
+    tags: plan.tags,
+    output: options.output,
+    images,
+    layers: built.map((b) => ({ name: b.layer.name, diffId: b.layer.diffId, digest: b.digest, size: b.size, cached: b.cached })),
+  };
+}
+
+/** Docker's layer media types name the same bytes as OCI's; an OCI manifest uses OCI's. */
+function ociLayerType(mediaType: string): string {
+  if (mediaType === MEDIA_TYPES.dockerLayerGzip) return MEDIA_TYPES.ociLayerGzip;
+  return mediaType;
+}
+
+function stale(what: string[]): PlanError {
+  return new PlanError('E_PLAN_STALE', `the plan is stale: ${what.length === 1 ? what[0] : `${what.length} inputs changed`}; run \`pycontainer plan\` again`, {
+    details: what.length > 1 ? what : [],
+  });
+}
+
+/** The configuration inputs (pyproject.toml, pycontainer.toml, ignore and lock files) as hashed at plan time. */
+async function checkInputs(plan: Plan, context: string): Promise<void> {
+  const changed: string[] = [];
+  for (const input of plan.inputs) {
+    try {
+      const hex = sha256Hex(await readFile(join(context, input.path)));
+      if (hex !== input.sha256) changed.push(`${input.path} changed`);
+    } catch {
+      changed.push(`${input.path} was removed`);
+    }
+  }
+  if (changed.length) throw stale(changed);
+}
+
+/** The context, listed with the plan's include and exclude rules, must hold exactly the planned files. */
+async function checkListing(layer: Layer, context: string): Promise<void> {
+  const files = await walkContext(context, compileIgnore(layer.exclude));
+  const included = files.filter((f) => layer.include.some((i) => f.path === i || f.path.startsWith(`${i}/`)));
+  const planned = new Map(layer.entries.filter((e) => e.source !== undefined).map((e) => [e.source!, e]));
+  const problems: string[] = [];
+  for (const f of included) {
+    const e = planned.get(f.path);
+    planned.delete(f.path);
+    if (!e) problems.push(`${f.path} was added`);
+    else if (e.type !== f.type) problems.push(`${f.path} is now a ${f.type}, planned as a ${e.type}`);
+    else if (f.type === 'symlink' && e.target !== f.target) problems.push(`${f.path} now points to ${f.target}`);
+    else if (f.type === 'file' && e.size !== f.size) problems.push(`${f.path} changed (${e.size} → ${f.size} bytes)`);
+    else if (f.type === 'file' && (e.mode === '0755') !== f.executable) problems.push(`${f.path} changed mode`);
+  }
+  for (const path of planned.keys()) problems.push(`${path} was removed`);
+  if (problems.length) throw stale(problems);
+}
+
+/** Re-reads the layer's copied files and compares their digests with the plan. */
+async function verifyFiles(layer: Layer, context: string): Promise<void> {
+  const problems: string[] = [];
+  for (const e of layer.entries) {
+    if (e.type !== 'file' || e.source === undefined) continue;
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of createReadStream(join(context, e.source)) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    if (hash.digest('hex') !== e.sha256 || size !== e.size) problems.push(`${e.source} changed`);
+  }
+  if (problems.length) throw stale(problems);
+}
+
+/**
+ * The layer's compressed blob in the layout: from the cache when this diff_id was built before with the
+ * same compression (after re-hashing the inputs), else built by streaming tar → gzip → file with every
+ * file's digest checked on the way.
+ */
+async function materializeLayer(
+  layer: Layer,
+  options: ApplyOptions,
+  writer: LayoutWriter,
+  emit: (e: ApplyEvent) => void,
+): Promise<{ digest: string; size: number; cached: boolean }> {
+  const cache = options.cache;
+  const hit = cache ? await cache.lookupLayer(layer.diffId, COMPRESSION.name) : undefined;
+  if (hit && cache) {
+    await verifyFiles(layer, options.context);
+    emit({ kind: 'layer-start', layer: layer.name, total: hit.size, cached: true });
+    try {
+      await writer.writeBlobStream(await cache.open(hit.digest), { digest: hit.digest, size: hit.size });
+      emit({ kind: 'layer-done', layer: layer.name, digest: hit.digest, size: hit.size, cached: true });
+      return { digest: hit.digest, size: hit.size, cached: true };
+    } catch {
+      // A damaged cache entry: drop it and build the layer.
+      await cache.discard(hit.digest);
+    }
+  }
+  emit({ kind: 'layer-start', layer: layer.name, total: layer.size, cached: false });
+  const changed: string[] = [];
+  const tar = layerTar(layer.entries, layer.mtime, (e) => createReadStream(join(options.context, e.source!)), (f) => {
+    if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
+  });
+  const diff = new HashCounter();
+  const blob = new HashCounter();
+  let lastReport = 0;
+  diff.on('data', () => {
+    if (diff.bytes - lastReport >= 1 << 20) {
+      lastReport = diff.bytes;
+      emit({ kind: 'layer-progress', layer: layer.name, bytes: diff.bytes, total: layer.size });
+    }
+  });
+  const tmp = writer.tempPath();
+  try {
+    try {
+      await pipeline(tar, diff, createGzip({ level: COMPRESSION.level, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), blob, createWriteStream(tmp));
+    } catch (err) {
+      if (changed.length) throw stale(changed);
+      if (/size/i.test((err as Error).message)) throw stale([`a file of layer ${layer.name} changed size while it was read`]);
+      throw err;
+    }
+    if (changed.length) throw stale(changed);
+    if (diff.digest() !== layer.diffId) {
+      throw new ApplyError('E_DIFF_ID', `layer ${layer.name}: built ${diff.digest()} but the plan states ${layer.diffId}; the plan was made by an incompatible pycontainer or edited`);
+    }
+    const digest = blob.digest();
+    if (cache) {
+      // Keep a copy in the cache (a hard link when on the same file system) before the layout takes it.
+      await link(tmp, cache.blobPath(digest)).catch(async () => {
+        await cache.put(createReadStream(tmp), digest).catch(() => undefined);
+      });
+      await cache.recordLayer({ diffId: layer.diffId, compression: COMPRESSION.name, digest, size: blob.bytes }).catch(() => undefined);
+    }
+    await writer.commitBlob(tmp, digest);
+    emit({ kind: 'layer-done', layer: layer.name, digest, size: blob.bytes, cached: false });
+    return { digest, size: blob.bytes, cached: false };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function copyBaseBlob(
+  plan: Plan,
+  layer: { digest: string; size: number },
+  options: ApplyOptions,
+  writer: LayoutWriter,
+  emit: (e: ApplyEvent) => void,
+): Promise<void> {
+  if (await writer.hasBlob(layer.digest, layer.size)) {
+    emit({ kind: 'base-copy', digest: layer.digest, size: layer.size, skipped: true });
+    return;
+  }
+  if (!plan.base.ref.startsWith('oci:')) {
+    throw new ApplyError('E_BASE_SOURCE', `base image ${plan.base.ref}: pulling from registries is not supported yet`);
+  }
+  const { path } = parseOciRef(plan.base.ref);
+  const dir = isAbsolute(path) ? path : join(options.context, path);
+  const source = join(dir, 'blobs', 'sha256', layer.digest.slice(7));
+  try {
+    await writer.writeBlobStream(createReadStream(source), layer);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ApplyError('E_BASE_BLOB', `base image ${plan.base.ref}: layer ${layer.digest} is missing; the base layout changed since the plan was made`);
+    }
+    throw err;
+  }
+  emit({ kind: 'base-copy', digest: layer.digest, size: layer.size, skipped: false });
+}
+

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { digestHex, HashCounter, isDigest } from '../oci/digest.js';
+import { writeFileAtomic } from '../plan/file.js';
+
+/** Default size bound of the cache; least recently used blobs go first when it is exceeded. */
+export const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
+
+/** $XDG_CACHE_HOME/pycontainer, else ~/.cache/pycontainer. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'pycontainer');
+}
+
+/** What a cached built layer maps to: the compressed blob with this diff_id and compression. */
+export interface LayerRecord {
+  diffId: string;
+  compression: string;
+  digest: string;
+  size: number;
+}
+
+/**
+ * A content-addressed store shared by builds: blobs by sha256 (pulled base blobs and built layers),
+ * and records mapping a layer's diff_id plus compression settings to its blob. Everything is written
+ * to a temporary name and renamed, so concurrent builds see whole entries or none; blobs are verified
+ * against their names when read.
+ */
+export class BlobCache {
+  constructor(
+    readonly root: string,
+    readonly maxBytes = DEFAULT_CACHE_MAX_BYTES,
+  ) {}
+
+  blobPath(digest: string): string {
+    return join(this.root, 'blobs', 'sha256', digestHex(digest));
+  }
+
+  private recordPath(diffId: string, compression: string): string {
+    return join(this.root, 'layers', `${digestHex(diffId)}.${compression.replace(/[^a-z0-9-]/gi, '_')}.json`);
+  }
+
+  /** The blob for a layer, when one was built before and is still present. */
+  async lookupLayer(diffId: string, compression: string): Promise<LayerRecord | undefined> {
+    try {
+      const record = JSON.parse(await readFile(this.recordPath(diffId, compression), 'utf8')) as LayerRecord;
+      if (record.diffId !== diffId || !isDigest(record.digest)) return undefined;
+      const st = await stat(this.blobPath(record.digest));
+      if (st.size !== record.size) return undefined;
+      return record;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async recordLayer(record: LayerRecord): Promise<void> {
+    await writeFileAtomic(this.recordPath(record.diffId, record.compression), JSON.stringify(record));
+  }
+
+  async has(digest: string, size?: number): Promise<boolean> {
+    try {
+      const st = await stat(this.blobPath(digest));
+      return size === undefined || st.size === size;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Opens a cached blob for reading and marks it used (for LRU eviction). The reader must verify the
+   * bytes (pipe through a HashCounter): a damaged cache entry then fails the build instead of
+   * corrupting an image, and is removed.
+   */
+  async open(digest: string): Promise<Readable> {
+    const path = this.blobPath(digest);
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
+    return createReadStream(path);
+  }
+
+  async discard(digest: string): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  /** Stores a stream under its digest (checked) and returns digest and size. */
+  async put(source: Readable, expected?: string): Promise<{ digest: string; size: number }> {
+    const dir = join(this.root, 'blobs', 'sha256');
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+    const counter = new HashCounter();
+    try {
+      await pipeline(source, counter, createWriteStream(tmp));
+      const digest = counter.digest();
+      if (expected && digest !== expected) throw new Error(`cache: expected ${expected}, got ${digest}`);
+      await rename(tmp, this.blobPath(digest));
+      return { digest, size: counter.bytes };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Adopts a complete file written elsewhere on the same file system (a hard link would do too). */
+  async adopt(tmpFile: string, digest: string): Promise<void> {
+    await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+    await rename(tmpFile, this.blobPath(digest));
+  }
+
+  /** Evicts least recently used blobs (and their records) until the cache fits its bound. */
+  async evict(): Promise<void> {
+    const dir = join(this.root, 'blobs', 'sha256');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const blobs: { path: string; size: number; used: number }[] = [];
+    let total = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const st = await stat(path).catch(() => undefined);
+      if (!st) continue;
+      // Temp files of crashed builds older than an hour are garbage.
+      if (name.startsWith('.tmp-')) {
+        if (Date.now() - st.mtimeMs > 3600_000) await rm(path, { force: true });
+        continue;
+      }
+      blobs.push({ path, size: st.size, used: st.mtimeMs });
+      total += st.size;
+    }
+    blobs.sort((a, b) => a.used - b.used);
+    for (const blob of blobs) {
+      if (total <= this.maxBytes) break;
+      await rm(blob.path, { force: true });
+      total -= blob.size;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'clipanion';
+import type { Plan } from '../../generated/plan.js';
+import { applyPlan, type ApplyResult } from '../apply/apply.js';
+import { BlobCache, defaultCacheDir } from '../cache/store.js';
+import { ConfigError } from '../errors.js';
+import { readPlan } from '../plan/file.js';
+import { BaseCommand } from './base.js';
+import { progressMode, progressReporter } from './progress.js';
+
+/** The default plan file name: what `plan -o` suggests and `apply` reads when no file is named. */
+export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
+
+/** Options shared by `apply` and `build`: where the image goes and how it is shown. */
+export function applyOptions() {
+  return {
+    output: Option.String('--output,-o', { description: 'Where to write the image: oci:DIR or DIR (default: the plan\'s output, dist/image)' }),
+    noCache: Option.Boolean('--no-cache', false, { description: 'Do not read or write the layer cache' }),
+    cacheDir: Option.String('--cache-dir', { description: 'Cache directory (default $XDG_CACHE_HOME/pycontainer)' }),
+    quiet: Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' }),
+    json: Option.Boolean('--json', false, { description: 'Print the result (image digest, tags, layers) as JSON' }),
+    push: Option.Boolean('--push', false, { description: 'Push to a registry (needs registry support, not in this version)' }),
+  };
+}
+
+/** Turns `--output` into an absolute layout directory. */
+export function outputDir(output: string | undefined, plan: Plan, context: string, cwd: string): string {
+  if (output === undefined) return resolve(context, plan.output.replace(/^oci:/, ''));
+  if (/^(oci-archive|docker|docker-archive):/.test(output)) {
+    throw new ConfigError('E_OUTPUT', `--output ${output}: only OCI layouts (oci:DIR or DIR) can be written by this version`);
+  }
+  return resolve(cwd, output.replace(/^oci:/, ''));
+}
+
+export async function runApply(
+  cmd: BaseCommand & { quiet: boolean; json: boolean; noCache: boolean; cacheDir: string | undefined; push: boolean },
+  plan: Plan,
+  context: string,
+  output: string,
+  configCacheDir?: string,
+): Promise<ApplyResult> {
+  if (cmd.push) throw new ConfigError('E_PUSH', '--push: pushing to registries is not supported by this version yet; write a layout and push it with `skopeo copy oci:DIR:TAG docker://…`');
+  const cache = cmd.noCache ? undefined : new BlobCache(cmd.cacheDir ? resolve(cmd.cacheDir) : configCacheDir ? resolve(context, configCacheDir) : defaultCacheDir());
+  const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
+  const result = await applyPlan(plan, { context, output, ...(cache ? { cache } : {}), onEvent });
+  if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
+  return result;
+}
+
+export class ApplyCommand extends BaseCommand {
+  static override paths = [['apply']];
+  static override usage = Command.Usage({
+    description: 'Build the image a plan describes',
+    details: `
+      Materializes a plan — and nothing else — into an OCI image layout. Every input is re-hashed while it streams; if the project changed since the plan was made, apply stops before the image is published and names what changed.
+
+      Paths in the plan are relative to the project directory: run apply from there, or pass --context.
+    `,
+    examples: [
+      ['Apply the committed plan', 'pycontainer apply'],
+      ['Apply a plan into another layout', 'pycontainer apply build/plan.json --output oci:build/image'],
+    ],
+  });
+
+  planFile = Option.String({ required: false, name: 'PLAN' });
+  contextDir = Option.String('--context,-C', { description: 'Project directory the plan was made in (default: .)' });
+  opts = applyOptions();
+  output = this.opts.output;
+  noCache = this.opts.noCache;
+  cacheDir = this.opts.cacheDir;
+  quiet = this.opts.quiet;
+  json = this.opts.json;
+  push = this.opts.push;
+
+  async run(): Promise<number> {
+    const cwd = process.cwd();
+    const context = resolve(cwd, this.contextDir ?? '.');
+    const plan = await readPlan(resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE)));
+    await runApply(this, plan, context, outputDir(this.output, plan, context, cwd));
+    return 0;
+  }
+}

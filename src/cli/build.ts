@@ -1,0 +1,64 @@
+import { Command, Option } from 'clipanion';
+import { compileProject } from '../plan/compile.js';
+import { summarizePlan } from '../plan/summary.js';
+import { ConfigError } from '../errors.js';
+import { applyOptions, outputDir, runApply } from './apply.js';
+import { BaseCommand } from './base.js';
+import { flagValues, planFlags } from './flags.js';
+
+export class BuildCommand extends BaseCommand {
+  static override paths = [['build']];
+  static override usage = Command.Usage({
+    description: 'Plan and apply in one step',
+    details: `
+      Compiles the project into a plan and applies it at once, with the original pycontainer-build flags. --dry-run prints the plan's summary and writes nothing.
+    `,
+    examples: [
+      ['Build the project in the current directory', 'pycontainer build'],
+      ['Build an example on a local base image', 'pycontainer build -C examples/hello-cli --base-image oci:base:3.11'],
+      ['See what would be built', 'pycontainer build --dry-run'],
+    ],
+  });
+
+  flags = planFlags();
+  contextDir = this.flags.contextDir;
+  configFile = this.flags.configFile;
+  tag = this.flags.tag;
+  baseImage = this.flags.baseImage;
+  workdir = this.flags.workdir;
+  env = this.flags.env;
+  platform = this.flags.platform;
+  includeDeps = this.flags.includeDeps;
+  requirements = this.flags.requirements;
+  reproducible = this.flags.reproducible;
+  user = this.flags.user;
+  opts = applyOptions();
+  output = this.opts.output;
+  noCache = this.opts.noCache;
+  cacheDir = this.opts.cacheDir;
+  quiet = this.opts.quiet;
+  json = this.opts.json;
+  push = this.opts.push;
+  dryRun = Option.Boolean('--dry-run', false, { description: 'Print what would be built; write nothing' });
+  registry = Option.String('--registry', { description: 'Registry to push to (needs registry support, not in this version)' });
+  sbom = Option.String('--sbom', { description: 'SBOM format (spdx, cyclonedx; not in this version)' });
+
+  async run(): Promise<number> {
+    if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
+    if (this.registry !== undefined) throw new ConfigError('E_PUSH', '--registry: pushing to registries is not supported by this version yet');
+    const cwd = process.cwd();
+    const { plan, config, context } = await compileProject({
+      ...(this.contextDir !== undefined ? { context: this.contextDir } : {}),
+      ...(this.configFile !== undefined ? { config: this.configFile } : {}),
+      flags: flagValues(this),
+      onWarning: (m) => this.warn(m),
+    });
+    if (this.dryRun) {
+      this.context.stdout.write(summarizePlan(plan));
+      return 0;
+    }
+    if (config.build.cache === false) this.noCache = true;
+    await runApply(this, plan, context, outputDir(this.output, plan, context, cwd), config.build.cache_dir);
+    return 0;
+  }
+}

@@ -1,0 +1,1070 @@
+// Pure configuration logic: TOML reading, schema validation with diagnostics, merging of sources,
+// ignore rules, project detection, the generated venv files and the OCI helpers the plan relies on.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Entry } from '../../generated/plan.js';
+import type { ContextFile } from '../../src/config/context.js';
+import { compareBytes, symlinkStaysInside } from '../../src/config/context.js';
+import {
+  detectCommand,
+  detectFramework,
+  detectImportRoots,
+  detectIncludePaths,
+  detectionCandidates,
+  detectProject,
+  detectPythonVersion,
+  moduleName,
+  readProjectMetadata,
+  satisfiesMinor,
+  type DetectInput,
+  type ProjectMetadata,
+} from '../../src/config/detect.js';
+import { compileRule, DEFAULT_IGNORES, isIgnored, parseDockerignore, parseGitignore, type IgnoreRule } from '../../src/config/ignore.js';
+import { flagsToSource, mergeConfig, type ConfigSource } from '../../src/config/merge.js';
+import { isDiagnostic, locateKey, parseTomlFile, type TomlFile } from '../../src/config/read.js';
+import { closest, validateConfig } from '../../src/config/validate.js';
+import { formatDiagnostic, throwIfDiagnostics, ConfigError, type Diagnostic } from '../../src/errors.js';
+import { assembleImageConfig, canonicalJson, isoTime, mergeEnv, type BaseConfig, type ImageConfigInput } from '../../src/oci/image.js';
+import { formatPlatform, parsePlatform, platformMatches } from '../../src/oci/platform.js';
+import { sitePackages, venvEntries, wrapper, type VenvInput } from '../../src/python/venv.js';
+
+// ---------------------------------------------------------------------------------------------------
+// helpers
+
+function toml(text: string, path = 'pycontainer.toml'): TomlFile {
+  const parsed = parseTomlFile(text, path);
+  if (isDiagnostic(parsed)) assert.fail(`test TOML does not parse: ${formatDiagnostic(parsed)}`);
+  return parsed;
+}
+
+/** Validates pycontainer.toml text (root tables). */
+function validateToml(text: string): Diagnostic[] {
+  const file = toml(text);
+  return validateConfig(file.data, file, []).diagnostics;
+}
+
+/** Validates pyproject.toml text ([tool.pycontainer]). */
+function validatePyproject(text: string): Diagnostic[] {
+  const file = toml(text, 'pyproject.toml');
+  const table = (file.data.tool as Record<string, unknown>).pycontainer;
+  return validateConfig(table, file, ['tool', 'pycontainer']).diagnostics;
+}
+
+function fileSource(file: TomlFile, prefix: string[]): ConfigSource {
+  let table: unknown = file.data;
+  for (const p of prefix) table = (table as Record<string, unknown>)[p];
+  const file2 = validateConfig(table, file, prefix);
+  assert.deepEqual(file2.diagnostics, [], 'the test config must be valid');
+  return { label: file.path, file, prefix, config: file2.config! };
+}
+
+/** A context listing (with parent directories) and the texts of its files. */
+function tree(spec: Record<string, string>, executable: string[] = []): { files: ContextFile[]; texts: Record<string, string> } {
+  const files = new Map<string, ContextFile>();
+  for (const [path, text] of Object.entries(spec)) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      files.set(dir, { path: dir, type: 'dir', size: 0, executable: true });
+    }
+    files.set(path, { path, type: 'file', size: Buffer.byteLength(text), executable: executable.includes(path) });
+  }
+  return { files: [...files.values()].sort((a, b) => compareBytes(a.path, b.path)), texts: { ...spec } };
+}
+
+function detect(spec: Record<string, string>, pyproject?: Record<string, unknown>, includePaths?: string[]) {
+  const { files, texts } = tree(spec);
+  const input: DetectInput = { files, texts, venv: '/app/.venv', ...(pyproject ? { pyproject } : {}) };
+  return detectProject(input, includePaths);
+}
+
+function meta(overrides: Partial<ProjectMetadata> = {}): ProjectMetadata {
+  return { name: 'demo', version: '1.0.0', scripts: [], guiScripts: [], dependencies: [], knownPackages: [], ...overrides };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('parseTomlFile', () => {
+  test('parses valid TOML and records text and digest', () => {
+    const text = '[build]\nworkdir = "/srv"\n';
+    const file = toml(text);
+    assert.deepEqual(file.data, { build: { workdir: '/srv' } });
+    assert.equal(file.path, 'pycontainer.toml');
+    assert.equal(file.text, text);
+    assert.equal(file.sha256, createHash('sha256').update(text).digest('hex'));
+  });
+
+  test('malformed TOML gives a one-line diagnostic with line and column', () => {
+    const d = parseTomlFile('[build]\nworkdir = "/app"\nuser = = "x"\n', 'pycontainer.toml');
+    assert.ok(isDiagnostic(d));
+    assert.equal(d.source, 'pycontainer.toml');
+    assert.equal(d.line, 3);
+    assert.equal(typeof d.column, 'number');
+    assert.ok(d.column! >= 1 && d.column! <= 12, `column ${d.column}`);
+    assert.match(d.message, /^invalid TOML: /);
+    assert.ok(!d.message.includes('\n'), 'one line');
+    assert.match(formatDiagnostic(d), /^pycontainer\.toml:3:\d+: invalid TOML: /);
+  });
+
+  test('an unterminated string is located on its line', () => {
+    const d = parseTomlFile('[build]\nworkdir = "/app\n', 'x/pycontainer.toml');
+    assert.ok(isDiagnostic(d));
+    assert.equal(d.source, 'x/pycontainer.toml');
+    assert.equal(d.line, 2);
+    assert.ok(d.column !== undefined);
+  });
+
+  test('a duplicate key is a diagnostic, not an exception', () => {
+    const d = parseTomlFile('[build]\nuser = "a"\nuser = "b"\n', 'pycontainer.toml');
+    assert.ok(isDiagnostic(d));
+    assert.equal(d.line, 3);
+  });
+});
+
+describe('locateKey', () => {
+  const text = [
+    '[project]', // 1
+    'name = "x"', // 2
+    '', // 3
+    '[tool.pycontainer.build]', // 4
+    'workdir = "/srv"', // 5
+    'env = { A = "1", B = "2" }', // 6
+    'labels.team = "core"', // 7
+    '', // 8
+    '[tool.pycontainer.registry]', // 9
+    'url = "ghcr.io/x"', // 10
+    '"insecure" = true', // 11
+  ].join('\n');
+
+  test('keys under a [table] header', () => {
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'build', 'workdir']), 5);
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'registry', 'url']), 10);
+    assert.equal(locateKey(text, ['project', 'name']), 2);
+  });
+
+  test('quoted keys', () => {
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'registry', 'insecure']), 11);
+  });
+
+  test('dotted keys', () => {
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'build', 'labels', 'team']), 7);
+    assert.equal(locateKey('[tool.pycontainer]\nbuild.workdir = "/x"\n', ['tool', 'pycontainer', 'build', 'workdir']), 2);
+  });
+
+  test('a key inside an inline table is found on the inline table line', () => {
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'build', 'env', 'B']), 6);
+    assert.equal(locateKey('[tool.pycontainer]\nbuild = { workdri = "/x" }\n', ['tool', 'pycontainer', 'build', 'workdri']), 2);
+  });
+
+  test('a key absent from the text is undefined', () => {
+    assert.equal(locateKey(text, ['tool', 'pycontainer', 'build', 'user']), undefined);
+    assert.equal(locateKey('', ['build']), undefined);
+  });
+
+  test('a commented-out key is not found', () => {
+    assert.equal(locateKey('[build]\n# workdir = "/x"\n', ['build', 'workdir']), undefined);
+  });
+
+  test('a table named in a header is located at its header', { todo: 'locateKey returns the line of the first key inside the table instead of the header line (unknown table "[bulid]" is reported on line 2)' }, () => {
+    assert.equal(locateKey('[bulid]\nworkdir = "/x"\n', ['bulid']), 1);
+    assert.equal(locateKey('[build.env]\nFOO = "1"\n', ['build', 'env']), 1);
+  });
+});
+
+describe('validateConfig', () => {
+  test('a valid configuration has no diagnostics and is returned', () => {
+    const file = toml('[build]\nworkdir = "/srv"\nexposed_ports = [8000, "53/udp"]\nplatforms = ["linux/amd64", "linux/arm64/v8"]\n[build.env]\nA = "1"\n[registry]\nurl = "ghcr.io/x"\nusername = "me"\n');
+    const { config, diagnostics } = validateConfig(file.data, file, []);
+    assert.deepEqual(diagnostics, []);
+    assert.equal(config?.build?.workdir, '/srv');
+    assert.equal(config?.registry?.username, 'me');
+  });
+
+  test('unknown key with a suggestion, the full key path and the line (pycontainer.toml)', () => {
+    const ds = validateToml('[build]\nuser = "1000"\nworkdri = "/srv"\n');
+    assert.equal(ds.length, 1);
+    assert.deepEqual(ds[0], {
+      source: 'pycontainer.toml',
+      key: 'build.workdri',
+      line: 3,
+      message: 'unknown key "workdri"; did you mean "workdir"?',
+    });
+  });
+
+  test('unknown key in [tool.pycontainer] names the full pyproject key path', () => {
+    const ds = validatePyproject('[project]\nname = "x"\n\n[tool.pycontainer.build]\nworkdri = "/srv"\n');
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]!.source, 'pyproject.toml');
+    assert.equal(ds[0]!.key, 'tool.pycontainer.build.workdri');
+    assert.equal(ds[0]!.line, 5);
+    assert.equal(ds[0]!.message, 'unknown key "workdri"; did you mean "workdir"?');
+    assert.equal(formatDiagnostic(ds[0]!), 'pyproject.toml:5: tool.pycontainer.build.workdri: unknown key "workdri"; did you mean "workdir"?');
+  });
+
+  test('unknown top-level table gets a suggestion too', () => {
+    const ds = validateToml('[bulid]\nworkdir = "/x"\n');
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]!.key, 'bulid');
+    assert.equal(ds[0]!.message, 'unknown key "bulid"; did you mean "build"?');
+  });
+
+  test('unknown key far from every known key lists the known keys', () => {
+    const ds = validateToml('[registry]\nzzzzzzzzzz = 1\n');
+    assert.equal(ds.length, 1);
+    assert.match(ds[0]!.message, /^unknown key "zzzzzzzzzz"; known keys: url, username, insecure$/);
+  });
+
+  test('wrong type names the expected type and the value', () => {
+    const ds = validateToml('[build]\ninclude_deps = "yes"\n');
+    assert.deepEqual(ds, [{ source: 'pycontainer.toml', key: 'build.include_deps', line: 2, message: 'must be true or false, not string "yes"' }]);
+    const arr = validateToml('[build]\ncmd = "python main.py"\n');
+    assert.equal(arr[0]!.key, 'build.cmd');
+    assert.equal(arr[0]!.message, 'must be an array, not string "python main.py"');
+  });
+
+  test('relative workdir', () => {
+    const ds = validateToml('[build]\nworkdir = "app"\n');
+    assert.deepEqual(ds, [{ source: 'pycontainer.toml', key: 'build.workdir', line: 2, message: '"app" must be an absolute path, e.g. "/app"' }]);
+  });
+
+  test('bad platform pattern, in platform and in platforms', () => {
+    const one = validateToml('[build]\nplatform = "linux"\n');
+    assert.equal(one.length, 1);
+    assert.equal(one[0]!.key, 'build.platform');
+    assert.match(one[0]!.message, /"linux" is not a platform: use os\/arch\[\/variant\]/);
+    const many = validateToml('[build]\nplatforms = ["linux/amd64", "Linux/AMD64"]\n');
+    assert.equal(many.length, 1);
+    assert.equal(many[0]!.key, 'build.platforms.1');
+    assert.equal(many[0]!.line, 2);
+    assert.match(many[0]!.message, /"Linux\/AMD64" is not a platform/);
+  });
+
+  test('bad exposed ports: out of range, wrong protocol', () => {
+    const ds = validateToml('[build]\nexposed_ports = [8000, 0, 70000, "80/xyz", "8080/tcp"]\n');
+    assert.deepEqual(
+      ds.map((d) => d.key),
+      ['build.exposed_ports.1', 'build.exposed_ports.2', 'build.exposed_ports.3'],
+    );
+    for (const d of ds) assert.match(d.message, /is not valid here: use a port number 1-65535 or a string like "8080\/tcp"/);
+    assert.match(ds[1]!.message, /^70000 /);
+  });
+
+  test('a port string above 65535 is rejected', { todo: 'schema pattern ^[0-9]{1,5}(/(tcp|udp|sctp))?$ accepts "99999/tcp" and "0/tcp" although integers are limited to 1-65535' }, () => {
+    const ds = validateToml('[build]\nexposed_ports = ["99999/tcp", "0/tcp"]\n');
+    assert.equal(ds.length, 2);
+  });
+
+  test('registry.password gives the "secrets do not belong" message without echoing the secret', () => {
+    const ds = validateToml('[registry]\nurl = "ghcr.io/x"\npassword = "hunter2"\n');
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]!.key, 'registry.password');
+    assert.equal(ds[0]!.line, 3);
+    assert.match(ds[0]!.message, /^secrets do not belong in configuration files/);
+    assert.match(ds[0]!.message, /REGISTRY_PASSWORD/);
+    assert.ok(!JSON.stringify(ds).includes('hunter2'));
+    const token = validatePyproject('[tool.pycontainer.registry]\ntoken = "abc"\n');
+    assert.equal(token[0]!.key, 'tool.pycontainer.registry.token');
+    assert.match(token[0]!.message, /^secrets do not belong/);
+  });
+
+  test('several problems are reported at once, each with its line', () => {
+    const ds = validateToml(
+      ['[build]', 'workdir = "app"', 'include_deps = "yes"', 'workdri = "/x"', 'exposed_ports = [0]', '[registry]', 'password = "p"'].join('\n'),
+    );
+    const byKey = Object.fromEntries(ds.map((d) => [d.key, d.line]));
+    assert.deepEqual(byKey, {
+      'build.workdir': 2,
+      'build.include_deps': 3,
+      'build.workdri': 4,
+      'build.exposed_ports.0': 5,
+      'registry.password': 7,
+    });
+    assert.throws(
+      () => throwIfDiagnostics(ds),
+      (err: unknown) => err instanceof ConfigError && err.message === '5 problems in the configuration' && err.details.length === 5,
+    );
+  });
+
+  test('invalid env variable names are reported under build.env', () => {
+    const ds = validateToml('[build.env]\n"1BAD" = "x"\n');
+    assert.ok(ds.length >= 1);
+    assert.ok(ds.every((d) => d.key?.startsWith('build.env')));
+    assert.ok(ds.some((d) => /"1BAD" is not a valid environment variable name/.test(d.message)));
+  });
+
+  test('one invalid env name gives one diagnostic', { todo: 'ajv reports both the pattern and the propertyNames keyword; the user sees a second, vague line "invalid name: property name must be valid"' }, () => {
+    const ds = validateToml('[build.env]\n"1BAD" = "x"\n');
+    assert.equal(ds.length, 1);
+  });
+
+  test('env values of the wrong type are not echoed (they may be secrets)', { todo: 'validate.ts describe() echoes the value: "build.env.API_TOKEN: must be a string, not number 123456789"' }, () => {
+    const ds = validateToml('[build.env]\nAPI_TOKEN = 123456789\n');
+    assert.equal(ds.length, 1);
+    assert.equal(ds[0]!.key, 'build.env.API_TOKEN');
+    assert.ok(!ds[0]!.message.includes('123456789'), ds[0]!.message);
+  });
+
+  test('closest() accepts small typos and dash/underscore spelling, rejects unrelated words', () => {
+    assert.equal(closest('workdri', ['workdir', 'user']), 'workdir');
+    assert.equal(closest('include-deps', ['include_deps', 'include_paths']), 'include_deps');
+    assert.equal(closest('BASE_IMAGE', ['base_image']), 'base_image');
+    assert.equal(closest('color', ['workdir', 'user']), undefined);
+  });
+});
+
+describe('mergeConfig and flagsToSource', () => {
+  const pycontainerToml = toml(
+    ['[build]', 'workdir = "/toml"', 'user = "1000"', 'platform = "linux/arm64"', '', '[build.env]', 'A = "toml"', 'B = "toml"', '', '[build.labels]', 'team = "toml"'].join('\n'),
+  );
+  const pyproject = toml(
+    [
+      '[project]',
+      'name = "x"',
+      '',
+      '[tool.pycontainer.build]',
+      'workdir = "/py"',
+      'user = "2000"',
+      'include_deps = true',
+      'env = { A = "py", C = "py" }',
+      'labels = { team = "py", owner = "py" }',
+      'tag = "x:py"',
+      '',
+      '[tool.pycontainer.registry]',
+      'url = "ghcr.io/py"',
+    ].join('\n'),
+    'pyproject.toml',
+  );
+  const tomlSource = fileSource(pycontainerToml, []);
+  const pySource = fileSource(pyproject, ['tool', 'pycontainer']);
+
+  test('flags > pycontainer.toml > [tool.pycontainer], with provenance', () => {
+    const { source, diagnostics } = flagsToSource({ workdir: '/flag', env: ['A=flag', 'D=flag=with=equals'] });
+    assert.deepEqual(diagnostics, []);
+    const merged = mergeConfig([source, tomlSource, pySource]);
+    assert.equal(merged.build.workdir, '/flag');
+    assert.equal(merged.provenance['build.workdir'], 'flag --workdir');
+    assert.equal(merged.build.user, '1000');
+    assert.equal(merged.provenance['build.user'], 'pycontainer.toml:3');
+    assert.equal(merged.build.include_deps, true);
+    assert.equal(merged.provenance['build.include_deps'], 'pyproject.toml:7');
+    assert.deepEqual(merged.build.platforms, ['linux/arm64']);
+    assert.equal(merged.provenance['build.platforms'], 'pycontainer.toml:4');
+    assert.deepEqual(merged.build.tags, ['x:py']);
+    assert.equal(merged.provenance['build.tags'], 'pyproject.toml:10');
+    assert.equal(merged.registry.url, 'ghcr.io/py');
+    assert.equal(merged.provenance['registry.url'], 'pyproject.toml:13');
+  });
+
+  test('env and labels merge per key', () => {
+    const { source } = flagsToSource({ env: ['A=flag'] });
+    const merged = mergeConfig([source, tomlSource, pySource]);
+    assert.deepEqual(merged.build.env, { A: 'flag', B: 'toml', C: 'py' });
+    assert.equal(merged.provenance['build.env.A'], 'flag --env');
+    assert.equal(merged.provenance['build.env.B'], 'pycontainer.toml:8');
+    assert.equal(merged.provenance['build.env.C'], 'pyproject.toml:8');
+    assert.deepEqual(merged.build.labels, { team: 'toml', owner: 'py' });
+    assert.equal(merged.provenance['build.labels.team'], 'pycontainer.toml:11');
+    assert.equal(merged.provenance['build.labels.owner'], 'pyproject.toml:9');
+  });
+
+  test('without flags the file values win in order', () => {
+    const merged = mergeConfig([flagsToSource({}).source, tomlSource, pySource]);
+    assert.equal(merged.build.workdir, '/toml');
+    assert.equal(merged.provenance['build.workdir'], 'pycontainer.toml:2');
+    const onlyPy = mergeConfig([pySource]);
+    assert.equal(onlyPy.build.workdir, '/py');
+    assert.equal(onlyPy.provenance['build.workdir'], 'pyproject.toml:5');
+  });
+
+  test('an unset setting stays undefined and has no provenance', () => {
+    const merged = mergeConfig([flagsToSource({}).source, tomlSource]);
+    assert.equal(merged.build.base_image, undefined);
+    assert.equal(merged.provenance['build.base_image'], undefined);
+  });
+
+  test('flags: platforms split on commas and normalized, other flags carried through', () => {
+    const { source, diagnostics } = flagsToSource({
+      platform: ['linux/amd64,linux/aarch64', ' linux/arm/v7 '],
+      baseImage: 'scratch',
+      tag: ['a:1', 'b:2'],
+      includeDeps: false,
+      user: 'root',
+    });
+    assert.deepEqual(diagnostics, []);
+    const merged = mergeConfig([source]);
+    assert.deepEqual(merged.build.platforms, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+    assert.equal(merged.provenance['build.platforms'], 'flag --platform');
+    assert.equal(merged.build.base_image, 'scratch');
+    assert.equal(merged.provenance['build.base_image'], 'flag --base-image');
+    assert.deepEqual(merged.build.tags, ['a:1', 'b:2']);
+    assert.equal(merged.provenance['build.tags'], 'flag --tag');
+    assert.equal(merged.build.include_deps, false);
+    assert.equal(merged.build.user, 'root');
+  });
+
+  test('invalid --platform values become diagnostics', () => {
+    const { diagnostics } = flagsToSource({ platform: ['linux/amd64,foo', 'windows/amd64', 'linux/sparc'] });
+    assert.equal(diagnostics.length, 3);
+    assert.ok(diagnostics.every((d) => d.source === '--platform'));
+    assert.match(diagnostics[0]!.message, /invalid platform "foo": expected os\/arch/);
+    assert.match(diagnostics[1]!.message, /only linux/);
+    assert.match(diagnostics[2]!.message, /unknown architecture "sparc"/);
+  });
+
+  test('invalid --env values become diagnostics that never echo the value', () => {
+    const { source, diagnostics } = flagsToSource({ env: ['bad key=hunter2', '=s3cret', '1X=topsecret', 'OK=fine'] });
+    assert.equal(diagnostics.length, 3);
+    assert.ok(diagnostics.every((d) => d.source === '--env'));
+    const text = diagnostics.map(formatDiagnostic).join('\n');
+    for (const secret of ['hunter2', 's3cret', 'topsecret']) assert.ok(!text.includes(secret), `${secret} echoed in: ${text}`);
+    assert.match(diagnostics[0]!.message, /"bad key=…" is not KEY=VALUE/);
+    assert.deepEqual(mergeConfig([source]).build.env, { OK: 'fine' });
+  });
+
+  test('an --env item without "=" is not echoed either', { todo: 'redactEnv echoes an item without "=" in full: --env API_KEY:s3cr3t prints "API_KEY:s3cr3t"' }, () => {
+    const { diagnostics } = flagsToSource({ env: ['API_KEY:s3cr3t'] });
+    assert.equal(diagnostics.length, 1);
+    assert.ok(!diagnostics[0]!.message.includes('s3cr3t'), diagnostics[0]!.message);
+  });
+
+  test('a relative --workdir is a diagnostic', () => {
+    const { source, diagnostics } = flagsToSource({ workdir: 'app' });
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.source, '--workdir');
+    assert.match(diagnostics[0]!.message, /"app" must be an absolute path/);
+    assert.equal(mergeConfig([source]).build.workdir, undefined);
+  });
+});
+
+describe('ignore rules', () => {
+  const ig = (rules: IgnoreRule[], path: string, isDir = false) => isIgnored(rules, path, isDir);
+
+  test('gitignore: a pattern without an inner slash matches at any depth', () => {
+    const rules = parseGitignore('*.log\nsecrets.txt\n', '.gitignore');
+    assert.ok(ig(rules, 'x.log'));
+    assert.ok(ig(rules, 'a/b/x.log'));
+    assert.ok(ig(rules, 'deep/secrets.txt'));
+    assert.ok(!ig(rules, 'x.logs'));
+    assert.ok(!ig(rules, 'a/x.log.txt'));
+  });
+
+  test('gitignore: an inner or leading slash anchors at the root', () => {
+    const rules = parseGitignore('docs/build\n/local.cfg\n', '.gitignore');
+    assert.ok(ig(rules, 'docs/build', true));
+    assert.ok(ig(rules, 'docs/build/x.html'));
+    assert.ok(!ig(rules, 'src/docs/build', true));
+    assert.ok(ig(rules, 'local.cfg'));
+    assert.ok(!ig(rules, 'pkg/local.cfg'));
+  });
+
+  test('dockerignore: every pattern is anchored at the context root', () => {
+    const rules = parseDockerignore('*.log\ntests\n', '.dockerignore');
+    assert.ok(ig(rules, 'x.log'));
+    assert.ok(!ig(rules, 'a/x.log'));
+    assert.ok(ig(rules, 'tests', true));
+    assert.ok(ig(rules, 'tests/test_a.py'));
+    assert.ok(!ig(rules, 'pkg/tests/test_a.py'));
+  });
+
+  test('** spans directories', () => {
+    const rules = parseDockerignore('**/*.log\ndocs/**/*.png\nbuild/**\n', '.dockerignore');
+    assert.ok(ig(rules, 'x.log'));
+    assert.ok(ig(rules, 'a/b/c/x.log'));
+    assert.ok(ig(rules, 'docs/a.png'));
+    assert.ok(ig(rules, 'docs/x/y/a.png'));
+    assert.ok(!ig(rules, 'src/docs/a.png'));
+    assert.ok(ig(rules, 'build/x/y'));
+    assert.ok(!ig(rules, 'build', true), 'build/** matches what is inside build, not build itself');
+    const git = parseGitignore('a/**/b\n', '.gitignore');
+    assert.ok(ig(git, 'a/b'));
+    assert.ok(ig(git, 'a/x/y/b'));
+    assert.ok(!ig(git, 'c/a/b'));
+  });
+
+  test('? and character classes stay within one path segment', () => {
+    const rules = parseGitignore('file?.txt\nlog[0-9].txt\nx[!a].md\n', '.gitignore');
+    assert.ok(ig(rules, 'file1.txt'));
+    assert.ok(!ig(rules, 'file12.txt'));
+    assert.ok(!ig(rules, 'file/.txt'));
+    assert.ok(ig(rules, 'log7.txt'));
+    assert.ok(!ig(rules, 'logx.txt'));
+    assert.ok(ig(rules, 'xb.md'));
+    assert.ok(!ig(rules, 'xa.md'));
+  });
+
+  test('dir-only patterns match directories and their contents, not files of that name', () => {
+    const rules = parseGitignore('out/\n', '.gitignore');
+    assert.ok(ig(rules, 'out', true));
+    assert.ok(ig(rules, 'out/a.txt'));
+    assert.ok(ig(rules, 'pkg/out/a.txt'));
+    assert.ok(!ig(rules, 'out', false), 'a file named out is kept');
+    assert.ok(!ig(rules, 'pkg/out', false));
+  });
+
+  test('negation re-includes; the last matching rule wins', () => {
+    const rules = parseGitignore('*.log\n!keep.log\n', '.gitignore');
+    assert.ok(ig(rules, 'a.log'));
+    assert.ok(!ig(rules, 'keep.log'));
+    assert.ok(!ig(rules, 'sub/keep.log'));
+    const again = parseGitignore('*.log\n!keep.log\nsub/*.log\n', '.gitignore');
+    assert.ok(ig(again, 'sub/keep.log'));
+    assert.ok(!ig(again, 'keep.log'));
+  });
+
+  test('dockerignore negation re-includes a file below an excluded directory (Docker semantics)', () => {
+    const rules = parseDockerignore('docs\n!docs/keep.md\n', '.dockerignore');
+    assert.ok(ig(rules, 'docs/a.md'));
+    assert.ok(!ig(rules, 'docs/keep.md'));
+  });
+
+  test('gitignore cannot re-include a file whose parent directory is excluded', { todo: 'git semantics: "It is not possible to re-include a file if a parent directory of that file is excluded"; isIgnored re-includes build/keep.txt after "build/" + "!build/keep.txt" in a .gitignore' }, () => {
+    const rules = parseGitignore('build/\n!build/keep.txt\n', '.gitignore');
+    assert.ok(ig(rules, 'build/keep.txt'));
+  });
+
+  test('comments, blank lines, ./ prefixes and escaped # are handled', () => {
+    const rules = parseDockerignore('# a comment\n\n./local\n\\#notes\n', '.dockerignore');
+    assert.equal(rules.length, 2);
+    assert.ok(ig(rules, 'local'));
+    assert.ok(ig(rules, '#notes'));
+    assert.equal(compileRule('/', 'x', true), undefined);
+    assert.equal(compileRule('.', 'x', true), undefined);
+  });
+
+  test('the defaults leave out VCS, venvs, caches, builds and .env, and keep source files', () => {
+    const rules = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
+    for (const dir of ['.git', '.venv', '__pycache__', 'dist', 'node_modules', '.pytest_cache', 'src/pkg/__pycache__']) {
+      assert.ok(ig(rules, dir, true), `${dir} should be ignored`);
+      assert.ok(ig(rules, `${dir}/x`), `${dir}/x should be ignored`);
+    }
+    for (const file of ['.env', 'a.pyc', 'pkg/a.pyc', 'pkg/mod.pyo', 'config/.env']) assert.ok(ig(rules, file), `${file} should be ignored`);
+    for (const keep of ['src/pkg/__init__.py', 'app/main.py', 'pyproject.toml', '.envrc', 'environment.py', 'requirements.txt', 'distutils_helper.py', 'templates/index.html']) {
+      assert.ok(!ig(rules, keep), `${keep} should be kept`);
+    }
+  });
+
+  test('defaults do not drop a subpackage named build or dist', { todo: 'DEFAULT_IGNORES "build", "dist", "venv" are unanchored: a Python subpackage src/pkg/build/__init__.py is silently left out of the image' }, () => {
+    const rules = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
+    assert.ok(ig(rules, 'build', true));
+    assert.ok(!ig(rules, 'src/pkg/build/__init__.py'));
+    assert.ok(!ig(rules, 'pkg/dist/__init__.py'));
+  });
+
+  test('symlinkStaysInside', () => {
+    assert.ok(symlinkStaysInside('pkg/link', '../main.py'));
+    assert.ok(symlinkStaysInside('pkg/link', 'data/x'));
+    assert.ok(!symlinkStaysInside('pkg/link', '../../outside'));
+    assert.ok(!symlinkStaysInside('link', '..'));
+    assert.ok(!symlinkStaysInside('pkg/link', '/etc/passwd'));
+    assert.ok(!symlinkStaysInside('pkg/link', 'a/../../../x'));
+  });
+});
+
+describe('detection: python version', () => {
+  test('satisfiesMinor', () => {
+    const cases: [string, string, boolean][] = [
+      ['3.11', '>=3.11', true],
+      ['3.10', '>=3.11', false],
+      ['3.14', '>=3.11', true],
+      ['3.12', '~=3.12', true],
+      ['3.13', '~=3.12', true],
+      ['3.11', '~=3.12', false],
+      ['3.12', '~=3.12.1', true],
+      ['3.13', '~=3.12.1', false],
+      ['3.13', '==3.13.*', true],
+      ['3.12', '==3.13.*', false],
+      ['3.11', '>=3.8,<3.12', true],
+      ['3.8', '>=3.8,<3.12', true],
+      ['3.12', '>=3.8,<3.12', false],
+      ['3.7', '>=3.8,<3.12', false],
+      ['3.11', '>= 3.8, < 3.12', true],
+      ['3.12', '!=3.12.*', false],
+      ['3.11', '==3.11', true],
+      ['3.11', '<=3.11', true],
+      ['3.12', '<=3.11', false],
+      ['3.11', '>3.11', true], // 3.11.1 > 3.11
+    ];
+    for (const [minor, spec, want] of cases) assert.equal(satisfiesMinor(minor, spec), want, `${minor} ${spec}`);
+  });
+
+  test('detectPythonVersion picks the oldest supported minor that satisfies requires-python', () => {
+    const v = (spec: string) => detectPythonVersion(meta({ requiresPython: spec }), {})?.value;
+    assert.equal(v('>=3.11'), '3.11');
+    assert.equal(v('>=3.8'), '3.11');
+    assert.equal(v('~=3.12'), '3.12');
+    assert.equal(v('==3.13.*'), '3.13');
+    assert.equal(v('>=3.8,<3.12'), '3.11');
+    assert.equal(v('>=3.8,<3.11'), '3.10');
+    assert.equal(v('<3'), undefined);
+    const found = detectPythonVersion(meta({ requiresPython: '>=3.12' }), {});
+    assert.match(found!.why, />=3\.12/);
+    assert.equal(detectPythonVersion(meta(), {}), undefined);
+  });
+
+  test('.python-version wins over requires-python', () => {
+    assert.deepEqual(detectPythonVersion(meta({ requiresPython: '>=3.11' }), { '.python-version': '# pinned\n3.12.4\n' }), {
+      value: '3.12',
+      why: '.python-version says 3.12.4',
+    });
+    assert.equal(detectPythonVersion(meta(), { '.python-version': 'cpython-3.13.1\n' })?.value, '3.13');
+    assert.equal(detectPythonVersion(meta({ requiresPython: '>=3.12' }), { '.python-version': 'pypy\n' })?.value, '3.12');
+  });
+
+  test('readProjectMetadata normalizes the name and collects known packages from pyproject and lock files', () => {
+    const m = readProjectMetadata(
+      {
+        project: {
+          name: 'My_Project',
+          version: '2.0',
+          'requires-python': '>=3.12',
+          dependencies: ['Flask>=2', 'gunicorn[gevent]; python_version>"3"'],
+          scripts: { 'my-project': 'my_project.cli:main [extra]', other: 'x.y' },
+        },
+      },
+      { 'requirements.txt': '# c\n-r base.txt\nSQLAlchemy==2.0\n', 'uv.lock': 'version = 1\n[[package]]\nname = "uvicorn"\n[[package]]\nname = "my-project"\n' },
+    );
+    assert.equal(m.name, 'my-project');
+    assert.equal(m.version, '2.0');
+    assert.equal(m.requiresPython, '>=3.12');
+    assert.deepEqual(m.knownPackages, ['flask', 'gunicorn', 'sqlalchemy', 'uvicorn']);
+    assert.deepEqual(m.scripts, [
+      { name: 'my-project', module: 'my_project.cli', attr: 'main' },
+      { name: 'other', module: 'x.y' },
+    ]);
+    const bare = readProjectMetadata(undefined, {});
+    assert.equal(bare.name, 'app');
+    assert.equal(bare.version, '0.0.0');
+  });
+});
+
+describe('detection: include paths, modules, frameworks, commands', () => {
+  test('detectIncludePaths picks code, packages, project and lock files', () => {
+    const { files } = tree({
+      'src/pkg/__init__.py': '',
+      'app/main.py': '',
+      'mypkg/__init__.py': '',
+      'notapkg/readme.txt': '',
+      'main.py': '',
+      'pyproject.toml': '',
+      'requirements.txt': '',
+      'requirements-dev.txt': '',
+      'uv.lock': '',
+      'README.md': '',
+      'templates/index.html': '',
+      'static/app.css': '',
+      'docs/index.md': '',
+    });
+    assert.deepEqual(detectIncludePaths(files).value, [
+      'app',
+      'main.py',
+      'mypkg',
+      'pyproject.toml',
+      'requirements-dev.txt',
+      'requirements.txt',
+      'src',
+      'static',
+      'templates',
+      'uv.lock',
+    ]);
+  });
+
+  test('templates alone are not code', () => {
+    const { files } = tree({ 'templates/index.html': '', 'README.md': '' });
+    const found = detectIncludePaths(files);
+    assert.deepEqual(found.value, []);
+    assert.match(found.why, /nothing recognizable/);
+  });
+
+  test('import roots: src layout, flat layout, both', () => {
+    const src = tree({ 'src/pkg/__init__.py': '', 'pyproject.toml': '' });
+    assert.deepEqual(detectImportRoots(['pyproject.toml', 'src'], src.files), ['src']);
+    const flat = tree({ 'pkg/__init__.py': '', 'pyproject.toml': '' });
+    assert.deepEqual(detectImportRoots(['pkg', 'pyproject.toml'], flat.files), ['']);
+    const both = tree({ 'src/pkg/__init__.py': '', 'manage.py': '' });
+    assert.deepEqual(detectImportRoots(['manage.py', 'src'], both.files), ['src', '']);
+  });
+
+  test('moduleName', () => {
+    assert.equal(moduleName('src/pkg/api.py', ['src']), 'pkg.api');
+    assert.equal(moduleName('src/pkg/__init__.py', ['src']), 'pkg');
+    assert.equal(moduleName('src/pkg/sub/__init__.py', ['src', '']), 'pkg.sub');
+    assert.equal(moduleName('hello.py', ['']), 'hello');
+    assert.equal(moduleName('app/main.py', ['']), 'app.main');
+    assert.equal(moduleName('srcfoo/x.py', ['src']), undefined);
+    assert.equal(moduleName('srcfoo/x.py', ['src', '']), 'srcfoo.x');
+    assert.equal(moduleName('my-dir/x.py', ['']), undefined);
+    assert.equal(moduleName('pkg/data.json', ['']), undefined);
+    assert.equal(moduleName('src/__init__.py', ['src']), undefined);
+  });
+
+  test('detection candidates skip tests and prefer telling names', () => {
+    const { files } = tree({ 'app/zz.py': '', 'app/main.py': '', 'app/tests/test_x.py': '', 'tests/test_y.py': '', 'other/main.py': '' });
+    assert.deepEqual(detectionCandidates(files, ['app', 'tests']), ['app/main.py', 'app/zz.py']);
+  });
+
+  const fw = (spec: Record<string, string>, known: string[] = [], includePaths?: string[]) => {
+    const { files, texts } = tree(spec);
+    const include = includePaths ?? detectIncludePaths(files).value;
+    const roots = detectImportRoots(include, files);
+    return detectFramework({ files, texts, venv: '/app/.venv' }, detectionCandidates(files, include), roots, known);
+  };
+
+  test('FastAPI', () => {
+    const found = fw({ 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\n\napi = FastAPI(title="x")\n' });
+    assert.deepEqual(found, { name: 'fastapi', target: 'app.main:api', server: 'uvicorn', port: 8000, file: 'app/main.py' });
+    const src = fw({ 'src/svc/__init__.py': '', 'src/svc/server.py': 'import fastapi\napp: fastapi.FastAPI = fastapi.FastAPI()\n' });
+    assert.equal(src?.target, 'svc.server:app');
+  });
+
+  test('Flask instance, with and without gunicorn', () => {
+    const spec = { 'hello.py': 'from flask import Flask\n\napp = Flask(__name__)\n' };
+    assert.deepEqual(fw(spec), { name: 'flask', target: 'hello:app', server: 'flask', port: 5000, file: 'hello.py' });
+    assert.deepEqual(fw(spec, ['flask', 'gunicorn']), { name: 'flask', target: 'hello:app', server: 'gunicorn', port: 8000, file: 'hello.py' });
+  });
+
+  test('Flask create_app factory', () => {
+    const spec = { 'web/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n' };
+    const found = fw(spec);
+    assert.equal(found?.name, 'flask');
+    assert.equal(found?.target, 'web:create_app()');
+    assert.equal(found?.server, 'flask');
+    assert.equal(fw(spec, ['gunicorn'])?.server, 'gunicorn');
+  });
+
+  test('Django from manage.py, with and without gunicorn', () => {
+    const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n';
+    const spec = { 'manage.py': manage, 'mysite/__init__.py': '', 'mysite/settings.py': '', 'mysite/wsgi.py': 'application = None\n' };
+    assert.deepEqual(fw(spec), { name: 'django', target: 'mysite.wsgi:application', server: 'django-runserver', port: 8000, file: 'manage.py' });
+    assert.equal(fw(spec, ['django', 'gunicorn'])?.server, 'gunicorn');
+  });
+
+  test('Django with split settings points gunicorn at the project wsgi module', { todo: 'detectFramework derives the WSGI module from DJANGO_SETTINGS_MODULE minus its last part: "config.settings.production" gives "config.settings.wsgi:application", but wsgi.py is config/wsgi.py (cookiecutter-django layout), so gunicorn fails to import it' }, () => {
+    const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n';
+    const spec = {
+      'manage.py': manage,
+      'config/__init__.py': '',
+      'config/wsgi.py': 'application = None\n',
+      'config/settings/__init__.py': '',
+      'config/settings/production.py': '',
+    };
+    assert.equal(fw(spec, ['gunicorn'])?.target, 'config.wsgi:application');
+  });
+
+  test('no framework in plain code, or in code that only mentions one', () => {
+    assert.equal(fw({ 'main.py': 'print("hi")\n' }), undefined);
+    assert.equal(fw({ 'main.py': '# we might use flask some day\nx = 1\n' }), undefined);
+    assert.equal(fw({ 'tests/test_app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'main.py': '' }, [], ['main.py', 'tests']), undefined);
+  });
+
+  test('detectCommand: a console script named like the project wins over the first one', () => {
+    const m = meta({
+      name: 'my-tool',
+      scripts: [
+        { name: 'helper', module: 'my_tool.helper', attr: 'run' },
+        { name: 'my_tool', module: 'my_tool.cli', attr: 'main' },
+      ],
+    });
+    const found = detectCommand(m, undefined, [], [''], [], '/app/.venv');
+    assert.deepEqual(found?.value, { entrypoint: ['/app/.venv/bin/my_tool'] });
+    assert.equal(found?.why, '[project.scripts] my_tool = "my_tool.cli:main"');
+    const first = detectCommand(meta({ scripts: [{ name: 'b', module: 'x', attr: 'y' }, { name: 'a', module: 'x', attr: 'z' }] }), undefined, [], [''], [], '/v');
+    assert.deepEqual(first?.value, { entrypoint: ['/v/bin/b'] });
+  });
+
+  test('detectCommand preference: scripts > framework > __main__.py > main.py > app.py', () => {
+    const full = {
+      'pkg/__init__.py': '',
+      'pkg/__main__.py': '',
+      'main.py': '',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    };
+    const withScripts = detect(full, { project: { name: 'pkg', scripts: { pkg: 'pkg.cli:main' } } });
+    assert.deepEqual(withScripts.command?.value, { entrypoint: ['/app/.venv/bin/pkg'] });
+
+    const withFramework = detect(full, { project: { name: 'pkg' } });
+    assert.equal(withFramework.framework?.name, 'flask');
+    assert.deepEqual(withFramework.command?.value, {
+      cmd: ['/app/.venv/bin/python', '-m', 'flask', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '5000'],
+    });
+    assert.deepEqual(withFramework.ports.value, ['5000/tcp']);
+
+    const { 'app.py': _app, ...noFramework } = full;
+    const withMain = detect(noFramework, { project: { name: 'pkg' } });
+    assert.deepEqual(withMain.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'pkg'] });
+    assert.equal(withMain.command?.why, 'pkg/__main__.py');
+    assert.deepEqual(withMain.ports.value, []);
+
+    const withMainPy = detect({ 'main.py': '', 'app.py': '' }, { project: { name: 'x' } });
+    assert.deepEqual(withMainPy.command?.value, { cmd: ['/app/.venv/bin/python', 'main.py'] });
+    const withAppPy = detect({ 'app.py': 'print(1)\n', 'util.py': '' }, { project: { name: 'x' } });
+    assert.deepEqual(withAppPy.command?.value, { cmd: ['/app/.venv/bin/python', 'app.py'] });
+
+    assert.equal(detect({ 'util.py': '' }).command, undefined);
+  });
+
+  test('__main__.py: the package named like the project wins, then the shallowest', () => {
+    const found = detect(
+      { 'src/aaa/__init__.py': '', 'src/aaa/__main__.py': '', 'src/my_proj/__init__.py': '', 'src/my_proj/__main__.py': '' },
+      { project: { name: 'My.Proj' } },
+    );
+    assert.deepEqual(found.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'my_proj'] });
+    const shallow = detect({ 'a/__init__.py': '', 'a/b/__init__.py': '', 'a/b/__main__.py': '', 'z/__init__.py': '', 'z/__main__.py': '' }, { project: { name: 'other' } });
+    assert.deepEqual(shallow.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'z'] });
+  });
+
+  test('the FastAPI server command and port', () => {
+    const d = detect(
+      { 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n', 'requirements.txt': 'fastapi\n' },
+      { project: { name: 'svc' } },
+    );
+    assert.deepEqual(d.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'] });
+    assert.deepEqual(d.ports, { value: ['8000/tcp'], why: 'fastapi (uvicorn)' });
+  });
+
+  test('Django with gunicorn locked runs gunicorn', () => {
+    const d = detect(
+      {
+        'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
+        'site1/__init__.py': '',
+        'site1/wsgi.py': '',
+        'requirements.txt': 'Django==5.0\ngunicorn==22.0\n',
+      },
+      { project: { name: 'site1' } },
+    );
+    assert.deepEqual(d.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'gunicorn', '--bind', '0.0.0.0:8000', 'site1.wsgi:application'] });
+  });
+});
+
+describe('venv files', () => {
+  const project = meta({
+    name: 'hello-cli',
+    version: '0.3.0',
+    description: 'A\n  multi-line summary',
+    requiresPython: '>=3.11',
+    dependencies: ['click>=8'],
+    scripts: [
+      { name: 'hello', module: 'hello_cli.cli', attr: 'main' },
+      { name: 'hello-obj', module: 'hello_cli.app', attr: 'cli.run' },
+    ],
+    guiScripts: [{ name: 'hello-gui', module: 'hello_cli.gui', attr: 'start' }],
+  });
+  const input: VenvInput = {
+    venv: '/app/.venv',
+    workdir: '/app',
+    pythonMinor: '3.12',
+    pythonVersion: '3.12.7',
+    interpreter: '/usr/local/bin/python3',
+    project,
+    importRoots: ['src', ''],
+  };
+  const entries = venvEntries(input);
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const site = 'app/.venv/lib/python3.12/site-packages';
+  const distInfo = `${site}/hello_cli-0.3.0.dist-info`;
+
+  test('the wrapper for pkg.mod:func is what installers write', () => {
+    assert.equal(
+      wrapper('/app/.venv', { name: 'hello', module: 'hello_cli.cli', attr: 'main' }),
+      [
+        '#!/app/.venv/bin/python',
+        'import re',
+        'import sys',
+        'from hello_cli.cli import main',
+        'if __name__ == "__main__":',
+        '    sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])',
+        '    sys.exit(main())',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('the wrapper for pkg.mod:obj.attr imports obj and calls obj.attr()', () => {
+    const text = wrapper('/srv/.venv', { name: 'x', module: 'pkg.mod', attr: 'obj.attr' });
+    const lines = text.split('\n');
+    assert.equal(lines[0], '#!/srv/.venv/bin/python');
+    assert.ok(lines.includes('from pkg.mod import obj'));
+    assert.ok(lines.includes('    sys.exit(obj.attr())'));
+  });
+
+  test('venv layout: pyvenv.cfg, interpreter links, scripts on PATH', () => {
+    assert.equal(sitePackages('/app/.venv', '3.12'), '/app/.venv/lib/python3.12/site-packages');
+    assert.equal(
+      byPath.get('app/.venv/pyvenv.cfg')?.content,
+      'home = /usr/local/bin\ninclude-system-site-packages = true\nversion = 3.12.7\nexecutable = /usr/local/bin/python3\n',
+    );
+    assert.deepEqual(byPath.get('app/.venv/bin/python'), { path: 'app/.venv/bin/python', type: 'symlink', mode: '0777', target: '/usr/local/bin/python3' });
+    assert.equal(byPath.get('app/.venv/bin/python3.12')?.target, 'python');
+    for (const s of ['hello', 'hello-obj', 'hello-gui']) {
+      const e = byPath.get(`app/.venv/bin/${s}`);
+      assert.equal(e?.type, 'file', s);
+      assert.equal(e?.mode, '0755', s);
+    }
+    assert.equal(byPath.get(`${site}/hello_cli.pth`)?.content, '/app/src\n/app\n');
+    assert.equal(
+      byPath.get(`${distInfo}/METADATA`)?.content,
+      'Metadata-Version: 2.1\nName: hello-cli\nVersion: 0.3.0\nSummary: A multi-line summary\nRequires-Python: >=3.11\nRequires-Dist: click>=8\n',
+    );
+    assert.equal(byPath.get(`${distInfo}/INSTALLER`)?.content, 'pycontainer\n');
+    assert.equal(
+      byPath.get(`${distInfo}/entry_points.txt`)?.content,
+      '[console_scripts]\nhello = hello_cli.cli:main\nhello-obj = hello_cli.app:cli.run\n\n[gui_scripts]\nhello-gui = hello_cli.gui:start\n',
+    );
+  });
+
+  test('every generated file states its size and sha256', () => {
+    for (const e of entries.filter((x) => x.type === 'file')) {
+      const bytes = Buffer.from(e.content!, 'utf8');
+      assert.equal(e.size, bytes.length, e.path);
+      assert.equal(e.sha256, createHash('sha256').update(bytes).digest('hex'), e.path);
+    }
+  });
+
+  test('RECORD lists every installed file with urlsafe-base64 sha256 and size, and itself with empty fields', () => {
+    const record = byPath.get(`${distInfo}/RECORD`)!;
+    const lines = record.content!.trimEnd().split('\n');
+    assert.ok(record.content!.endsWith('\n'));
+    const listed = new Map<string, string>();
+    for (const line of lines) {
+      const [rel, hash, size, ...rest] = line.split(',');
+      assert.equal(rest.length, 0, line);
+      const abs = posix.normalize(posix.join(site, rel!));
+      listed.set(abs, line);
+      if (abs === record.path) {
+        assert.equal(line, 'hello_cli-0.3.0.dist-info/RECORD,,');
+        continue;
+      }
+      const e = byPath.get(abs);
+      assert.ok(e, `RECORD names ${rel}, which is not generated`);
+      const bytes = Buffer.from(e.content!, 'utf8');
+      assert.match(hash!, /^sha256=[A-Za-z0-9_-]+$/, 'urlsafe base64 without padding');
+      assert.equal(hash, `sha256=${createHash('sha256').update(bytes).digest('base64url')}`, rel);
+      assert.equal(Number(size), bytes.length, rel);
+    }
+    const installed = entries.filter((e) => e.type === 'file' && e.path !== 'app/.venv/pyvenv.cfg').map((e) => e.path);
+    assert.deepEqual([...listed.keys()].sort(), [...installed].sort());
+    assert.ok(lines.includes(`../../../bin/hello,sha256=${createHash('sha256').update(byPath.get('app/.venv/bin/hello')!.content!).digest('base64url')},${byPath.get('app/.venv/bin/hello')!.size}`));
+    assert.deepEqual(lines, [...lines].sort(), 'sorted');
+  });
+
+  test('a project without scripts has no entry_points.txt', () => {
+    const plain = venvEntries({ ...input, project: meta({ name: 'plain' }) });
+    assert.ok(!plain.some((e: Entry) => e.path.endsWith('entry_points.txt')));
+    assert.ok(plain.some((e: Entry) => e.path.endsWith('plain-1.0.0.dist-info/RECORD')));
+  });
+});
+
+describe('OCI helpers', () => {
+  test('parsePlatform / formatPlatform', () => {
+    assert.deepEqual(parsePlatform('linux/amd64'), { os: 'linux', architecture: 'amd64' });
+    assert.deepEqual(parsePlatform('linux/arm64/v8'), { os: 'linux', architecture: 'arm64' });
+    assert.deepEqual(parsePlatform('linux/arm/v7'), { os: 'linux', architecture: 'arm', variant: 'v7' });
+    assert.deepEqual(parsePlatform('linux/x86_64'), { os: 'linux', architecture: 'amd64' });
+    assert.deepEqual(parsePlatform(' linux/aarch64 '), { os: 'linux', architecture: 'arm64' });
+    for (const bad of ['linux', 'linux/', '/amd64', 'linux/amd64/v1/x', 'linux//amd64', 'linux/sparc', 'plan9/amd64', 'windows/amd64']) {
+      const p = parsePlatform(bad);
+      assert.ok('error' in p, bad);
+      assert.match(p.error, new RegExp(`invalid platform "${bad.replace(/[/.]/g, '\\$&')}"`));
+    }
+    assert.equal(formatPlatform({ os: 'linux', architecture: 'amd64' }), 'linux/amd64');
+    assert.equal(formatPlatform({ os: 'linux', architecture: 'arm', variant: 'v7' }), 'linux/arm/v7');
+    for (const text of ['linux/amd64', 'linux/arm/v6', 'linux/s390x']) {
+      const p = parsePlatform(text);
+      assert.ok(!('error' in p));
+      assert.equal(formatPlatform(p), text);
+    }
+  });
+
+  test('platformMatches treats arm64 and arm64/v8 as the same', () => {
+    assert.ok(platformMatches({ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }));
+    assert.ok(platformMatches({ os: 'linux', architecture: 'arm' }, { os: 'linux', architecture: 'arm', variant: 'v7' }));
+    assert.ok(!platformMatches({ os: 'linux', architecture: 'arm', variant: 'v6' }, { os: 'linux', architecture: 'arm', variant: 'v7' }));
+    assert.ok(!platformMatches({ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }));
+  });
+
+  const baseInput = (settings: Partial<ImageConfigInput['settings']>, baseConfig: BaseConfig = {}): ImageConfigInput => ({
+    platform: { os: 'linux', architecture: 'amd64' },
+    base: {
+      config: { Env: ['PATH=/usr/local/bin:/usr/bin', 'LANG=C.UTF-8', 'PYTHON_VERSION=3.12.1'], Cmd: ['python3'], Labels: { maintainer: 'base', keep: 'base' }, ExposedPorts: { '9000/tcp': {} }, ...baseConfig },
+      diffIds: ['sha256:b1', 'sha256:b2'],
+      history: [{ created: '2020-01-01T00:00:00Z', created_by: 'base step' }],
+    },
+    settings: { env: {}, workingDir: '/app', exposedPorts: [], labels: {}, ...settings },
+    layers: [{ diffId: 'sha256:ours', createdBy: 'our layer' }],
+    created: '1970-01-01T00:00:00Z',
+  });
+
+  test('assembleImageConfig: Env keeps the base order, overrides values, appends new names sorted', () => {
+    const cfg = assembleImageConfig(baseInput({ env: { PATH: '/app/.venv/bin:/usr/local/bin:/usr/bin', ZED: 'z', ALPHA: 'a', LANG: 'en_US.UTF-8' } }));
+    assert.deepEqual(cfg.config?.Env, ['PATH=/app/.venv/bin:/usr/local/bin:/usr/bin', 'LANG=en_US.UTF-8', 'PYTHON_VERSION=3.12.1', 'ALPHA=a', 'ZED=z']);
+    assert.deepEqual(mergeEnv(['A=1', 'B=2'], { B: 'x=y' }), ['A=1', 'B=x=y']);
+  });
+
+  test('assembleImageConfig: our entrypoint resets the base Cmd, as a Dockerfile ENTRYPOINT does', () => {
+    const cfg = assembleImageConfig(baseInput({ entrypoint: ['/app/.venv/bin/hello'] }, { Entrypoint: ['/docker-entrypoint.sh'] }));
+    assert.deepEqual(cfg.config?.Entrypoint, ['/app/.venv/bin/hello']);
+    assert.equal(cfg.config?.Cmd, undefined);
+    const both = assembleImageConfig(baseInput({ entrypoint: ['/e'], cmd: ['--flag'] }));
+    assert.deepEqual(both.config?.Entrypoint, ['/e']);
+    assert.deepEqual(both.config?.Cmd, ['--flag']);
+  });
+
+  test('assembleImageConfig: Cmd alone keeps the base Entrypoint; nothing keeps both', () => {
+    const cmdOnly = assembleImageConfig(baseInput({ cmd: ['serve'] }, { Entrypoint: ['/docker-entrypoint.sh'] }));
+    assert.deepEqual(cmdOnly.config?.Entrypoint, ['/docker-entrypoint.sh']);
+    assert.deepEqual(cmdOnly.config?.Cmd, ['serve']);
+    const neither = assembleImageConfig(baseInput({}, { Entrypoint: ['/e'] }));
+    assert.deepEqual(neither.config?.Entrypoint, ['/e']);
+    assert.deepEqual(neither.config?.Cmd, ['python3']);
+    const nullEntrypoint = assembleImageConfig(baseInput({ cmd: ['x'] }, { Entrypoint: null }));
+    assert.equal(nullEntrypoint.config?.Entrypoint, undefined);
+  });
+
+  test('assembleImageConfig: labels and ports merge, user and working dir are ours', () => {
+    const cfg = assembleImageConfig(baseInput({ labels: { keep: 'ours', title: 't' }, exposedPorts: ['8000/tcp', '9000/tcp'], user: '65532:65532', workingDir: '/srv' }, { User: 'base', StopSignal: 'SIGINT' }));
+    assert.deepEqual(cfg.config?.Labels, { keep: 'ours', maintainer: 'base', title: 't' });
+    assert.deepEqual(cfg.config?.ExposedPorts, { '8000/tcp': {}, '9000/tcp': {} });
+    assert.equal(cfg.config?.User, '65532:65532');
+    assert.equal(cfg.config?.WorkingDir, '/srv');
+    assert.equal(cfg.config?.StopSignal, 'SIGINT');
+    const baseUser = assembleImageConfig(baseInput({}, { User: 'app' }));
+    assert.equal(baseUser.config?.User, 'app');
+  });
+
+  test('assembleImageConfig: diff_ids are the base then ours, history is appended', () => {
+    const cfg = assembleImageConfig({ ...baseInput({}), platform: { os: 'linux', architecture: 'arm', variant: 'v7' } });
+    assert.deepEqual(cfg.rootfs, { type: 'layers', diff_ids: ['sha256:b1', 'sha256:b2', 'sha256:ours'] });
+    assert.deepEqual(cfg.history, [
+      { created: '2020-01-01T00:00:00Z', created_by: 'base step' },
+      { comment: 'pycontainer', created: '1970-01-01T00:00:00Z', created_by: 'our layer' },
+    ]);
+    assert.equal(cfg.architecture, 'arm');
+    assert.equal(cfg.variant, 'v7');
+    assert.equal(cfg.os, 'linux');
+    assert.equal(cfg.created, '1970-01-01T00:00:00Z');
+  });
+
+  test('assembleImageConfig without a base', () => {
+    const input = baseInput({ cmd: ['x'], env: { B: '2', A: '1' } });
+    delete input.base;
+    const cfg = assembleImageConfig(input);
+    assert.deepEqual(cfg.config?.Env, ['A=1', 'B=2']);
+    assert.deepEqual(cfg.rootfs.diff_ids, ['sha256:ours']);
+    assert.equal(cfg.history?.length, 1);
+    assert.equal(cfg.config?.Labels, undefined);
+    assert.equal(cfg.config?.ExposedPorts, undefined);
+  });
+
+  test('canonicalJson sorts keys at every level, keeps array order, drops undefined, no white space', () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, 'A': null }), '{"A":null,"a":{"d":[3,{"y":2,"z":1}]},"b":1}');
+    assert.equal(canonicalJson([{ b: 1, a: 2 }, 'x']), '[{"a":2,"b":1},"x"]');
+    assert.equal(canonicalJson({ 'é': 1, e: 2, Z: 3 }), '{"Z":3,"e":2,"é":1}');
+  });
+
+  test('isoTime', () => {
+    assert.equal(isoTime(0), '1970-01-01T00:00:00Z');
+    assert.equal(isoTime(1700000000), '2023-11-14T22:13:20Z');
+  });
+});
