@@ -1,6 +1,7 @@
 // Generates generated/*.ts from schema/*.json. `npm run generate`; test/unit/generated.test.ts fails when stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
+import { replaceReference } from './config-reference.mjs';
 
 const root = new URL('../', import.meta.url);
 const banner = '/* Generated from schema/ by `npm run generate`. Do not edit. */';
@@ -28,4 +29,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await writeFile(new URL(file, root), text);
     console.log(`wrote ${file}`);
   }
+  const readme = new URL('README.md', root);
+  await writeFile(readme, replaceReference(await readFile(readme, 'utf8')));
+  console.log('wrote the configuration reference in README.md');
 }
