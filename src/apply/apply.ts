@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, readFile, rm } from 'node:fs/promises';
+import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { walkContext } from '../config/context.js';
+import { INPUT_FILE } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
 import { ApplyError, PlanError } from '../errors.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
@@ -134,6 +135,10 @@ function stale(what: string[]): PlanError {
 /** The configuration inputs (pyproject.toml, pycontainer.toml, ignore and lock files) as hashed at plan time. */
 async function checkInputs(plan: Plan, context: string): Promise<void> {
   const changed: string[] = [];
+  const known = new Set(plan.inputs.map((i) => i.path));
+  for (const name of (await readdir(context)).sort()) {
+    if (INPUT_FILE.test(name) && !known.has(name)) changed.push(`${name} was added`);
+  }
   for (const input of plan.inputs) {
     try {
       const hex = sha256Hex(await readFile(join(context, input.path)));

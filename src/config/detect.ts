@@ -62,6 +62,13 @@ export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+/**
+ * Files at the context root that configure a build. The plan records the digest of each one present;
+ * apply refuses the plan when one changed, disappeared or appeared.
+ */
+export const INPUT_FILE =
+  /^(pyproject\.toml|pycontainer\.toml|\.dockerignore|\.gitignore|\.python-version|manage\.py|uv\.lock|pylock(\.[^/]+)?\.toml|poetry\.lock|Pipfile\.lock|requirements[^/]*\.(txt|in))$/;
+
 const LOCK_FILE = /^(uv\.lock|pylock(\.[^/]+)?\.toml|poetry\.lock|Pipfile\.lock|requirements[^/]*\.txt|requirements[^/]*\.in)$/;
 
 export function readProjectMetadata(pyproject: Record<string, unknown> | undefined, texts: Record<string, string>): ProjectMetadata {

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { checkContext, readTexts, walkContext } from '../config/context.js';
-import { detectIncludePaths, detectProject, detectionCandidates } from '../config/detect.js';
+import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE } from '../config/detect.js';
+import { readdir, readFile } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readTomlFile } from '../config/read.js';
@@ -95,14 +96,15 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     extra,
   });
   const rules = compileIgnore(exclude);
-  for (const [path, text] of Object.entries(ignoreTexts)) inputs.push({ path, sha256: sha256Hex(text) });
   const files = await walkContext(context, rules);
 
   // 3. Detection over what detection reads.
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
-  const lockish = files.filter((f) => f.type === 'file' && !f.path.includes('/') && /^(uv\.lock|pylock(\.[^/]+)?\.toml|poetry\.lock|requirements[^/]*\.(txt|in)|\.python-version|manage\.py)$/.test(f.path)).map((f) => f.path);
+  // Lock files and the like are inputs even when ignored for the image: read them from the root listing.
+  const lockish = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
   const texts = await readTexts(context, [...lockish, ...detectionCandidates(files, includeGuess)]);
-  for (const path of lockish) if (texts[path] !== undefined) inputs.push({ path, sha256: sha256Hex(texts[path]) });
+  // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
+  for (const path of lockish) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
   const workdirGuess = merged.build.workdir ?? '/app';
   const detection = detectProject(
     { ...(pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {}), files, texts, venv: `${workdirGuess.replace(/\/+$/, '')}/.venv` },

@@ -1,0 +1,127 @@
+// apply against real files: stale plans are refused before anything is published, reruns over an
+// existing layout leave no stray blobs, several platforms give an index sharing the app layer.
+// Needs no external tools: the layouts are checked by our own independent checker.
+import assert from 'node:assert/strict';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Plan } from '../../generated/plan.js';
+import { findRepoRoot } from '../support/base-image.js';
+import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
+import { run } from '../support/tools.js';
+
+const repo = findRepoRoot();
+const cli = path.join(repo, 'bin', 'pycontainer.js');
+const stubBase = `oci:${path.join(repo, 'test', 'fixtures', 'stub-base')}:3.11`;
+let tmp: string;
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pyc-apply-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function copyExample(name: string, as: string): Promise<string> {
+  const dir = path.join(tmp, as);
+  await cp(path.join(repo, 'examples', name), dir, { recursive: true });
+  return dir;
+}
+
+async function plan(context: string, file: string, extra: string[] = []): Promise<Plan> {
+  await run('node', [cli, 'plan', '-C', context, '--base-image', stubBase, '-o', file, ...extra]);
+  return JSON.parse(await readFile(file, 'utf8')) as Plan;
+}
+
+async function apply(planFile: string, context: string, output: string) {
+  return run('node', [cli, 'apply', planFile, '-C', context, '-o', output, '--no-cache', '--json'], { allowFail: true });
+}
+
+describe('stale plans are refused, naming what changed', () => {
+  const cases: [string, (dir: string) => Promise<void>, RegExp][] = [
+    ['an edited file', (d) => appendFile(path.join(d, 'src/hello_cli/cli.py'), '# edit\n'), /src\/hello_cli\/cli\.py changed/],
+    ['a new file', (d) => writeFile(path.join(d, 'src/hello_cli/extra.py'), 'x = 1\n'), /src\/hello_cli\/extra\.py was added/],
+    ['a removed file', (d) => rm(path.join(d, 'src/hello_cli/__init__.py')), /src\/hello_cli\/__init__\.py was removed/],
+    ['a changed pyproject.toml', (d) => appendFile(path.join(d, 'pyproject.toml'), '\n# touched\n'), /pyproject\.toml changed/],
+    ['a new lock file', (d) => writeFile(path.join(d, 'requirements.txt'), 'rich==13.7.1\n'), /requirements\.txt was added/],
+    ['a changed .dockerignore', (d) => writeFile(path.join(d, '.dockerignore'), '*.md\n'), /\.dockerignore/],
+  ];
+  for (const [what, change, message] of cases) {
+    test(what, async () => {
+      const dir = await copyExample('hello-cli', `stale-${what.replace(/\W+/g, '-')}`);
+      const planFile = path.join(tmp, `${path.basename(dir)}.json`);
+      await plan(dir, planFile);
+      await change(dir);
+      const out = path.join(tmp, `${path.basename(dir)}-image`);
+      const res = await apply(planFile, dir, out);
+      assert.equal(res.code, 2, res.stderr);
+      assert.match(res.stderr, /the plan is stale/);
+      assert.match(res.stderr, message);
+      assert.doesNotMatch(res.stderr, /^\s+at /m, 'no stack trace');
+      await assert.rejects(readdir(out), 'nothing was written');
+    });
+  }
+
+  test('an edit after the check, while the file streams, still stops apply before publishing', async () => {
+    // Same size, different bytes: the listing check passes and only the streaming hash can catch it.
+    const dir = await copyExample('hello-cli', 'stale-same-size');
+    const planFile = path.join(tmp, 'stale-same-size.json');
+    await plan(dir, planFile);
+    const file = path.join(dir, 'src/hello_cli/cli.py');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('Hi', 'Yo'));
+    const out = path.join(tmp, 'stale-same-size-image');
+    const res = await apply(planFile, dir, out);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /src\/hello_cli\/cli\.py changed/);
+    await assert.rejects(readFile(path.join(out, 'index.json')), 'no index.json was published');
+  });
+});
+
+test('a plan of another format version is refused with both versions named', async () => {
+  const dir = await copyExample('hello-cli', 'format');
+  const planFile = path.join(tmp, 'format.json');
+  const p = await plan(dir, planFile);
+  await writeFile(planFile, JSON.stringify({ ...p, formatVersion: 99, pycontainerVersion: '9.0.0' }));
+  const res = await apply(planFile, dir, path.join(tmp, 'format-image'));
+  assert.equal(res.code, 2);
+  assert.match(res.stderr, /plan format 99 \(written by pycontainer 9\.0\.0\) cannot be applied by pycontainer \S+, which reads format 1/);
+});
+
+test('several platforms give an index; the app layer is shared, base layers are per platform', async () => {
+  const dir = await copyExample('fastapi-app', 'multi');
+  const planFile = path.join(tmp, 'multi.json');
+  const p = await plan(dir, planFile, ['--platform', 'linux/amd64,linux/arm64']);
+  const out = path.join(tmp, 'multi-image');
+  const res = await apply(planFile, dir, out);
+  assert.equal(res.code, 0, res.stderr);
+  const result = JSON.parse(res.stdout);
+  assert.equal(result.mediaType, 'application/vnd.oci.image.index.v1+json');
+  const report = await checkLayout(out);
+  assertLayoutOk(report);
+  const platforms = report.manifests.filter((m) => m.platform).map((m) => `${m.platform!.os}/${m.platform!.architecture}`).sort();
+  assert.deepEqual(platforms, ['linux/amd64', 'linux/arm64']);
+  const appLayers = report.manifests.filter((m) => m.platform).map((m) => m.layers.at(-1)!.digest);
+  assert.equal(new Set(appLayers).size, 1, 'one app layer blob for both platforms');
+  const baseLayers = report.manifests.filter((m) => m.platform).map((m) => m.layers[0]!.digest);
+  assert.equal(new Set(baseLayers).size, 2, 'each platform has its own base layer');
+  for (const [i, image] of p.images.entries()) assert.equal(result.images[i].config, image.configDigest);
+});
+
+test('applying over an existing layout replaces the tag and leaves no stray blobs', async () => {
+  const dir = await copyExample('flat-app', 'rerun');
+  const out = path.join(tmp, 'rerun-image');
+  const planFile = path.join(tmp, 'rerun.json');
+  await plan(dir, planFile);
+  const first = JSON.parse((await apply(planFile, dir, out)).stdout);
+  await appendFile(path.join(dir, 'app/report.py'), '# v2\n');
+  await plan(dir, planFile);
+  const second = JSON.parse((await apply(planFile, dir, out)).stdout);
+  assert.notEqual(first.digest, second.digest);
+  const report = await checkLayout(out);
+  assertLayoutOk(report); // reports stray blobs and temporary files as problems
+  const index = JSON.parse(await readFile(path.join(out, 'index.json'), 'utf8'));
+  assert.equal(index.manifests.length, 1);
+  assert.equal(index.manifests[0].digest, second.digest);
+});
