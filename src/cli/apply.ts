@@ -1,7 +1,9 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { applyPlan, type ApplyResult } from '../apply/apply.js';
+import { writeLayoutArchive } from '../apply/archive.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import { ConfigError } from '../errors.js';
 import { readPlan } from '../plan/file.js';
@@ -14,7 +16,7 @@ export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
 /** Options shared by `apply` and `build`: where the image goes and how it is shown. */
 export function applyOptions() {
   return {
-    output: Option.String('--output,-o', { description: 'Where to write the image: oci:DIR or DIR (default: the plan\'s output, dist/image)' }),
+    output: Option.String('--output,-o', { description: 'Where to write the image: oci:DIR or DIR (a layout), oci-archive:FILE (default: the plan\'s output, dist/image)' }),
     noCache: Option.Boolean('--no-cache', false, { description: 'Do not read or write the layer cache' }),
     cacheDir: Option.String('--cache-dir', { description: 'Cache directory (default $XDG_CACHE_HOME/pycontainer)' }),
     quiet: Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' }),
@@ -23,26 +25,46 @@ export function applyOptions() {
   };
 }
 
-/** Turns `--output` into an absolute layout directory. */
-export function outputDir(output: string | undefined, plan: Plan, context: string, cwd: string): string {
-  if (output === undefined) return resolve(context, plan.output.replace(/^oci:/, ''));
-  if (/^(oci-archive|docker|docker-archive):/.test(output)) {
-    throw new ConfigError('E_OUTPUT', `--output ${output}: only OCI layouts (oci:DIR or DIR) can be written by this version`);
+/** Where the image goes: an OCI layout directory, or an OCI archive file. */
+export interface OutputTarget {
+  kind: 'layout' | 'archive';
+  path: string;
+}
+
+/** Turns `--output` (oci:DIR, DIR or oci-archive:FILE) into an absolute target. */
+export function outputTarget(output: string | undefined, plan: Plan, context: string, cwd: string): OutputTarget {
+  if (output === undefined) return { kind: 'layout', path: resolve(context, plan.output.replace(/^oci:/, '')) };
+  if (output.startsWith('oci-archive:')) return { kind: 'archive', path: resolve(cwd, output.slice('oci-archive:'.length)) };
+  if (/^(docker|docker-archive|docker-daemon):/.test(output)) {
+    throw new ConfigError('E_OUTPUT', `--output ${output}: pycontainer writes OCI layouts (oci:DIR) and OCI archives (oci-archive:FILE); convert with skopeo copy`);
   }
-  return resolve(cwd, output.replace(/^oci:/, ''));
+  return { kind: 'layout', path: resolve(cwd, output.replace(/^oci:/, '')) };
 }
 
 export async function runApply(
   cmd: BaseCommand & { quiet: boolean; json: boolean; noCache: boolean; cacheDir: string | undefined; push: boolean },
   plan: Plan,
   context: string,
-  output: string,
+  target: OutputTarget,
   configCacheDir?: string,
 ): Promise<ApplyResult> {
   if (cmd.push) throw new ConfigError('E_PUSH', '--push: pushing to registries is not supported by this version yet; write a layout and push it with `skopeo copy oci:DIR:TAG docker://…`');
   const cache = cmd.noCache ? undefined : new BlobCache(cmd.cacheDir ? resolve(cmd.cacheDir) : configCacheDir ? resolve(context, configCacheDir) : defaultCacheDir());
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
-  const result = await applyPlan(plan, { context, output, ...(cache ? { cache } : {}), onEvent });
+  let result: ApplyResult;
+  if (target.kind === 'archive') {
+    // Build the layout beside the archive, pack it, and leave only the archive.
+    const staging = `${target.path}.layout-${process.pid}`;
+    try {
+      result = await applyPlan(plan, { context, output: staging, ...(cache ? { cache } : {}), onEvent });
+      await writeLayoutArchive(staging, target.path);
+      result.output = target.path;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  } else {
+    result = await applyPlan(plan, { context, output: target.path, ...(cache ? { cache } : {}), onEvent });
+  }
   if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
   return result;
@@ -77,7 +99,7 @@ export class ApplyCommand extends BaseCommand {
     const cwd = process.cwd();
     const context = resolve(cwd, this.contextDir ?? '.');
     const plan = await readPlan(resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE)));
-    await runApply(this, plan, context, outputDir(this.output, plan, context, cwd));
+    await runApply(this, plan, context, outputTarget(this.output, plan, context, cwd));
     return 0;
   }
 }

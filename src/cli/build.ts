@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { compileProject } from '../plan/compile.js';
 import { summarizePlan } from '../plan/summary.js';
 import { ConfigError } from '../errors.js';
-import { applyOptions, outputDir, runApply } from './apply.js';
+import { applyOptions, outputTarget, runApply } from './apply.js';
 import { BaseCommand } from './base.js';
 import { flagValues, planFlags } from './flags.js';
 
@@ -58,7 +58,7 @@ export class BuildCommand extends BaseCommand {
       return 0;
     }
     if (config.build.cache === false) this.noCache = true;
-    await runApply(this, plan, context, outputDir(this.output, plan, context, cwd), config.build.cache_dir);
+    await runApply(this, plan, context, outputTarget(this.output, plan, context, cwd), config.build.cache_dir);
     return 0;
   }
 }

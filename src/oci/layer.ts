@@ -55,7 +55,8 @@ export function layerTar(entries: Entry[], mtime: number, open: OpenFile, onFile
   return pack;
 }
 
-function addEntry(pack: Pack, header: Partial<Header> & { name: string }, body?: Buffer): Promise<void> {
+/** Adds a tar entry with no body or a small in-memory body. */
+export function addEntry(pack: Pack, header: Partial<Header> & { name: string }, body?: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (err?: Error | null) => (err ? reject(err) : resolve());
     if (body) pack.entry(header, body, done);
@@ -64,7 +65,7 @@ function addEntry(pack: Pack, header: Partial<Header> & { name: string }, body?:
 }
 
 /** Streams `source` into a new tar entry, honouring backpressure (tar-stream's entries are streamx writables). */
-async function copyInto(pack: Pack, header: Partial<Header> & { name: string }, source: Readable): Promise<void> {
+export async function copyInto(pack: Pack, header: Partial<Header> & { name: string }, source: Readable): Promise<void> {
   let finished!: Promise<void>;
   const sink = await new Promise<ReturnType<Pack['entry']>>((resolve) => {
     finished = new Promise<void>((ok, fail) => {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { findRepoRoot } from '../support/base-image.js';
 import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
-import { run } from '../support/tools.js';
+import { needTools, run } from '../support/tools.js';
 
 const repo = findRepoRoot();
 const cli = path.join(repo, 'bin', 'pycontainer.js');
@@ -124,4 +124,18 @@ test('applying over an existing layout replaces the tag and leaves no stray blob
   const index = JSON.parse(await readFile(path.join(out, 'index.json'), 'utf8'));
   assert.equal(index.manifests.length, 1);
   assert.equal(index.manifests[0].digest, second.digest);
+});
+
+test('--output oci-archive:FILE writes one OCI archive that skopeo reads, and nothing else', async (t) => {
+  const dir = await copyExample('flat-app', 'archive');
+  const file = path.join(tmp, 'archive-out', 'image.tar');
+  const res = await run('node', [cli, 'build', '-C', dir, '--base-image', stubBase, '-o', `oci-archive:${file}`, '--no-cache', '--json']);
+  const result = JSON.parse(res.stdout);
+  assert.equal(result.output, file);
+  assert.deepEqual(await readdir(path.dirname(file)), ['image.tar'], 'no staging layout or temp file is left');
+  const listing = (await run('tar', ['-tf', file])).stdout.split('\n');
+  assert.ok(listing.includes('index.json') && listing.includes('oci-layout'));
+  if (!needTools(t, ['skopeo'])) return;
+  const inspect = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}:1.0.0`])).stdout);
+  assert.equal(inspect.Digest, result.digest);
 });
