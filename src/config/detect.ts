@@ -193,7 +193,8 @@ export function detectIncludePaths(files: ContextFile[]): Found<string[]> {
   const has = (p: string) => files.some((f) => f.path === p);
   const picked = new Set<string>();
   for (const f of top) {
-    if (f.type === 'dir' && (f.path === 'src' || f.path === 'app' || has(`${f.path}/__init__.py`))) picked.add(f.path);
+    const testDir = /^(tests?|testing|docs|examples)$/.test(f.path);
+    if (f.type === 'dir' && (f.path === 'src' || f.path === 'app' || (has(`${f.path}/__init__.py`) && !testDir))) picked.add(f.path);
     if (f.type !== 'dir' && (f.path.endsWith('.py') || f.path === 'pyproject.toml' || LOCK_FILE.test(f.path))) picked.add(f.path);
   }
   // Template and static directories belong to the code found above, never on their own.
@@ -250,7 +251,7 @@ export function detectFramework(input: DetectInput, candidates: string[], import
   const manage = input.texts['manage.py'];
   const settings = manage && DJANGO_SETTINGS.exec(manage)?.[1];
   if (settings) {
-    const projectPkg = settings.split('.').slice(0, -1).join('.');
+    const projectPkg = djangoProjectPackage(settings, input.files, importRoots);
     const gunicorn = hasPkg('gunicorn');
     return {
       name: 'django',
@@ -278,6 +279,20 @@ export function detectFramework(input: DetectInput, candidates: string[], import
     }
   }
   return undefined;
+}
+
+/**
+ * The package holding wsgi.py for a settings module: `mysite.settings` → `mysite`; with split
+ * settings (`config.settings.production`) the nearest enclosing package that has a wsgi.py.
+ */
+function djangoProjectPackage(settings: string, files: ContextFile[], importRoots: string[]): string {
+  const parts = settings.split('.');
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const pkg = parts.slice(0, n);
+    const rel = `${pkg.join('/')}/wsgi.py`;
+    if (importRoots.some((root) => files.some((f) => f.path === (root ? `${root}/${rel}` : rel)))) return pkg.join('.');
+  }
+  return parts.slice(0, -1).join('.') || parts[0]!;
 }
 
 /** The command a framework's server runs with, through the venv's interpreter. */

@@ -36,6 +36,9 @@ export const DEFAULT_IGNORES = [
   '.vscode',
 ];
 
+/** Defaults that are build outputs at the root but may be package names deeper (src/pkg/build/). */
+const ROOT_ONLY_DEFAULTS = new Set(['dist', 'build', 'venv']);
+
 /**
  * Normalizes gitignore lines to the anchored (.dockerignore) form the plan records: a pattern with no
  * inner slash matches at any depth in gitignore, so it becomes `**\/pattern`.
@@ -71,7 +74,7 @@ function patternLines(text: string): string[] {
  */
 export function ignorePatterns(input: { gitignore?: string; dockerignore?: string; exclude?: string[]; extra?: string[] }): string[] {
   return [
-    ...DEFAULT_IGNORES.map((p) => `**/${p}`),
+    ...DEFAULT_IGNORES.map((p) => (ROOT_ONLY_DEFAULTS.has(p) ? p : `**/${p}`)),
     ...(input.gitignore !== undefined ? gitignoreToAnchored(input.gitignore) : []),
     ...(input.dockerignore !== undefined ? dockerignorePatterns(input.dockerignore) : []),
     ...(input.exclude ?? []),
@@ -136,7 +139,7 @@ function globToRegex(glob: string): string {
 export function isIgnored(rules: IgnoreRule[], path: string, isDir: boolean): boolean {
   let ignored = false;
   for (const rule of rules) {
-    if (rule.negate === !ignored) {
+    if (rule.negate === ignored) {
       // Only a rule that could flip the state is worth testing.
       if (matches(rule, path, isDir)) ignored = !rule.negate;
     }

@@ -95,7 +95,10 @@ export function flagsToSource(flags: FlagValues): { source: ConfigSource; diagno
 /** Never echo a value that may be a secret: show the name and hide what follows `=`. */
 function redactEnv(item: string): string {
   const eq = item.indexOf('=');
-  return eq === -1 ? item : `${item.slice(0, eq)}=…`;
+  if (eq !== -1) return `${item.slice(0, eq)}=…`;
+  // No `=`: show only the leading name-like part; the rest may be a value typed by mistake.
+  const name = /^[A-Za-z0-9_]*/.exec(item)![0];
+  return name.length < item.length ? `${name}…` : item;
 }
 
 /**

@@ -57,7 +57,7 @@ export function locateKey(text: string, keyPath: string[]): number | undefined {
     const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
     if (header) {
       table = splitDotted(header[1]!);
-      if (startsWith(keyPath, table) && table.length === keyPath.length) fallback ??= i + 1;
+      if (table.length === keyPath.length && startsWith(keyPath, table)) return i + 1;
       continue;
     }
     const assign = /^((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\- ])+?)\s*=/.exec(line);

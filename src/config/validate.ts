@@ -22,7 +22,8 @@ export function validateConfig(
 /** anyOf failures produce one error per branch; keep the summary only. */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  return errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath));
+  // propertyNames adds a vague summary beside the error that names the property: keep the latter.
+  return errors.filter((e) => e.keyword !== 'propertyNames' && (e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath)));
 }
 
 function toDiagnostic(error: ErrorObject, file: TomlFile, prefix: string[]): Diagnostic {
@@ -37,13 +38,17 @@ function toDiagnostic(error: ErrorObject, file: TomlFile, prefix: string[]): Dia
       break;
     }
     case 'type':
-      message = `must be ${article((error.params as { type: string }).type)}, not ${describe(valueAt(error))}`;
+      // Values under env may be secrets: name their type only.
+      message = `must be ${article((error.params as { type: string }).type)}, not ${path.includes('env') ? typeName(valueAt(error)) : describe(valueAt(error))}`;
       break;
     case 'enum':
       message = `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     case 'pattern':
-      message = `${JSON.stringify(valueAt(error))} ${patternHint(path)}`;
+      if (error.propertyName !== undefined) {
+        keyPath = [...path, error.propertyName];
+        message = `"${error.propertyName}" ${patternHint(path)}`;
+      } else message = `${JSON.stringify(valueAt(error))} ${patternHint(path)}`;
       break;
     case 'anyOf':
       message = `${JSON.stringify(valueAt(error))} is not valid here: ${anyOfHint(path)}`;
@@ -68,6 +73,13 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return 'a table';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a table';
+  return `a ${typeof value}`;
 }
 
 function article(type: string): string {

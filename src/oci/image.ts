@@ -44,6 +44,8 @@ export interface BaseConfig {
   ExposedPorts?: Record<string, object>;
   Labels?: Record<string, string> | null;
   StopSignal?: string;
+  /** Volumes, Healthcheck, Shell, OnBuild…: kept as the base has them. */
+  [other: string]: unknown;
 }
 
 /** What we set on top of the base, each undefined when we leave the base's value. */
@@ -73,7 +75,9 @@ export interface ImageConfigInput {
 export function assembleImageConfig(input: ImageConfigInput): ImageConfig {
   const base = input.base?.config ?? {};
   const env = mergeEnv(base.Env ?? [], input.settings.env);
-  const config: Record<string, unknown> = { Env: env, WorkingDir: input.settings.workingDir };
+  // Start from the base (Volumes, Healthcheck, StopSignal… carry over), then set ours.
+  const { Entrypoint: _e, Cmd: _c, ...inherited } = base;
+  const config: Record<string, unknown> = { ...inherited, Env: env, WorkingDir: input.settings.workingDir };
   const user = input.settings.user ?? base.User;
   if (user) config.User = user;
   if (input.settings.entrypoint) {
@@ -88,7 +92,6 @@ export function assembleImageConfig(input: ImageConfigInput): ImageConfig {
   if (ports.length) config.ExposedPorts = Object.fromEntries([...new Set(ports)].sort().map((p) => [p, {}]));
   const labels = { ...(base.Labels ?? {}), ...input.settings.labels };
   if (Object.keys(labels).length) config.Labels = labels;
-  if (base.StopSignal) config.StopSignal = base.StopSignal;
   const image: ImageConfig = {
     created: input.created,
     architecture: input.platform.architecture,

@@ -119,6 +119,11 @@ export function assembleAppEntries(
   const selected = new Map<string, ContextFile>();
   for (const include of resolved.includePaths) {
     const clean = include.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (clean === '.' || clean === '') {
+      // The whole context.
+      for (const f of files) selected.set(f.path, f);
+      continue;
+    }
     if (clean.startsWith('/') || clean.split('/').includes('..')) continue; // reported by resolveSettings
     const matched = files.filter((f) => f.path === clean || f.path.startsWith(`${clean}/`));
     if (matched.length === 0) {
@@ -220,8 +225,9 @@ export function assemblePlan(input: PlanInput): Plan {
   });
 
   const annotations: Record<string, string> = {};
-  if (base && resolved.baseRef !== 'scratch') {
-    annotations['org.opencontainers.image.base.name'] = resolved.baseRef;
+  if (base) {
+    // base.name is an image reference; a local layout path is not one, and would leak a host path.
+    if (!resolved.baseRef.startsWith('oci:')) annotations['org.opencontainers.image.base.name'] = resolved.baseRef;
     annotations['org.opencontainers.image.base.digest'] = base.digest;
   }
   const plan: Plan = {

@@ -111,11 +111,24 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     merged.build.include_paths,
   );
   const { resolved: partial, diagnostics: settingProblems } = resolveSettings(merged, detection);
+  if (merged.build.include_deps) {
+    settingProblems.push({
+      source: merged.provenance['build.include_deps'] ?? 'config',
+      key: 'build.include_deps',
+      message: 'installing dependencies is not supported by this version yet; remove it, and provide the packages through the base image meanwhile',
+    });
+  }
   throwIfDiagnostics(settingProblems);
 
   // 4. The base image, pinned by digest.
   const base = await resolveBase(partial.baseRef, context, partial.platforms);
   const warnings: string[] = [];
+  if (detection.project.knownPackages.length) {
+    const names = detection.project.knownPackages;
+    warnings.push(
+      `the project depends on ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}, which this version does not install: the image works only if the base image provides them`,
+    );
+  }
   const python = resolvePython(detection, base, partial.provenance, warnings);
   const resolved: Resolved = { ...partial, ...python, warnings };
 

@@ -22,7 +22,7 @@ import {
   type DetectInput,
   type ProjectMetadata,
 } from '../../src/config/detect.js';
-import { compileRule, DEFAULT_IGNORES, isIgnored, parseDockerignore, parseGitignore, type IgnoreRule } from '../../src/config/ignore.js';
+import { compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignorePatterns, isIgnored, type IgnoreRule } from '../../src/config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource } from '../../src/config/merge.js';
 import { isDiagnostic, locateKey, parseTomlFile, type TomlFile } from '../../src/config/read.js';
 import { closest, validateConfig } from '../../src/config/validate.js';
@@ -91,7 +91,7 @@ describe('parseTomlFile', () => {
   test('parses valid TOML and records text and digest', () => {
     const text = '[build]\nworkdir = "/srv"\n';
     const file = toml(text);
-    assert.deepEqual(file.data, { build: { workdir: '/srv' } });
+    assert.deepEqual(JSON.parse(JSON.stringify(file.data)), { build: { workdir: '/srv' } });
     assert.equal(file.path, 'pycontainer.toml');
     assert.equal(file.text, text);
     assert.equal(file.sha256, createHash('sha256').update(text).digest('hex'));
@@ -168,7 +168,7 @@ describe('locateKey', () => {
     assert.equal(locateKey('[build]\n# workdir = "/x"\n', ['build', 'workdir']), undefined);
   });
 
-  test('a table named in a header is located at its header', { todo: 'locateKey returns the line of the first key inside the table instead of the header line (unknown table "[bulid]" is reported on line 2)' }, () => {
+  test('a table named in a header is located at its header', () => {
     assert.equal(locateKey('[bulid]\nworkdir = "/x"\n', ['bulid']), 1);
     assert.equal(locateKey('[build.env]\nFOO = "1"\n', ['build', 'env']), 1);
   });
@@ -252,7 +252,7 @@ describe('validateConfig', () => {
     assert.match(ds[1]!.message, /^70000 /);
   });
 
-  test('a port string above 65535 is rejected', { todo: 'schema pattern ^[0-9]{1,5}(/(tcp|udp|sctp))?$ accepts "99999/tcp" and "0/tcp" although integers are limited to 1-65535' }, () => {
+  test('a port string above 65535 is rejected', () => {
     const ds = validateToml('[build]\nexposed_ports = ["99999/tcp", "0/tcp"]\n');
     assert.equal(ds.length, 2);
   });
@@ -295,12 +295,12 @@ describe('validateConfig', () => {
     assert.ok(ds.some((d) => /"1BAD" is not a valid environment variable name/.test(d.message)));
   });
 
-  test('one invalid env name gives one diagnostic', { todo: 'ajv reports both the pattern and the propertyNames keyword; the user sees a second, vague line "invalid name: property name must be valid"' }, () => {
+  test('one invalid env name gives one diagnostic', () => {
     const ds = validateToml('[build.env]\n"1BAD" = "x"\n');
     assert.equal(ds.length, 1);
   });
 
-  test('env values of the wrong type are not echoed (they may be secrets)', { todo: 'validate.ts describe() echoes the value: "build.env.API_TOKEN: must be a string, not number 123456789"' }, () => {
+  test('env values of the wrong type are not echoed (they may be secrets)', () => {
     const ds = validateToml('[build.env]\nAPI_TOKEN = 123456789\n');
     assert.equal(ds.length, 1);
     assert.equal(ds[0]!.key, 'build.env.API_TOKEN');
@@ -424,7 +424,7 @@ describe('mergeConfig and flagsToSource', () => {
     assert.deepEqual(mergeConfig([source]).build.env, { OK: 'fine' });
   });
 
-  test('an --env item without "=" is not echoed either', { todo: 'redactEnv echoes an item without "=" in full: --env API_KEY:s3cr3t prints "API_KEY:s3cr3t"' }, () => {
+  test('an --env item without "=" is not echoed either', () => {
     const { diagnostics } = flagsToSource({ env: ['API_KEY:s3cr3t'] });
     assert.equal(diagnostics.length, 1);
     assert.ok(!diagnostics[0]!.message.includes('s3cr3t'), diagnostics[0]!.message);
@@ -439,11 +439,42 @@ describe('mergeConfig and flagsToSource', () => {
   });
 });
 
+
+describe('ignore patterns (compiled regexes)', () => {
+  const rx = (pattern: string) => compileRule(pattern, 'test')!;
+  test('defaults and gitignore names become **/name and match at any depth', () => {
+    const r = rx('**/__pycache__');
+    assert.equal(r.negate, false);
+    assert.ok(r.regex.test('__pycache__'));
+    assert.ok(r.regex.test('src/pkg/__pycache__/x.pyc'));
+    assert.ok(!r.regex.test('src/pkg/__pycache__x'));
+  });
+  test('anchored patterns, globs, dir-only and negation flags', () => {
+    assert.ok(rx('*.log').regex.test('x.log'));
+    assert.ok(!rx('*.log').regex.test('a/x.log'));
+    assert.ok(rx('docs/**/*.png').regex.test('docs/x/y/a.png'));
+    assert.ok(rx('docs/**/*.png').regex.test('docs/a.png'));
+    assert.ok(!rx('docs/**/*.png').regex.test('src/docs/a.png'));
+    assert.ok(rx('file?.txt').regex.test('file1.txt'));
+    assert.ok(!rx('file?.txt').regex.test('file/.txt'));
+    assert.ok(rx('x[!a].md').regex.test('xb.md'));
+    assert.ok(!rx('x[!a].md').regex.test('xa.md'));
+    assert.ok(rx('tests').regex.test('tests/test_a.py'), 'a match on a directory covers what is below it');
+    assert.equal(rx('out/').dirOnly, true);
+    assert.equal(rx('!keep.log').negate, true);
+    assert.ok(rx('/abs').regex.test('abs'));
+    assert.ok(rx('./dot').regex.test('dot'));
+    assert.ok(rx('\\#notes').regex.test('#notes'));
+  });
+});
+
 describe('ignore rules', () => {
+  const git = (text: string) => compileIgnore(ignorePatterns({ gitignore: text }));
+  const docker = (text: string) => compileIgnore(ignorePatterns({ dockerignore: text }));
   const ig = (rules: IgnoreRule[], path: string, isDir = false) => isIgnored(rules, path, isDir);
 
   test('gitignore: a pattern without an inner slash matches at any depth', () => {
-    const rules = parseGitignore('*.log\nsecrets.txt\n', '.gitignore');
+    const rules = git('*.log\nsecrets.txt\n');
     assert.ok(ig(rules, 'x.log'));
     assert.ok(ig(rules, 'a/b/x.log'));
     assert.ok(ig(rules, 'deep/secrets.txt'));
@@ -452,40 +483,54 @@ describe('ignore rules', () => {
   });
 
   test('gitignore: an inner or leading slash anchors at the root', () => {
-    const rules = parseGitignore('docs/build\n/local.cfg\n', '.gitignore');
-    assert.ok(ig(rules, 'docs/build', true));
-    assert.ok(ig(rules, 'docs/build/x.html'));
-    assert.ok(!ig(rules, 'src/docs/build', true));
+    const rules = git('docs/site\n/local.cfg\n');
+    assert.ok(ig(rules, 'docs/site', true));
+    assert.ok(ig(rules, 'docs/site/x.html'));
+    assert.ok(!ig(rules, 'src/docs/site', true));
     assert.ok(ig(rules, 'local.cfg'));
     assert.ok(!ig(rules, 'pkg/local.cfg'));
   });
 
+  test('gitignore lines are recorded in the anchored form', () => {
+    assert.deepEqual(gitignoreToAnchored('# c\n\n*.log\n/top\nout/\ndocs/site\n!keep.log\n\\#hash\n'), [
+      '**/*.log',
+      'top',
+      '**/out/',
+      'docs/site',
+      '!**/keep.log',
+      '**/#hash',
+    ]);
+  });
+
   test('dockerignore: every pattern is anchored at the context root', () => {
-    const rules = parseDockerignore('*.log\ntests\n', '.dockerignore');
+    const rules = docker('*.log\ntests\n/abs\n./dot\n');
     assert.ok(ig(rules, 'x.log'));
     assert.ok(!ig(rules, 'a/x.log'));
     assert.ok(ig(rules, 'tests', true));
     assert.ok(ig(rules, 'tests/test_a.py'));
     assert.ok(!ig(rules, 'pkg/tests/test_a.py'));
+    assert.ok(ig(rules, 'abs'));
+    assert.ok(ig(rules, 'dot'));
+    assert.ok(!ig(rules, 'x/dot'));
   });
 
   test('** spans directories', () => {
-    const rules = parseDockerignore('**/*.log\ndocs/**/*.png\nbuild/**\n', '.dockerignore');
+    const rules = docker('**/*.log\ndocs/**/*.png\nout/**\n');
     assert.ok(ig(rules, 'x.log'));
     assert.ok(ig(rules, 'a/b/c/x.log'));
     assert.ok(ig(rules, 'docs/a.png'));
     assert.ok(ig(rules, 'docs/x/y/a.png'));
     assert.ok(!ig(rules, 'src/docs/a.png'));
-    assert.ok(ig(rules, 'build/x/y'));
-    assert.ok(!ig(rules, 'build', true), 'build/** matches what is inside build, not build itself');
-    const git = parseGitignore('a/**/b\n', '.gitignore');
-    assert.ok(ig(git, 'a/b'));
-    assert.ok(ig(git, 'a/x/y/b'));
-    assert.ok(!ig(git, 'c/a/b'));
+    assert.ok(ig(rules, 'out/x/y'));
+    assert.ok(!ig(rules, 'out', true), 'out/** matches what is inside out, not out itself');
+    const g = git('a/**/b\n');
+    assert.ok(ig(g, 'a/b'));
+    assert.ok(ig(g, 'a/x/y/b'));
+    assert.ok(!ig(g, 'c/a/b'));
   });
 
   test('? and character classes stay within one path segment', () => {
-    const rules = parseGitignore('file?.txt\nlog[0-9].txt\nx[!a].md\n', '.gitignore');
+    const rules = git('file?.txt\nlog[0-9].txt\nx[!a].md\n');
     assert.ok(ig(rules, 'file1.txt'));
     assert.ok(!ig(rules, 'file12.txt'));
     assert.ok(!ig(rules, 'file/.txt'));
@@ -496,7 +541,7 @@ describe('ignore rules', () => {
   });
 
   test('dir-only patterns match directories and their contents, not files of that name', () => {
-    const rules = parseGitignore('out/\n', '.gitignore');
+    const rules = git('out/\n');
     assert.ok(ig(rules, 'out', true));
     assert.ok(ig(rules, 'out/a.txt'));
     assert.ok(ig(rules, 'pkg/out/a.txt'));
@@ -505,37 +550,48 @@ describe('ignore rules', () => {
   });
 
   test('negation re-includes; the last matching rule wins', () => {
-    const rules = parseGitignore('*.log\n!keep.log\n', '.gitignore');
+    const rules = git('*.log\n!keep.log\n');
     assert.ok(ig(rules, 'a.log'));
     assert.ok(!ig(rules, 'keep.log'));
     assert.ok(!ig(rules, 'sub/keep.log'));
-    const again = parseGitignore('*.log\n!keep.log\nsub/*.log\n', '.gitignore');
+    const again = git('*.log\n!keep.log\nsub/*.log\n');
     assert.ok(ig(again, 'sub/keep.log'));
     assert.ok(!ig(again, 'keep.log'));
   });
 
+  test('sources apply in order: defaults, .gitignore, .dockerignore, build.exclude', () => {
+    const patterns = ignorePatterns({ gitignore: '*.md\n', dockerignore: '!README.md\n', exclude: ['docs/'], extra: ['dist/image'] });
+    assert.deepEqual(patterns.slice(-4), ['**/*.md', '!README.md', 'docs/', 'dist/image']);
+    const rules = compileIgnore(patterns);
+    assert.ok(ig(rules, 'CHANGES.md'));
+    assert.ok(!ig(rules, 'README.md'), '.dockerignore re-includes what .gitignore left out');
+    assert.ok(ig(rules, 'docs/x.txt'));
+    const undo = compileIgnore(ignorePatterns({ dockerignore: '!.env\n' }));
+    assert.ok(!ig(undo, '.env'), 'a project can re-include a default');
+  });
+
   test('dockerignore negation re-includes a file below an excluded directory (Docker semantics)', () => {
-    const rules = parseDockerignore('docs\n!docs/keep.md\n', '.dockerignore');
+    const rules = docker('docs\n!docs/keep.md\n');
     assert.ok(ig(rules, 'docs/a.md'));
     assert.ok(!ig(rules, 'docs/keep.md'));
   });
 
-  test('gitignore cannot re-include a file whose parent directory is excluded', { todo: 'git semantics: "It is not possible to re-include a file if a parent directory of that file is excluded"; isIgnored re-includes build/keep.txt after "build/" + "!build/keep.txt" in a .gitignore' }, () => {
-    const rules = parseGitignore('build/\n!build/keep.txt\n', '.gitignore');
-    assert.ok(ig(rules, 'build/keep.txt'));
+  test('gitignore cannot re-include a file whose parent directory is excluded',  { todo: 'git semantics: "It is not possible to re-include a file if a parent directory of that file is excluded"; with a .gitignore of "out/" + "!out/keep.txt" isIgnored re-includes out/keep.txt (git keeps it ignored)' }, () => {
+    const rules = git('out/\n!out/keep.txt\n');
+    assert.ok(ig(rules, 'out/keep.txt'));
   });
 
-  test('comments, blank lines, ./ prefixes and escaped # are handled', () => {
-    const rules = parseDockerignore('# a comment\n\n./local\n\\#notes\n', '.dockerignore');
-    assert.equal(rules.length, 2);
-    assert.ok(ig(rules, 'local'));
+  test('comments, blank lines and escaped # are handled', () => {
+    const rules = docker('# a comment\n\n\\#notes\n');
     assert.ok(ig(rules, '#notes'));
-    assert.equal(compileRule('/', 'x', true), undefined);
-    assert.equal(compileRule('.', 'x', true), undefined);
+    assert.ok(!ig(rules, 'a comment'));
+    assert.equal(compileRule('/', 'x'), undefined);
+    assert.equal(compileRule('.', 'x'), undefined);
   });
 
   test('the defaults leave out VCS, venvs, caches, builds and .env, and keep source files', () => {
-    const rules = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
+    const rules = compileIgnore(ignorePatterns({}));
+    for (const name of ['.git', '.venv', '__pycache__', 'dist', 'node_modules', '.pytest_cache']) assert.ok(DEFAULT_IGNORES.includes(name), name);
     for (const dir of ['.git', '.venv', '__pycache__', 'dist', 'node_modules', '.pytest_cache', 'src/pkg/__pycache__']) {
       assert.ok(ig(rules, dir, true), `${dir} should be ignored`);
       assert.ok(ig(rules, `${dir}/x`), `${dir}/x should be ignored`);
@@ -546,8 +602,8 @@ describe('ignore rules', () => {
     }
   });
 
-  test('defaults do not drop a subpackage named build or dist', { todo: 'DEFAULT_IGNORES "build", "dist", "venv" are unanchored: a Python subpackage src/pkg/build/__init__.py is silently left out of the image' }, () => {
-    const rules = DEFAULT_IGNORES.map((p) => compileRule(p, 'defaults', false)!);
+  test('defaults do not drop a subpackage named build or dist', () => {
+    const rules = compileIgnore(ignorePatterns({}));
     assert.ok(ig(rules, 'build', true));
     assert.ok(!ig(rules, 'src/pkg/build/__init__.py'));
     assert.ok(!ig(rules, 'pkg/dist/__init__.py'));
@@ -741,7 +797,7 @@ describe('detection: include paths, modules, frameworks, commands', () => {
     assert.equal(fw(spec, ['django', 'gunicorn'])?.server, 'gunicorn');
   });
 
-  test('Django with split settings points gunicorn at the project wsgi module', { todo: 'detectFramework derives the WSGI module from DJANGO_SETTINGS_MODULE minus its last part: "config.settings.production" gives "config.settings.wsgi:application", but wsgi.py is config/wsgi.py (cookiecutter-django layout), so gunicorn fails to import it' }, () => {
+  test('Django with split settings points gunicorn at the project wsgi module', () => {
     const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n';
     const spec = {
       'manage.py': manage,
@@ -1028,7 +1084,7 @@ describe('OCI helpers', () => {
     assert.deepEqual(cfg.config?.ExposedPorts, { '8000/tcp': {}, '9000/tcp': {} });
     assert.equal(cfg.config?.User, '65532:65532');
     assert.equal(cfg.config?.WorkingDir, '/srv');
-    assert.equal(cfg.config?.StopSignal, 'SIGINT');
+    assert.equal((cfg.config as Record<string, unknown>).StopSignal, 'SIGINT');
     const baseUser = assembleImageConfig(baseInput({}, { User: 'app' }));
     assert.equal(baseUser.config?.User, 'app');
   });

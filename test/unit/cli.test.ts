@@ -1,0 +1,233 @@
+// `pycontainer plan` as a user runs it: a child process from the repository root. Failures must exit
+// non-zero with a short message that names the file, key or flag, and no stack trace.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Plan } from '../../generated/plan.js';
+import { parsePlan } from '../../src/plan/file.js';
+import { findRepoRoot } from '../support/base-image.js';
+
+const root = findRepoRoot();
+const STUB = 'oci:test/fixtures/stub-base:3.11';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.SOURCE_DATE_EPOCH;
+  delete childEnv.NODE_TEST_CONTEXT; // not a test child of ours
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'pycontainer.js'), ...args], { cwd: root, env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A failed run: non-zero exit, a short stderr with no stack trace, naming every needle. */
+function assertCleanFailure(r: Run, ...needles: (string | RegExp)[]): void {
+  const shown = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
+  assert.notEqual(r.code, 0, shown);
+  assert.ok(r.stderr.startsWith('error: '), shown);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.ok(lines.length <= 8, `stderr is long (${lines.length} lines):\n${shown}`);
+  assert.ok(!lines.some((l) => /^\s{4}at /.test(l)), `stack trace:\n${shown}`);
+  assert.ok(!/internal error/.test(r.stderr), `reported as an internal error:\n${shown}`);
+  for (const n of needles) {
+    if (typeof n === 'string') assert.ok(r.stderr.includes(n), `stderr lacks ${JSON.stringify(n)}:\n${shown}`);
+    else assert.match(r.stderr, n, shown);
+  }
+}
+
+const temps: string[] = [];
+after(async () => {
+  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A project in a temporary directory; returns its path. */
+async function project(files: Record<string, string | null>, setup?: (dir: string) => Promise<void>): Promise<string> {
+  const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-cli-'));
+  temps.push(dir);
+  const all = { 'pyproject.toml': '[project]\nname = "demo"\nversion = "1.0"\n', 'main.py': 'print("hi")\n', ...files };
+  for (const [path, text] of Object.entries(all)) {
+    if (text === null) continue;
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  if (setup) await setup(dir);
+  return dir;
+}
+
+describe('pycontainer plan: failures', { concurrency: true }, () => {
+  test('malformed TOML in pycontainer.toml names the file, line and column', async () => {
+    const dir = await project({ 'pycontainer.toml': '[build]\nworkdir = "/app\n' });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB]);
+    assertCleanFailure(r, /pycontainer\.toml:2:\d+: invalid TOML/);
+    assert.equal(r.code, 2);
+  });
+
+  test('a wrong type names the key and the expected type', async () => {
+    const dir = await project({ 'pycontainer.toml': '[build]\ninclude_deps = "yes"\n' });
+    assertCleanFailure(await runCli(['plan', '-C', dir, '--base-image', STUB]), 'pycontainer.toml:2: build.include_deps: must be true or false, not string "yes"');
+  });
+
+  test('an unknown key gets a suggestion', async () => {
+    const dir = await project({ 'pyproject.toml': '[project]\nname = "demo"\n\n[tool.pycontainer.build]\nworkdri = "/srv"\n' });
+    assertCleanFailure(
+      await runCli(['plan', '-C', dir, '--base-image', STUB]),
+      'pyproject.toml:5: tool.pycontainer.build.workdri: unknown key "workdri"; did you mean "workdir"?',
+    );
+  });
+
+  test('two problems in one file are both reported', async () => {
+    const dir = await project({ 'pycontainer.toml': '[build]\nworkdir = "app"\nuser = 1000\n' });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB]);
+    assertCleanFailure(r, '2 problems in the configuration', 'pycontainer.toml:2: build.workdir:', 'pycontainer.toml:3: build.user: must be a string');
+  });
+
+  test('a context that does not exist', async () => {
+    const r = await runCli(['plan', '-C', 'no/such/project', '--base-image', STUB]);
+    assertCleanFailure(r, '--context no/such/project', 'does not exist');
+  });
+
+  test('an include path outside the context', async () => {
+    const dir = await project({ 'pycontainer.toml': '[build]\ninclude_paths = ["../x"]\n' });
+    assertCleanFailure(await runCli(['plan', '-C', dir, '--base-image', STUB]), 'pycontainer.toml:2', 'build.include_paths', '"../x" is outside the context');
+  });
+
+  test('an include path that does not exist', async () => {
+    const dir = await project({ 'pycontainer.toml': '[build]\ninclude_paths = ["main.py", "missing_dir"]\n' });
+    assertCleanFailure(await runCli(['plan', '-C', dir, '--base-image', STUB]), 'build.include_paths', '"missing_dir" does not exist in the context');
+  });
+
+  test('an invalid --platform', async () => {
+    assertCleanFailure(await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--platform', 'linux/amd64,linux']), '--platform', 'invalid platform "linux"');
+  });
+
+  test('a platform the base image does not have', async () => {
+    assertCleanFailure(await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--platform', 'linux/ppc64le']), 'linux/ppc64le', 'linux/amd64');
+  });
+
+  test('an invalid --env, without echoing its value', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--env', 'MY TOKEN=hunter2']);
+    assertCleanFailure(r, '--env', 'not KEY=VALUE');
+    assert.ok(!r.stderr.includes('hunter2'), r.stderr);
+  });
+
+  test('a relative --workdir', async () => {
+    assertCleanFailure(await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--workdir', 'app']), '--workdir', 'must be an absolute path');
+  });
+
+  test('a symlink that escapes the context', async () => {
+    const dir = await project({ 'pkg/__init__.py': '' }, async (d) => {
+      await symlink('/etc/passwd', join(d, 'pkg', 'passwd'));
+    });
+    assertCleanFailure(await runCli(['plan', '-C', dir, '--base-image', STUB]), 'pkg/passwd', 'leaves the context');
+  });
+
+  test('a missing --config file', async () => {
+    assertCleanFailure(await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--config', 'nope/pycontainer.toml']), '--config', 'nope/pycontainer.toml', 'not found');
+  });
+
+  test('a registry base image is a clear not-yet-supported error', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', 'python:3.12-slim']);
+    assertCleanFailure(r, '"python:3.12-slim"', 'registr', 'oci:');
+  });
+
+  test('no base image and no local default: the registry default is named', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli']);
+    assertCleanFailure(r, 'python:3.11-slim');
+  });
+
+  test('a non-numeric SOURCE_DATE_EPOCH', async () => {
+    const child = await new Promise<Run>((resolve, reject) => {
+      const c = spawn(process.execPath, [join(root, 'bin', 'pycontainer.js'), 'plan', '-C', 'examples/hello-cli', '--base-image', STUB], {
+        cwd: root,
+        env: { ...process.env, SOURCE_DATE_EPOCH: 'yesterday' },
+      });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      c.on('error', reject);
+      c.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assertCleanFailure(child, 'SOURCE_DATE_EPOCH="yesterday"');
+  });
+});
+
+describe('pycontainer plan: success', { concurrency: true }, () => {
+  test('prints a summary: base, platforms, layers, entry point, ports, env', async () => {
+    const r = await runCli(['plan', '-C', 'examples/fastapi-app', '--base-image', STUB, '--env', 'LOG_LEVEL=debug']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.stdout;
+    assert.match(out, /^fastapi-app 0\.1\.0 → fastapi-app:0\.1\.0$/m);
+    assert.match(out, /^ {2}base {7}oci:\.\.\/\.\.\/test\/fixtures\/stub-base:3\.11@sha256:[0-9a-f]{64}$/m);
+    assert.match(out, /^ {2}platforms {2}linux\/amd64$/m);
+    assert.match(out, /^ {4}base {5}1 layer, /m);
+    assert.match(out, /^ {4}app {6}\d+ files, /m);
+    assert.match(out, /^ {2}cmd {8}\["\/app\/\.venv\/bin\/python","-m","uvicorn","app\.main:app","--host","0\.0\.0\.0","--port","8000"\]$/m);
+    assert.match(out, /^ {2}ports {6}8000\/tcp$/m);
+    assert.match(out, /^ {4}LOG_LEVEL=debug$/m);
+    assert.match(out, /^ {4}VIRTUAL_ENV=\/app\/\.venv$/m);
+    assert.match(out, /^ {2}config {5}linux\/amd64 sha256:[0-9a-f]{64}$/m);
+    // Declared dependencies are not installed by this version, and plan says so.
+    assert.equal(r.stderr, 'warning: the project depends on fastapi, uvicorn, which this version does not install: the image works only if the base image provides them\n');
+  });
+
+  test('the summary shows a console script as the entrypoint', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}entrypoint \["\/app\/\.venv\/bin\/hello"\]$/m);
+    assert.match(r.stdout, /^ {2}ports {6}none$/m);
+  });
+
+  test('--json prints the plan, equal to the golden plan', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as Plan;
+    assert.equal(plan.kind, 'pycontainer.plan');
+    parsePlan(r.stdout, 'stdout');
+    const golden = await readFile(join(root, 'examples', 'hello-cli', 'plan.json'), 'utf8').catch(() => undefined);
+    if (golden !== undefined) assert.equal(r.stdout, golden);
+  });
+
+  test('-o FILE writes the plan atomically and leaves no temporary files', async () => {
+    const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-cli-out-'));
+    temps.push(dir);
+    const file = join(dir, 'nested', 'plan.json');
+    const r = await runCli(['plan', '-C', 'examples/flat-app', '--base-image', STUB, '-o', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '', 'no summary with -o');
+    assert.match(r.stderr, /wrote .*plan\.json/);
+    assert.deepEqual(await readdir(join(dir, 'nested')), ['plan.json']);
+    const text = await readFile(file, 'utf8');
+    const plan = parsePlan(text, file);
+    assert.equal(plan.project.name, 'flat-app');
+    // Overwriting keeps one file.
+    const again = await runCli(['plan', '-C', 'examples/flat-app', '--base-image', STUB, '-o', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await readdir(join(dir, 'nested')), ['plan.json']);
+    assert.equal(await readFile(file, 'utf8'), text);
+  });
+
+  test('a warning when no entry point is found, on stderr', async () => {
+    const dir = await project({ 'main.py': null, 'lib.py': 'x = 1\n' });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}cmd {8}\["python3"\]$/m, 'the base image command is kept');
+    assert.doesNotMatch(r.stdout, /^ {2}entrypoint /m);
+    assert.match(r.stderr, /^warning: .*no entry point/m);
+  });
+});
