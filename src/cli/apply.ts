@@ -8,22 +8,11 @@ import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import { ConfigError } from '../errors.js';
 import { readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
+import { withApplyOptions } from './flags.js';
 import { progressMode, progressReporter } from './progress.js';
 
 /** The default plan file name: what `plan -o` suggests and `apply` reads when no file is named. */
 export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
-
-/** Options shared by `apply` and `build`: where the image goes and how it is shown. */
-export function applyOptions() {
-  return {
-    output: Option.String('--output,-o', { description: 'Where to write the image: oci:DIR or DIR (a layout), oci-archive:FILE (default: the plan\'s output, dist/image)' }),
-    noCache: Option.Boolean('--no-cache', false, { description: 'Do not read or write the layer cache' }),
-    cacheDir: Option.String('--cache-dir', { description: 'Cache directory (default $XDG_CACHE_HOME/pycontainer)' }),
-    quiet: Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' }),
-    json: Option.Boolean('--json', false, { description: 'Print the result (image digest, tags, layers) as JSON' }),
-    push: Option.Boolean('--push', false, { description: 'Push to a registry (needs registry support, not in this version)' }),
-  };
-}
 
 /** Where the image goes: an OCI layout directory, or an OCI archive file. */
 export interface OutputTarget {
@@ -70,7 +59,7 @@ export async function runApply(
   return result;
 }
 
-export class ApplyCommand extends BaseCommand {
+export class ApplyCommand extends withApplyOptions(BaseCommand) {
   static override paths = [['apply']];
   static override usage = Command.Usage({
     description: 'Build the image a plan describes',
@@ -87,13 +76,6 @@ export class ApplyCommand extends BaseCommand {
 
   planFile = Option.String({ required: false, name: 'PLAN' });
   contextDir = Option.String('--context,-C', { description: 'Project directory the plan was made in (default: .)' });
-  opts = applyOptions();
-  output = this.opts.output;
-  noCache = this.opts.noCache;
-  cacheDir = this.opts.cacheDir;
-  quiet = this.opts.quiet;
-  json = this.opts.json;
-  push = this.opts.push;
 
   async run(): Promise<number> {
     const cwd = process.cwd();

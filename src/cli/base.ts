@@ -19,7 +19,7 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  protected report(err: unknown): number {
+  report(err: unknown): number {
     if (err instanceof PycontainerError) {
       this.context.stderr.write(`error: ${err.message}\n`);
       for (const line of err.details) this.context.stderr.write(`  ${line}\n`);
@@ -33,7 +33,7 @@ export abstract class BaseCommand extends Command {
     return 70;
   }
 
-  protected warn(message: string): void {
+  warn(message: string): void {
     this.context.stderr.write(`warning: ${message}\n`);
   }
 }

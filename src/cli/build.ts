@@ -2,11 +2,10 @@ import { Command, Option } from 'clipanion';
 import { compileProject } from '../plan/compile.js';
 import { summarizePlan } from '../plan/summary.js';
 import { ConfigError } from '../errors.js';
-import { applyOptions, outputTarget, runApply } from './apply.js';
-import { BaseCommand } from './base.js';
-import { flagValues, planFlags } from './flags.js';
+import { outputTarget, runApply } from './apply.js';
+import { PlanningCommand, withApplyOptions } from './flags.js';
 
-export class BuildCommand extends BaseCommand {
+export class BuildCommand extends withApplyOptions(PlanningCommand) {
   static override paths = [['build']];
   static override usage = Command.Usage({
     description: 'Plan and apply in one step',
@@ -20,25 +19,6 @@ export class BuildCommand extends BaseCommand {
     ],
   });
 
-  flags = planFlags();
-  contextDir = this.flags.contextDir;
-  configFile = this.flags.configFile;
-  tag = this.flags.tag;
-  baseImage = this.flags.baseImage;
-  workdir = this.flags.workdir;
-  env = this.flags.env;
-  platform = this.flags.platform;
-  includeDeps = this.flags.includeDeps;
-  requirements = this.flags.requirements;
-  reproducible = this.flags.reproducible;
-  user = this.flags.user;
-  opts = applyOptions();
-  output = this.opts.output;
-  noCache = this.opts.noCache;
-  cacheDir = this.opts.cacheDir;
-  quiet = this.opts.quiet;
-  json = this.opts.json;
-  push = this.opts.push;
   dryRun = Option.Boolean('--dry-run', false, { description: 'Print what would be built; write nothing' });
   registry = Option.String('--registry', { description: 'Registry to push to (needs registry support, not in this version)' });
   sbom = Option.String('--sbom', { description: 'SBOM format (spdx, cyclonedx; not in this version)' });
@@ -47,12 +27,7 @@ export class BuildCommand extends BaseCommand {
     if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
     if (this.registry !== undefined) throw new ConfigError('E_PUSH', '--registry: pushing to registries is not supported by this version yet');
     const cwd = process.cwd();
-    const { plan, config, context } = await compileProject({
-      ...(this.contextDir !== undefined ? { context: this.contextDir } : {}),
-      ...(this.configFile !== undefined ? { config: this.configFile } : {}),
-      flags: flagValues(this),
-      onWarning: (m) => this.warn(m),
-    });
+    const { plan, config, context } = await compileProject(this.compileOptions());
     if (this.dryRun) {
       this.context.stdout.write(summarizePlan(plan));
       return 0;

@@ -2,10 +2,9 @@ import { Command, Option } from 'clipanion';
 import { compilePlan } from '../plan/compile.js';
 import { serializePlan, writePlan } from '../plan/file.js';
 import { summarizePlan } from '../plan/summary.js';
-import { BaseCommand } from './base.js';
-import { flagValues, planFlags } from './flags.js';
+import { PlanningCommand } from './flags.js';
 
-export class PlanCommand extends BaseCommand {
+export class PlanCommand extends PlanningCommand {
   static override paths = [['plan']];
   static override usage = Command.Usage({
     description: 'Compile the project into a build plan',
@@ -21,28 +20,11 @@ export class PlanCommand extends BaseCommand {
     ],
   });
 
-  flags = planFlags();
-  contextDir = this.flags.contextDir;
-  configFile = this.flags.configFile;
-  tag = this.flags.tag;
-  baseImage = this.flags.baseImage;
-  workdir = this.flags.workdir;
-  env = this.flags.env;
-  platform = this.flags.platform;
-  includeDeps = this.flags.includeDeps;
-  requirements = this.flags.requirements;
-  reproducible = this.flags.reproducible;
-  user = this.flags.user;
   out = Option.String('--output,-o', { description: 'Write the plan to this file (atomically)' });
   json = Option.Boolean('--json', false, { description: 'Print the plan JSON to stdout' });
 
   async run(): Promise<number> {
-    const plan = await compilePlan({
-      ...(this.contextDir !== undefined ? { context: this.contextDir } : {}),
-      ...(this.configFile !== undefined ? { config: this.configFile } : {}),
-      flags: flagValues(this),
-      onWarning: (m) => this.warn(m),
-    });
+    const plan = await compilePlan(this.compileOptions());
     if (this.out) {
       await writePlan(this.out, plan);
       this.context.stderr.write(`wrote ${this.out}\n`);
