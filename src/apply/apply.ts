@@ -6,13 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
-import { walkContext } from '../config/context.js';
+import { contextReader, walkContext } from '../config/context.js';
 import { INPUT_FILE } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
 import { ApplyError, PlanError } from '../errors.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
-import { layerTar } from '../oci/layer.js';
+import { layerTar, ReadAhead } from '../oci/layer.js';
 import { parseOciRef, type Descriptor } from '../oci/layout.js';
 import { LayoutWriter } from './layout.js';
 
@@ -172,11 +172,14 @@ async function checkListing(layer: Layer, context: string): Promise<void> {
 /** Re-reads the layer's copied files and compares their digests with the plan. */
 async function verifyFiles(layer: Layer, context: string): Promise<void> {
   const problems: string[] = [];
-  for (const e of layer.entries) {
+  const reader = contextReader(context);
+  const ahead = new ReadAhead(layer.entries, reader);
+  for (const [index, e] of layer.entries.entries()) {
     if (e.type !== 'file' || e.source === undefined) continue;
     const hash = createHash('sha256');
     let size = 0;
-    for await (const chunk of createReadStream(join(context, e.source)) as AsyncIterable<Buffer>) {
+    const chunks: AsyncIterable<Buffer> | Buffer[] = ReadAhead.isSmall(e) ? [await ahead.take(index)] : reader.stream(e);
+    for await (const chunk of chunks) {
       hash.update(chunk);
       size += chunk.length;
     }
@@ -212,7 +215,7 @@ async function materializeLayer(
   }
   emit({ kind: 'layer-start', layer: layer.name, total: layer.size, cached: false });
   const changed: string[] = [];
-  const tar = layerTar(layer.entries, layer.mtime, (e) => createReadStream(join(options.context, e.source!)), (f) => {
+  const tar = layerTar(layer.entries, layer.mtime, contextReader(options.context), (f) => {
     if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
   });
   const diff = new HashCounter();

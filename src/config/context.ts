@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -33,9 +34,11 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
   const out: ContextFile[] = [];
   async function visit(rel: string): Promise<void> {
     const names = (await readdir(join(contextAbs, rel))).sort();
-    for (const name of names) {
+    // lstat a directory's entries together: one round trip each to the thread pool, not one after another.
+    const stats = await Promise.all(names.map((name) => lstat(join(contextAbs, rel ? `${rel}/${name}` : name))));
+    for (const [i, name] of names.entries()) {
       const path = rel ? `${rel}/${name}` : name;
-      const st = await lstat(join(contextAbs, path));
+      const st = stats[i]!;
       if (st.isDirectory()) {
         const ignored = isIgnored(rules, path, true);
         if (!ignored) out.push({ path, type: 'dir', size: 0, executable: true });
@@ -58,6 +61,14 @@ export function symlinkStaysInside(linkPath: string, target: string): boolean {
   if (target.startsWith('/')) return false;
   const resolved = posix.normalize(posix.join(posix.dirname(linkPath), target));
   return resolved !== '..' && !resolved.startsWith('../');
+}
+
+/** Reads a project's copied files for layers: small ones whole, large ones as streams. */
+export function contextReader(contextAbs: string): import('../oci/layer.js').FileReader {
+  return {
+    stream: (entry) => createReadStream(join(contextAbs, entry.source!)),
+    read: (entry) => readFile(join(contextAbs, entry.source!)),
+  };
 }
 
 /** Reads small text files for detection; missing or large files are left out. */

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
-import { HashCounter } from './digest.js';
+import { HashCounter, sha256Hex } from './digest.js';
 
 /** A file's content as it went into a layer: what was actually read. */
 export interface StreamedFile {
@@ -10,8 +10,49 @@ export interface StreamedFile {
   size: number;
 }
 
-/** Opens the bytes of a copied file (entry.source). */
-export type OpenFile = (entry: Entry) => Readable;
+/** Reads copied files (entry.source): large ones as streams, small ones whole. */
+export interface FileReader {
+  stream(entry: Entry): Readable;
+  read(entry: Entry): Promise<Buffer>;
+}
+
+/** Files up to this size are read whole, several ahead of the tar writer; larger ones are streamed. */
+export const SMALL_FILE = 256 * 1024;
+const READ_AHEAD = 32;
+
+/**
+ * Reads the small files among `entries` ahead of their use, at most READ_AHEAD at a time (≤ 8 MiB),
+ * so that thousands of small files do not each wait for an open/read/close round trip.
+ */
+export class ReadAhead {
+  private readonly pending = new Map<number, Promise<Buffer>>();
+  private next = 0;
+
+  constructor(
+    private readonly entries: Entry[],
+    private readonly reader: FileReader,
+  ) {}
+
+  static isSmall(entry: Entry): boolean {
+    return entry.type === 'file' && entry.content === undefined && (entry.size ?? Infinity) <= SMALL_FILE;
+  }
+
+  /** The bytes of entries[index] (a small file), starting the reads of the next ones. */
+  take(index: number): Promise<Buffer> {
+    while (this.next < this.entries.length && this.next <= index + READ_AHEAD) {
+      const e = this.entries[this.next]!;
+      if (ReadAhead.isSmall(e)) {
+        const p = this.reader.read(e);
+        p.catch(() => undefined); // surfaced when taken
+        this.pending.set(this.next, p);
+      }
+      this.next++;
+    }
+    const p = this.pending.get(index)!;
+    this.pending.delete(index);
+    return p;
+  }
+}
 
 /**
  * Streams a reproducible tar of `entries` (already sorted, parents first): uid/gid from the entry (0
@@ -19,11 +60,12 @@ export type OpenFile = (entry: Entry) => Readable;
  * hash, and reported to `onFile` so callers can record (plan) or verify (apply) their digests; a file
  * whose size differs from the plan makes the stream fail.
  */
-export function layerTar(entries: Entry[], mtime: number, open: OpenFile, onFile: (f: StreamedFile) => void): Pack {
+export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void): Pack {
   const pack = createPack();
   const time = new Date(mtime * 1000);
+  const ahead = new ReadAhead(entries, reader);
   (async () => {
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       const header: Partial<Header> & { name: string } = {
         name: entry.type === 'dir' ? `${entry.path}/` : entry.path,
         mode: parseInt(entry.mode, 8),
@@ -43,10 +85,14 @@ export function layerTar(entries: Entry[], mtime: number, open: OpenFile, onFile
         const body = Buffer.from(entry.content, 'utf8');
         header.size = body.length;
         await addEntry(pack, header, body);
+      } else if (ReadAhead.isSmall(entry)) {
+        const body = await ahead.take(index);
+        await addEntry(pack, header, body);
+        onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else {
         header.size = entry.size!;
         const counter = new HashCounter();
-        await copyInto(pack, header, open(entry).pipe(counter));
+        await copyInto(pack, header, reader.stream(entry).pipe(counter));
         onFile({ entry, sha256: counter.digest().slice(7), size: counter.bytes });
       }
     }

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
-import { checkContext, readTexts, walkContext } from '../config/context.js';
+import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE } from '../config/detect.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
@@ -191,7 +190,7 @@ async function resolveBase(ref: string, context: string, platforms: Resolved['pl
 /** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */
 async function hashLayer(context: string, entries: Entry[], mtime: number): Promise<{ entries: Entry[]; diffId: string; size: number }> {
   const hashes = new Map<string, { sha256: string; size: number }>();
-  const tar = layerTar(entries, mtime, (e) => createReadStream(join(context, e.source!)), (f) => hashes.set(f.entry.path, f));
+  const tar = layerTar(entries, mtime, contextReader(context), (f) => hashes.set(f.entry.path, f));
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of tar as AsyncIterable<Buffer>) {

@@ -10,7 +10,7 @@ import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'nod
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Plan } from '../../generated/plan.js';
+import type { Entry, Plan } from '../../generated/plan.js';
 import type { FlagValues } from '../../src/config/merge.js';
 import { ConfigError, ImageError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/oci/image.js';
@@ -142,7 +142,8 @@ describe('golden plans of examples/', () => {
       const layer = plan.layers[0]!;
       const context = join(root, 'examples', name);
       const streamed = new Map<string, { sha256: string; size: number }>();
-      const tar = layerTar(layer.entries, layer.mtime, (e) => createReadStream(join(context, e.source!)), (f) => streamed.set(f.entry.path, f));
+      const reader = { stream: (e: Entry) => createReadStream(join(context, e.source!)), read: (e: Entry) => readFile(join(context, e.source!)) };
+      const tar = layerTar(layer.entries, layer.mtime, reader, (f) => streamed.set(f.entry.path, f));
       const { digest, size } = await sha256OfStream(tar as AsyncIterable<Buffer>);
       assert.equal(digest, layer.diffId);
       assert.equal(size, layer.size);

@@ -1,0 +1,404 @@
+/**
+ * `npm run bench`: how long pycontainer takes, and how much memory it needs, to turn a large Python
+ * project into an application layer, next to what a shell would do (tar | gzip -6 | sha256sum).
+ *
+ * This is a measurement, not a test: nothing about timing or memory is asserted. It prints a table
+ * and writes the figures to test/.cache/bench/last.json.
+ *
+ * Knobs (environment variables, defaults in brackets):
+ *   BENCH_PY_FILES [10000]  small .py files, spread over BENCH_PACKAGES [100] subpackages
+ *   BENCH_BLOBS [20] × BENCH_BLOB_MB [10]  pseudo-random data files
+ *   BENCH_REPS [3]  repetitions of each scenario (the median is reported)
+ *   BENCH_NODE_OPTIONS  extra NODE_OPTIONS for the pycontainer child (e.g. --heap-prof)
+ */
+import { spawn } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const BENCH_DIR = join(REPO, 'test', '.cache', 'bench');
+const PROJECT = join(BENCH_DIR, 'project');
+const STAMP = join(BENCH_DIR, 'project.stamp.json');
+const CLI = join(REPO, 'bin', 'pycontainer.js');
+const GENERATOR_VERSION = 1;
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${raw}: expected a whole number`);
+  return n;
+}
+
+const PARAMS = {
+  generator: GENERATOR_VERSION,
+  pyFiles: intEnv('BENCH_PY_FILES', 10_000),
+  packages: Math.max(1, intEnv('BENCH_PACKAGES', 100)),
+  blobs: intEnv('BENCH_BLOBS', 20),
+  blobMiB: intEnv('BENCH_BLOB_MB', 10),
+};
+const REPS = Math.max(1, intEnv('BENCH_REPS', 3));
+
+// ---------------------------------------------------------------------------------------------
+// The project
+
+/** A small module with deterministic, slightly varied content (a few hundred bytes). */
+function moduleText(pkg: number, mod: number): string {
+  const h = createHash('sha256').update(`bigproj/${pkg}/${mod}`).digest('hex');
+  return [
+    `"""bigproj.pkg_${pad(pkg, 3)}.mod_${pad(mod, 3)}: generated for the pycontainer benchmark."""`,
+    '',
+    'from __future__ import annotations',
+    '',
+    `TOKEN = "${h}"`,
+    `WEIGHTS = (${[0, 1, 2, 3].map((i) => parseInt(h.slice(i * 4, i * 4 + 4), 16)).join(', ')})`,
+    '',
+    '',
+    `def compute_${pad(mod, 3)}(x: int) -> int:`,
+    `    """Mixes x with this module's weights."""`,
+    '    total = x',
+    '    for w in WEIGHTS:',
+    `        total = (total * 31 + w) % ${1_000_003 + pkg * 7 + mod}`,
+    '    return total',
+    '',
+  ].join('\n');
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * A data file of `bytes` pseudo-random bytes: AES-256-CTR keystream (key from the file's name), with
+ * every other 64 KiB chunk written as hex text, so gzip has real work and the output is neither
+ * incompressible noise only nor trivially small. Streamed: no file-sized buffer.
+ */
+function blobStream(index: number, bytes: number): Readable {
+  const key = createHash('sha256').update(`bigproj-blob-${index}`).digest();
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  const CHUNK = 64 * 1024;
+  const zeros = Buffer.alloc(CHUNK);
+  let produced = 0;
+  let n = 0;
+  return new Readable({
+    read() {
+      if (produced >= bytes) {
+        this.push(null);
+        return;
+      }
+      const want = Math.min(CHUNK, bytes - produced);
+      let chunk: Buffer;
+      if (n++ % 2 === 0) chunk = cipher.update(zeros.subarray(0, want));
+      else chunk = Buffer.from(cipher.update(zeros.subarray(0, Math.ceil(want / 2))).toString('hex').slice(0, want), 'latin1');
+      produced += chunk.length;
+      this.push(chunk);
+    },
+  });
+}
+
+async function generateProject(): Promise<{ reused: boolean; seconds: number }> {
+  const want = JSON.stringify(PARAMS);
+  if (existsSync(STAMP) && existsSync(PROJECT) && (await readFile(STAMP, 'utf8').catch(() => '')) === want) {
+    return { reused: true, seconds: 0 };
+  }
+  const t0 = performance.now();
+  await rm(PROJECT, { recursive: true, force: true });
+  await rm(STAMP, { force: true });
+  const pkgRoot = join(PROJECT, 'src', 'bigproj');
+  await mkdir(pkgRoot, { recursive: true });
+  await writeFile(
+    join(PROJECT, 'pyproject.toml'),
+    [
+      '[project]',
+      'name = "bigproj"',
+      'version = "1.0.0"',
+      'description = "A large generated project for the pycontainer benchmark"',
+      'requires-python = ">=3.11"',
+      '',
+      '[project.scripts]',
+      'bigproj = "bigproj.cli:main"',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(join(pkgRoot, '__init__.py'), '"""bigproj: generated for the pycontainer benchmark."""\n');
+  await writeFile(join(pkgRoot, 'cli.py'), 'def main() -> None:\n    print("bigproj")\n');
+
+  // pyFiles .py files in total inside the subpackages, __init__.py included.
+  const perPkg = Math.ceil(PARAMS.pyFiles / PARAMS.packages);
+  let left = PARAMS.pyFiles;
+  for (let p = 0; p < PARAMS.packages && left > 0; p++) {
+    const dir = join(pkgRoot, `pkg_${pad(p, 3)}`);
+    await mkdir(dir, { recursive: true });
+    const count = Math.min(perPkg, left);
+    left -= count;
+    const writes = [writeFile(join(dir, '__init__.py'), `"""bigproj.pkg_${pad(p, 3)}"""\n`)];
+    for (let m = 1; m < count; m++) writes.push(writeFile(join(dir, `mod_${pad(m, 3)}.py`), moduleText(p, m)));
+    await Promise.all(writes);
+  }
+
+  if (PARAMS.blobs > 0) {
+    const dataDir = join(pkgRoot, 'data');
+    await mkdir(dataDir, { recursive: true });
+    for (let b = 0; b < PARAMS.blobs; b++) {
+      await pipeline(blobStream(b, PARAMS.blobMiB * 1024 * 1024), createWriteStream(join(dataDir, `blob_${pad(b, 2)}.bin`)));
+    }
+  }
+  await writeFile(STAMP, want);
+  return { reused: false, seconds: (performance.now() - t0) / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring a child process
+
+interface Run {
+  seconds: number;
+  /** Peak resident set size in MiB, or NaN when it could not be measured. */
+  rssMiB: number;
+  stdout: string;
+  stderr: string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+let rssMethod = '';
+
+async function hasGnuTime(): Promise<boolean> {
+  if (!existsSync(GNU_TIME)) return false;
+  // BusyBox and BSD `time` lack -f/-o; check that this one has them.
+  const probe = await runRaw(GNU_TIME, ['-f', '%M', '-o', '/dev/null', 'true']).catch(() => undefined);
+  return probe?.code === 0;
+}
+
+function runRaw(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { cwd: REPO, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+/** Peak RSS by polling VmHWM (the kernel's high-water mark) of the child; used without GNU time. */
+async function readHwmKiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the child under GNU time, which reports the child's ru_maxrss (KiB) to a file. */
+async function measureGnuTime(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+  const t0 = performance.now();
+  const out = join(tmpdir(), `pycontainer-bench-time-${process.pid}.txt`);
+  const r = await runRaw(GNU_TIME, ['-f', '%M', '-o', out, cmd, ...args], env);
+  const seconds = (performance.now() - t0) / 1000;
+  const text = await readFile(out, 'utf8');
+  await rm(out, { force: true });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.code}\n${r.stderr}`);
+  // On failure GNU time prints "Command exited with non-zero status" first; the figure is the last line.
+  const kib = Number(text.trim().split('\n').pop());
+  return { seconds, rssMiB: kib / 1024, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Polling variant that keeps the child's pid: spawn directly so /proc/<pid> is readable while it runs. */
+async function measurePolling(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { cwd: REPO, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let peak = 0;
+  let exited = false;
+  const closed = new Promise<number | null>((ok, fail) => {
+    child.on('error', fail);
+    child.on('exit', () => (exited = true));
+    child.on('close', (code) => ok(code));
+  });
+  while (!exited && child.pid !== undefined) {
+    const kib = await readHwmKiB(child.pid);
+    if (kib !== undefined) peak = Math.max(peak, kib);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const code = await closed;
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${stderr}`);
+  return { seconds, rssMiB: peak ? peak / 1024 : NaN, stdout, stderr };
+}
+
+let useGnuTime = false;
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Run> {
+  return useGnuTime ? measureGnuTime(cmd, args, env) : measurePolling(cmd, args, env);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+type Scenario = 'baseline' | 'plan' | 'build-cold' | 'build-warm';
+const SCENARIOS: { id: Scenario; label: string }[] = [
+  { id: 'baseline', label: 'tar | gzip -6 | sha256sum' },
+  { id: 'plan', label: 'pycontainer plan' },
+  { id: 'build-cold', label: 'pycontainer build (cold cache)' },
+  { id: 'build-warm', label: 'pycontainer build (warm cache)' },
+];
+
+function childEnv(): NodeJS.ProcessEnv {
+  const extra = process.env.BENCH_NODE_OPTIONS;
+  const env = { ...process.env };
+  delete env.SOURCE_DATE_EPOCH;
+  if (extra) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${extra}`.trim();
+  return env;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  useGnuTime = await hasGnuTime();
+  rssMethod = useGnuTime
+    ? 'GNU time -f %M (getrusage ru_maxrss of the child; for the shell pipeline: the largest process in it)'
+    : 'polling VmHWM in /proc/<pid>/status every 10 ms (the child process itself; for the shell pipeline: bash only)';
+
+  await mkdir(BENCH_DIR, { recursive: true });
+  const gen = await generateProject();
+  const tmp = await mkdtemp(join(tmpdir(), 'pycontainer-bench-'));
+  const env = childEnv();
+  const totalBytes = PARAMS.blobs * PARAMS.blobMiB * 1024 * 1024;
+  process.stderr.write(
+    `project: ${PROJECT} (${gen.reused ? 'reused' : `generated in ${gen.seconds.toFixed(1)} s`}): ` +
+      `${PARAMS.pyFiles} .py files in ${PARAMS.packages} subpackages, ${PARAMS.blobs} × ${PARAMS.blobMiB} MiB data files\n`,
+  );
+
+  // Warm the page cache once, so the first timed scenario does not pay for disk reads the others skip.
+  await runRaw('bash', ['-c', `set -o pipefail; tar -c -C '${PROJECT}' . > /dev/null`]);
+
+  const results: Record<Scenario, Run[]> = { baseline: [], plan: [], 'build-cold': [], 'build-warm': [] };
+  const warmCached: boolean[] = [];
+  let layer: { uncompressed?: number; compressed?: number; diffId?: string; digest?: string; entries?: number } = {};
+  let baselineDigest = '';
+
+  const nodeFloor = await run(process.execPath, ['-e', '']);
+
+  for (let rep = 0; rep < REPS; rep++) {
+    process.stderr.write(`rep ${rep + 1}/${REPS}:`);
+    const b = await run('bash', ['-c', `set -o pipefail; tar -c -C '${PROJECT}' . | gzip -6 | sha256sum`], env);
+    baselineDigest = b.stdout.trim().split(/\s+/)[0] ?? '';
+    results.baseline.push(b);
+    process.stderr.write(` baseline ${b.seconds.toFixed(1)}s`);
+
+    const planFile = join(tmp, `plan-${rep}.json`);
+    const p = await run(process.execPath, [CLI, 'plan', '-C', PROJECT, '--base-image', 'scratch', '-o', planFile], env);
+    results.plan.push(p);
+    process.stderr.write(`, plan ${p.seconds.toFixed(1)}s`);
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as { layers: { size: number; diffId: string; entries: unknown[] }[] };
+    layer = { ...layer, uncompressed: plan.layers[0]?.size, diffId: plan.layers[0]?.diffId, entries: plan.layers[0]?.entries.length };
+
+    // Cold: a cache directory that does not exist yet, and a new output layout.
+    const cache = join(tmp, `cache-${rep}`);
+    const out = join(tmp, `image-${rep}`);
+    const buildArgs = [CLI, 'build', '-C', PROJECT, '--base-image', 'scratch', '-o', out, '--cache-dir', cache, '--json'];
+    const c = await run(process.execPath, buildArgs, env);
+    results['build-cold'].push(c);
+    const cold = JSON.parse(c.stdout) as { layers: { size: number; digest: string; cached: boolean; diffId: string }[] };
+    if (cold.layers[0]?.cached) process.stderr.write(' (warning: the cold build reported a cached layer)');
+    layer = { ...layer, compressed: cold.layers[0]?.size, digest: cold.layers[0]?.digest };
+    process.stderr.write(`, cold ${c.seconds.toFixed(1)}s`);
+
+    // Warm: the same project, cache and output again, nothing changed.
+    const w = await run(process.execPath, buildArgs, env);
+    results['build-warm'].push(w);
+    const warm = JSON.parse(w.stdout) as { layers: { cached: boolean; digest: string }[] };
+    warmCached.push(warm.layers[0]?.cached === true);
+    if (warm.layers[0]?.digest !== cold.layers[0]?.digest) process.stderr.write(' (warning: warm and cold layer digests differ)');
+    process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warm.layers[0]?.cached})\n`);
+
+    await rm(cache, { recursive: true, force: true });
+    await rm(out, { recursive: true, force: true });
+  }
+  await rm(tmp, { recursive: true, force: true });
+
+  // -------------------------------------------------------------------------------------------
+  // Report
+  const base = median(results.baseline.map((r) => r.seconds));
+  const rows = SCENARIOS.map(({ id, label }) => {
+    const secs = median(results[id].map((r) => r.seconds));
+    const rss = median(results[id].map((r) => r.rssMiB));
+    return {
+      scenario: id,
+      label,
+      seconds: secs,
+      secondsAll: results[id].map((r) => round(r.seconds, 3)),
+      peakRssMiB: rss,
+      peakRssMiBAll: results[id].map((r) => round(r.rssMiB, 1)),
+      ratioToBaseline: secs / base,
+    };
+  });
+
+  const header = ['scenario', `wall s (median of ${REPS})`, 'peak RSS MB', 'ratio to baseline'];
+  const table = rows.map((r) => [r.label, r.seconds.toFixed(2), r.peakRssMiB.toFixed(1), `${r.ratioToBaseline.toFixed(2)}×`]);
+  printTable(header, table);
+
+  const mib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MiB`);
+  const coldRss = rows.find((r) => r.scenario === 'build-cold')!.peakRssMiB;
+  const lines = [
+    '',
+    `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB`,
+    `each scenario ran ${REPS}× (interleaved: baseline, plan, cold, warm per repetition); figures are medians; all runs: see last.json`,
+    `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layer from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
+    `cold build peak RSS ${coldRss.toFixed(1)} MB: ${coldRss < 150 ? 'under' : 'OVER'} the 150 MB target`,
+    `project: ${layer.entries ?? '?'} layer entries; ${PARAMS.pyFiles} .py files + ${PARAMS.blobs} × ${PARAMS.blobMiB} MiB data (${mib(totalBytes)} of data)`,
+    `layer: ${mib(layer.uncompressed)} uncompressed (${layer.uncompressed} bytes, ${layer.diffId}) / ${mib(layer.compressed)} compressed (${layer.compressed} bytes, ${layer.digest})`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+    params: PARAMS,
+    reps: REPS,
+    statistic: 'median',
+    rssMethod,
+    nodeEmptyScriptRssMiB: round(nodeFloor.rssMiB, 1),
+    projectReused: gen.reused,
+    warmCached,
+    baselineSha256: baselineDigest,
+    layer,
+    scenarios: rows.map((r) => ({ ...r, seconds: round(r.seconds, 3), peakRssMiB: round(r.peakRssMiB, 1), ratioToBaseline: round(r.ratioToBaseline, 3) })),
+    benchSeconds: round((performance.now() - started) / 1000, 1),
+  };
+  await writeFile(join(BENCH_DIR, 'last.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`figures written to ${join(BENCH_DIR, 'last.json')} (bench took ${report.benchSeconds} s)\n`);
+  // Keep the generated project for the next run; its size is reported so nobody is surprised.
+  const st = await stat(PROJECT).catch(() => undefined);
+  if (!st) process.stderr.write('warning: the generated project disappeared\n');
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+}
+
+await main();
