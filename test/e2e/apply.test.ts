@@ -139,3 +139,24 @@ test('--output oci-archive:FILE writes one OCI archive that skopeo reads, and no
   const inspect = JSON.parse((await run('skopeo', ['inspect', `oci-archive:${file}:1.0.0`])).stdout);
   assert.equal(inspect.Digest, result.digest);
 });
+
+test('a cached layer is not served for an edited file: the stale plan is refused before the cache is used', async () => {
+  const dir = await copyExample('hello-cli', 'cache-stale');
+  const planFile = path.join(tmp, 'cache-stale.json');
+  const cache = path.join(tmp, 'cache-stale-cache');
+  await plan(dir, planFile);
+  const applyCached = (out: string) => run('node', [cli, 'apply', planFile, '-C', dir, '-o', path.join(tmp, out), '--cache-dir', cache, '--json'], { allowFail: true });
+  const first = await applyCached('cache-stale-1');
+  assert.equal(first.code, 0, first.stderr);
+  // Same size, other bytes: only re-hashing the files can tell.
+  const file = path.join(dir, 'src/hello_cli/cli.py');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('Hi', 'Yo'));
+  const second = await applyCached('cache-stale-2');
+  assert.equal(second.code, 2);
+  assert.match(second.stderr, /the plan is stale: src\/hello_cli\/cli\.py changed/);
+  // Re-planned, the edited project gets a new layer, not the cached one.
+  await plan(dir, planFile);
+  const third = JSON.parse((await applyCached('cache-stale-3')).stdout);
+  assert.equal(third.layers[0].cached, false);
+  assert.notEqual(third.layers[0].digest, JSON.parse(first.stdout).layers[0].digest);
+});

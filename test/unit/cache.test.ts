@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, test } from 'node:test';
+import { BlobCache, defaultCacheDir } from '../../src/cache/store.js';
+import { sha256Digest } from '../../src/oci/digest.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function freshCache(maxBytes: number): Promise<BlobCache> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pyc-cache-'));
+  dirs.push(dir);
+  return new BlobCache(dir, maxBytes);
+}
+
+test('blobs are stored under their digest, and a wrong expected digest stores nothing', async () => {
+  const cache = await freshCache(1 << 20);
+  const data = Buffer.from('layer bytes');
+  const stored = await cache.put(Readable.from([data]));
+  assert.deepEqual(stored, { digest: sha256Digest(data), size: data.length });
+  assert.ok(await cache.has(stored.digest, data.length));
+  await assert.rejects(cache.put(Readable.from([Buffer.from('other')]), stored.digest.replace(/.$/, '0')));
+  assert.deepEqual(await readdir(path.join(cache.root, 'blobs', 'sha256')), [stored.digest.slice(7)], 'no temp file or wrong blob left');
+});
+
+test('a layer record maps diff_id + compression to a blob, and only while the blob is there', async () => {
+  const cache = await freshCache(1 << 20);
+  const blob = await cache.put(Readable.from([Buffer.from('gz')]));
+  const diffId = sha256Digest('tar');
+  await cache.recordLayer({ diffId, compression: 'gzip-6', ...blob });
+  assert.deepEqual(await cache.lookupLayer(diffId, 'gzip-6'), { diffId, compression: 'gzip-6', ...blob });
+  assert.equal(await cache.lookupLayer(diffId, 'zstd-3'), undefined, 'other compression settings are another entry');
+  await cache.discard(blob.digest);
+  assert.equal(await cache.lookupLayer(diffId, 'gzip-6'), undefined);
+});
+
+test('eviction removes least recently used blobs until the cache fits its bound', async () => {
+  const cache = await freshCache(2500);
+  const blobs = [];
+  for (const [i, fill] of ['a', 'b', 'c'].entries()) {
+    const b = await cache.put(Readable.from([Buffer.alloc(1000, fill)]));
+    // Distinct ages: a oldest, c newest.
+    const t = new Date(Date.now() - (10 - i) * 60_000);
+    await utimes(cache.blobPath(b.digest), t, t);
+    blobs.push(b);
+  }
+  await (await cache.open(blobs[0]!.digest)).destroy(); // using a marks it recently used
+  await cache.evict();
+  assert.ok(await cache.has(blobs[0]!.digest), 'recently used a stays');
+  assert.ok(!(await cache.has(blobs[1]!.digest)), 'least recently used b goes');
+  assert.ok(await cache.has(blobs[2]!.digest));
+});
+
+test('the default cache directory follows XDG_CACHE_HOME', () => {
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }), '/x/cache/pycontainer');
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(os.homedir(), '.cache', 'pycontainer'));
+});
