@@ -58,3 +58,17 @@ export function throwIfDiagnostics(diagnostics: Diagnostic[]): void {
     { details: diagnostics.length === 1 ? [] : lines },
   );
 }
+
+/** A registry or reference problem: bad reference, auth failure, HTTP/OCI error, network. */
+export class RegistryError extends PycontainerError {
+  /** HTTP status, when the registry answered. */
+  readonly status: number | undefined;
+  /** Whether retrying may help (429, 5xx, resets). */
+  readonly temporary: boolean;
+
+  constructor(code: string, message: string, options: { status?: number; temporary?: boolean; exitCode?: number; details?: string[]; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.status = options.status;
+    this.temporary = options.temporary ?? false;
+  }
+}
