@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, readdir, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { Layer, Plan } from '../../generated/plan.js';
@@ -13,7 +13,9 @@ import { ApplyError, PlanError } from '../errors.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
 import { layerTar, ReadAhead } from '../oci/layer.js';
-import { parseOciRef, type Descriptor } from '../oci/layout.js';
+import type { Descriptor } from '../oci/layout.js';
+import type { RegistryClient } from '../registry/client.js';
+import { baseBlobSource, type BaseBlobSource } from './base.js';
 import { LayoutWriter } from './layout.js';
 
 /** gzip as every layer is written; part of the cache key, since other settings give other bytes. */
@@ -25,7 +27,9 @@ export type ApplyEvent =
   | { kind: 'layer-progress'; layer: string; bytes: number; total: number }
   | { kind: 'layer-done'; layer: string; digest: string; size: number; cached: boolean }
   | { kind: 'base-copy'; digest: string; size: number; skipped: boolean }
-  | { kind: 'published'; digest: string; tags: string[] };
+  | { kind: 'published'; digest: string; tags: string[] }
+  | { kind: 'push-blob'; digest: string; size: number; outcome: 'started' | 'exists' | 'mounted' | 'uploaded' }
+  | { kind: 'pushed'; reference: string; digest: string };
 
 export interface ApplyOptions {
   /** The project directory the plan's paths are relative to (absolute). */
@@ -33,6 +37,10 @@ export interface ApplyOptions {
   /** OCI layout directory to write (absolute). */
   output: string;
   cache?: BlobCache;
+  /** For base images in registries. */
+  registry?: RegistryClient;
+  /** Leave base layers out of the layout (a staging layout for a push, which takes them from the base). */
+  skipBaseBlobs?: boolean;
   onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -61,6 +69,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
   const writer = new LayoutWriter(options.output);
   await writer.init();
+  const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan, options.context, options.registry, options.cache);
 
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
   for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(layer, options, writer, emit)) });
@@ -75,7 +84,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const config = await writer.writeJsonBlob(configText, MEDIA_TYPES.ociConfig);
     const base = plan.base.images.find((b) => b.platform === image.platform) ?? (plan.base.images.length === 1 ? plan.base.images[0] : undefined);
     const baseLayers = base?.layers ?? [];
-    for (const l of baseLayers) await copyBaseBlob(plan, l, options, writer, emit);
+    if (!options.skipBaseBlobs) for (const l of baseLayers) await copyBaseBlob(l, baseSource, writer, emit);
     const manifest = {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociManifest,
@@ -257,9 +266,8 @@ async function materializeLayer(
 }
 
 async function copyBaseBlob(
-  plan: Plan,
   layer: { digest: string; size: number },
-  options: ApplyOptions,
+  source: BaseBlobSource | undefined,
   writer: LayoutWriter,
   emit: (e: ApplyEvent) => void,
 ): Promise<void> {
@@ -267,20 +275,8 @@ async function copyBaseBlob(
     emit({ kind: 'base-copy', digest: layer.digest, size: layer.size, skipped: true });
     return;
   }
-  if (!plan.base.ref.startsWith('oci:')) {
-    throw new ApplyError('E_BASE_SOURCE', `base image ${plan.base.ref}: pulling from registries is not supported yet`);
-  }
-  const { path } = parseOciRef(plan.base.ref);
-  const dir = isAbsolute(path) ? path : join(options.context, path);
-  const source = join(dir, 'blobs', 'sha256', layer.digest.slice(7));
-  try {
-    await writer.writeBlobStream(createReadStream(source), layer);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ApplyError('E_BASE_BLOB', `base image ${plan.base.ref}: layer ${layer.digest} is missing; the base layout changed since the plan was made`);
-    }
-    throw err;
-  }
+  if (!source) throw new ApplyError('E_BASE_SOURCE', `the plan lists base layer ${layer.digest} but names no base image to take it from`);
+  // writeBlobStream verifies digest and size before the blob gets its name.
+  await writer.writeBlobStream(await source.open(layer), layer);
   emit({ kind: 'base-copy', digest: layer.digest, size: layer.size, skipped: false });
 }
-

@@ -1,14 +1,21 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { applyPlan, type ApplyResult } from '../apply/apply.js';
 import { writeLayoutArchive } from '../apply/archive.js';
+import { baseBlobSource } from '../apply/base.js';
+import { pushApplied } from '../apply/push.js';
+import { namesRegistry } from '../plan/assemble.js';
+import type { RegistryClient } from '../registry/client.js';
+import { parseReference, type ImageReference } from '../registry/reference.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import { ConfigError } from '../errors.js';
 import { readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
-import { withApplyOptions } from './flags.js';
+import { withApplyOptions, withRegistryOptions } from './flags.js';
+import { registryClient, registryOf } from './registry.js';
 import { progressMode, progressReporter } from './progress.js';
 
 /** The default plan file name: what `plan -o` suggests and `apply` reads when no file is named. */
@@ -30,36 +37,66 @@ export function outputTarget(output: string | undefined, plan: Plan, context: st
   return { kind: 'layout', path: resolve(cwd, output.replace(/^oci:/, '')) };
 }
 
+/** The references a push goes to: the plan's tags, each of which must name a registry. */
+export function pushTargets(plan: Plan): ImageReference[] {
+  return plan.tags.map((tag) => {
+    if (!namesRegistry(tag)) {
+      throw new ConfigError(
+        'E_PUSH_TARGET',
+        `--push: the tag "${tag}" names no registry (it would go to Docker Hub's library namespace); tag it like ghcr.io/you/${tag} or set --registry / [registry] url`,
+      );
+    }
+    return parseReference(tag);
+  });
+}
+
+export interface ApplyFlags {
+  quiet: boolean;
+  json: boolean;
+  noCache: boolean;
+  cacheDir: string | undefined;
+  push: boolean;
+}
+
+/**
+ * Applies a plan the way the flags say: into a layout or an archive, and/or (with --push) to the
+ * registries its tags name. A push without --output stages our blobs in a temporary layout and takes
+ * base layers straight from the base image.
+ */
 export async function runApply(
-  cmd: BaseCommand & { quiet: boolean; json: boolean; noCache: boolean; cacheDir: string | undefined; push: boolean },
+  cmd: BaseCommand & ApplyFlags,
   plan: Plan,
   context: string,
-  target: OutputTarget,
+  target: OutputTarget | undefined,
+  client: RegistryClient,
   configCacheDir?: string,
-): Promise<ApplyResult> {
-  if (cmd.push) throw new ConfigError('E_PUSH', '--push: pushing to registries is not supported by this version yet; write a layout and push it with `skopeo copy oci:DIR:TAG docker://…`');
+): Promise<ApplyResult & { pushed?: string[] }> {
+  const targets = cmd.push ? pushTargets(plan) : [];
   const cache = cmd.noCache ? undefined : new BlobCache(cmd.cacheDir ? resolve(cmd.cacheDir) : configCacheDir ? resolve(context, configCacheDir) : defaultCacheDir());
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
-  let result: ApplyResult;
-  if (target.kind === 'archive') {
-    // Build the layout beside the archive, pack it, and leave only the archive.
-    const staging = `${target.path}.layout-${process.pid}`;
-    try {
-      result = await applyPlan(plan, { context, output: staging, ...(cache ? { cache } : {}), onEvent });
-      await writeLayoutArchive(staging, target.path);
-      result.output = target.path;
-    } finally {
-      await rm(staging, { recursive: true, force: true });
+  const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
+  let result: ApplyResult & { pushed?: string[] };
+  const temporary = target?.kind === 'layout' ? undefined : await mkdtemp(join(target ? dirname(target.path) : tmpdir(), '.pycontainer-staging-'));
+  try {
+    const staging = target?.kind === 'layout' ? target.path : temporary!;
+    // Only a layout or archive needs the base layers locally; a push takes them from the base.
+    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined });
+    if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
+    if (targets.length) {
+      const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan, context, client, cache), onEvent);
+      result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
     }
-  } else {
-    result = await applyPlan(plan, { context, output: target.path, ...(cache ? { cache } : {}), onEvent });
+    if (target) result.output = target.path;
+    else delete (result as Partial<ApplyResult>).output;
+  } finally {
+    if (temporary) await rm(temporary, { recursive: true, force: true });
   }
   if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
   return result;
 }
 
-export class ApplyCommand extends withApplyOptions(BaseCommand) {
+export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseCommand)) {
   static override paths = [['apply']];
   static override usage = Command.Usage({
     description: 'Build the image a plan describes',
@@ -81,7 +118,9 @@ export class ApplyCommand extends withApplyOptions(BaseCommand) {
     const cwd = process.cwd();
     const context = resolve(cwd, this.contextDir ?? '.');
     const plan = await readPlan(resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE)));
-    await runApply(this, plan, context, outputTarget(this.output, plan, context, cwd));
+    const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
+    const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
+    await runApply(this, plan, context, target, client);
     return 0;
   }
 }

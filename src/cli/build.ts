@@ -20,20 +20,20 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
   });
 
   dryRun = Option.Boolean('--dry-run', false, { description: 'Print what would be built; write nothing' });
-  registry = Option.String('--registry', { description: 'Registry to push to (needs registry support, not in this version)' });
   sbom = Option.String('--sbom', { description: 'SBOM format (spdx, cyclonedx; not in this version)' });
 
   async run(): Promise<number> {
     if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
-    if (this.registry !== undefined) throw new ConfigError('E_PUSH', '--registry: pushing to registries is not supported by this version yet');
     const cwd = process.cwd();
-    const { plan, config, context } = await compileProject(this.compileOptions());
+    const options = await this.compileOptions();
+    const { plan, config, context } = await compileProject(options);
     if (this.dryRun) {
       this.context.stdout.write(summarizePlan(plan));
       return 0;
     }
     if (config.build.cache === false) this.noCache = true;
-    await runApply(this, plan, context, outputTarget(this.output, plan, context, cwd), config.build.cache_dir);
+    const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
+    await runApply(this, plan, context, target, options.registry, config.build.cache_dir);
     return 0;
   }
 }

@@ -1,16 +1,31 @@
 import { Option } from 'clipanion';
 import type { FlagValues } from '../config/merge.js';
 import { BaseCommand } from './base.js';
+import { registryClient, registryOf } from './registry.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CommandClass = abstract new (...args: any[]) => BaseCommand;
+
+/** Adds registry access options: insecure hosts and explicit credentials. */
+export function withRegistryOptions<T extends CommandClass>(Base: T) {
+  abstract class WithRegistry extends Base {
+    insecureRegistry = Option.Array('--insecure-registry', { description: 'Allow plain HTTP to this registry host (repeatable; loopback hosts always may)' });
+    username = Option.String('--username,-u', { description: 'User name for the registry pushed to' });
+    passwordStdin = Option.Boolean('--password-stdin', false, { description: 'Read the password for --username from standard input' });
+    password = Option.String('--password', { description: 'Password for --username (visible to other users: prefer --password-stdin)' });
+  }
+  return WithRegistry;
+}
 
 /**
  * A command that compiles a plan: the flags that shape it (names as in the original tool), shared by
  * `plan` and `build`.
  */
-export abstract class PlanningCommand extends BaseCommand {
+export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   contextDir = Option.String('--context,-C', { description: 'Project directory (default: .)' });
   configFile = Option.String('--config,-c', { description: 'pycontainer.toml to read (default: <context>/pycontainer.toml)' });
   tag = Option.Array('--tag,-t', { description: 'Image reference to tag (repeatable)' });
-  baseImage = Option.String('--base-image', { description: 'Base image: oci:PATH[:TAG] or scratch (registry references need registry support)' });
+  baseImage = Option.String('--base-image', { description: 'Base image: a registry reference (python:3.12-slim), oci:PATH[:TAG] or scratch' });
   workdir = Option.String('--workdir', { description: 'Directory in the image for the project (default /app)' });
   env = Option.Array('--env,-e', { description: 'KEY=VALUE set in the image (repeatable)' });
   platform = Option.Array('--platform', { description: 'Target platform(s), e.g. linux/amd64,linux/arm64 (repeatable)' });
@@ -18,6 +33,7 @@ export abstract class PlanningCommand extends BaseCommand {
   requirements = Option.String('--requirements', { description: 'Requirements file to read (default requirements.txt)' });
   reproducible = Option.Boolean('--reproducible', { description: '--no-reproducible stamps the build time into the config' });
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });
+  registry = Option.String('--registry', { description: 'Registry (and namespace) for tags that name none, e.g. ghcr.io/org' });
 
   /** The flags as the config merge takes them. */
   flagValues(): FlagValues {
@@ -31,22 +47,29 @@ export abstract class PlanningCommand extends BaseCommand {
     if (this.requirements !== undefined) out.requirements = this.requirements;
     if (this.reproducible !== undefined) out.reproducible = this.reproducible;
     if (this.user !== undefined) out.user = this.user;
+    if (this.registry !== undefined) out.registry = this.registry;
     return out;
   }
 
-  /** compilePlan's options from the flags. */
-  compileOptions() {
+  /** compilePlan's options from the flags, with a registry client for the base image. */
+  async compileOptions() {
     return {
       ...(this.contextDir !== undefined ? { context: this.contextDir } : {}),
       ...(this.configFile !== undefined ? { config: this.configFile } : {}),
       flags: this.flagValues(),
+      registry: await registryClient(this, () => this.explicitRegistry()),
       onWarning: (m: string) => this.warn(m),
     };
   }
+
+  /** The registry --username is for: --registry's host, else the first --tag's, else the base image's. */
+  explicitRegistry(): string | undefined {
+    if (this.registry) return this.registry.replace(/^[a-z]+:\/\//, '').split('/')[0];
+    const tagged = this.tag?.find((t) => registryOf(t) && t.includes('/'));
+    return registryOf(tagged) ?? (this.baseImage && !this.baseImage.startsWith('oci:') && this.baseImage !== 'scratch' ? registryOf(this.baseImage) : undefined);
+  }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type CommandClass = abstract new (...args: any[]) => BaseCommand;
 
 /** Adds the options of commands that write an image (`apply`, `build`). */
 export function withApplyOptions<T extends CommandClass>(Base: T) {
@@ -56,7 +79,8 @@ export function withApplyOptions<T extends CommandClass>(Base: T) {
     cacheDir = Option.String('--cache-dir', { description: 'Cache directory (default $XDG_CACHE_HOME/pycontainer)' });
     quiet = Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' });
     json = Option.Boolean('--json', false, { description: 'Print the result (image digest, tags, layers) as JSON' });
-    push = Option.Boolean('--push', false, { description: 'Push to a registry (needs registry support, not in this version)' });
+    push = Option.Boolean('--push', false, { description: 'Push to the registries the tags name (without --output, no local layout is written)' });
   }
   return Applying;
 }
+

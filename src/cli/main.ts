@@ -1,7 +1,9 @@
 import { Builtins, Cli } from 'clipanion';
+import { closeRegistryConnections } from '../registry/http.js';
 import { PYCONTAINER_VERSION } from '../version.js';
 import { ApplyCommand } from './apply.js';
 import { BuildCommand } from './build.js';
+import { LoginCommand } from './login.js';
 import { PlanCommand } from './plan.js';
 
 /** Runs the CLI and resolves to the exit code. */
@@ -10,7 +12,12 @@ export async function main(argv: string[]): Promise<number> {
   cli.register(PlanCommand);
   cli.register(ApplyCommand);
   cli.register(BuildCommand);
+  cli.register(LoginCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
-  return cli.run(argv, Cli.defaultContext);
+  try {
+    return await cli.run(argv, Cli.defaultContext);
+  } finally {
+    await closeRegistryConnections();
+  }
 }

@@ -24,7 +24,7 @@ export class PlanCommand extends PlanningCommand {
   json = Option.Boolean('--json', false, { description: 'Print the plan JSON to stdout' });
 
   async run(): Promise<number> {
-    const plan = await compilePlan(this.compileOptions());
+    const plan = await compilePlan(await this.compileOptions());
     if (this.out) {
       await writePlan(this.out, plan);
       this.context.stderr.write(`wrote ${this.out}\n`);

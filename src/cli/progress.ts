@@ -29,6 +29,13 @@ export function progressReporter(stream: NodeJS.WriteStream, mode: 'live' | 'pla
       case 'layer-done':
         rows.set(e.layer, `  ${e.layer.padEnd(6)} ${e.cached ? 'cached' : 'built '} ${e.digest.slice(0, 19)} ${formatBytes(e.size)}`);
         break;
+      case 'push-blob': {
+        const prev = rows.get('push');
+        const counts = prev ? JSON.parse(/\{.*\}/.exec(prev)![0]) as Record<string, number> : { uploaded: 0, mounted: 0, exists: 0, started: 0 };
+        counts[e.outcome] = (counts[e.outcome] ?? 0) + 1;
+        rows.set('push', `  push   ${JSON.stringify(counts)}`);
+        break;
+      }
       case 'base-copy': {
         const prev = rows.get('base');
         const n = prev ? Number(/(\d+) blob/.exec(prev)?.[1] ?? 0) + 1 : 1;
@@ -70,6 +77,10 @@ function plainLine(e: ApplyEvent): string | undefined {
       return e.skipped ? undefined : `base blob ${e.digest} copied (${formatBytes(e.size)})`;
     case 'published':
       return `image ${e.digest} tagged ${e.tags.join(', ')}`;
+    case 'push-blob':
+      return e.outcome === 'started' ? undefined : `blob ${e.digest} (${formatBytes(e.size)}) ${e.outcome === 'exists' ? 'already in the registry' : e.outcome}`;
+    case 'pushed':
+      return `pushed ${e.reference}@${e.digest}`;
   }
 }
 

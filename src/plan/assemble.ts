@@ -65,7 +65,10 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
   );
   const user = pick('user', b.user, DEFAULT_USER, 'default (non-root)');
   const name = detection.project.name;
-  const tags = pick('tags', b.tags, [`${name}:${detection.project.version.replace(/[^A-Za-z0-9_.-]/g, '-')}`], 'default (project name and version)');
+  let tags = pick('tags', b.tags, [`${name}:${detection.project.version.replace(/[^A-Za-z0-9_.-]/g, '-')}`], 'default (project name and version)');
+  const registry = merged.registry.url?.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
+  // [registry] url / --registry: where tags that name no registry go.
+  if (registry) tags = tags.map((t) => (namesRegistry(t) ? t : `${registry}/${t}`));
   const output = pick('output', b.output, DEFAULT_OUTPUT, 'default');
   const includePaths = b.include_paths ?? detection.includePaths.value;
   if (!b.include_paths) provenance['build.include_paths'] = `detected: ${detection.includePaths.why}`;
@@ -78,6 +81,14 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, user, platforms, baseRef, tags: [...new Set(tags)], output, includePaths, provenance, warnings: [] },
     diagnostics,
   };
+}
+
+/** Whether a reference starts with a registry host (`ghcr.io/…`, `localhost:5000/…`), as Docker decides it. */
+export function namesRegistry(reference: string): boolean {
+  const slash = reference.indexOf('/');
+  if (slash === -1) return false;
+  const first = reference.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
 }
 
 function fmt(p: Platform): string {

@@ -7,11 +7,15 @@ import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
-import { ConfigError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
+import { ConfigError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { sha256Hex } from '../oci/digest.js';
 import { layerTar } from '../oci/layer.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase } from '../oci/layout.js';
+import { RegistryClient } from '../registry/client.js';
+import { findCredential } from '../registry/credentials.js';
+import { formatReference, parseReference } from '../registry/reference.js';
+import { resolveRegistryBase } from '../registry/resolve.js';
 import { assembleAppEntries, assemblePlan, resolvePython, resolveSettings, type Resolved } from './assemble.js';
 import type { Entry } from '../../generated/plan.js';
 
@@ -26,6 +30,8 @@ export interface CompileOptions {
   cwd?: string;
   /** SOURCE_DATE_EPOCH and friends; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Registry access for base images (credentials, insecure hosts); default: credentials from the usual places. */
+  registry?: RegistryClient;
   /** Called for each warning (the CLI prints them). */
   onWarning?: (message: string) => void;
 }
@@ -120,7 +126,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   throwIfDiagnostics(settingProblems);
 
   // 4. The base image, pinned by digest.
-  const base = await resolveBase(partial.baseRef, context, partial.platforms);
+  const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
+  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client);
+  partial.baseRef = baseRef;
   const warnings: string[] = [];
   if (detection.project.knownPackages.length) {
     const names = detection.project.knownPackages;
@@ -175,16 +183,24 @@ export function mtimeOf(env: NodeJS.ProcessEnv): number {
   return Number(raw);
 }
 
-async function resolveBase(ref: string, context: string, platforms: Resolved['platforms']): Promise<ResolvedBase | undefined> {
-  if (ref === 'scratch') return undefined;
+/** Pins the base image: scratch, a local OCI layout, or a registry reference resolved to digests. */
+async function resolveBase(ref: string, context: string, platforms: Resolved['platforms'], client: RegistryClient): Promise<{ ref: string; base?: ResolvedBase }> {
+  if (ref === 'scratch') return { ref };
   if (ref.startsWith('oci:')) {
     const { path, tag } = parseOciRef(ref);
-    return resolveLayoutImage(isAbsolute(path) ? path : join(context, path), ref, tag, platforms);
+    return { ref, base: await resolveLayoutImage(isAbsolute(path) ? path : join(context, path), ref, tag, platforms) };
   }
-  throw new ConfigError(
-    'E_BASE_REGISTRY',
-    `base image "${ref}" is in a registry, and this pycontainer cannot pull from registries yet; use a local OCI layout (--base-image oci:PATH[:TAG], e.g. made with \`skopeo copy docker://${ref} oci:base:tag\`) or scratch`,
-  );
+  const parsed = parseReference(ref);
+  // The plan names the base canonically, without a digest: the digest is recorded beside it.
+  const canonical = formatReference({ ...parsed, digest: undefined, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') });
+  try {
+    return { ref: parsed.digest && !parsed.tag ? formatReference(parsed) : canonical, base: await resolveRegistryBase(client, parsed, platforms) };
+  } catch (err) {
+    if (err instanceof RegistryError && !err.message.startsWith('base image')) {
+      throw new RegistryError(err.code, `base image ${canonical}: ${err.message}`, { ...(err.status !== undefined ? { status: err.status } : {}), cause: err });
+    }
+    throw err;
+  }
 }
 
 /** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */

@@ -21,6 +21,10 @@ const APT_PACKAGE: Record<string, string> = {
   registry: 'docker-registry',
   gcc: 'gcc libc6-dev',
   tar: 'tar',
+  htpasswd: 'apache2-utils',
+  openssl: 'openssl',
+  'apt-get': 'apt',
+  dpkg: 'dpkg',
 };
 
 export function e2eRequired(): boolean {

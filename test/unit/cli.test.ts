@@ -140,14 +140,21 @@ describe('pycontainer plan: failures', { concurrency: true }, () => {
     assertCleanFailure(await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB, '--config', 'nope/pycontainer.toml']), '--config', 'nope/pycontainer.toml', 'not found');
   });
 
-  test('a registry base image is a clear not-yet-supported error', async () => {
-    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', 'python:3.12-slim']);
-    assertCleanFailure(r, '"python:3.12-slim"', 'registr', 'oci:');
+  test('an unreachable registry base image is a clear error naming the base and the registry', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', '127.0.0.1:1/python:3.12-slim']);
+    assertCleanFailure(r, 'base image 127.0.0.1:1/python:3.12-slim', 'ECONNREFUSED', 'is the registry running');
   });
 
-  test('no base image and no local default: the registry default is named', async () => {
+  test('an invalid base image reference is a clear error', async () => {
+    const r = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', 'Python:3']);
+    assertCleanFailure(r, 'Python:3', 'lowercase');
+  });
+
+  test('without a base image the default comes from requires-python: python:3.11-slim on Docker Hub', async () => {
+    // Offline (as CI is) this fails naming the default; online it plans on it. Either way the default shows.
     const r = await runCli(['plan', '-C', 'examples/hello-cli']);
-    assertCleanFailure(r, 'python:3.11-slim');
+    assert.match(r.stdout + r.stderr, /docker\.io\/library\/python:3\.11-slim/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
   });
 
   test('a non-numeric SOURCE_DATE_EPOCH', async () => {

@@ -1,0 +1,224 @@
+import { pipeline, Readable, Transform } from 'node:stream';
+import { RegistryError } from '../errors.js';
+import { HashCounter, sha256Digest } from '../oci/digest.js';
+import { MEDIA_TYPES } from '../oci/image.js';
+import { RegistryHttp, type HttpOptions } from './http.js';
+import { formatReference, repositoryScope, type ImageReference } from './reference.js';
+
+/** What a manifest GET accepts: OCI and Docker v2 manifests and indexes. */
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+
+/** Blobs above this size are uploaded in chunks (PATCH…PUT); smaller ones in one PUT. */
+export const DEFAULT_CHUNK_THRESHOLD = 64 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
+
+export interface FetchedManifest {
+  mediaType: string;
+  digest: string;
+  size: number;
+  bytes: Buffer;
+}
+
+export type PushOutcome = 'exists' | 'mounted' | 'uploaded';
+
+export interface RegistryClientOptions extends HttpOptions {
+  chunkThreshold?: number;
+  chunkSize?: number;
+}
+
+/**
+ * The OCI distribution API for the registries of one build: manifests and blobs by reference, pushes
+ * with existence checks, cross-repository mounts and chunked uploads. Every byte fetched is verified
+ * against its digest.
+ */
+export class RegistryClient {
+  private readonly hosts = new Map<string, RegistryHttp>();
+
+  constructor(private readonly options: RegistryClientOptions = {}) {}
+
+  http(registry: string): RegistryHttp {
+    let h = this.hosts.get(registry);
+    if (!h) this.hosts.set(registry, (h = new RegistryHttp(registry, this.options)));
+    return h;
+  }
+
+  /** GETs a manifest or index by tag or digest and checks its digest (against the digest asked for). */
+  async getManifest(ref: ImageReference, reference = ref.digest ?? ref.tag ?? 'latest'): Promise<FetchedManifest> {
+    const res = await this.http(ref.registry).send({
+      method: 'GET',
+      path: `/v2/${ref.repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [repositoryScope(ref, ['pull'])],
+    });
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (reference.startsWith('sha256:') && digest !== reference) {
+      throw new RegistryError('E_DIGEST', `registry ${ref.registry}: manifest ${reference} of ${ref.repository} arrived with digest ${digest}`);
+    }
+    const header = res.headers['content-type'];
+    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType;
+    const mediaType = declared ?? (typeof header === 'string' ? header.split(';')[0]!.trim() : MEDIA_TYPES.ociManifest);
+    return { mediaType, digest, size: bytes.length, bytes };
+  }
+
+  /** A blob as a stream that fails at its end if the bytes do not match `digest` (and size). */
+  async getBlob(ref: ImageReference, desc: { digest: string; size?: number }): Promise<Readable> {
+    const res = await this.http(ref.registry).send({ method: 'GET', path: `/v2/${ref.repository}/blobs/${desc.digest}`, scopes: [repositoryScope(ref, ['pull'])] });
+    const counter = new HashCounter();
+    const verify = new VerifyAtEnd(counter, desc, `${formatReference({ ...ref, tag: undefined, digest: undefined })} blob ${desc.digest}`);
+    // pipeline (not pipe) so that a network error also fails the stream the caller reads.
+    return pipeline(res.body as unknown as Readable, counter, verify, () => undefined);
+  }
+
+  /** A small blob (a config) in memory, verified. */
+  async getBlobBytes(ref: ImageReference, desc: { digest: string; size?: number }): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of await this.getBlob(ref, desc)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** The blob's size when the repository has it. */
+  async blobSize(ref: ImageReference, digest: string, actions: ('pull' | 'push')[] = ['pull']): Promise<number | undefined> {
+    const res = await this.http(ref.registry).send({ method: 'HEAD', path: `/v2/${ref.repository}/blobs/${digest}`, scopes: [repositoryScope(ref, actions)], accept: [404] });
+    await res.body.dump();
+    if (res.status === 404) return undefined;
+    return Number(res.headers['content-length'] ?? -1);
+  }
+
+  /**
+   * Makes a blob exist in `ref`'s repository: nothing when it is there, a cross-repository mount when
+   * `mountFrom` (same registry) has it, else an upload of `open()`'s bytes, in one PUT or, above the
+   * chunk threshold, in PATCH chunks.
+   */
+  async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<Readable> | Readable, mountFrom?: string): Promise<PushOutcome> {
+    const push = [repositoryScope(ref, ['pull', 'push'])];
+    if ((await this.blobSize(ref, desc.digest, ['pull', 'push'])) === desc.size) return 'exists';
+    const http = this.http(ref.registry);
+    const scopes = mountFrom ? [...push, repositoryScope({ registry: ref.registry, repository: mountFrom }, ['pull'])] : push;
+    const query = mountFrom ? `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(mountFrom)}` : '';
+    const started = await http.send({ method: 'POST', path: `/v2/${ref.repository}/blobs/uploads/${query}`, headers: { 'content-length': '0' }, scopes, accept: [201, 202] });
+    await started.body.dump();
+    if (started.status === 201 && mountFrom) return 'mounted';
+    let location = uploadLocation(started, ref);
+    const threshold = this.options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
+    if (desc.size <= threshold) {
+      const source = await open();
+      const put = await http.send({
+        method: 'PUT',
+        path: withDigest(location, desc.digest),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+        // A retry re-opens the source: a stream cannot be sent twice.
+        body: onceThen(source, () => Readable.from(reopen(open))),
+        scopes: push,
+      });
+      await put.body.dump();
+      return 'uploaded';
+    }
+    const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    let offset = 0;
+    for await (const chunk of chunks(await open(), chunkSize)) {
+      const patch = await http.send({
+        method: 'PATCH',
+        path: location,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
+        body: () => chunk,
+        scopes: push,
+        accept: [202],
+      });
+      await patch.body.dump();
+      location = uploadLocation(patch, ref);
+      offset += chunk.length;
+    }
+    if (offset !== desc.size) throw new RegistryError('E_BLOB_SIZE', `blob ${desc.digest}: read ${offset} bytes, expected ${desc.size}`);
+    const done = await http.send({ method: 'PUT', path: withDigest(location, desc.digest), headers: { 'content-length': '0' }, scopes: push });
+    await done.body.dump();
+    return 'uploaded';
+  }
+
+  /** PUTs a manifest or index under a tag or its digest; returns the digest the registry stored. */
+  async putManifest(ref: ImageReference, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const res = await this.http(ref.registry).send({
+      method: 'PUT',
+      path: `/v2/${ref.repository}/manifests/${reference}`,
+      headers: { 'content-type': mediaType, 'content-length': String(bytes.length) },
+      body: () => bytes,
+      scopes: [repositoryScope(ref, ['pull', 'push'])],
+    });
+    await res.body.dump();
+    const digest = sha256Digest(bytes);
+    const said = res.headers['docker-content-digest'];
+    if (typeof said === 'string' && said !== digest) {
+      throw new RegistryError('E_DIGEST', `registry ${ref.registry} stored manifest ${reference} as ${said}, but its bytes hash to ${digest}`);
+    }
+    return digest;
+  }
+}
+
+function uploadLocation(res: { headers: Record<string, string | string[] | undefined>; url: string }, ref: ImageReference): string {
+  const loc = res.headers.location;
+  if (typeof loc !== 'string') throw new RegistryError('E_UPLOAD', `registry ${ref.registry}: upload answered without a Location`);
+  return new URL(loc, res.url).toString();
+}
+
+function withDigest(location: string, digest: string): string {
+  const u = new URL(location);
+  u.searchParams.set('digest', digest);
+  return u.toString();
+}
+
+/** The first call returns `first`, later calls `then()` (for bodies that must be re-created on retry). */
+function onceThen<T>(first: T, then: () => T): () => T {
+  let used = false;
+  return () => {
+    if (used) return then();
+    used = true;
+    return first;
+  };
+}
+
+async function* reopen(open: () => Promise<Readable> | Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of await open()) yield chunk as Buffer;
+}
+
+/** Re-chunks a stream into buffers of `size` bytes (the last may be shorter). */
+async function* chunks(source: Readable, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  for await (const c of source) {
+    let chunk = c as Buffer;
+    while (chunk.length > 0) {
+      const take = Math.min(size - length, chunk.length);
+      parts.push(chunk.subarray(0, take));
+      length += take;
+      chunk = chunk.subarray(take);
+      if (length === size) {
+        yield Buffer.concat(parts);
+        parts = [];
+        length = 0;
+      }
+    }
+  }
+  if (length > 0) yield Buffer.concat(parts);
+}
+
+/** Passes bytes through and, at the end, fails the stream if the digest or size is wrong. */
+class VerifyAtEnd extends Transform {
+  constructor(
+    private readonly counter: HashCounter,
+    private readonly desc: { digest: string; size?: number },
+    private readonly what: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+    done(null, chunk);
+  }
+
+  override _flush(done: (err?: Error | null) => void): void {
+    const digest = this.counter.digest();
+    if (digest !== this.desc.digest || (this.desc.size !== undefined && this.counter.bytes !== this.desc.size)) {
+      done(new RegistryError('E_DIGEST', `${this.what}: received ${this.counter.bytes} bytes hashing to ${digest}; refusing them`));
+    } else done();
+  }
+}

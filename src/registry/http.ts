@@ -1,0 +1,345 @@
+import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { RegistryError } from '../errors.js';
+import type { Credential } from './credentials.js';
+import { isLoopback, registryEndpoint } from './reference.js';
+
+/** A request body that can be produced again for a retry. */
+export type BodyFactory = () => Readable | Buffer | string;
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query under the registry (`/v2/...`), or an absolute URL (upload locations). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: BodyFactory;
+  /** Token scopes this request needs (`repository:org/app:pull,push`). */
+  scopes: string[];
+  /** Statuses that are answers, not errors (e.g. 404 for a HEAD that checks existence). */
+  accept?: number[];
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  url: string;
+}
+
+export interface HttpOptions {
+  /** Hosts that may be spoken to over plain HTTP (loopback hosts always may). */
+  insecure?: string[];
+  credential?: (registry: string) => Promise<Credential | undefined>;
+  /** Attempts for 408/429/5xx and connection resets. */
+  attempts?: number;
+  /** First backoff in ms; doubles each attempt, with jitter; Retry-After wins when the registry sends it. */
+  backoffMs?: number;
+  dispatcher?: Dispatcher;
+  userAgent?: string;
+  /** Observes each request (method, URL without query secrets, status): for --verbose. Never sees headers. */
+  onRequest?: (line: string) => void;
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/**
+ * HTTP for one registry: picks https (or http for loopback/insecure hosts that do not speak TLS),
+ * answers Basic and Bearer challenges with the credentials found for the registry, caches tokens per
+ * scope set, retries temporary failures with backoff, follows redirects without carrying the
+ * Authorization header to another host, and turns error responses into RegistryErrors that carry the
+ * registry's OCI error code. Credentials never reach a message.
+ */
+export class RegistryHttp {
+  private base: string | undefined;
+  private challenge: Challenge | undefined;
+  private credentialLoaded = false;
+  private cred: Credential | undefined;
+  private readonly tokens = new Map<string, { token: string; expires: number }>();
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    readonly registry: string,
+    private readonly options: HttpOptions = {},
+  ) {
+    this.dispatcher = options.dispatcher ?? sharedAgent();
+  }
+
+  private get allowHttp(): boolean {
+    return isLoopback(this.registry) || (this.options.insecure ?? []).includes(this.registry);
+  }
+
+  /** The base URL: https://host, or http://host for an insecure/loopback registry that does not do TLS. */
+  async baseUrl(): Promise<string> {
+    if (this.base) return this.base;
+    const host = registryEndpoint(this.registry);
+    const https = `https://${host}`;
+    if (!this.allowHttp) return (this.base = https);
+    try {
+      const res = await request(`${https}/v2/`, { method: 'GET', dispatcher: this.dispatcher, headersTimeout: 10_000 });
+      await res.body.dump();
+      return (this.base = https);
+    } catch (err) {
+      if (!isTlsMismatch(err)) throw this.networkError(err, 'GET', '/v2/');
+      return (this.base = `http://${host}`);
+    }
+  }
+
+  private async credential(): Promise<Credential | undefined> {
+    if (!this.credentialLoaded) {
+      this.cred = await this.options.credential?.(this.registry);
+      this.credentialLoaded = true;
+    }
+    return this.cred;
+  }
+
+  /** Sends a request; the caller must consume or dump the body. */
+  async send(req: RegistryRequest): Promise<RegistryResponse> {
+    const attempts = this.options.attempts ?? 5;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const res = await this.sendAuthorized(req);
+        if (isTemporaryStatus(res.status) && attempt < attempts && !(req.accept ?? []).includes(res.status)) {
+          const wait = retryAfterMs(res.headers['retry-after']) ?? this.backoff(attempt);
+          await res.body.dump();
+          this.options.onRequest?.(`${req.method} ${redactUrl(res.url)} → ${res.status}, retrying in ${wait} ms`);
+          await sleep(wait);
+          continue;
+        }
+        if (res.status >= 400 && !(req.accept ?? []).includes(res.status)) throw await this.errorFrom(req, res);
+        return res;
+      } catch (err) {
+        lastError = err;
+        if (err instanceof RegistryError && !err.temporary) throw err;
+        if (attempt >= attempts) break;
+        const wait = this.backoff(attempt);
+        this.options.onRequest?.(`${req.method} ${req.path.split('?')[0]} failed (${(err as Error).message}), retrying in ${wait} ms`);
+        await sleep(wait);
+      }
+    }
+    if (lastError instanceof RegistryError) throw lastError;
+    throw this.networkError(lastError, req.method, req.path);
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.backoffMs ?? 500;
+    return Math.round(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+  }
+
+  /** One attempt, answering an auth challenge once, following redirects. */
+  private async sendAuthorized(req: RegistryRequest): Promise<RegistryResponse> {
+    let res = await this.sendOnce(req, await this.authorization(req.scopes, false));
+    if (res.status === 401) {
+      const challenge = parseChallenge(res.headers['www-authenticate']);
+      await res.body.dump();
+      if (!challenge) throw new RegistryError('E_AUTH', `registry ${this.registry} refused ${req.method} ${req.path.split('?')[0]} (401) without saying how to authenticate`, { status: 401 });
+      this.challenge = challenge;
+      // A cached token may have expired or lack this scope: fetch afresh.
+      res = await this.sendOnce(req, await this.authorization(req.scopes, true));
+      if (res.status === 401 || res.status === 403) {
+        const cred = await this.credential();
+        await res.body.dump();
+        throw new RegistryError(
+          'E_AUTH',
+          `registry ${this.registry} denied ${req.scopes.join(' ') || 'access'} (${res.status})${cred ? ` with the credentials from ${cred.source}` : ' to an anonymous client'}; ${cred ? 'check them' : 'log in with `pycontainer login` or set REGISTRY_USERNAME/REGISTRY_PASSWORD'}`,
+          { status: res.status },
+        );
+      }
+    }
+    return res;
+  }
+
+  private async sendOnce(req: RegistryRequest, authorization: string | undefined): Promise<RegistryResponse> {
+    const base = await this.baseUrl();
+    let url = /^https?:\/\//.test(req.path) ? req.path : `${base}${req.path}`;
+    const origin = new URL(base).host;
+    let method = req.method;
+    let body = req.body?.();
+    for (let hop = 0; hop < 6; hop++) {
+      const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'pycontainer', ...(req.headers ?? {}) };
+      // Authorization only ever goes to the registry's own host.
+      if (authorization && new URL(url).host === origin) headers.authorization = authorization;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
+      } catch (err) {
+        throw this.networkError(err, method, url);
+      }
+      this.options.onRequest?.(`${method} ${redactUrl(url)} → ${res.statusCode}`);
+      const location = res.headers.location;
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && typeof location === 'string' && (method === 'GET' || method === 'HEAD')) {
+        await res.body.dump();
+        url = new URL(location, url).toString();
+        body = undefined;
+        continue;
+      }
+      return { status: res.statusCode, headers: res.headers, body: res.body, url };
+    }
+    throw new RegistryError('E_REDIRECTS', `registry ${this.registry}: too many redirects for ${req.method} ${req.path.split('?')[0]}`);
+  }
+
+  /** The Authorization header for these scopes, fetching a token when the registry asked for Bearer. */
+  private async authorization(scopes: string[], refresh: boolean): Promise<string | undefined> {
+    const challenge = this.challenge;
+    if (!challenge) return undefined;
+    const cred = await this.credential();
+    if (challenge.scheme === 'basic') {
+      if (!cred || cred.kind !== 'basic') return undefined;
+      return `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+    }
+    if (challenge.scheme !== 'bearer') {
+      throw new RegistryError('E_AUTH', `registry ${this.registry} asks for ${challenge.scheme} authentication, which pycontainer does not speak`);
+    }
+    const key = [...scopes].sort().join(' ');
+    const cached = this.tokens.get(key);
+    if (cached && !refresh && cached.expires > Date.now()) return `Bearer ${cached.token}`;
+    const token = await this.fetchToken(challenge, scopes, cred);
+    this.tokens.set(key, token);
+    return `Bearer ${token.token}`;
+  }
+
+  private async fetchToken(challenge: Challenge, scopes: string[], cred: Credential | undefined): Promise<{ token: string; expires: number }> {
+    const realm = challenge.params.realm;
+    if (!realm) throw new RegistryError('E_AUTH', `registry ${this.registry}: Bearer challenge without a realm`);
+    const url = new URL(realm);
+    if (url.protocol !== 'https:' && !isLoopback(url.host) && !(this.options.insecure ?? []).includes(url.host)) {
+      throw new RegistryError('E_AUTH', `registry ${this.registry}: refusing to send credentials to a token service over plain HTTP (${url.origin})`);
+    }
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'pycontainer' };
+    let method: 'GET' | 'POST' = 'GET';
+    let body: string | undefined;
+    if (cred?.kind === 'identity-token') {
+      // An OAuth2 refresh token (docker's identitytoken) is exchanged with a form POST.
+      method = 'POST';
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.token, client_id: 'pycontainer' });
+      if (challenge.params.service) form.set('service', challenge.params.service);
+      if (scopes.length) form.set('scope', scopes.join(' '));
+      body = form.toString();
+    } else {
+      if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
+      for (const scope of scopes) url.searchParams.append('scope', scope);
+      if (cred?.kind === 'basic') {
+        headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+        url.searchParams.set('account', cred.username);
+      }
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url.toString(), { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 30_000 });
+    } catch (err) {
+      throw this.networkError(err, method, `${url.origin}${url.pathname}`);
+    }
+    this.options.onRequest?.(`${method} ${url.origin}${url.pathname} (token) → ${res.statusCode}`);
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new RegistryError(
+        'E_AUTH',
+        `the token service of ${this.registry} (${url.origin}${url.pathname}) refused ${cred ? `the credentials from ${cred.source}` : 'an anonymous token'} (${res.statusCode})`,
+        { status: res.statusCode },
+      );
+    }
+    const json = (await res.body.json()) as { token?: string; access_token?: string; expires_in?: number };
+    const token = json.token ?? json.access_token;
+    if (!token) throw new RegistryError('E_AUTH', `the token service of ${this.registry} answered without a token`);
+    // Renew a little early; registries default to 60 s when expires_in is missing.
+    return { token, expires: Date.now() + Math.max(10, (json.expires_in ?? 60) - 10) * 1000 };
+  }
+
+  /** A RegistryError from an error response: status, the OCI error codes and messages, what was asked. */
+  private async errorFrom(req: RegistryRequest, res: RegistryResponse): Promise<RegistryError> {
+    let detail = '';
+    if (req.method !== 'HEAD') {
+      try {
+        const text = (await res.body.text()).slice(0, 4096);
+        const parsed = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
+        detail = (parsed.errors ?? []).map((e) => `${e.code ?? 'ERROR'}: ${e.message ?? ''}`.trim()).join('; ');
+      } catch {
+        // Not an OCI error body.
+      }
+    } else await res.body.dump();
+    const what = `${req.method} ${req.path.startsWith('http') ? new URL(req.path).pathname : req.path.split('?')[0]}`;
+    return new RegistryError(
+      res.status === 404 ? 'E_NOT_FOUND' : 'E_REGISTRY',
+      `registry ${this.registry}: ${what} failed with ${res.status} ${STATUS_CODES[res.status] ?? ''}${detail ? ` (${detail})` : ''}`.replace(/ +\(/, ' ('),
+      { status: res.status, temporary: isTemporaryStatus(res.status) },
+    );
+  }
+
+  private networkError(err: unknown, method: string, path: string): RegistryError {
+    const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+    const code = e?.code ?? e?.cause?.code;
+    const p = path.startsWith('http') ? new URL(path).pathname : path.split('?')[0];
+    const hint =
+      code === 'ECONNREFUSED'
+        ? ' (is the registry running, and the host and port right?)'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? ' (the host name does not resolve: check it, or the network; a base image can also come from a local layout, oci:PATH[:TAG])'
+          : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code ?? '')
+            ? ' (a TLS certificate problem: add the CA with NODE_EXTRA_CA_CERTS)'
+            : '';
+    return new RegistryError('E_NETWORK', `registry ${this.registry}: ${method} ${p} failed: ${code ?? e?.message ?? String(err)}${hint}`, {
+      temporary: code !== undefined && /ECONNRESET|ETIMEDOUT|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|EAI_AGAIN/.test(code),
+      cause: err,
+    });
+  }
+}
+
+let agent: Agent | undefined;
+function sharedAgent(): Agent {
+  return (agent ??= new Agent({ connections: 8, keepAliveTimeout: 10_000 }));
+}
+
+/** Closes pooled registry connections so the process can exit at once. */
+export async function closeRegistryConnections(): Promise<void> {
+  const a = agent;
+  agent = undefined;
+  await a?.close();
+}
+
+function isTemporaryStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, 60_000);
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? undefined : Math.max(0, Math.min(when - Date.now(), 60_000));
+}
+
+function isTlsMismatch(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const text = `${e?.code ?? ''} ${e?.message ?? ''} ${e?.cause?.code ?? ''} ${e?.cause?.message ?? ''}`;
+  return /EPROTO|wrong version number|packet length too long|ECONNRESET|UND_ERR_SOCKET|SSL/i.test(text);
+}
+
+/** Parses `Bearer realm="…",service="…",scope="…"` / `Basic realm="…"`. */
+export function parseChallenge(header: string | string[] | undefined): Challenge | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const m = /^\s*(\w+)\s*(.*)$/.exec(value);
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of m[2]!.matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) params[p[1]!.toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+  return { scheme: m[1]!.toLowerCase(), params };
+}
+
+/** Upload URLs carry state tokens in their query: log the path only. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url.split('?')[0]!;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
