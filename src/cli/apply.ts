@@ -50,6 +50,12 @@ export function pushTargets(plan: Plan): ImageReference[] {
   });
 }
 
+/** What `--json` adds for a push: the references pushed and what happened to the blobs. */
+export interface PushSummary {
+  pushed?: string[];
+  pushedBlobs?: Record<'uploaded' | 'mounted' | 'exists', number>;
+}
+
 export interface ApplyFlags {
   quiet: boolean;
   json: boolean;
@@ -70,12 +76,12 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
-): Promise<ApplyResult & { pushed?: string[] }> {
+): Promise<ApplyResult & PushSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
   const cache = cmd.noCache ? undefined : new BlobCache(cmd.cacheDir ? resolve(cmd.cacheDir) : configCacheDir ? resolve(context, configCacheDir) : defaultCacheDir());
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
   const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
-  let result: ApplyResult & { pushed?: string[] };
+  let result: ApplyResult & PushSummary;
   const temporary = target?.kind === 'layout' ? undefined : await mkdtemp(join(target ? dirname(target.path) : tmpdir(), '.pycontainer-staging-'));
   try {
     const staging = target?.kind === 'layout' ? target.path : temporary!;
@@ -85,6 +91,8 @@ export async function runApply(
     if (targets.length) {
       const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan, context, client, cache), onEvent);
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
+      result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
+      for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
     }
     if (target) result.output = target.path;
     else delete (result as Partial<ApplyResult>).output;

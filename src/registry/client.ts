@@ -61,13 +61,51 @@ export class RegistryClient {
     return { mediaType, digest, size: bytes.length, bytes };
   }
 
-  /** A blob as a stream that fails at its end if the bytes do not match `digest` (and size). */
+  /**
+   * A blob as a stream that fails at its end if the bytes do not match `digest` (and size). A connection
+   * that breaks mid-body is resumed with a Range request from where it stopped (or, if the registry
+   * ignores Range, by skipping what already arrived), a few times with backoff.
+   */
   async getBlob(ref: ImageReference, desc: { digest: string; size?: number }): Promise<Readable> {
-    const res = await this.http(ref.registry).send({ method: 'GET', path: `/v2/${ref.repository}/blobs/${desc.digest}`, scopes: [repositoryScope(ref, ['pull'])] });
+    const http = this.http(ref.registry);
+    const path = `/v2/${ref.repository}/blobs/${desc.digest}`;
+    const scopes = [repositoryScope(ref, ['pull'])];
+    const first = await http.send({ method: 'GET', path, scopes });
+    const attempts = this.options.attempts ?? 5;
+    async function* body(): AsyncGenerator<Buffer> {
+      let res = first;
+      let offset = 0;
+      for (let attempt = 1; ; attempt++) {
+        // A registry that ignored our Range header sends everything again: drop what we have.
+        let skip = res.status === 200 ? offset : 0;
+        try {
+          for await (const c of res.body as AsyncIterable<Buffer>) {
+            let chunk = c;
+            if (skip > 0) {
+              const drop = Math.min(skip, chunk.length);
+              chunk = chunk.subarray(drop);
+              skip -= drop;
+              if (chunk.length === 0) continue;
+            }
+            offset += chunk.length;
+            yield chunk;
+          }
+          return;
+        } catch (err) {
+          if (!isConnectionError(err)) throw err;
+          if (attempt >= attempts) {
+            const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+            throw new RegistryError('E_NETWORK', `registry ${ref.registry}: the download of ${desc.digest} broke off ${attempts} times (${code}); try again later`, { temporary: true, cause: err });
+          }
+          await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+          res = await http.send({ method: 'GET', path, scopes, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+        }
+      }
+    }
     const counter = new HashCounter();
     const verify = new VerifyAtEnd(counter, desc, `${formatReference({ ...ref, tag: undefined, digest: undefined })} blob ${desc.digest}`);
-    // pipeline (not pipe) so that a network error also fails the stream the caller reads.
-    return pipeline(res.body as unknown as Readable, counter, verify, () => undefined);
+    // pipeline (not pipe) so that a failure also fails the stream the caller reads.
+    return pipeline(Readable.from(body()), counter, verify, () => undefined);
   }
 
   /** A small blob (a config) in memory, verified. */
@@ -152,6 +190,11 @@ export class RegistryClient {
     }
     return digest;
   }
+}
+
+function isConnectionError(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  return /ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_BODY_TIMEOUT|terminated|aborted/i.test(`${e?.code ?? ''} ${e?.message ?? ''} ${e?.cause?.code ?? ''}`);
 }
 
 function uploadLocation(res: { headers: Record<string, string | string[] | undefined>; url: string }, ref: ImageReference): string {
