@@ -107,6 +107,13 @@ export interface Base {
     manifest?: Descriptor;
     config?: Descriptor;
     layers: BaseLayer[];
+    /**
+     * What the image config inherits from this base image: its config (Env, User, WorkingDir, Entrypoint, Cmd, Labels, ExposedPorts, ...) and history. Lets `plan --offline` re-plan without the registry.
+     */
+    inherited: {
+      config: {};
+      history: {}[];
+    };
   }[];
 }
 export interface Descriptor {

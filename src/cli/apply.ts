@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
@@ -12,14 +12,12 @@ import type { RegistryClient } from '../registry/client.js';
 import { parseReference, type ImageReference } from '../registry/reference.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import { ConfigError } from '../errors.js';
-import { readPlan } from '../plan/file.js';
+import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
 import { withApplyOptions, withRegistryOptions } from './flags.js';
 import { registryClient, registryOf } from './registry.js';
 import { progressMode, progressReporter } from './progress.js';
 
-/** The default plan file name: what `plan -o` suggests and `apply` reads when no file is named. */
-export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
 
 /** Where the image goes: an OCI layout directory, or an OCI archive file. */
 export interface OutputTarget {
@@ -82,6 +80,7 @@ export async function runApply(
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
   const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
   let result: ApplyResult & PushSummary;
+  if (target?.kind === 'archive') await mkdir(dirname(target.path), { recursive: true });
   const temporary = target?.kind === 'layout' ? undefined : await mkdtemp(join(target ? dirname(target.path) : tmpdir(), '.pycontainer-staging-'));
   try {
     const staging = target?.kind === 'layout' ? target.path : temporary!;

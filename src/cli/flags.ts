@@ -1,5 +1,8 @@
 import { Option } from 'clipanion';
 import type { FlagValues } from '../config/merge.js';
+import { join } from 'node:path';
+import type { Plan } from '../../generated/plan.js';
+import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
 import { registryClient, registryOf } from './registry.js';
 
@@ -34,6 +37,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   reproducible = Option.Boolean('--reproducible', { description: '--no-reproducible stamps the build time into the config' });
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });
   registry = Option.String('--registry', { description: 'Registry (and namespace) for tags that name none, e.g. ghcr.io/org' });
+  offline = Option.Boolean('--offline', false, { description: 'Do not contact registries: take the base image pinned in the existing plan' });
 
   /** The flags as the config merge takes them. */
   flagValues(): FlagValues {
@@ -58,8 +62,20 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
       ...(this.configFile !== undefined ? { config: this.configFile } : {}),
       flags: this.flagValues(),
       registry: await registryClient(this, () => this.explicitRegistry()),
+      ...(this.offline ? { offline: await this.pinnedPlan() } : {}),
       onWarning: (m: string) => this.warn(m),
     };
+  }
+
+  /** The plan --offline takes pins from: the plan file being refreshed (`-o`), else the default plan file. */
+  async pinnedPlan(): Promise<{ pinned: Plan | undefined; source: string }> {
+    const own = (this as { out?: string }).out;
+    const file = own ?? join(this.contextDir ?? '.', DEFAULT_PLAN_FILE);
+    try {
+      return { pinned: await readPlan(file), source: file };
+    } catch {
+      return { pinned: undefined, source: file };
+    }
   }
 
   /** The registry --username is for: --registry's host, else the first --tag's, else the base image's. */

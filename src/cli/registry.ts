@@ -41,7 +41,10 @@ export async function registryClient(cmd: BaseCommand & RegistryFlags, explicitF
     if (!explicitRegistry) throw new ConfigError('E_CREDENTIALS', '--username: name the registry it is for with --registry or a --tag that includes the registry host');
     explicit = { kind: 'basic', username: cmd.username, password, source: '--username' };
   }
+  // PYCONTAINER_CHUNK_SIZE: upload blobs larger than this many bytes in chunks of this size.
+  const chunk = Number(process.env.PYCONTAINER_CHUNK_SIZE ?? '');
   return new RegistryClient({
+    ...(Number.isInteger(chunk) && chunk > 0 ? { chunkThreshold: chunk, chunkSize: chunk } : {}),
     insecure: cmd.insecureRegistry ?? [],
     credential: async (registry) => (explicit && registry === explicitRegistry ? explicit : findCredential(registry)),
     ...(cmd.verbose ? { onRequest: (line: string) => cmd.context.stderr.write(`  http: ${line}\n`) } : {}),

@@ -252,7 +252,13 @@ export function assemblePlan(input: PlanInput): Plan {
     base: {
       ref: resolved.baseRef,
       ...(base ? { digest: base.digest } : {}),
-      images: (base?.images ?? []).map((i) => ({ platform: i.platform, manifest: i.manifest, config: i.config, layers: i.layers })),
+      images: (base?.images ?? []).map((i) => ({
+        platform: i.platform,
+        manifest: i.manifest,
+        config: i.config,
+        layers: i.layers,
+        inherited: { config: i.imageConfig as Record<string, unknown>, history: (i.history ?? []) as Record<string, unknown>[] },
+      })),
     },
     layers: [layer],
     images,

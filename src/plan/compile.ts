@@ -11,7 +11,8 @@ import { ConfigError, RegistryError, throwIfDiagnostics, type Diagnostic } from 
 import { createHash } from 'node:crypto';
 import { sha256Hex } from '../oci/digest.js';
 import { layerTar } from '../oci/layer.js';
-import { parseOciRef, resolveLayoutImage, type ResolvedBase } from '../oci/layout.js';
+import type { BaseConfig } from '../oci/image.js';
+import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { RegistryClient } from '../registry/client.js';
 import { findCredential } from '../registry/credentials.js';
 import { formatReference, parseReference } from '../registry/reference.js';
@@ -32,6 +33,11 @@ export interface CompileOptions {
   env?: NodeJS.ProcessEnv;
   /** Registry access for base images (credentials, insecure hosts); default: credentials from the usual places. */
   registry?: RegistryClient;
+  /**
+   * Re-plan without the network: a registry base is taken from this earlier plan, which must pin the
+   * same reference for every platform.
+   */
+  offline?: { pinned: Plan | undefined; source: string };
   /** Called for each warning (the CLI prints them). */
   onWarning?: (message: string) => void;
 }
@@ -127,7 +133,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
 
   // 4. The base image, pinned by digest.
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
-  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client);
+  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline);
   partial.baseRef = baseRef;
   const warnings: string[] = [];
   if (detection.project.knownPackages.length) {
@@ -184,7 +190,13 @@ export function mtimeOf(env: NodeJS.ProcessEnv): number {
 }
 
 /** Pins the base image: scratch, a local OCI layout, or a registry reference resolved to digests. */
-async function resolveBase(ref: string, context: string, platforms: Resolved['platforms'], client: RegistryClient): Promise<{ ref: string; base?: ResolvedBase }> {
+async function resolveBase(
+  ref: string,
+  context: string,
+  platforms: Resolved['platforms'],
+  client: RegistryClient,
+  offline: CompileOptions['offline'],
+): Promise<{ ref: string; base?: ResolvedBase }> {
   if (ref === 'scratch') return { ref };
   if (ref.startsWith('oci:')) {
     const { path, tag } = parseOciRef(ref);
@@ -193,14 +205,39 @@ async function resolveBase(ref: string, context: string, platforms: Resolved['pl
   const parsed = parseReference(ref);
   // The plan names the base canonically, without a digest: the digest is recorded beside it.
   const canonical = formatReference({ ...parsed, digest: undefined, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') });
+  const planRef = parsed.digest && !parsed.tag ? formatReference(parsed) : canonical;
+  if (offline) return { ref: planRef, base: pinnedBase(planRef, platforms, offline) };
   try {
-    return { ref: parsed.digest && !parsed.tag ? formatReference(parsed) : canonical, base: await resolveRegistryBase(client, parsed, platforms) };
+    return { ref: planRef, base: await resolveRegistryBase(client, parsed, platforms) };
   } catch (err) {
     if (err instanceof RegistryError && !err.message.startsWith('base image')) {
       throw new RegistryError(err.code, `base image ${canonical}: ${err.message}`, { ...(err.status !== undefined ? { status: err.status } : {}), cause: err });
     }
     throw err;
   }
+}
+
+/** The base as an earlier plan pinned it, for --offline; an error when it does not pin this one. */
+function pinnedBase(ref: string, platforms: Resolved['platforms'], offline: NonNullable<CompileOptions['offline']>): ResolvedBase {
+  const pinned = offline.pinned;
+  const images = platforms.map((p) => pinned?.base.images.find((i) => i.platform === (p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`)));
+  if (!pinned || pinned.base.ref !== ref || !pinned.base.digest || images.some((i) => !i?.manifest || !i.config)) {
+    throw new ConfigError(
+      'E_OFFLINE',
+      `--offline: ${offline.source} does not pin base image ${ref}${pinned ? ` (it pins ${pinned.base.ref})` : ''} for every platform; run \`pycontainer plan\` online once`,
+    );
+  }
+  return {
+    digest: pinned.base.digest,
+    images: images.map((i) => ({
+      platform: i!.platform,
+      manifest: i!.manifest!,
+      config: i!.config!,
+      layers: i!.layers,
+      imageConfig: i!.inherited.config as BaseConfig,
+      history: i!.inherited.history as ResolvedBaseImage['history'],
+    })),
+  };
 }
 
 /** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */

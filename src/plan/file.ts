@@ -6,6 +6,9 @@ import { PlanError } from '../errors.js';
 import { schemaValidator } from '../schemas.js';
 import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 
+/** The default plan file name: what `apply` reads and `plan --offline` refreshes when no file is named. */
+export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
+
 /**
  * The plan's file form: keys sorted at every level, two-space indentation, and every object whose
  * values are all scalars on one line — one file per line, so plans diff and merge well in git.

@@ -167,6 +167,10 @@ export class RegistryHttp {
       try {
         res = await request(url, { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
       } catch (err) {
+        // A body stream that failed (e.g. a source blob that did not match its digest) is that failure.
+        const cause = (err as { cause?: unknown }).cause;
+        if (err instanceof RegistryError) throw err;
+        if (cause instanceof RegistryError) throw cause;
         throw this.networkError(err, method, url);
       }
       this.options.onRequest?.(`${method} ${redactUrl(url)} → ${res.statusCode}`);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: how long pycontainer takes, and how much memory it needs, to turn a large Python
- * project into an application layer, next to what a shell would do (tar | gzip -6 | sha256sum).
+ * project into an application layer, next to what a shell would do (tar | gzip -6 | sha256sum), and
+ * to push that image to a registry, next to `skopeo copy` of the same image.
  *
  * This is a measurement, not a test: nothing about timing or memory is asserted. It prints a table
  * and writes the figures to test/.cache/bench/last.json.
@@ -10,6 +11,10 @@
  *   BENCH_BLOBS [20] × BENCH_BLOB_MB [10]  pseudo-random data files
  *   BENCH_REPS [3]  repetitions of each scenario (the median is reported)
  *   BENCH_NODE_OPTIONS  extra NODE_OPTIONS for the pycontainer child (e.g. --heap-prof)
+ *   BENCH_PUSH [1]  0 skips the push scenarios
+ *
+ * The push scenarios run against one CNCF distribution registry (`docker-registry`, plain HTTP on
+ * loopback) that the bench starts and stops; without `docker-registry` or `skopeo` they are skipped.
  */
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -20,6 +25,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { layoutBlobDigests, layoutTag, missingPushTools, unlinkBlobs } from './push.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO, 'test', '.cache', 'bench');
@@ -44,6 +51,7 @@ const PARAMS = {
   blobMiB: intEnv('BENCH_BLOB_MB', 10),
 };
 const REPS = Math.max(1, intEnv('BENCH_REPS', 3));
+const PUSH = intEnv('BENCH_PUSH', 1) !== 0;
 
 // ---------------------------------------------------------------------------------------------
 // The project
@@ -252,13 +260,26 @@ function median(xs: number[]): number {
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-type Scenario = 'baseline' | 'plan' | 'build-cold' | 'build-warm';
-const SCENARIOS: { id: Scenario; label: string }[] = [
-  { id: 'baseline', label: 'tar | gzip -6 | sha256sum' },
-  { id: 'plan', label: 'pycontainer plan' },
-  { id: 'build-cold', label: 'pycontainer build (cold cache)' },
-  { id: 'build-warm', label: 'pycontainer build (warm cache)' },
+type Scenario = 'baseline' | 'plan' | 'build-cold' | 'build-warm' | 'push-cold' | 'skopeo-copy' | 'push-unchanged';
+/** Each scenario's time is given as a ratio to the median of `against`. */
+const SCENARIOS: { id: Scenario; label: string; against: Scenario }[] = [
+  { id: 'baseline', label: 'tar | gzip -6 | sha256sum', against: 'baseline' },
+  { id: 'plan', label: 'pycontainer plan', against: 'baseline' },
+  { id: 'build-cold', label: 'pycontainer build (cold cache)', against: 'baseline' },
+  { id: 'build-warm', label: 'pycontainer build (warm cache)', against: 'baseline' },
+  { id: 'push-cold', label: 'pycontainer push (cold)', against: 'skopeo-copy' },
+  { id: 'skopeo-copy', label: 'skopeo copy oci: docker://', against: 'skopeo-copy' },
+  { id: 'push-unchanged', label: 'pycontainer push (unchanged)', against: 'skopeo-copy' },
 ];
+const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'skopeo-copy', 'push-unchanged'];
+const AGAINST_LABEL: Partial<Record<Scenario, string>> = { baseline: 'tar|gzip', 'skopeo-copy': 'skopeo copy' };
+
+type PushedBlobs = { uploaded: number; mounted: number; exists: number };
+interface PushJson {
+  digest: string;
+  layers: { cached: boolean; digest: string }[];
+  pushedBlobs?: PushedBlobs;
+}
 
 function childEnv(): NodeJS.ProcessEnv {
   const extra = process.env.BENCH_NODE_OPTIONS;
@@ -288,56 +309,130 @@ async function main(): Promise<void> {
   // Warm the page cache once, so the first timed scenario does not pay for disk reads the others skip.
   await runRaw('bash', ['-c', `set -o pipefail; tar -c -C '${PROJECT}' . > /dev/null`]);
 
-  const results: Record<Scenario, Run[]> = { baseline: [], plan: [], 'build-cold': [], 'build-warm': [] };
+  const results: Record<Scenario, Run[]> = {
+    baseline: [],
+    plan: [],
+    'build-cold': [],
+    'build-warm': [],
+    'push-cold': [],
+    'skopeo-copy': [],
+    'push-unchanged': [],
+  };
   const warmCached: boolean[] = [];
   let layer: { uncompressed?: number; compressed?: number; diffId?: string; digest?: string; entries?: number } = {};
   let baselineDigest = '';
 
   const nodeFloor = await run(process.execPath, ['-e', '']);
 
-  for (let rep = 0; rep < REPS; rep++) {
-    process.stderr.write(`rep ${rep + 1}/${REPS}:`);
-    const b = await run('bash', ['-c', `set -o pipefail; tar -c -C '${PROJECT}' . | gzip -6 | sha256sum`], env);
-    baselineDigest = b.stdout.trim().split(/\s+/)[0] ?? '';
-    results.baseline.push(b);
-    process.stderr.write(` baseline ${b.seconds.toFixed(1)}s`);
+  // The push scenarios: one registry for the whole run, stopped at the end whatever happens.
+  let registry: TestRegistry | undefined;
+  let pushSkipped = '';
+  const missing = missingPushTools();
+  if (!PUSH) pushSkipped = 'BENCH_PUSH=0';
+  else if (missing.length) pushSkipped = `${missing.join(' and ')} not on PATH`;
+  else registry = await startRegistry('plain');
+  const skopeoFlags = registry?.skopeoDest.join(' ') ?? '';
+  if (pushSkipped) process.stderr.write(`push scenarios skipped: ${pushSkipped}\n`);
+  else process.stderr.write(`registry: docker-registry (CNCF distribution) at http://${registry!.host}\n`);
+  const push = {
+    cold: [] as PushedBlobs[],
+    unchanged: [] as PushedBlobs[],
+    coldLayerCached: [] as boolean[],
+    /** Per repetition: the manifest digests of the warm layout, pycontainer's push and skopeo's copy agree. */
+    sameManifest: [] as boolean[],
+    problems: [] as string[],
+  };
 
-    const planFile = join(tmp, `plan-${rep}.json`);
-    const p = await run(process.execPath, [CLI, 'plan', '-C', PROJECT, '--base-image', 'scratch', '-o', planFile], env);
-    results.plan.push(p);
-    process.stderr.write(`, plan ${p.seconds.toFixed(1)}s`);
-    const plan = JSON.parse(await readFile(planFile, 'utf8')) as { layers: { size: number; diffId: string; entries: unknown[] }[] };
-    layer = { ...layer, uncompressed: plan.layers[0]?.size, diffId: plan.layers[0]?.diffId, entries: plan.layers[0]?.entries.length };
+  try {
+    for (let rep = 0; rep < REPS; rep++) {
+      process.stderr.write(`rep ${rep + 1}/${REPS}:`);
+      const b = await run('bash', ['-c', `set -o pipefail; tar -c -C '${PROJECT}' . | gzip -6 | sha256sum`], env);
+      baselineDigest = b.stdout.trim().split(/\s+/)[0] ?? '';
+      results.baseline.push(b);
+      process.stderr.write(` baseline ${b.seconds.toFixed(1)}s`);
 
-    // Cold: a cache directory that does not exist yet, and a new output layout.
-    const cache = join(tmp, `cache-${rep}`);
-    const out = join(tmp, `image-${rep}`);
-    const buildArgs = [CLI, 'build', '-C', PROJECT, '--base-image', 'scratch', '-o', out, '--cache-dir', cache, '--json'];
-    const c = await run(process.execPath, buildArgs, env);
-    results['build-cold'].push(c);
-    const cold = JSON.parse(c.stdout) as { layers: { size: number; digest: string; cached: boolean; diffId: string }[] };
-    if (cold.layers[0]?.cached) process.stderr.write(' (warning: the cold build reported a cached layer)');
-    layer = { ...layer, compressed: cold.layers[0]?.size, digest: cold.layers[0]?.digest };
-    process.stderr.write(`, cold ${c.seconds.toFixed(1)}s`);
+      const planFile = join(tmp, `plan-${rep}.json`);
+      const p = await run(process.execPath, [CLI, 'plan', '-C', PROJECT, '--base-image', 'scratch', '-o', planFile], env);
+      results.plan.push(p);
+      process.stderr.write(`, plan ${p.seconds.toFixed(1)}s`);
+      const plan = JSON.parse(await readFile(planFile, 'utf8')) as { layers: { size: number; diffId: string; entries: unknown[] }[] };
+      layer = { ...layer, uncompressed: plan.layers[0]?.size, diffId: plan.layers[0]?.diffId, entries: plan.layers[0]?.entries.length };
 
-    // Warm: the same project, cache and output again, nothing changed.
-    const w = await run(process.execPath, buildArgs, env);
-    results['build-warm'].push(w);
-    const warm = JSON.parse(w.stdout) as { layers: { cached: boolean; digest: string }[] };
-    warmCached.push(warm.layers[0]?.cached === true);
-    if (warm.layers[0]?.digest !== cold.layers[0]?.digest) process.stderr.write(' (warning: warm and cold layer digests differ)');
-    process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warm.layers[0]?.cached})\n`);
+      // Cold: a cache directory that does not exist yet, and a new output layout.
+      const cache = join(tmp, `cache-${rep}`);
+      const out = join(tmp, `image-${rep}`);
+      const buildArgs = [CLI, 'build', '-C', PROJECT, '--base-image', 'scratch', '-o', out, '--cache-dir', cache, '--json'];
+      const c = await run(process.execPath, buildArgs, env);
+      results['build-cold'].push(c);
+      const cold = JSON.parse(c.stdout) as { layers: { size: number; digest: string; cached: boolean; diffId: string }[] };
+      if (cold.layers[0]?.cached) process.stderr.write(' (warning: the cold build reported a cached layer)');
+      layer = { ...layer, compressed: cold.layers[0]?.size, digest: cold.layers[0]?.digest };
+      process.stderr.write(`, cold ${c.seconds.toFixed(1)}s`);
 
-    await rm(cache, { recursive: true, force: true });
-    await rm(out, { recursive: true, force: true });
+      // Warm: the same project, cache and output again, nothing changed.
+      const w = await run(process.execPath, buildArgs, env);
+      results['build-warm'].push(w);
+      const warm = JSON.parse(w.stdout) as { digest: string; layers: { cached: boolean; digest: string }[] };
+      warmCached.push(warm.layers[0]?.cached === true);
+      if (warm.layers[0]?.digest !== cold.layers[0]?.digest) process.stderr.write(' (warning: warm and cold layer digests differ)');
+      process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warm.layers[0]?.cached})`);
+
+      if (registry) {
+        // Cold push: a repository of its own, the layer cache warm (so this is mostly the upload).
+        const repository = `bench/big-${rep}`;
+        const pushArgs = [CLI, 'build', '-C', PROJECT, '--base-image', 'scratch', '-t', `${registry.host}/${repository}:1`, '--push', '--cache-dir', cache, '--json'];
+        const pc = await run(process.execPath, pushArgs, env);
+        results['push-cold'].push(pc);
+        const pcJson = JSON.parse(pc.stdout) as PushJson;
+        const coldBlobs = pcJson.pushedBlobs ?? { uploaded: NaN, mounted: NaN, exists: NaN };
+        push.cold.push(coldBlobs);
+        push.coldLayerCached.push(pcJson.layers[0]?.cached === true);
+        if (!(coldBlobs.uploaded >= 2)) push.problems.push(`rep ${rep + 1}: the cold push uploaded ${coldBlobs.uploaded} blobs (expected >= 2)`);
+        if (pcJson.layers[0]?.cached !== true) push.problems.push(`rep ${rep + 1}: the cold push did not take the layer from the cache`);
+        process.stderr.write(`, push ${pc.seconds.toFixed(1)}s (uploaded=${coldBlobs.uploaded})`);
+
+        // The baseline: skopeo copies the warm build's layout to a repository of its own.
+        const skopeoRepo = `bench/skopeo-${rep}`;
+        const digestFile = join(tmp, `skopeo-digest-${rep}`);
+        const sk = await run(
+          'skopeo',
+          ['copy', '--digestfile', digestFile, ...registry.skopeoDest, `oci:${out}:${await layoutTag(out)}`, `docker://${registry.host}/${skopeoRepo}:1`],
+          env,
+        );
+        results['skopeo-copy'].push(sk);
+        const skopeoDigest = (await readFile(digestFile, 'utf8')).trim();
+        process.stderr.write(`, skopeo ${sk.seconds.toFixed(1)}s`);
+
+        // The same push again: everything is there already.
+        const pu = await run(process.execPath, pushArgs, env);
+        results['push-unchanged'].push(pu);
+        const puJson = JSON.parse(pu.stdout) as PushJson;
+        const againBlobs = puJson.pushedBlobs ?? { uploaded: NaN, mounted: NaN, exists: NaN };
+        push.unchanged.push(againBlobs);
+        if (againBlobs.uploaded !== 0) push.problems.push(`rep ${rep + 1}: the unchanged push uploaded ${againBlobs.uploaded} blobs (expected 0)`);
+        process.stderr.write(`, unchanged push ${pu.seconds.toFixed(1)}s (uploaded=${againBlobs.uploaded})`);
+        push.sameManifest.push(pcJson.digest === warm.digest && skopeoDigest === warm.digest && puJson.digest === warm.digest);
+
+        // No later repetition may mount these blobs from here: skopeo would (see unlinkBlobs).
+        const digests = await layoutBlobDigests(out);
+        await unlinkBlobs(registry, skopeoRepo, digests);
+        await unlinkBlobs(registry, repository, digests);
+      }
+      process.stderr.write('\n');
+
+      await rm(cache, { recursive: true, force: true });
+      await rm(out, { recursive: true, force: true });
+    }
+  } finally {
+    await registry?.stop();
+    await rm(tmp, { recursive: true, force: true });
   }
-  await rm(tmp, { recursive: true, force: true });
 
   // -------------------------------------------------------------------------------------------
   // Report
-  const base = median(results.baseline.map((r) => r.seconds));
-  const rows = SCENARIOS.map(({ id, label }) => {
-    const secs = median(results[id].map((r) => r.seconds));
+  const medianSeconds = (id: Scenario) => median(results[id].map((r) => r.seconds));
+  const rows = SCENARIOS.filter(({ id }) => results[id].length > 0).map(({ id, label, against }) => {
+    const secs = medianSeconds(id);
     const rss = median(results[id].map((r) => r.rssMiB));
     return {
       scenario: id,
@@ -346,12 +441,14 @@ async function main(): Promise<void> {
       secondsAll: results[id].map((r) => round(r.seconds, 3)),
       peakRssMiB: rss,
       peakRssMiBAll: results[id].map((r) => round(r.rssMiB, 1)),
-      ratioToBaseline: secs / base,
+      /** The scenario this row's ratio is against: 'baseline' (tar | gzip) or 'skopeo-copy'. */
+      ratioAgainst: against,
+      ratio: secs / medianSeconds(against),
     };
   });
 
-  const header = ['scenario', `wall s (median of ${REPS})`, 'peak RSS MB', 'ratio to baseline'];
-  const table = rows.map((r) => [r.label, r.seconds.toFixed(2), r.peakRssMiB.toFixed(1), `${r.ratioToBaseline.toFixed(2)}×`]);
+  const header = ['scenario', `wall s (median of ${REPS})`, 'peak RSS MB', 'ratio', 'ratio against'];
+  const table = rows.map((r) => [r.label, r.seconds.toFixed(2), r.peakRssMiB.toFixed(1), `${r.ratio.toFixed(2)}×`, AGAINST_LABEL[r.ratioAgainst]!]);
   printTable(header, table);
 
   const mib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MiB`);
@@ -359,12 +456,25 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB`,
-    `each scenario ran ${REPS}× (interleaved: baseline, plan, cold, warm per repetition); figures are medians; all runs: see last.json`,
+    `each scenario ran ${REPS}× (interleaved: baseline, plan, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""} per repetition); figures are medians; all runs: see last.json`,
     `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layer from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `cold build peak RSS ${coldRss.toFixed(1)} MB: ${coldRss < 150 ? 'under' : 'OVER'} the 150 MB target`,
     `project: ${layer.entries ?? '?'} layer entries; ${PARAMS.pyFiles} .py files + ${PARAMS.blobs} × ${PARAMS.blobMiB} MiB data (${mib(totalBytes)} of data)`,
     `layer: ${mib(layer.uncompressed)} uncompressed (${layer.uncompressed} bytes, ${layer.diffId}) / ${mib(layer.compressed)} compressed (${layer.compressed} bytes, ${layer.digest})`,
   ];
+  if (pushSkipped) {
+    lines.push(`push scenarios: skipped (${pushSkipped})`);
+  } else {
+    const blobs = (b: PushedBlobs[]) => b.map((x) => `${x.uploaded}/${x.mounted}/${x.exists}`).join(', ');
+    lines.push(
+      `push: to a loopback docker-registry (plain HTTP); each repetition pushes to new repositories bench/big-<n> and bench/skopeo-<n>, unlinking their blobs afterwards so no later repetition can mount them`,
+      `push (cold) = build --push with the warm build's layer cache (layer from cache: ${push.coldLayerCached.join(', ')}); blobs uploaded/mounted/exists: ${blobs(push.cold)} (uploaded >= 2: ${push.cold.every((b) => b.uploaded >= 2) ? 'yes' : 'NO'})`,
+      `skopeo copy = skopeo copy oci:<warm build layout>:<tag> docker://HOST/bench/skopeo-<n>:1 ${skopeoFlags} (skopeo's own reuse of blobs it pushed before is defeated by the unlinking)`,
+      `push (unchanged) = the same build --push again to the same repository; blobs uploaded/mounted/exists: ${blobs(push.unchanged)} (uploaded nothing: ${push.unchanged.every((b) => b.uploaded === 0) ? 'yes' : 'NO'})`,
+      `the same manifest digest from the warm layout, pycontainer's pushes and skopeo's copy: ${push.sameManifest.every(Boolean) ? 'yes' : 'NO'} (${push.sameManifest.join(', ')})`,
+    );
+    for (const p of push.problems) lines.push(`WARNING: ${p}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const report = {
@@ -380,7 +490,25 @@ async function main(): Promise<void> {
     warmCached,
     baselineSha256: baselineDigest,
     layer,
-    scenarios: rows.map((r) => ({ ...r, seconds: round(r.seconds, 3), peakRssMiB: round(r.peakRssMiB, 1), ratioToBaseline: round(r.ratioToBaseline, 3) })),
+    scenarios: rows.map((r) => ({
+      ...r,
+      seconds: round(r.seconds, 3),
+      peakRssMiB: round(r.peakRssMiB, 1),
+      ratio: round(r.ratio, 3),
+      // Kept for readers of earlier last.json files: the build rows' ratio to tar | gzip.
+      ...(r.ratioAgainst === 'baseline' ? { ratioToBaseline: round(r.ratio, 3) } : {}),
+    })),
+    push: pushSkipped
+      ? { skipped: pushSkipped }
+      : {
+          scenarios: PUSH_SCENARIOS,
+          registry: 'docker-registry (CNCF distribution), plain HTTP on loopback',
+          coldPushedBlobs: push.cold,
+          coldLayerCached: push.coldLayerCached,
+          unchangedPushedBlobs: push.unchanged,
+          sameManifest: push.sameManifest,
+          problems: push.problems,
+        },
     benchSeconds: round((performance.now() - started) / 1000, 1),
   };
   await writeFile(join(BENCH_DIR, 'last.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -71,9 +71,20 @@ describe('registries', { concurrency: false }, () => {
       assert.equal(inspect.Digest, first.digest);
       assert.equal(await pullAndRun(reg, `${reg.host}/apps/hello:1`, '1'), 'Hello, container! hello-cli 0.3.0 on Python 3.11\nrunning as uid 65532 in /app, HOME=/home/nonroot\n');
 
-      const second = json(await pyc(['apply', planFile, '-C', path.join(repo, 'examples/hello-cli'), '--push', '--json', '--no-cache']));
-      assert.equal(second.digest, first.digest);
-      assert.deepEqual(second.pushedBlobs, { uploaded: 0, mounted: 0, exists: 3 });
+      // The second push goes through a counting proxy: the registry sees no upload at all.
+      const proxy = await startFaultProxy(reg, []);
+      try {
+        const counted = path.join(tmp, 'plain-counted.plan.json');
+        await pyc(['plan', '-C', path.join(repo, 'examples/hello-cli'), '--base-image', `${reg.host}/library/python:3.11`, '-t', `${proxy.host}/apps/hello:1`, '-o', counted]);
+        const second = json(await pyc(['apply', counted, '-C', path.join(repo, 'examples/hello-cli'), '--push', '--json', '--no-cache']));
+        assert.equal(second.digest, first.digest);
+        assert.deepEqual(second.pushedBlobs, { uploaded: 0, mounted: 0, exists: 3 });
+        const uploads = proxy.log.filter((e) => /\/blobs\/uploads\//.test(e.path));
+        assert.deepEqual(uploads, [], 'no upload request reached the registry');
+        assert.equal(proxy.log.filter((e) => e.method === 'HEAD').length, 3, 'three existence checks');
+      } finally {
+        await proxy.stop();
+      }
     } finally {
       await reg.stop();
     }
@@ -196,6 +207,95 @@ describe('registries', { concurrency: false }, () => {
       assert.equal(local.digest, built.digest, 'the same plan gives the same image, pushed or written');
       assert.match((await runImage(layout, '0.3.0')).stdout, /^Hello, container!/);
     } finally {
+      await source.stop();
+      await target.stop();
+    }
+  });
+
+  test('plan --offline re-plans from the pinned base; build --offline takes base layers from the cache', async (t: TestContext) => {
+    if (!needTools(t, TOOLS)) return;
+    const reg = await startRegistry('plain');
+    const context = path.join(repo, 'examples/flat-app');
+    const planFile = path.join(tmp, 'offline.plan.json');
+    const cache = path.join(tmp, 'offline-cache');
+    const base = `${reg.host}/library/python:3.11`;
+    let online: string;
+    let built: any;
+    try {
+      await pushBaseImage(reg, 'plain', 'library/python', '3.11');
+      assert.equal((await pyc(['plan', '-C', context, '--base-image', base, '-o', planFile])).code, 0);
+      online = await readFile(planFile, 'utf8');
+      built = json(await pyc(['build', '-C', context, '--base-image', base, '-o', path.join(tmp, 'offline-1'), '--cache-dir', cache, '--json']));
+    } finally {
+      await reg.stop();
+    }
+    // The registry is gone now.
+    const replanned = await pyc(['plan', '-C', context, '--base-image', base, '-o', planFile, '--offline']);
+    assert.equal(replanned.code, 0, replanned.stderr);
+    assert.equal(await readFile(planFile, 'utf8'), online, 'the offline plan is the online plan, byte for byte');
+    const again = json(await pyc(['apply', planFile, '-C', context, '-o', path.join(tmp, 'offline-2'), '--cache-dir', cache, '--json']));
+    assert.equal(again.digest, built.digest);
+    const unpinned = await pyc(['plan', '-C', context, '--base-image', `${reg.host}/library/python:3.12`, '-o', planFile, '--offline']);
+    assert.equal(unpinned.code, 2);
+    assert.match(unpinned.stderr, /--offline: .*offline\.plan\.json does not pin base image .*python:3\.12 \(it pins .*python:3\.11\)/);
+  });
+
+  test('large blobs are uploaded in chunks (PATCH…PUT)', async (t: TestContext) => {
+    if (!needTools(t, TOOLS)) return;
+    const source = await startRegistry('plain');
+    const target = await startRegistry('plain');
+    const proxy = await startFaultProxy(target, []);
+    try {
+      await pushBaseImage(source, 'plain', 'library/python', '3.11');
+      const built = json(
+        await pyc(['build', '-C', path.join(repo, 'examples/hello-cli'), '--base-image', `${source.host}/library/python:3.11`, '-t', `${proxy.host}/chunked:1`, '--push', '--json', '--no-cache'], { PYCONTAINER_CHUNK_SIZE: String(4 << 20) }),
+      );
+      const patches = proxy.log.filter((e) => e.method === 'PATCH').length;
+      assert.ok(patches >= 4, `the 15 MB base layer went in 4 MiB chunks (${patches} PATCH requests)`);
+      const inspect = JSON.parse((await run('skopeo', ['inspect', ...target.skopeoFlags, `docker://${target.host}/chunked:1`])).stdout);
+      assert.equal(inspect.Digest, built.digest);
+    } finally {
+      await proxy.stop();
+      await source.stop();
+      await target.stop();
+    }
+  });
+
+  test('an unknown repository and a blob that does not match its digest fail cleanly; nothing is published', async (t: TestContext) => {
+    if (!needTools(t, TOOLS)) return;
+    const source = await startRegistry('plain');
+    const target = await startRegistry('plain');
+    const proxy = await startFaultProxy(source, []);
+    try {
+      await pushBaseImage(source, 'plain', 'library/python', '3.11');
+      const unknown = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${source.host}/nobody/here:1`]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /^error: base image .*nobody\/here:1: registry .* failed with 404 Not Found \((NAME|MANIFEST)_UNKNOWN/);
+      assert.equal(unknown.stderr.trim().split('\n').length, 1, 'one line');
+
+      proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: Infinity, action: faults.corrupt() }]);
+      // Plan fetches the (small) config blob: corrupted, it is refused at plan time already.
+      const atPlan = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${proxy.host}/library/python:3.11`]);
+      assert.equal(atPlan.code, 2);
+      assert.match(atPlan.stderr, /hashing to sha256:[0-9a-f]{64}; refusing them/);
+
+      // With a good plan, corrupted base layers stop the push before any manifest is put.
+      proxy.setRules([]);
+      const planFile = path.join(tmp, 'corrupt.plan.json');
+      assert.equal((await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${proxy.host}/library/python:3.11`, '-t', `${target.host}/half/way:1`, '-o', planFile])).code, 0);
+      proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: Infinity, action: faults.corrupt() }]);
+      const pushed = await pyc(['apply', planFile, '-C', path.join(repo, 'examples/flat-app'), '--push', '--no-cache']);
+      assert.equal(pushed.code, 2, pushed.stderr);
+      assert.match(pushed.stderr, /refusing them/);
+      const tags = await run('skopeo', ['inspect', ...target.skopeoFlags, `docker://${target.host}/half/way:1`], { allowFail: true });
+      assert.notEqual(tags.code, 0, 'the tag was never pushed');
+
+      const layout = path.join(tmp, 'corrupt-layout');
+      const written = await pyc(['apply', planFile, '-C', path.join(repo, 'examples/flat-app'), '-o', layout, '--no-cache']);
+      assert.equal(written.code, 2);
+      await assert.rejects(readFile(path.join(layout, 'index.json')), 'no index.json: the layout shows no image');
+    } finally {
+      await proxy.stop();
       await source.stop();
       await target.stop();
     }

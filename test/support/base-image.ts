@@ -186,6 +186,118 @@ async function ensureUncached(variant: BaseVariant): Promise<BaseImage> {
   return { layoutDir, tag, ref: `oci:${layoutDir}:${tag}`, pythonVersion };
 }
 
+let multiInProcess: Promise<BaseImage> | undefined;
+
+/**
+ * The plain Python base for both linux/amd64 and linux/arm64, as one OCI
+ * layout whose tag (e.g. '3.11-multi') points at an image index with one
+ * manifest per platform. The native platform's manifest, config and layer are
+ * the very blobs of `ensureBaseImage('plain')`; the other platform's root is
+ * built the same way from that architecture's Debian packages (dpkg -x works
+ * on foreign .debs; nothing from them is executed).
+ *
+ * apt must know the foreign architecture (`dpkg --add-architecture arm64` and
+ * `apt-get update`); when running as root this sets that up itself, otherwise
+ * it throws saying what to run. `pythonVersion` is the native one (both
+ * architectures' packages come from the same archive, normally the same
+ * version; each config's PYTHON_VERSION is its own package's).
+ */
+export function ensureMultiArchBaseImage(): Promise<BaseImage> {
+  if (!multiInProcess) {
+    const p = ensureMultiUncached();
+    multiInProcess = p;
+    p.catch(() => {
+      if (multiInProcess === p) multiInProcess = undefined;
+    });
+  }
+  return multiInProcess;
+}
+
+const MULTI_ARCHES = ['amd64', 'arm64'];
+
+async function ensureMultiUncached(): Promise<BaseImage> {
+  await checkTools();
+  const nativeArch = await dpkgArch();
+  if (!MULTI_ARCHES.includes(nativeArch)) {
+    throw new Error(
+      `ensureMultiArchBaseImage: builds ${MULTI_ARCHES.join(' + ')} images, but this machine's dpkg architecture is ${nativeArch}`,
+    );
+  }
+  const otherArch = MULTI_ARCHES.find((a) => a !== nativeArch)!;
+  await ensureForeignArch(otherArch);
+
+  const cacheRoot = join(findRepoRoot(), 'test', '.cache', 'base-images');
+  await mkdir(cacheRoot, { recursive: true });
+  const native = await ensureBaseImage('plain');
+  const nativePlan = await getPlan(cacheRoot, 'plain', []);
+  const otherPlan = await getPlan(cacheRoot, 'plain', [], otherArch);
+  const otherPythonVersion = pythonVersionOf(otherPlan);
+  const series = native.pythonVersion.split('.').slice(0, 2).join('.');
+  if (otherPythonVersion.split('.').slice(0, 2).join('.') !== series) {
+    throw new Error(
+      `ensureMultiArchBaseImage: ${nativeArch} has Python ${native.pythonVersion} but ${otherArch} has ${otherPythonVersion}`,
+    );
+  }
+  const tag = `${series}-multi`;
+  const byArch = new Map([
+    [nativeArch, nativePlan.debs],
+    [otherArch, otherPlan.debs],
+  ]);
+  const key = cacheKey('multi', MULTI_ARCHES.join('+'), MULTI_ARCHES.map((a) => byArch.get(a)!));
+  const layoutDir = join(cacheRoot, `multi-${MULTI_ARCHES.join('-')}-${key}`);
+  await ensureLayout(cacheRoot, layoutDir, tag, (tmp, out) =>
+    buildMulti(cacheRoot, tmp, out, native, nativeArch, otherPlan, otherPythonVersion, tag),
+  );
+  return { layoutDir, tag, ref: `oci:${layoutDir}:${tag}`, pythonVersion: native.pythonVersion };
+}
+
+/** Does apt have package lists for `arch` (i.e. has `apt-get update` run since it was added)? */
+async function hasListsFor(arch: string): Promise<boolean> {
+  try {
+    return (await readdir('/var/lib/apt/lists')).some((n) => n.includes(`_binary-${arch}_Packages`));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Make sure dpkg/apt know `arch` as a foreign architecture and its package
+ * lists are present. As root, do it (dpkg --add-architecture is idempotent;
+ * concurrent `apt-get update`s contend for apt's lock, so a failed update
+ * that someone else completed counts as success); otherwise explain.
+ */
+async function ensureForeignArch(arch: string): Promise<void> {
+  const foreign = (await run('dpkg', ['--print-foreign-architectures'])).stdout.split(/\s+/);
+  const configured = foreign.includes(arch);
+  if (configured && (await hasListsFor(arch))) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const steps = [...(configured ? [] : [`dpkg --add-architecture ${arch}`]), 'apt-get update'];
+  if (!isRoot) {
+    throw new Error(
+      `ensureMultiArchBaseImage needs Debian's ${arch} package lists, and ${
+        configured ? `apt has none yet` : `${arch} is not a dpkg architecture here`
+      }. As root, run: ${steps.join(' && ')}`,
+    );
+  }
+  if (!configured) await run('dpkg', ['--add-architecture', arch]);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await run('apt-get', ['update', '-qq', '-o', 'DPkg::Lock::Timeout=120']);
+      break;
+    } catch (e) {
+      if (await hasListsFor(arch)) break;
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 2000 * (attempt + 1)));
+    }
+  }
+  if (!(await hasListsFor(arch))) {
+    throw new Error(
+      `ensureMultiArchBaseImage: apt-get update ran but left no ${arch} package lists in /var/lib/apt/lists ` +
+        `(do the apt sources restrict Architectures?)`,
+    );
+  }
+}
+
 // ---------------------------------------------------------------------------
 // environment
 
@@ -353,8 +465,9 @@ function closure(graph: Map<string, Alternative[][]>, roots: string[], assumed: 
   return [...selected].sort();
 }
 
-async function resolvePackages(roots: string[], assumed: Set<string>): Promise<string[]> {
+async function resolvePackages(roots: string[], assumed: Set<string>, aptOpts: string[]): Promise<string[]> {
   const { stdout } = await run('apt-cache', [
+    ...aptOpts,
     'depends',
     '--recurse',
     '--no-recommends',
@@ -369,8 +482,8 @@ async function resolvePackages(roots: string[], assumed: Set<string>): Promise<s
 }
 
 /** `apt-get download --print-uris` gives exact file names, sizes and hashes without downloading. */
-async function describeDebs(pkgs: string[]): Promise<DebInfo[]> {
-  const { stdout } = await run('apt-get', ['download', '--print-uris', '-q', ...pkgs]);
+async function describeDebs(pkgs: string[], aptOpts: string[]): Promise<DebInfo[]> {
+  const { stdout } = await run('apt-get', [...aptOpts, 'download', '--print-uris', '-q', ...pkgs]);
   const debs: DebInfo[] = [];
   for (const line of stdout.split('\n')) {
     const m = /^'[^']+' (\S+\.deb) (\d+) SHA256:([0-9a-f]{64})$/.exec(line.trim());
@@ -440,9 +553,37 @@ function dpkgArch(): Promise<string> {
   return archMemo;
 }
 
+/**
+ * Options that make apt look at the archive as if `arch` were the native
+ * architecture (and the only one): `apt-cache depends` then resolves within
+ * that architecture with plain package names (Architecture: all packages
+ * included), and `apt-get download` fetches that architecture's files. The
+ * binary cache is kept in memory so the system's pkgcache.bin, built for the
+ * real configuration, is left alone.
+ */
+async function aptOptsFor(arch: string): Promise<string[]> {
+  if (arch === (await dpkgArch())) return [];
+  return [
+    '-o',
+    `APT::Architecture=${arch}`,
+    '-o',
+    `APT::Architectures::=${arch}`,
+    '-o',
+    'Dir::Cache::pkgcache=',
+    '-o',
+    'Dir::Cache::srcpkgcache=',
+  ];
+}
+
 /** Resolve (or reuse a cached resolution of) the .deb list for one variant's own layer. */
-async function getPlan(cacheRoot: string, variant: BaseVariant, alreadyInBase: string[]): Promise<Plan> {
-  const arch = await dpkgArch();
+async function getPlan(
+  cacheRoot: string,
+  variant: BaseVariant,
+  alreadyInBase: string[],
+  forArch?: string,
+): Promise<Plan> {
+  const arch = forArch ?? (await dpkgArch());
+  const aptOpts = await aptOptsFor(arch);
   const roots = variant === 'plain' ? PLAIN_ROOTS : WEB_ROOTS;
   const assumed = new Set([...PLAIN_ASSUMED, ...(variant === 'web' ? WEB_ASSUMED : []), ...alreadyInBase]);
   const stamp = createHash('sha256')
@@ -456,8 +597,8 @@ async function getPlan(cacheRoot: string, variant: BaseVariant, alreadyInBase: s
   } catch {
     // no usable cached plan
   }
-  const pkgs = await resolvePackages(roots, assumed);
-  const plan: Plan = { variant, arch, debs: await describeDebs(pkgs) };
+  const pkgs = await resolvePackages(roots, assumed, aptOpts);
+  const plan: Plan = { variant, arch, debs: await describeDebs(pkgs, aptOpts) };
   await mkdir(planDir, { recursive: true });
   await atomicWrite(planFile, JSON.stringify({ stamp, plan }, null, 2) + '\n');
   return plan;
@@ -470,7 +611,7 @@ function pythonVersionOf(plan: Plan): string {
   return deb.version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[~+].*$/, '');
 }
 
-function cacheKey(variant: BaseVariant, arch: string, debLists: DebInfo[][]): string {
+function cacheKey(variant: BaseVariant | 'multi', arch: string, debLists: DebInfo[][]): string {
   const h = createHash('sha256');
   h.update(`${FIXTURE_VERSION}\n${variant}\n${arch}\n`);
   for (const list of debLists) {
@@ -490,7 +631,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** Make sure every .deb is in `<cache>/debs`, fetching the missing ones with apt-get download. */
-async function fetchDebs(cacheRoot: string, debs: DebInfo[]): Promise<Map<string, string>> {
+async function fetchDebs(cacheRoot: string, debs: DebInfo[], aptOpts: string[] = []): Promise<Map<string, string>> {
   const debDir = join(cacheRoot, 'debs');
   await mkdir(debDir, { recursive: true });
   const paths = new Map<string, string>();
@@ -511,6 +652,7 @@ async function fetchDebs(cacheRoot: string, debs: DebInfo[]): Promise<Map<string
       await run(
         'apt-get',
         [
+          ...aptOpts,
           'download',
           '-q',
           // running as root: don't drop to _apt, which could not write our dir
@@ -807,14 +949,19 @@ function ociArch(debArch: string): { architecture: string; variant?: string } {
   }
 }
 
-async function writeLayout(
-  layoutDir: string,
-  tag: string,
+interface ImageDesc {
+  digest: string;
+  size: number;
+  platform: { architecture: string; os: string; variant?: string };
+}
+
+/** Write an image's config and manifest blobs; returns the manifest's descriptor fields. */
+async function writeImage(
+  blobsDir: string,
   layers: LayerInfo[],
   debArch: string,
   pythonVersion: string,
-): Promise<void> {
-  const blobsDir = join(layoutDir, 'blobs', 'sha256');
+): Promise<ImageDesc> {
   await mkdir(blobsDir, { recursive: true });
   const { architecture, variant } = ociArch(debArch);
   const config = {
@@ -841,20 +988,33 @@ async function writeLayout(
     layers: layers.map((l) => ({ mediaType: MEDIA_TYPE_LAYER_GZIP, digest: l.digest, size: l.size })),
   };
   const manifestDesc = await writeBlob(blobsDir, JSON.stringify(manifest));
+  return { ...manifestDesc, platform: { architecture, os: 'linux', ...(variant ? { variant } : {}) } };
+}
+
+/** oci-layout plus an index.json with the single tagged descriptor `desc`. */
+async function writeIndexJson(
+  layoutDir: string,
+  tag: string,
+  desc: { mediaType: string; digest: string; size: number; platform?: ImageDesc['platform'] },
+): Promise<void> {
   const index = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPE_INDEX,
-    manifests: [
-      {
-        mediaType: MEDIA_TYPE_MANIFEST,
-        ...manifestDesc,
-        platform: { architecture, os: 'linux', ...(variant ? { variant } : {}) },
-        annotations: { 'org.opencontainers.image.ref.name': tag },
-      },
-    ],
+    manifests: [{ ...desc, annotations: { 'org.opencontainers.image.ref.name': tag } }],
   };
   await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }) + '\n');
   await writeFile(join(layoutDir, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+}
+
+async function writeLayout(
+  layoutDir: string,
+  tag: string,
+  layers: LayerInfo[],
+  debArch: string,
+  pythonVersion: string,
+): Promise<void> {
+  const image = await writeImage(join(layoutDir, 'blobs', 'sha256'), layers, debArch, pythonVersion);
+  await writeIndexJson(layoutDir, tag, { mediaType: MEDIA_TYPE_MANIFEST, ...image });
 }
 
 async function buildPlain(
@@ -865,21 +1025,74 @@ async function buildPlain(
   pythonVersion: string,
   tag: string,
 ): Promise<void> {
-  const paths = await fetchDebs(cacheRoot, plan.debs);
-  const root = join(tmp, 'rootfs');
+  const layer = await buildPlainLayer(cacheRoot, join(tmp, 'rootfs'), join(out, 'blobs', 'sha256'), plan);
+  await writeLayout(out, tag, [layer], plan.arch, pythonVersion);
+}
+
+/** Fetch, unpack and finish the plain root for `plan.arch` in `root`, and pack it into `blobsDir`. */
+async function buildPlainLayer(cacheRoot: string, root: string, blobsDir: string, plan: Plan): Promise<LayerInfo> {
+  const paths = await fetchDebs(cacheRoot, plan.debs, await aptOptsFor(plan.arch));
   await extractDebs(
     plan.debs.map((d) => paths.get(d.filename)!),
     root,
   );
   await finishPlainRoot(root);
+  await mkdir(blobsDir, { recursive: true });
+  return packLayer(root, blobsDir, `pycontainer test fixture: dpkg -x ${plan.debs.map((d) => d.filename).join(' ')}`);
+}
+
+/**
+ * The multi-platform layout: the native plain image, reused blob for blob
+ * (same manifest, config and layer digests as `native`), plus the same image
+ * built from the other architecture's packages, tied together by an image
+ * index that index.json tags.
+ */
+async function buildMulti(
+  cacheRoot: string,
+  tmp: string,
+  out: string,
+  native: BaseImage,
+  nativeArch: string,
+  otherPlan: Plan,
+  otherPythonVersion: string,
+  tag: string,
+): Promise<void> {
   const blobsDir = join(out, 'blobs', 'sha256');
   await mkdir(blobsDir, { recursive: true });
-  const layer = await packLayer(
-    root,
-    blobsDir,
-    `pycontainer test fixture: dpkg -x ${plan.debs.map((d) => d.filename).join(' ')}`,
-  );
-  await writeLayout(out, tag, [layer], plan.arch, pythonVersion);
+
+  const base = await readImage(native.layoutDir, native.tag);
+  const nativeBlobs = [base.manifestDigest, base.manifest.config.digest, ...base.manifest.layers.map((l) => l.digest)];
+  for (const d of nativeBlobs) await linkOrCopyBlob(native.layoutDir, blobsDir, d);
+  const nativeDesc: ImageDesc = {
+    digest: base.manifestDigest,
+    size: base.manifestSize,
+    platform: { architecture: ociArch(nativeArch).architecture, os: 'linux' },
+  };
+  const nativeVariant = ociArch(nativeArch).variant;
+  if (nativeVariant) nativeDesc.platform.variant = nativeVariant;
+
+  const layer = await buildPlainLayer(cacheRoot, join(tmp, `rootfs-${otherPlan.arch}`), blobsDir, otherPlan);
+  const otherDesc = await writeImage(blobsDir, [layer], otherPlan.arch, otherPythonVersion);
+
+  // amd64 first, then arm64, whichever of them is native.
+  const manifests = [nativeDesc, otherDesc]
+    .sort((a, b) => byteCompare(a.platform.architecture, b.platform.architecture))
+    .map((d) => ({ mediaType: MEDIA_TYPE_MANIFEST, digest: d.digest, size: d.size, platform: d.platform }));
+  const imageIndex = { schemaVersion: 2, mediaType: MEDIA_TYPE_INDEX, manifests };
+  const indexDesc = await writeBlob(blobsDir, JSON.stringify(imageIndex));
+  await writeIndexJson(out, tag, { mediaType: MEDIA_TYPE_INDEX, ...indexDesc });
+}
+
+async function linkOrCopyBlob(fromLayout: string, blobsDir: string, digest: string): Promise<void> {
+  const hex = digest.slice('sha256:'.length);
+  const src = join(fromLayout, 'blobs', 'sha256', hex);
+  const dst = join(blobsDir, hex);
+  if (existsSync(dst)) return;
+  try {
+    await link(src, dst);
+  } catch {
+    await copyFile(src, dst);
+  }
 }
 
 async function buildWeb(
@@ -906,14 +1119,7 @@ async function buildWeb(
   const baseLayers: LayerInfo[] = [];
   for (let i = 0; i < base.manifest.layers.length; i++) {
     const l = base.manifest.layers[i]!;
-    const hex = l.digest.slice('sha256:'.length);
-    const src = join(plain.layoutDir, 'blobs', 'sha256', hex);
-    const dst = join(blobsDir, hex);
-    try {
-      await link(src, dst);
-    } catch {
-      await copyFile(src, dst);
-    }
+    await linkOrCopyBlob(plain.layoutDir, blobsDir, l.digest);
     baseLayers.push({
       digest: l.digest,
       size: l.size,
@@ -930,30 +1136,62 @@ async function buildWeb(
 }
 
 interface ReadImage {
+  manifestDigest: string;
+  manifestSize: number;
   manifest: { layers: { digest: string; size: number; mediaType: string }[]; config: { digest: string } };
   config: { rootfs: { diff_ids: string[] }; history?: { created_by?: string }[] };
 }
 
-async function readImage(layoutDir: string, tag: string): Promise<ReadImage> {
-  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as {
-    manifests: { digest: string; annotations?: Record<string, string> }[];
-  };
-  const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
-  if (!desc) throw new Error(`no manifest tagged ${tag} in ${layoutDir}`);
-  const blob = (d: string) => join(layoutDir, 'blobs', 'sha256', d.slice('sha256:'.length));
-  const manifest = JSON.parse(await readFile(blob(desc.digest), 'utf8')) as ReadImage['manifest'];
-  const config = JSON.parse(await readFile(blob(manifest.config.digest), 'utf8')) as ReadImage['config'];
-  return { manifest, config };
+interface TaggedDesc {
+  mediaType?: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
 }
 
-/** A cached layout is usable if its index, manifest, config and layer blobs are all there. */
+async function taggedDescriptor(layoutDir: string, tag: string): Promise<TaggedDesc> {
+  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests: TaggedDesc[] };
+  const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag);
+  if (!desc) throw new Error(`no manifest tagged ${tag} in ${layoutDir}`);
+  return desc;
+}
+
+const blobPathIn = (layoutDir: string, d: string) => join(layoutDir, 'blobs', 'sha256', d.slice('sha256:'.length));
+
+/** The single-platform image tagged `tag` (index.json must point straight at a manifest). */
+async function readImage(layoutDir: string, tag: string): Promise<ReadImage> {
+  const desc = await taggedDescriptor(layoutDir, tag);
+  const manifest = JSON.parse(await readFile(blobPathIn(layoutDir, desc.digest), 'utf8')) as ReadImage['manifest'];
+  const config = JSON.parse(await readFile(blobPathIn(layoutDir, manifest.config.digest), 'utf8')) as ReadImage['config'];
+  return { manifestDigest: desc.digest, manifestSize: desc.size, manifest, config };
+}
+
+/**
+ * A cached layout is usable if the tagged descriptor resolves: every index,
+ * manifest and config blob parses, and every layer blob has its size.
+ */
 async function layoutLooksComplete(layoutDir: string, tag: string): Promise<boolean> {
-  try {
-    const { manifest } = await readImage(layoutDir, tag);
-    for (const l of manifest.layers) {
-      const s = statSync(join(layoutDir, 'blobs', 'sha256', l.digest.slice('sha256:'.length)));
-      if (s.size !== l.size) return false;
+  const check = async (desc: TaggedDesc, depth: number): Promise<void> => {
+    const path = blobPathIn(layoutDir, desc.digest);
+    if (statSync(path).size !== desc.size) throw new Error('size');
+    if (desc.mediaType === MEDIA_TYPE_INDEX) {
+      if (depth > 2) throw new Error('nesting');
+      const idx = JSON.parse(await readFile(path, 'utf8')) as { manifests: TaggedDesc[] };
+      if (!idx.manifests.length) throw new Error('empty index');
+      for (const m of idx.manifests) await check(m, depth + 1);
+      return;
     }
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as {
+      config: TaggedDesc;
+      layers: TaggedDesc[];
+    };
+    JSON.parse(await readFile(blobPathIn(layoutDir, manifest.config.digest), 'utf8'));
+    for (const l of manifest.layers) {
+      if (statSync(blobPathIn(layoutDir, l.digest)).size !== l.size) throw new Error('size');
+    }
+  };
+  try {
+    await check(await taggedDescriptor(layoutDir, tag), 0);
     return true;
   } catch {
     return false;

@@ -38,7 +38,9 @@ export type FaultAction =
    */
   | { kind: 'reset'; when?: 'mid-body' | 'before-forward'; afterBytes?: number }
   /** Answer 307 (or `status`) with Location on the mirror host, which serves the same bytes. */
-  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308 };
+  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308 }
+  /** Forwards the response with one body byte flipped: a blob that does not match its digest. */
+  | { kind: 'corrupt' };
 
 export interface FaultRule {
   /** HTTP method to match (case-insensitive); any when omitted. */
@@ -60,7 +62,7 @@ export interface ProxyLogEntry {
   authorization: boolean;
   /** Index of the rule that injected a fault, if one did. */
   rule?: number;
-  fault?: 'status' | 'reset' | 'redirect';
+  fault?: 'status' | 'reset' | 'redirect' | 'corrupt';
 }
 
 export interface MirrorLogEntry {
@@ -111,6 +113,7 @@ export const faults = {
   }),
   resetBeforeForward: (): FaultAction => ({ kind: 'reset', when: 'before-forward' }),
   redirect: (status: 301 | 302 | 303 | 307 | 308 = 307): FaultAction => ({ kind: 'redirect', status }),
+  corrupt: (): FaultAction => ({ kind: 'corrupt' }),
 };
 
 const DEFAULT_CODES: Record<number, string> = {
@@ -265,6 +268,29 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
         entry.status = status;
         res.end();
         record();
+      });
+      return;
+    }
+
+    if (action.kind === 'corrupt') {
+      forward(req, res, headers, (up) => {
+        const out = forwardHeaders(up.headers);
+        rewriteLocation(out);
+        res.writeHead(up.statusCode ?? 502, out);
+        entry.status = up.statusCode ?? 502;
+        let flipped = false;
+        up.on('data', (chunk: Buffer) => {
+          if (!flipped && chunk.length > 0) {
+            chunk = Buffer.from(chunk);
+            chunk[0] = chunk[0]! ^ 0xff;
+            flipped = true;
+          }
+          res.write(chunk);
+        });
+        up.on('end', () => {
+          res.end();
+          record();
+        });
       });
       return;
     }
