@@ -214,7 +214,8 @@ async function materializeLayer(
     await verifyFiles(layer, options.context);
     emit({ kind: 'layer-start', layer: layer.name, total: hit.size, cached: true });
     try {
-      await writer.writeBlobStream(await cache.open(hit.digest), { digest: hit.digest, size: hit.size });
+      await cache.open(hit.digest).then((s) => s.destroy()); // marks it used
+      await writer.linkOrCopyBlob(cache.blobPath(hit.digest), { digest: hit.digest, size: hit.size });
       emit({ kind: 'layer-done', layer: layer.name, digest: hit.digest, size: hit.size, cached: true });
       return { digest: hit.digest, size: hit.size, cached: true };
     } catch {

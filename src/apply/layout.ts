@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApplyError } from '../errors.js';
 import { digestHex, HashCounter, sha256Digest } from '../oci/digest.js';
@@ -75,6 +75,27 @@ export class LayoutWriter {
       await this.commitBlob(tmp, expected.digest);
     } finally {
       await rm(tmp, { force: true });
+    }
+  }
+
+  /**
+   * Adopts a blob from another file on the same file system (the cache) by hard link after checking its
+   * digest by reading it; copies it (verified) when linking is not possible.
+   */
+  async linkOrCopyBlob(file: string, expected: { digest: string; size: number }): Promise<void> {
+    if (await this.hasBlob(expected.digest, expected.size)) return;
+    const counter = new HashCounter();
+    await pipeline(createReadStream(file), counter, new Writable({ write: (_c, _e, done) => done() }));
+    if (counter.digest() !== expected.digest || counter.bytes !== expected.size) {
+      throw new ApplyError('E_BLOB_DIGEST', `cached blob ${expected.digest} is damaged`);
+    }
+    const tmp = this.tempPath();
+    try {
+      await link(file, tmp);
+      await this.commitBlob(tmp, expected.digest);
+    } catch {
+      await rm(tmp, { force: true });
+      await this.writeBlobStream(createReadStream(file), expected);
     }
   }
 

@@ -9,8 +9,9 @@ import { formatReference, repositoryScope, type ImageReference } from './referen
 export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
 
 /** Blobs above this size are uploaded in chunks (PATCH…PUT); smaller ones in one PUT. */
-export const DEFAULT_CHUNK_THRESHOLD = 64 * 1024 * 1024;
-export const DEFAULT_CHUNK_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_CHUNK_THRESHOLD = 512 * 1024 * 1024;
+/** Each chunk is held in memory (a retry resends it), so chunks stay small. */
+export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
 export interface FetchedManifest {
   mediaType: string;

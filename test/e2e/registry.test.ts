@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { findRepoRoot } from '../support/base-image.js';
+import { ensureMultiArchBaseImage, findRepoRoot } from '../support/base-image.js';
 import { faults, startFaultProxy } from '../support/fault-proxy.js';
 import { pushBaseImage, startRegistry, type TestRegistry } from '../support/registry.js';
 import { runImage } from '../support/run-image.js';
@@ -186,6 +186,29 @@ describe('registries', { concurrency: false }, () => {
       const missing = await pyc(['plan', '-C', path.join(repo, 'examples/fastapi-app'), '--base-image', `${reg.host}/stub/python:3.11`, '--platform', 'linux/s390x']);
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /has no linux\/s390x image; it has linux\/amd64, linux\/arm64/);
+    } finally {
+      await reg.stop();
+    }
+  });
+
+  test('a Debian base for amd64 and arm64: the built image has both manifests, and the amd64 one runs', async (t: TestContext) => {
+    if (!needTools(t, [...TOOLS, 'umoci', 'runc'], { root: true })) return;
+    const multi = await ensureMultiArchBaseImage();
+    const reg = await startRegistry('plain');
+    try {
+      await run('skopeo', ['copy', '--quiet', '--all', ...reg.skopeoDest, multi.ref, `docker://${reg.host}/library/python:3.11`]);
+      const built = json(
+        await pyc(['build', '-C', path.join(repo, 'examples/hello-cli'), '--base-image', `${reg.host}/library/python:3.11`, '--platform', 'linux/amd64,linux/arm64', '-t', `${reg.host}/multi/hello:1`, '--push', '--json', '--no-cache']),
+      );
+      assert.equal(built.mediaType, 'application/vnd.oci.image.index.v1+json');
+      assert.equal(built.pushedBlobs.mounted, 2, 'both base layers mounted');
+      const raw = JSON.parse((await run('skopeo', ['inspect', '--raw', ...reg.skopeoFlags, `docker://${reg.host}/multi/hello:1`])).stdout);
+      assert.equal(raw.mediaType, 'application/vnd.oci.image.index.v1+json');
+      assert.deepEqual(raw.manifests.map((m: any) => [m.platform.architecture, m.platform.variant ?? ''].join('/')).sort(), ['amd64/', 'arm64/']);
+      const arm = JSON.parse((await run('skopeo', ['inspect', '--override-arch', 'arm64', ...reg.skopeoFlags, `docker://${reg.host}/multi/hello:1`])).stdout);
+      assert.equal(arm.Architecture, 'arm64');
+      assert.ok(arm.Env.includes('PYTHON_VERSION=3.11.2'));
+      assert.match(await pullAndRun(reg, `${reg.host}/multi/hello:1`, '1'), /^Hello, container! hello-cli 0\.3\.0 on Python 3\.11/);
     } finally {
       await reg.stop();
     }
