@@ -9,7 +9,7 @@ export type BaseImage = string;
  */
 export type WorkingDirectory = string;
 /**
- * Install the project's locked dependencies into a virtual environment at <workdir>/.venv in their own layer.
+ * Install the project's locked dependencies (pylock.toml, uv.lock, or a hashed requirements file) into the venv at <workdir>/.venv, in their own layer below the application. Default: true when a lock is found.
  */
 export type IncludeDependencies = boolean;
 /**

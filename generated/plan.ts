@@ -82,6 +82,10 @@ export interface Plan {
   provenance: {
     [k: string]: string;
   };
+  /**
+   * Per platform: the dependency layer, installed from the lock into the venv, below the application layer. Absent when the project installs no dependencies.
+   */
+  dependencies?: DependencyLayer[];
 }
 export interface InputFile {
   /**
@@ -235,4 +239,63 @@ export interface StringMap {
  */
 export interface StringMap1 {
   [k: string]: string;
+}
+export interface DependencyLayer {
+  platform: string;
+  /**
+   * The lock file the packages come from, relative to the context.
+   */
+  lock: string;
+  /**
+   * What wheels were chosen for: the interpreter, the C library of the base image, and the most specific platform tag.
+   */
+  target: {
+    python: string;
+    libc: string;
+    tag: string;
+  };
+  createdBy: string;
+  diffId: Digest;
+  size: number;
+  mtime: number;
+  packages: LockedWheel[];
+}
+export interface LockedWheel {
+  name: string;
+  version: string;
+  /**
+   * The wheel installed.
+   */
+  filename: string;
+  /**
+   * Where it is downloaded from (never with credentials).
+   */
+  url?: string;
+  /**
+   * A local wheel, relative to the context.
+   */
+  path?: string;
+  sha256: string;
+  size: number;
+  /**
+   * A direct dependency of the project (gets REQUESTED).
+   */
+  requested: boolean;
+  /**
+   * The compatibility tag the wheel was chosen by.
+   */
+  tag?: string;
+  /**
+   * Set when the wheel was built from this source distribution on the host.
+   */
+  sdist?: {
+    filename: string;
+    url?: string;
+    path?: string;
+    sha256: string;
+  };
+  /**
+   * Set for direct URL requirements: recorded in the installed direct_url.json (PEP 610).
+   */
+  directUrl?: string;
 }

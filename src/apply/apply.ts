@@ -4,12 +4,15 @@ import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
-import type { Layer, Plan } from '../../generated/plan.js';
+import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { contextReader, walkContext } from '../config/context.js';
 import { INPUT_FILE } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
-import { ApplyError, PlanError } from '../errors.js';
+import { ApplyError, PlanError, PycontainerError } from '../errors.js';
+import { wheelsOf } from '../plan/dependencies.js';
+import { DistributionStore } from '../python/download.js';
+import { wheelsLayerTar } from '../python/wheel.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
 import { layerTar, ReadAhead } from '../oci/layer.js';
@@ -69,10 +72,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
   const writer = new LayoutWriter(options.output);
   await writer.init();
-  const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan, options.context, options.registry, options.cache);
+  const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan.base.ref, options.context, options.registry, options.cache);
 
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
-  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(layer, options, writer, emit)) });
+  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(appLayerJob(layer, options.context), options, writer, emit)) });
+  const deps = new Map<string, { digest: string; size: number; cached: boolean; diffId: string }>();
+  for (const dep of plan.dependencies ?? []) deps.set(dep.platform, { diffId: dep.diffId, ...(await materializeLayer(depsLayerJob(dep, plan, options), options, writer, emit)) });
 
   const images: ApplyResult['images'] = [];
   const manifests: Descriptor[] = [];
@@ -91,6 +96,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       config,
       layers: [
         ...baseLayers.map((l) => ({ mediaType: ociLayerType(l.mediaType), digest: l.digest, size: l.size })),
+        ...(deps.has(image.platform) ? [deps.get(image.platform)!] : []).map((d) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: d.digest, size: d.size })),
         ...built.map((b) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: b.digest, size: b.size })),
       ],
       ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
@@ -125,7 +131,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     tags: plan.tags,
     output: options.output,
     images,
-    layers: built.map((b) => ({ name: b.layer.name, diffId: b.layer.diffId, digest: b.digest, size: b.size, cached: b.cached })),
+    layers: [
+      ...[...deps.entries()].map(([platform, d]) => ({ name: `deps ${platform}`, diffId: d.diffId, digest: d.digest, size: d.size, cached: d.cached })),
+      ...built.map((b) => ({ name: b.layer.name, diffId: b.layer.diffId, digest: b.digest, size: b.size, cached: b.cached })),
+    ],
   };
 }
 
@@ -197,44 +206,91 @@ async function verifyFiles(layer: Layer, context: string): Promise<void> {
   if (problems.length) throw stale(problems);
 }
 
+/** A layer to materialize: how to check its inputs before reusing a cached blob, and how to build it. */
+interface LayerJob {
+  name: string;
+  diffId: string;
+  size: number;
+  /** Throws when the inputs no longer match the plan (a cached blob must not be served for them). */
+  checkInputs(): Promise<void>;
+  /** The uncompressed tar, and after it has been read, the inputs that turned out different. */
+  build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
+}
+
+function appLayerJob(layer: Layer, context: string): LayerJob {
+  return {
+    name: layer.name,
+    diffId: layer.diffId,
+    size: layer.size,
+    checkInputs: () => verifyFiles(layer, context),
+    build: async () => {
+      const changed: string[] = [];
+      const tar = layerTar(layer.entries, layer.mtime, contextReader(context), (f) => {
+        if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
+      });
+      return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => changed };
+    },
+  };
+}
+
+function depsLayerJob(layer: DependencyLayer, plan: Plan, options: ApplyOptions): LayerJob {
+  return {
+    name: `deps ${layer.platform}`,
+    diffId: layer.diffId,
+    size: layer.size,
+    // Wheels are content-addressed and the lock is among the plan's inputs: nothing more to check.
+    checkInputs: async () => undefined,
+    build: async () => {
+      const store = await DistributionStore.open(options.cache);
+      try {
+        const wheels = await wheelsOf(layer, options.context, store);
+        const tar = await wheelsLayerTar(wheels, { venv: plan.python.venv, pythonMinor: plan.python.version.split('.').slice(0, 2).join('.') }, layer.mtime);
+        // The store (temporary without a cache) must outlive the stream.
+        tar.once('close', () => void store.close());
+        return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => [] };
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    },
+  };
+}
+
 /**
  * The layer's compressed blob in the layout: from the cache when this diff_id was built before with the
- * same compression (after re-hashing the inputs), else built by streaming tar → gzip → file with every
- * file's digest checked on the way.
+ * same compression (after checking the inputs), else built by streaming tar → gzip → file with every
+ * input checked on the way.
  */
 async function materializeLayer(
-  layer: Layer,
+  job: LayerJob,
   options: ApplyOptions,
   writer: LayoutWriter,
   emit: (e: ApplyEvent) => void,
 ): Promise<{ digest: string; size: number; cached: boolean }> {
   const cache = options.cache;
-  const hit = cache ? await cache.lookupLayer(layer.diffId, COMPRESSION.name) : undefined;
+  const hit = cache ? await cache.lookupLayer(job.diffId, COMPRESSION.name) : undefined;
   if (hit && cache) {
-    await verifyFiles(layer, options.context);
-    emit({ kind: 'layer-start', layer: layer.name, total: hit.size, cached: true });
+    await job.checkInputs();
+    emit({ kind: 'layer-start', layer: job.name, total: hit.size, cached: true });
     try {
       await cache.open(hit.digest).then((s) => s.destroy()); // marks it used
       await writer.linkOrCopyBlob(cache.blobPath(hit.digest), { digest: hit.digest, size: hit.size });
-      emit({ kind: 'layer-done', layer: layer.name, digest: hit.digest, size: hit.size, cached: true });
+      emit({ kind: 'layer-done', layer: job.name, digest: hit.digest, size: hit.size, cached: true });
       return { digest: hit.digest, size: hit.size, cached: true };
     } catch {
       // A damaged cache entry: drop it and build the layer.
       await cache.discard(hit.digest);
     }
   }
-  emit({ kind: 'layer-start', layer: layer.name, total: layer.size, cached: false });
-  const changed: string[] = [];
-  const tar = layerTar(layer.entries, layer.mtime, contextReader(options.context), (f) => {
-    if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
-  });
+  emit({ kind: 'layer-start', layer: job.name, total: job.size, cached: false });
+  const { tar, changed } = await job.build();
   const diff = new HashCounter();
   const blob = new HashCounter();
   let lastReport = 0;
   diff.on('data', () => {
     if (diff.bytes - lastReport >= 1 << 20) {
       lastReport = diff.bytes;
-      emit({ kind: 'layer-progress', layer: layer.name, bytes: diff.bytes, total: layer.size });
+      emit({ kind: 'layer-progress', layer: job.name, bytes: diff.bytes, total: job.size });
     }
   });
   const tmp = writer.tempPath();
@@ -242,13 +298,13 @@ async function materializeLayer(
     try {
       await pipeline(tar, diff, createGzip({ level: COMPRESSION.level, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), blob, createWriteStream(tmp));
     } catch (err) {
-      if (changed.length) throw stale(changed);
-      if (/size/i.test((err as Error).message)) throw stale([`a file of layer ${layer.name} changed size while it was read`]);
+      if (changed().length) throw stale(changed());
+      if (!(err instanceof PycontainerError) && /size/i.test((err as Error).message)) throw stale([`a file of layer ${job.name} changed size while it was read`]);
       throw err;
     }
-    if (changed.length) throw stale(changed);
-    if (diff.digest() !== layer.diffId) {
-      throw new ApplyError('E_DIFF_ID', `layer ${layer.name}: built ${diff.digest()} but the plan states ${layer.diffId}; the plan was made by an incompatible pycontainer or edited`);
+    if (changed().length) throw stale(changed());
+    if (diff.digest() !== job.diffId) {
+      throw new ApplyError('E_DIFF_ID', `layer ${job.name}: built ${diff.digest()} but the plan states ${job.diffId}; the plan was made by an incompatible pycontainer or edited`);
     }
     const digest = blob.digest();
     if (cache) {
@@ -256,10 +312,10 @@ async function materializeLayer(
       await link(tmp, cache.blobPath(digest)).catch(async () => {
         await cache.put(createReadStream(tmp), digest).catch(() => undefined);
       });
-      await cache.recordLayer({ diffId: layer.diffId, compression: COMPRESSION.name, digest, size: blob.bytes }).catch(() => undefined);
+      await cache.recordLayer({ diffId: job.diffId, compression: COMPRESSION.name, digest, size: blob.bytes }).catch(() => undefined);
     }
     await writer.commitBlob(tmp, digest);
-    emit({ kind: 'layer-done', layer: layer.name, digest, size: blob.bytes, cached: false });
+    emit({ kind: 'layer-done', layer: job.name, digest, size: blob.bytes, cached: false });
     return { digest, size: blob.bytes, cached: false };
   } finally {
     await rm(tmp, { force: true });

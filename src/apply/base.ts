@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { ApplyError } from '../errors.js';
 import { digestHex } from '../oci/digest.js';
@@ -19,10 +18,9 @@ export interface BaseBlobSource {
   open(desc: { digest: string; size: number }): Promise<Readable>;
 }
 
-/** The base layer source of a plan, or undefined for scratch. Registry blobs go through the cache when there is one. */
-export function baseBlobSource(plan: Plan, context: string, client: RegistryClient | undefined, cache: BlobCache | undefined): BaseBlobSource | undefined {
-  const ref = plan.base.ref;
-  if (ref === 'scratch' || plan.base.images.length === 0) return undefined;
+/** The layer source of a base (as a plan names it), or undefined for scratch. Registry blobs go through the cache when there is one. */
+export function baseBlobSource(ref: string, context: string, client: RegistryClient | undefined, cache: BlobCache | undefined): BaseBlobSource | undefined {
+  if (ref === 'scratch') return undefined;
   if (ref.startsWith('oci:')) {
     const { path } = parseOciRef(ref);
     const dir = isAbsolute(path) ? path : join(context, path);

@@ -1,6 +1,7 @@
 import { Option } from 'clipanion';
 import type { FlagValues } from '../config/merge.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { BlobCache } from '../cache/store.js';
 import type { Plan } from '../../generated/plan.js';
 import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
@@ -63,8 +64,16 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
       flags: this.flagValues(),
       registry: await registryClient(this, () => this.explicitRegistry()),
       ...(this.offline ? { offline: await this.pinnedPlan() } : {}),
+      ...this.cacheOption(),
       onWarning: (m: string) => this.warn(m),
     };
+  }
+
+  /** build's --no-cache / --cache-dir also govern the cache plan uses for base layers and wheels. */
+  cacheOption(): { cache?: BlobCache | null } {
+    const own = this as { noCache?: boolean; cacheDir?: string };
+    if (own.noCache) return { cache: null };
+    return own.cacheDir ? { cache: new BlobCache(resolve(own.cacheDir)) } : {};
   }
 
   /** The plan --offline takes pins from: the plan file being refreshed (`-o`), else the default plan file. */

@@ -118,6 +118,9 @@ export async function copyInto(pack: Pack, header: Partial<Header> & { name: str
       resolve(pack.entry(header, (err) => (err ? fail(err) : ok())));
     });
   });
+  // The failure is reported by the throw below; the entry's own error and callback must not escape.
+  finished.catch(() => undefined);
+  sink.on('error', () => undefined);
   try {
     for await (const chunk of source) {
       if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));

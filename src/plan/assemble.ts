@@ -1,4 +1,4 @@
-import type { Entry, Layer, Plan } from '../../generated/plan.js';
+import type { DependencyLayer, Entry, Layer, Plan } from '../../generated/plan.js';
 import type { ContextFile } from '../config/context.js';
 import { symlinkStaysInside } from '../config/context.js';
 import { DEFAULT_PYTHON, type Detection } from '../config/detect.js';
@@ -175,6 +175,8 @@ export function assembleAppEntries(
 
 export interface PlanInput {
   resolved: Resolved;
+  /** Per platform, the dependency layer (below the application layer). */
+  dependencies?: DependencyLayer[];
   merged: MergedConfig;
   detection: Detection;
   base?: ResolvedBase;
@@ -228,7 +230,10 @@ export function assemblePlan(input: PlanInput): Plan {
       platform,
       ...(baseImage ? { base: { config: baseImage.imageConfig, diffIds: baseImage.layers.map((l) => l.diffId), history: baseImage.history } } : {}),
       settings,
-      layers: [{ diffId: layer.diffId, createdBy: layer.createdBy }],
+      layers: [
+        ...(input.dependencies ?? []).filter((d) => d.platform === platformText).map((d) => ({ diffId: d.diffId, createdBy: d.createdBy })),
+        { diffId: layer.diffId, createdBy: layer.createdBy },
+      ],
       created: isoTime(input.created),
     });
     const bytes = canonicalJson(config);
@@ -260,6 +265,7 @@ export function assemblePlan(input: PlanInput): Plan {
         inherited: { config: i.imageConfig as Record<string, unknown>, history: (i.history ?? []) as Record<string, unknown>[] },
       })),
     },
+    ...(input.dependencies?.length ? { dependencies: input.dependencies } : {}),
     layers: [layer],
     images,
     tags: resolved.tags,

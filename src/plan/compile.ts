@@ -9,6 +9,12 @@ import { isDiagnostic, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
 import { ConfigError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import { createHash } from 'node:crypto';
+import type { DependencyLayer } from '../../generated/plan.js';
+import { baseBlobSource } from '../apply/base.js';
+import { BlobCache, defaultCacheDir } from '../cache/store.js';
+import type { Detection } from '../config/detect.js';
+import { DistributionStore } from '../python/download.js';
+import { resolveDependencies } from './dependencies.js';
 import { sha256Hex } from '../oci/digest.js';
 import { layerTar } from '../oci/layer.js';
 import type { BaseConfig } from '../oci/image.js';
@@ -38,6 +44,8 @@ export interface CompileOptions {
    * same reference for every platform.
    */
   offline?: { pinned: Plan | undefined; source: string };
+  /** The cache for pulled base layers and wheels; null for none; default $XDG_CACHE_HOME/pycontainer. */
+  cache?: BlobCache | null;
   /** Called for each warning (the CLI prints them). */
   onWarning?: (message: string) => void;
 }
@@ -122,13 +130,6 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     merged.build.include_paths,
   );
   const { resolved: partial, diagnostics: settingProblems } = resolveSettings(merged, detection);
-  if (merged.build.include_deps) {
-    settingProblems.push({
-      source: merged.provenance['build.include_deps'] ?? 'config',
-      key: 'build.include_deps',
-      message: 'installing dependencies is not supported by this version yet; remove it, and provide the packages through the base image meanwhile',
-    });
-  }
   throwIfDiagnostics(settingProblems);
 
   // 4. The base image, pinned by digest.
@@ -136,14 +137,12 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline);
   partial.baseRef = baseRef;
   const warnings: string[] = [];
-  if (detection.project.knownPackages.length) {
-    const names = detection.project.knownPackages;
-    warnings.push(
-      `the project depends on ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}, which this version does not install: the image works only if the base image provides them`,
-    );
-  }
   const python = resolvePython(detection, base, partial.provenance, warnings);
   const resolved: Resolved = { ...partial, ...python, warnings };
+
+  // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
+  const cache = options.cache === null ? undefined : (options.cache ?? new BlobCache(defaultCacheDir(env)));
+  const dependencies = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings);
 
   // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
@@ -156,6 +155,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     merged,
     detection,
     ...(base ? { base } : {}),
+    dependencies,
     appLayer: { ...hashed, include: resolved.includePaths, exclude },
     inputs: dedupeInputs(inputs),
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
@@ -163,6 +163,74 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   });
   for (const w of resolved.warnings) options.onWarning?.(w);
   return { plan, config: merged, context };
+}
+
+/**
+ * The dependency layers, one per platform. include_deps unset: installed when a lock is found; a
+ * requirements file without pins and hashes is not a lock, and gets a warning. include_deps = true: a
+ * missing or unhashed lock is an error. include_deps = false: none, and a warning if the project
+ * declares dependencies.
+ */
+async function planDependencies(
+  context: string,
+  merged: MergedConfig,
+  detection: Detection,
+  resolved: Resolved,
+  base: ResolvedBase | undefined,
+  client: RegistryClient,
+  cache: BlobCache | undefined,
+  env: NodeJS.ProcessEnv,
+  warnings: string[],
+): Promise<DependencyLayer[]> {
+  const wanted = merged.build.include_deps;
+  const declared = detection.project.knownPackages;
+  const notInstalled = (why: string) =>
+    declared.length &&
+    warnings.push(`the project depends on ${declared.slice(0, 5).join(', ')}${declared.length > 5 ? ` and ${declared.length - 5} more` : ''}, which are not installed: ${why}`);
+  if (wanted === false) {
+    notInstalled('include_deps is false, so the base image must provide them');
+    return [];
+  }
+  const source = baseBlobSource(resolved.baseRef, context, client, cache);
+  const store = await DistributionStore.open(cache);
+  const layers: DependencyLayer[] = [];
+  try {
+    for (const platform of resolved.platforms) {
+      const text = platform.variant ? `${platform.os}/${platform.architecture}/${platform.variant}` : `${platform.os}/${platform.architecture}`;
+      const image = base?.images.find((i) => i.platform === text) ?? base?.images[0];
+      let result;
+      try {
+        result = await resolveDependencies({
+          context,
+          project: detection.project,
+          platform,
+          pythonVersion: resolved.pythonVersion,
+          venv: resolved.venv,
+          mtime: mtimeOf(env),
+          ...(merged.build.requirements ? { requirementsFile: merged.build.requirements } : {}),
+          ...(source && image ? { baseLayers: image.layers.map((l) => () => source.open(l)) } : {}),
+          store,
+          env,
+        });
+      } catch (err) {
+        // A requirements file that is not a lock is fine when nobody asked for dependencies.
+        if (wanted === undefined && err instanceof ConfigError && (err.code === 'E_UNPINNED' || err.code === 'E_NO_HASH')) {
+          notInstalled(`${err.message}`);
+          return [];
+        }
+        throw err;
+      }
+      if (!result) {
+        if (wanted) throw new ConfigError('E_NO_LOCK', 'include_deps: no lock found (pylock.toml, uv.lock, or a requirements file with pins and --hash); make one with `uv lock`, `uv export --format pylock.toml` or `pip-compile --generate-hashes`');
+        notInstalled('there is no lock (pylock.toml, uv.lock, or a hashed requirements.txt) to install them from');
+        return [];
+      }
+      layers.push(result.layer);
+    }
+  } finally {
+    await store.close();
+  }
+  return layers;
 }
 
 /** Paths in flags are relative to the current directory; the plan keeps them relative to the context. */

@@ -63,7 +63,8 @@ export function venvEntries(input: VenvInput): Entry[] {
   return [...entries, ...installed];
 }
 
-function relativeTo(path: string, site: string): string {
+/** `path` relative to `site` (both without a leading '/'), `../` style for files outside it, as RECORD names them. */
+export function relativeTo(path: string, site: string): string {
   if (path.startsWith(`${site}/`)) return path.slice(site.length + 1);
   // Scripts live outside site-packages: RECORD names them relative to it, as installers do.
   const up = site.split('/').length - commonPrefix(site.split('/'), path.split('/'));

@@ -12,9 +12,16 @@
  *   BENCH_REPS [3]  repetitions of each scenario (the median is reported)
  *   BENCH_NODE_OPTIONS  extra NODE_OPTIONS for the pycontainer child (e.g. --heap-prof)
  *   BENCH_PUSH [1]  0 skips the push scenarios
+ *   BENCH_WHEELS [1]  0 skips the wheel-install scenarios
  *
  * The push scenarios run against one CNCF distribution registry (`docker-registry`, plain HTTP on
  * loopback) that the bench starts and stops; without `docker-registry` or `skopeo` they are skipped.
+ *
+ * The wheel-install scenarios run after the others: wheelsLayerTar installing Debian's pip,
+ * setuptools and wheel wheels (and the fastsum C extension wheel when gcc is there) into a venv as
+ * one tar file (install-wheels.js), next to `pip install --no-deps --target DIR` of the same wheel
+ * files with the host's pip. Without apt-get/dpkg (Debian's wheels) or `python3 -m pip` they are
+ * skipped.
  */
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -27,12 +34,16 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { layoutBlobDigests, layoutTag, missingPushTools, unlinkBlobs } from './push.js';
+import { compareInstalls, prepareWheels, tarStats, treeStats, type TarStats, type TreeStats } from './wheels.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO, 'test', '.cache', 'bench');
 const PROJECT = join(BENCH_DIR, 'project');
 const STAMP = join(BENCH_DIR, 'project.stamp.json');
 const CLI = join(REPO, 'bin', 'pycontainer.js');
+const INSTALL_WHEELS = join(REPO, 'dist', 'test', 'bench', 'install-wheels.js');
+/** The venv the wheel-install scenario installs into. */
+const WHEEL_VENV = '/app/.venv';
 const GENERATOR_VERSION = 1;
 
 function intEnv(name: string, fallback: number): number {
@@ -52,6 +63,7 @@ const PARAMS = {
 };
 const REPS = Math.max(1, intEnv('BENCH_REPS', 3));
 const PUSH = intEnv('BENCH_PUSH', 1) !== 0;
+const WHEELS = intEnv('BENCH_WHEELS', 1) !== 0;
 
 // ---------------------------------------------------------------------------------------------
 // The project
@@ -260,7 +272,16 @@ function median(xs: number[]): number {
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-type Scenario = 'baseline' | 'plan' | 'build-cold' | 'build-warm' | 'push-cold' | 'skopeo-copy' | 'push-unchanged';
+type Scenario =
+  | 'baseline'
+  | 'plan'
+  | 'build-cold'
+  | 'build-warm'
+  | 'push-cold'
+  | 'skopeo-copy'
+  | 'push-unchanged'
+  | 'wheel-install'
+  | 'pip-install';
 /** Each scenario's time is given as a ratio to the median of `against`. */
 const SCENARIOS: { id: Scenario; label: string; against: Scenario }[] = [
   { id: 'baseline', label: 'tar | gzip -6 | sha256sum', against: 'baseline' },
@@ -270,9 +291,11 @@ const SCENARIOS: { id: Scenario; label: string; against: Scenario }[] = [
   { id: 'push-cold', label: 'pycontainer push (cold)', against: 'skopeo-copy' },
   { id: 'skopeo-copy', label: 'skopeo copy oci: docker://', against: 'skopeo-copy' },
   { id: 'push-unchanged', label: 'pycontainer push (unchanged)', against: 'skopeo-copy' },
+  { id: 'wheel-install', label: 'pycontainer wheel install (tar file)', against: 'pip-install' },
+  { id: 'pip-install', label: 'pip install --target (tree)', against: 'pip-install' },
 ];
 const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'skopeo-copy', 'push-unchanged'];
-const AGAINST_LABEL: Partial<Record<Scenario, string>> = { baseline: 'tar|gzip', 'skopeo-copy': 'skopeo copy' };
+const AGAINST_LABEL: Partial<Record<Scenario, string>> = { baseline: 'tar|gzip', 'skopeo-copy': 'skopeo copy', 'pip-install': 'pip install' };
 
 type PushedBlobs = { uploaded: number; mounted: number; exists: number };
 interface PushJson {
@@ -317,6 +340,8 @@ async function main(): Promise<void> {
     'push-cold': [],
     'skopeo-copy': [],
     'push-unchanged': [],
+    'wheel-install': [],
+    'pip-install': [],
   };
   const warmCached: boolean[] = [];
   let layer: { uncompressed?: number; compressed?: number; diffId?: string; digest?: string; entries?: number } = {};
@@ -428,6 +453,61 @@ async function main(): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
   }
 
+  // The wheel-install scenarios, after the others: in a temp dir of their own, removed at the end.
+  let wheelSkipped = '';
+  const wheel = {
+    python: '',
+    pythonMinor: '',
+    pipVersion: '',
+    extension: '',
+    files: [] as { filename: string; size: number; sha256: string }[],
+    tar: undefined as Omit<TarStats, 'paths'> | undefined,
+    /** Per repetition: the tar's sha256 (the same bytes every time: reproducible). */
+    tarSha256: [] as string[],
+    pipTree: undefined as Omit<TreeStats, 'paths'> | undefined,
+    compare: undefined as { onlyTar: string[]; onlyPip: string[] } | undefined,
+  };
+  if (!WHEELS) wheelSkipped = 'BENCH_WHEELS=0';
+  else {
+    const wtmp = await mkdtemp(join(tmpdir(), 'pycontainer-bench-wheels-'));
+    try {
+      const setup = await prepareWheels(join(wtmp, 'extension'));
+      if ('skipped' in setup) wheelSkipped = setup.skipped;
+      else {
+        Object.assign(wheel, { python: setup.python, pythonMinor: setup.pythonMinor, pipVersion: setup.pipVersion, extension: setup.extension });
+        wheel.files = setup.wheels.map((w) => ({ filename: w.filename, size: w.size, sha256: w.sha256 }));
+        const files = setup.wheels.map((w) => w.path);
+        process.stderr.write(`wheels: ${setup.wheels.map((w) => w.filename).join(', ')}; python ${setup.pythonMinor} (${setup.python}), pip ${setup.pipVersion}\n`);
+        for (let rep = 0; rep < REPS; rep++) {
+          process.stderr.write(`wheels rep ${rep + 1}/${REPS}:`);
+          const tarFile = join(wtmp, `venv-${rep}.tar`);
+          const wi = await run(process.execPath, [INSTALL_WHEELS, tarFile, WHEEL_VENV, setup.pythonMinor, ...files], env);
+          results['wheel-install'].push(wi);
+          const { paths: tarPaths, ...tar } = await tarStats(tarFile);
+          wheel.tar = tar;
+          wheel.tarSha256.push(tar.sha256);
+          process.stderr.write(` wheel install ${wi.seconds.toFixed(2)}s (${tar.entries} entries)`);
+
+          // pip: a target directory that does not exist yet, every time.
+          const target = join(wtmp, `pip-target-${rep}`);
+          const pipArgs = ['-m', 'pip', 'install', '--no-deps', '--target', target, '--no-compile', '--no-index', '--disable-pip-version-check', '--quiet', ...files];
+          const pi = await run(setup.python, pipArgs, env);
+          results['pip-install'].push(pi);
+          const { paths: treePaths, ...tree } = await treeStats(target);
+          wheel.pipTree = tree;
+          wheel.compare = compareInstalls({ ...tar, paths: tarPaths }, { ...tree, paths: treePaths }, WHEEL_VENV, setup.pythonMinor);
+          process.stderr.write(`, pip install ${pi.seconds.toFixed(2)}s (${tree.files} files)\n`);
+
+          await rm(tarFile, { force: true });
+          await rm(target, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      await rm(wtmp, { recursive: true, force: true });
+    }
+  }
+  if (wheelSkipped) process.stderr.write(`wheel-install scenarios skipped: ${wheelSkipped}\n`);
+
   // -------------------------------------------------------------------------------------------
   // Report
   const medianSeconds = (id: Scenario) => median(results[id].map((r) => r.seconds));
@@ -441,7 +521,7 @@ async function main(): Promise<void> {
       secondsAll: results[id].map((r) => round(r.seconds, 3)),
       peakRssMiB: rss,
       peakRssMiBAll: results[id].map((r) => round(r.rssMiB, 1)),
-      /** The scenario this row's ratio is against: 'baseline' (tar | gzip) or 'skopeo-copy'. */
+      /** The scenario this row's ratio is against: 'baseline' (tar | gzip), 'skopeo-copy' or 'pip-install'. */
       ratioAgainst: against,
       ratio: secs / medianSeconds(against),
     };
@@ -474,6 +554,18 @@ async function main(): Promise<void> {
       `the same manifest digest from the warm layout, pycontainer's pushes and skopeo's copy: ${push.sameManifest.every(Boolean) ? 'yes' : 'NO'} (${push.sameManifest.join(', ')})`,
     );
     for (const p of push.problems) lines.push(`WARNING: ${p}`);
+  }
+  if (wheelSkipped) {
+    lines.push(`wheel-install scenarios: skipped (${wheelSkipped})`);
+  } else {
+    const sameTar = wheel.tarSha256.every((h) => h === wheel.tarSha256[0]);
+    const kib = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024).toFixed(1)} KiB`);
+    lines.push(
+      `wheels (after the other scenarios, ${REPS}× interleaved: wheel install, pip install): ${wheel.files.map((f) => `${f.filename} (${kib(f.size)})`).join(', ')}; fastsum extension: ${wheel.extension}`,
+      `wheel install = node install-wheels.js: wheelsLayerTar(venv ${WHEEL_VENV}, python ${wheel.pythonMinor}) piped to one uncompressed tar file: ${mib(wheel.tar?.bytes)} (${wheel.tar?.bytes} bytes), ${wheel.tar?.entries} entries (${wheel.tar?.files} files/symlinks); the same bytes every repetition: ${sameTar ? 'yes' : 'NO'} (sha256 ${wheel.tarSha256[0]?.slice(0, 16)}…)`,
+      `pip install = ${wheel.python} -m pip install --no-deps --target <new dir> --no-compile --no-index --disable-pip-version-check --quiet <the same .whl files> (pip ${wheel.pipVersion}): ${wheel.pipTree?.files} files in ${wheel.pipTree?.dirs} directories, ${mib(wheel.pipTree?.bytes)}`,
+      `site-packages files only in the tar: ${wheel.compare?.onlyTar.length} (${wheel.compare?.onlyTar.slice(0, 6).join(', ') || '-'}); only in pip's tree (bin/ aside): ${wheel.compare?.onlyPip.length} (${wheel.compare?.onlyPip.slice(0, 6).join(', ') || '-'})`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -508,6 +600,22 @@ async function main(): Promise<void> {
           unchangedPushedBlobs: push.unchanged,
           sameManifest: push.sameManifest,
           problems: push.problems,
+        },
+    wheels: wheelSkipped
+      ? { skipped: wheelSkipped }
+      : {
+          scenarios: ['wheel-install', 'pip-install'],
+          venv: WHEEL_VENV,
+          python: wheel.python,
+          pythonMinor: wheel.pythonMinor,
+          pipVersion: wheel.pipVersion,
+          extension: wheel.extension,
+          files: wheel.files,
+          tar: wheel.tar,
+          tarSha256: wheel.tarSha256,
+          pipTree: wheel.pipTree,
+          onlyInTar: wheel.compare?.onlyTar,
+          onlyInPipTree: wheel.compare?.onlyPip,
         },
     benchSeconds: round((performance.now() - started) / 1000, 1),
   };

@@ -1,0 +1,118 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { request } from 'undici';
+import { BlobCache } from '../cache/store.js';
+import { ConfigError } from '../errors.js';
+import { HashCounter } from '../oci/digest.js';
+
+/** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
+export interface FileToFetch {
+  filename: string;
+  url?: string;
+  /** Absolute, or relative to `baseDir`. */
+  path?: string;
+  sha256: string;
+  size?: number;
+}
+
+/**
+ * Where verified distribution files are kept: the content-addressed cache (a wheel's sha256 is its
+ * blob digest), or a temporary store for --no-cache that is removed by `close()`.
+ */
+export class DistributionStore {
+  private constructor(
+    private readonly cache: BlobCache,
+    private readonly temporary: string | undefined,
+  ) {}
+
+  static async open(cache: BlobCache | undefined): Promise<DistributionStore> {
+    if (cache) return new DistributionStore(cache, undefined);
+    const dir = await mkdtemp(join(tmpdir(), 'pycontainer-dists-'));
+    return new DistributionStore(new BlobCache(dir), dir);
+  }
+
+  async close(): Promise<void> {
+    if (this.temporary) await rm(this.temporary, { recursive: true, force: true });
+  }
+
+  /**
+   * The absolute path of the verified file: a local path is hashed where it is; a URL is downloaded
+   * into the store unless the store has that sha256 already. A digest or size mismatch is an error
+   * naming the file and what to do.
+   */
+  async fetch(file: FileToFetch, baseDir: string, authorization?: (url: string) => string | undefined): Promise<string> {
+    if (file.path !== undefined) {
+      const abs = isAbsolute(file.path) ? file.path : join(baseDir, file.path);
+      let stream: Readable;
+      try {
+        stream = createReadStream(abs);
+        await new Promise<void>((ok, fail) => stream.once('open', () => ok()).once('error', fail));
+      } catch {
+        throw new ConfigError('E_DIST_MISSING', `${file.filename}: the lock names ${file.path}, which does not exist`);
+      }
+      await verify(stream, file);
+      return abs;
+    }
+    const digest = `sha256:${file.sha256}`;
+    if (await this.cache.has(digest, file.size)) return this.cache.blobPath(digest);
+    if (!file.url) throw new ConfigError('E_DIST_SOURCE', `${file.filename}: the lock gives neither a url nor a path`);
+    const body = await download(file.url, authorization?.(file.url));
+    try {
+      await this.cache.put(body, digest);
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError('E_DIST_HASH', `${file.filename}: downloaded bytes do not match the lock's sha256 ${file.sha256}; the index served another file, or the lock is wrong`, { cause: err });
+    }
+    return this.cache.blobPath(digest);
+  }
+}
+
+async function verify(stream: Readable, file: FileToFetch): Promise<void> {
+  const counter = new HashCounter();
+  for await (const chunk of stream.pipe(counter)) void chunk;
+  const got = counter.digest().slice(7);
+  if (got !== file.sha256 || (file.size !== undefined && counter.bytes !== file.size)) {
+    throw new ConfigError('E_DIST_HASH', `${file.filename}: sha256 ${got} (${counter.bytes} bytes) does not match the lock's ${file.sha256}; the file changed or the lock is wrong`);
+  }
+}
+
+/** GETs a URL, following redirects; Authorization only for the first host. */
+async function download(url: string, authorization: string | undefined): Promise<Readable> {
+  let current = url;
+  const origin = new URL(url).host;
+  for (let hop = 0; hop < 6; hop++) {
+    const headers: Record<string, string> = { 'user-agent': 'pycontainer' };
+    if (authorization && new URL(current).host === origin) headers.authorization = authorization;
+    let res;
+    try {
+      res = await request(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: download failed (${code})`);
+    }
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof res.headers.location === 'string') {
+      await res.body.dump();
+      current = new URL(res.headers.location, current).toString();
+      continue;
+    }
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: download failed with HTTP ${res.statusCode}`);
+    }
+    return res.body as unknown as Readable;
+  }
+  throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: too many redirects`);
+}
+
+/** A URL without user info or query (where tokens hide). */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//');
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * A hashed requirements file (pip's format, in pip's hash-checking mode): every requirement pinned
+ * with `==` and carrying `--hash=sha256:...`. Files are found on the index / find-links the file names
+ * (or the caller's), keeping only those whose sha256 is one of the requirement's hashes.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { createIndexClient, type IndexClient, type IndexFile, type IndexSources } from './index.js';
+import {
+  basenameOf,
+  byFilename,
+  markerHolds,
+  parseRequirement,
+  parseSdistFilename,
+  pinnedVersion,
+  SHA256,
+  stripUserinfo,
+  toPosix,
+  UNPINNED_FIX,
+  type LockContext,
+  type LockedFile,
+  type LockedPackage,
+  type Requirement,
+} from './lock.js';
+import { parseWheelFilename } from './tags.js';
+import { compareVersions } from './version.js';
+
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
+
+export interface RequirementsOptions extends LockContext {
+  /** For showing paths relative to it. */
+  contextDir: string;
+  /** Normalized names of direct dependencies (→ `requested`); undefined: every requirement is requested, as pip does. */
+  direct?: Set<string>;
+  index?: IndexClient | ((sources: IndexSources) => IndexClient);
+  environ?: NodeJS.ProcessEnv;
+}
+
+/** One requirement line, after continuation joining, comment removal and ${VAR} expansion. */
+export interface RequirementLine {
+  req: Requirement;
+  /** Lower-case sha256 hex digests from --hash (other algorithms are dropped). */
+  hashes: string[];
+  /** Whether --hash named only other algorithms. */
+  otherHashes: boolean;
+  /** `file:line` for messages. */
+  where: string;
+  text: string;
+}
+
+export interface ParsedRequirements {
+  requirements: RequirementLine[];
+  constraints: RequirementLine[];
+  sources: IndexSources;
+}
+
+/** Reads a requirements file (and the files it includes) into the packages to install for the target. */
+export async function readRequirements(absPath: string, display: string, opts: RequirementsOptions): Promise<LockedPackage[]> {
+  const parsed = await readRequirementsFile(absPath, display, opts);
+  const lockDir = path.dirname(absPath);
+  const wanted = selectPins(parsed, opts);
+  if (wanted.length === 0) return [];
+  const index = typeof opts.index === 'function' ? opts.index(parsed.sources) : opts.index ?? createIndexClient({ ...parsed.sources, env: opts.environ ?? process.env });
+  const out: LockedPackage[] = [];
+  const limit = 8;
+  for (let i = 0; i < wanted.length; i += limit) {
+    out.push(...(await Promise.all(wanted.slice(i, i + limit).map((w) => locate(w, index, lockDir)))));
+  }
+  return out;
+}
+
+interface Pin {
+  name: string;
+  version: string;
+  hashes: Set<string>;
+  url?: string;
+  where: string;
+  requested: boolean;
+}
+
+/** Reads the file tree (-r, -c) and its options. */
+export async function readRequirementsFile(absPath: string, display: string, opts: { contextDir: string; environ?: NodeJS.ProcessEnv }): Promise<ParsedRequirements> {
+  const out: ParsedRequirements = { requirements: [], constraints: [], sources: { indexUrls: [DEFAULT_INDEX_URL], findLinks: [], noIndex: false } };
+  let indexUrl: string | undefined;
+  const extra: string[] = [];
+  const visiting = new Set<string>();
+  const environ = opts.environ ?? process.env;
+  const show = (abs: string): string => toPosix(path.relative(opts.contextDir, abs)) || display;
+
+  const visit = async (abs: string, shown: string, constraint: boolean, from?: string): Promise<void> => {
+    if (visiting.has(abs)) throw new ConfigError('E_LOCK', `${from ?? shown}: ${shown} includes itself`);
+    visiting.add(abs);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+      throw new ConfigError('E_LOCK', `${from ?? shown}: cannot read ${shown}: ${why}`);
+    }
+    const dir = path.dirname(abs);
+    for (const line of logicalLines(text)) {
+      const where = `${shown}:${line.number}`;
+      const content = expandVariables(line.text, environ, where);
+      if (content === '') continue;
+      const tokens = content.split(/\s+/);
+      if (content.startsWith('-')) {
+        const [opt, value] = splitOption(tokens, where);
+        switch (opt) {
+          case '-r':
+          case '--requirement':
+          case '-c':
+          case '--constraint': {
+            const target = path.resolve(dir, need(value, opt, where));
+            await visit(target, show(target), constraint || opt === '-c' || opt === '--constraint', where);
+            break;
+          }
+          case '-i':
+          case '--index-url':
+            indexUrl = need(value, opt, where);
+            break;
+          case '--extra-index-url':
+            extra.push(need(value, opt, where));
+            break;
+          case '-f':
+          case '--find-links': {
+            const v = need(value, opt, where);
+            out.sources.findLinks.push(/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) && !/^[A-Za-z]:[\\/]/.test(v) ? v : path.resolve(dir, v));
+            break;
+          }
+          case '--no-index':
+            out.sources.noIndex = true;
+            break;
+          case '-e':
+          case '--editable':
+            throw new ConfigError('E_LOCK_UNSUPPORTED', `${where}: editable requirement ${value ?? ''} cannot be installed by pycontainer (it builds nothing); lock a wheel instead`);
+          case '--require-hashes':
+          case '--pre':
+          case '--prefer-binary':
+          case '--only-binary':
+          case '--no-binary':
+          case '--trusted-host':
+          case '--use-feature':
+          case '--no-deps':
+            break; // hash checking is always on; the rest does not change what a lock installs
+          default:
+            throw new ConfigError('E_LOCK', `${where}: unknown option ${opt}`);
+        }
+        continue;
+      }
+      // A requirement: its text runs until the first option token.
+      const optAt = tokens.findIndex((t, i) => i > 0 && t.startsWith('-'));
+      const reqText = (optAt < 0 ? tokens : tokens.slice(0, optAt)).join(' ');
+      const rest = optAt < 0 ? [] : tokens.slice(optAt);
+      let req: Requirement;
+      try {
+        req = parseRequirement(reqText);
+      } catch (err) {
+        if (/^(\.|\/|[A-Za-z][A-Za-z0-9+.-]*:)/.test(reqText)) {
+          throw new ConfigError('E_LOCK', `${where}: a bare path or URL (${stripUserinfo(reqText)}) needs a name: write "name @ url"`);
+        }
+        throw new ConfigError('E_LOCK', `${where}: invalid requirement ${JSON.stringify(reqText)}: ${(err as Error).message}`);
+      }
+      const item: RequirementLine = { req, hashes: [], otherHashes: false, where, text: reqText };
+      for (let i = 0; i < rest.length; i++) {
+        const [opt, value, used] = splitOption(rest.slice(i), where);
+        i += used - 1;
+        if (opt !== '--hash') {
+          if (opt === '--config-settings' || opt === '--global-option') continue;
+          throw new ConfigError('E_LOCK', `${where}: unknown option ${opt} for ${req.name}`);
+        }
+        const h = /^([a-z0-9]+):([0-9a-fA-F]+)$/.exec(need(value, opt, where));
+        if (!h) throw new ConfigError('E_LOCK', `${where}: invalid --hash ${JSON.stringify(value)} for ${req.name}: expected sha256:<hex>`);
+        if (h[1] !== 'sha256') {
+          item.otherHashes = true;
+          continue;
+        }
+        const hex = h[2]!.toLowerCase();
+        if (!SHA256.test(hex)) throw new ConfigError('E_LOCK', `${where}: invalid --hash for ${req.name}: a sha256 digest has 64 hex digits`);
+        if (!item.hashes.includes(hex)) item.hashes.push(hex);
+      }
+      (constraint ? out.constraints : out.requirements).push(item);
+    }
+    visiting.delete(abs);
+  };
+
+  await visit(absPath, display, false);
+  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? DEFAULT_INDEX_URL, ...extra];
+  return out;
+}
+
+/** Physical lines → logical lines: `\` continuations joined, comments removed, blank lines dropped. */
+function logicalLines(text: string): { number: number; text: string }[] {
+  const out: { number: number; text: string }[] = [];
+  const lines = text.split(/\r?\n/);
+  let buffer = '';
+  let start = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (buffer === '') start = i + 1;
+    const comment = /(^|\s)#.*$/.exec(line);
+    const continued = comment === null && line.endsWith('\\');
+    if (continued) line = line.slice(0, -1);
+    else if (comment) line = line.slice(0, comment.index);
+    buffer += line;
+    if (continued && i < lines.length - 1) continue;
+    const t = buffer.trim();
+    if (t !== '') out.push({ number: start, text: t });
+    buffer = '';
+  }
+  return out;
+}
+
+function expandVariables(text: string, environ: NodeJS.ProcessEnv, where: string): string {
+  return text.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
+    const v = environ[name];
+    if (v === undefined) throw new ConfigError('E_LOCK', `${where}: environment variable \${${name}} is not set`);
+    return v;
+  });
+}
+
+/** `--opt=value`, `--opt value`, `-rfile`, `-r file`, or a flag: [option, value, tokens used]. */
+function splitOption(tokens: string[], where: string): [string, string | undefined, number] {
+  const first = tokens[0]!;
+  const FLAGS = new Set(['--no-index', '--require-hashes', '--pre', '--prefer-binary', '--no-deps']);
+  if (first.startsWith('--')) {
+    const eq = first.indexOf('=');
+    if (eq > 0) return [first.slice(0, eq), first.slice(eq + 1), 1];
+    if (FLAGS.has(first)) return [first, undefined, 1];
+    return [first, tokens[1], tokens[1] === undefined ? 1 : 2];
+  }
+  if (/^-[a-zA-Z]$/.test(first)) return [first, tokens[1], tokens[1] === undefined ? 1 : 2];
+  if (/^-[a-zA-Z]./.test(first)) return [first.slice(0, 2), first.slice(2).replace(/^=/, ''), 1];
+  throw new ConfigError('E_LOCK', `${where}: cannot read option ${JSON.stringify(first)}`);
+}
+
+function need(value: string | undefined, opt: string, where: string): string {
+  if (value === undefined || value === '') throw new ConfigError('E_LOCK', `${where}: ${opt} needs a value`);
+  return value;
+}
+
+/** Applies markers and constraints; every requirement left must be pinned and hashed. */
+function selectPins(parsed: ParsedRequirements, opts: RequirementsOptions): Pin[] {
+  const applies = (r: RequirementLine): boolean => r.req.marker === undefined || markerHolds(r.req.marker, { env: opts.env }, r.where.replace(/:\d+$/, ''), r.req.name, [], []);
+  const constraints = new Map<string, RequirementLine[]>();
+  for (const c of parsed.constraints.filter(applies)) constraints.set(c.req.name, [...(constraints.get(c.req.name) ?? []), c]);
+
+  const pins = new Map<string, Pin>();
+  for (const r of parsed.requirements) {
+    if (!applies(r)) continue;
+    const name = r.req.name;
+    let version = r.req.url === undefined ? pinnedVersion(r.req.specifier) : versionFromUrl(r.req.url);
+    const hashes = new Set(r.hashes);
+    let otherHashes = r.otherHashes;
+    for (const c of constraints.get(name) ?? []) {
+      const cv = pinnedVersion(c.req.specifier);
+      if (cv === undefined) continue;
+      if (version === undefined) version = cv;
+      else if (!sameVersion(version, cv)) {
+        throw new ConfigError('E_LOCK', `${r.where}: "${name}" is pinned to ${version}, but ${c.where} constrains it to ${cv}`);
+      }
+      if (sameVersion(version, cv)) for (const h of c.hashes) hashes.add(h);
+      otherHashes ||= c.otherHashes;
+    }
+    if (version === undefined) {
+      if (r.req.url !== undefined) {
+        throw new ConfigError('E_UNPINNED', `${r.where}: "${name} @ ${stripUserinfo(r.req.url)}" names no wheel or sdist file, so its version is unknown; ${UNPINNED_FIX}`);
+      }
+      throw new ConfigError('E_UNPINNED', `${r.where}: "${r.text}" is not pinned with == and a hash; ${UNPINNED_FIX}`);
+    }
+    if (hashes.size === 0) {
+      throw new ConfigError(
+        'E_NO_HASH',
+        `${r.where}: "${name}==${version}" has no --hash=sha256:…${otherHashes ? ' (only other algorithms)' : ''}; pip's hash-checking mode needs one for every requirement: pip-compile --generate-hashes, or uv export --format requirements.txt`,
+      );
+    }
+    const prior = pins.get(name);
+    if (prior) {
+      if (!sameVersion(prior.version, version) || prior.url !== r.req.url) {
+        throw new ConfigError('E_LOCK', `${r.where}: "${name}" is required as ${version}, but ${prior.where} pins ${prior.version}`);
+      }
+      // pip intersects the hashes of a requirement given twice
+      for (const h of [...prior.hashes]) if (!hashes.has(h)) prior.hashes.delete(h);
+      continue;
+    }
+    const pin: Pin = { name, version, hashes, where: r.where, requested: opts.direct?.has(name) ?? true };
+    if (r.req.url !== undefined) pin.url = r.req.url;
+    pins.set(name, pin);
+  }
+  return [...pins.values()];
+}
+
+function sameVersion(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return compareVersions(a, b) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function versionFromUrl(url: string): string | undefined {
+  const file = basenameOf(url);
+  if (file.endsWith('.whl')) {
+    try {
+      return parseWheelFilename(file).version;
+    } catch {
+      return undefined;
+    }
+  }
+  return parseSdistFilename(file)?.version;
+}
+
+/** The name and version a distribution file is for, or undefined when the name says neither. */
+function fileIdentity(filename: string): { name: string; version: string } | undefined {
+  if (filename.endsWith('.whl')) {
+    try {
+      const w = parseWheelFilename(filename);
+      return { name: w.name, version: w.version };
+    } catch {
+      return undefined;
+    }
+  }
+  return parseSdistFilename(filename);
+}
+
+async function locate(pin: Pin, index: IndexClient, lockDir: string): Promise<LockedPackage> {
+  const pkg: LockedPackage = { name: pin.name, version: pin.version, requested: pin.requested, wheels: [] };
+  const place = (file: LockedFile, url: string): void => {
+    if (url.startsWith('file:')) file.path = toPosix(path.relative(lockDir, fileURLToPath(url)));
+    else file.url = stripUserinfo(url);
+  };
+  const add = (file: LockedFile): void => {
+    if (file.filename.endsWith('.whl')) pkg.wheels.push(file);
+    else if (!pkg.sdist || file.filename < pkg.sdist.filename) pkg.sdist = file;
+  };
+
+  if (pin.url !== undefined) {
+    // A direct URL requirement: the URL is the file, its hash is the requirement's (PEP 610).
+    const url = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(pin.url) ? pin.url : pathToFileURL(path.resolve(lockDir, pin.url)).href;
+    const file: LockedFile = { filename: basenameOf(url), sha256: [...pin.hashes].sort()[0]! };
+    place(file, url);
+    add(file);
+    pkg.directUrl = stripUserinfo(url.split('#')[0]!);
+    return pkg;
+  }
+
+  const listed: IndexFile[] = await index.files(pin.name);
+  let unhashed = 0;
+  let matchingName = 0;
+  for (const f of listed) {
+    const id = fileIdentity(f.filename);
+    if (!id || id.name !== pin.name || !sameVersion(id.version, pin.version)) continue;
+    matchingName++;
+    if (f.sha256 === undefined) {
+      unhashed++;
+      continue;
+    }
+    const sha = f.sha256.toLowerCase();
+    if (!pin.hashes.has(sha)) continue;
+    const file: LockedFile = { filename: f.filename, sha256: sha };
+    if (f.size !== undefined) file.size = f.size;
+    place(file, f.url);
+    add(file);
+  }
+  pkg.wheels.sort(byFilename);
+  if (pkg.wheels.length === 0 && !pkg.sdist) {
+    const why =
+      matchingName === 0
+        ? 'the index lists no file for it'
+        : unhashed === matchingName
+          ? `the index lists ${matchingName} file(s) but no sha256 for them`
+          : `none of the ${matchingName} file(s) the index lists has one of the requirement's ${pin.hashes.size} hash(es)`;
+    throw new ConfigError('E_NO_HASH', `${pin.where}: "${pin.name}==${pin.version}": ${why}`);
+  }
+  return pkg;
+}

@@ -1,0 +1,182 @@
+// Dependencies without pip: locks → wheels for the target → a venv layer, with real wheels (Debian's pip,
+// setuptools and wheel, and a C extension compiled here), from a find-links directory and from a
+// PEP 691 index on loopback; the images run under runc and pip reads the dist-info we wrote.
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Plan } from '../../generated/plan.js';
+import { ensureBaseImage, ensureMultiArchBaseImage, findRepoRoot } from '../support/base-image.js';
+import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
+import { runImage } from '../support/run-image.js';
+import { needTools, run, type RunResult } from '../support/tools.js';
+import { buildExtensionWheel, ensureDebianWheels, serveIndex, type WheelFile } from '../support/wheels.js';
+
+const repo = findRepoRoot();
+const cli = path.join(repo, 'bin', 'pycontainer.js');
+let tmp: string;
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pyc-deps-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function pyc(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return run('node', [cli, ...args], { env: { ...process.env, SOURCE_DATE_EPOCH: '', ...env }, allowFail: true });
+}
+
+const MAIN = `import importlib.metadata as m
+import fastsum
+print("fastsum says", fastsum.add(2, 3))
+print("pip", m.version("pip"), "setuptools", m.version("setuptools"), "wheel", m.version("wheel"))
+`;
+
+function pylock(wheels: WheelFile[], opts: { sha?: (w: WheelFile) => string; where?: (w: WheelFile) => string } = {}): string {
+  const lines = ['lock-version = "1.0"', 'created-by = "pycontainer tests"', 'requires-python = ">=3.11"', ''];
+  for (const w of [...wheels].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    lines.push('[[packages]]', `name = "${w.name}"`, `version = "${w.version}"`, `wheels = [{ name = "${w.filename}", ${opts.where ? opts.where(w) : `path = "wheels/${w.filename}"`}, size = ${w.size}, hashes = { sha256 = "${opts.sha ? opts.sha(w) : w.sha256}" } }]`, '');
+  }
+  return lines.join('\n');
+}
+
+/** A project depending on pip, setuptools, wheel and fastsum, with the wheels in wheels/. */
+async function project(name: string, wheels: WheelFile[], lock: string | undefined, extra: Record<string, string> = {}): Promise<string> {
+  const dir = path.join(tmp, name);
+  await mkdir(path.join(dir, 'wheels'), { recursive: true });
+  for (const w of wheels) await cp(w.path, path.join(dir, 'wheels', w.filename));
+  await writeFile(
+    path.join(dir, 'pyproject.toml'),
+    `[project]\nname = "${name}"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = [${[...new Set(wheels.map((w) => `"${w.name}"`))].join(', ')}]\n`,
+  );
+  await writeFile(path.join(dir, 'main.py'), MAIN);
+  if (lock !== undefined) await writeFile(path.join(dir, 'pylock.toml'), lock);
+  for (const [file, text] of Object.entries(extra)) await writeFile(path.join(dir, file), text);
+  return dir;
+}
+
+describe('dependencies', { concurrency: false }, () => {
+  let debian: WheelFile[] = [];
+  let fastsum: WheelFile;
+  let fastsumArm: WheelFile;
+  const TOOLS = ['apt-get', 'dpkg', 'gcc', 'python3', 'umoci', 'runc', 'skopeo'];
+
+  before(async () => {
+    try {
+      debian = await ensureDebianWheels();
+      fastsum = await buildExtensionWheel(path.join(tmp, 'built'), 'x86_64');
+      fastsumArm = await buildExtensionWheel(path.join(tmp, 'built'), 'aarch64');
+    } catch {
+      // The tests below report the missing tools.
+    }
+  });
+
+  test('a pylock.toml with local wheels: the venv layer runs pip, wheel and a C extension', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const base = await ensureBaseImage('plain');
+    const wheels = [...debian, fastsum];
+    const dir = await project('locked-app', wheels, pylock(wheels));
+    const planFile = path.join(tmp, 'locked.plan.json');
+    const planned = await pyc(['plan', '-C', dir, '--base-image', base.ref, '-o', planFile]);
+    assert.equal(planned.code, 0, planned.stderr);
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
+    const deps = plan.dependencies![0]!;
+    assert.equal(deps.lock, 'pylock.toml');
+    assert.equal(deps.target.libc, 'glibc 2.36', 'the C library comes from the base image');
+    assert.deepEqual(deps.packages.map((p) => `${p.name} ${p.version}`), wheels.map((w) => `${w.name} ${w.version}`).sort());
+    assert.equal(deps.packages.find((p) => p.name === 'fastsum')!.tag, 'cp311-cp311-manylinux_2_17_x86_64');
+    const diffIds = plan.images[0]!.config.rootfs.diff_ids;
+    assert.deepEqual(diffIds.slice(-2), [deps.diffId, plan.layers[0]!.diffId], 'the dependency layer sits below the application layer');
+
+    const layout = path.join(tmp, 'locked-image');
+    const cache = path.join(tmp, 'locked-cache');
+    const applied = JSON.parse((await pyc(['apply', planFile, '-C', dir, '-o', layout, '--cache-dir', cache, '--json'])).stdout);
+    assertLayoutOk(await checkLayout(layout));
+    const tag = '1.0.0';
+    const main = await runImage(layout, tag);
+    assert.equal(main.code, 0, main.stderr);
+    const v = (n: string) => debian.find((w) => w.name === n)!.version;
+    assert.equal(main.stdout, `fastsum says 5\npip ${v('pip')} setuptools ${v('setuptools')} wheel ${v('wheel')}\n`);
+    const pipVersion = await runImage(layout, tag, { args: ['pip', '--version'] });
+    assert.equal(pipVersion.stdout, `pip ${v('pip')} from /app/.venv/lib/python3.11/site-packages/pip (python 3.11)\n`);
+    const pipList = await runImage(layout, tag, { args: ['pip', 'list', '--disable-pip-version-check'] });
+    for (const w of wheels) assert.match(pipList.stdout, new RegExp(`^${w.name}\\s+${w.version.replace(/\./g, '\\.')}\\s*$`, 'm'), `pip list shows ${w.name}`);
+    const wheelVersion = await runImage(layout, tag, { args: ['wheel', 'version'] });
+    assert.equal(wheelVersion.stdout, `wheel ${v('wheel')}\n`);
+
+    // An application change rebuilds only the application layer.
+    await writeFile(path.join(dir, 'main.py'), `${MAIN}print("changed")\n`);
+    const again = JSON.parse((await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--cache-dir', cache, '--json'])).stdout);
+    const depsLayer = again.layers.find((l: { name: string }) => l.name.startsWith('deps'));
+    assert.equal(depsLayer.cached, true);
+    assert.equal(depsLayer.digest, applied.layers.find((l: { name: string }) => l.name.startsWith('deps')).digest);
+  });
+
+  test('a hashed requirements.txt resolved against a PEP 691 index on loopback', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const base = await ensureBaseImage('plain');
+    const wheels = [...debian, fastsum];
+    const index = await serveIndex(wheels);
+    try {
+      const requirements = [`--index-url ${index.url}`, ...wheels.map((w) => `${w.name}==${w.version} --hash=sha256:${w.sha256}`)].join('\n');
+      const dir = await project('req-app', [], undefined, { 'requirements.txt': `${requirements}\n` });
+      await writeFile(path.join(dir, 'pyproject.toml'), `[project]\nname = "req-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n`);
+      const layout = path.join(tmp, 'req-image');
+      const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--no-cache', '--json']);
+      assert.equal(built.code, 0, built.stderr);
+      assert.ok(index.requests.some((r) => r.startsWith('GET /simple/pip/')), 'the index was asked');
+      const out = await runImage(layout, '1.0.0');
+      assert.match(out.stdout, /^fastsum says 5\n/);
+    } finally {
+      await index.stop();
+    }
+  });
+
+  test('one multi-platform plan picks the x86_64 wheel for amd64 and the aarch64 wheel for arm64', async (t: TestContext) => {
+    if (!needTools(t, ['apt-get', 'dpkg', 'gcc', 'python3'], { root: true })) return;
+    const multi = await ensureMultiArchBaseImage();
+    const wheels = [...debian, fastsum, fastsumArm];
+    const dir = await project('multi-app', wheels, pylock([...debian]) + pylockPackage('fastsum', '1.0', [fastsum, fastsumArm]));
+    const planFile = path.join(tmp, 'multi.plan.json');
+    const planned = await pyc(['plan', '-C', dir, '--base-image', multi.ref, '--platform', 'linux/amd64,linux/arm64', '-o', planFile]);
+    assert.equal(planned.code, 0, planned.stderr);
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
+    const pick = (platform: string) => plan.dependencies!.find((d) => d.platform === platform)!.packages.find((p) => p.name === 'fastsum')!.filename;
+    assert.equal(pick('linux/amd64'), fastsum.filename);
+    assert.equal(pick('linux/arm64'), fastsumArm.filename);
+    const [amd, arm] = ['linux/amd64', 'linux/arm64'].map((p) => plan.dependencies!.find((d) => d.platform === p)!.diffId);
+    assert.notEqual(amd, arm, 'per-platform dependency layers');
+  });
+
+  describe('bad input: a clear error, exit 2, nothing written', () => {
+    const cases: [string, () => Promise<{ dir: string; base?: string }>, RegExp][] = [
+      ['a hash mismatch', async () => ({ dir: await project('bad-hash', [...debian], pylock(debian, { sha: (w) => (w.name === 'pip' ? '0'.repeat(64) : w.sha256) })) }), /pip-.*\.whl: sha256 [0-9a-f]{64} .* does not match the lock's 0{64}/],
+      ['no wheel for the target', async () => ({ dir: await project('no-wheel', [fastsumArm], pylock([]) + pylockPackage('fastsum', '1.0', [fastsumArm])) }), /fastsum 1\.0 has no wheel for linux\/amd64 \(glibc 2\.36, Python 3\.11\.2\): it has fastsum-1\.0-cp311-cp311-manylinux_2_17_aarch64/],
+      ['a malformed lock', async () => ({ dir: await project('bad-lock', [], 'lock-version = "1.0"\n[[packages]\nname = "x"\n') }), /pylock\.toml:2:\d+: /],
+      ['a lock out of date with pyproject.toml', async () => {
+        const dir = await project('stale-lock', [...debian], pylock(debian.filter((w) => w.name !== 'wheel')));
+        return { dir };
+      }, /does not lock "wheel", which pyproject\.toml requires/],
+    ];
+    for (const [what, setup, message] of cases) {
+      test(what, async (t: TestContext) => {
+        if (!needTools(t, ['apt-get', 'dpkg', 'gcc', 'python3'])) return;
+        const base = await ensureBaseImage('plain');
+        const { dir } = await setup();
+        const out = path.join(tmp, `${path.basename(dir)}-image`);
+        const res = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', out, '--no-cache']);
+        assert.equal(res.code, 2, res.stderr);
+        assert.match(res.stderr, message);
+        assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
+        await assert.rejects(readFile(path.join(out, 'index.json')), 'nothing written');
+      });
+    }
+  });
+});
+
+function pylockPackage(name: string, version: string, wheels: WheelFile[]): string {
+  const list = wheels.map((w) => `{ name = "${w.filename}", path = "wheels/${w.filename}", size = ${w.size}, hashes = { sha256 = "${w.sha256}" } }`).join(', ');
+  return `[[packages]]\nname = "${name}"\nversion = "${version}"\nwheels = [${list}]\n\n`;
+}

@@ -1,0 +1,161 @@
+// Real wheels for dependency tests: Debian's pip, setuptools and wheel wheels (python3-*-whl), a C
+// extension wheel compiled here with gcc, and a PEP 691 / PEP 503 simple index on loopback serving them.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { findRepoRoot } from './base-image.js';
+import { run } from './tools.js';
+
+export interface WheelFile {
+  /** Normalized project name. */
+  name: string;
+  version: string;
+  filename: string;
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+async function describe(file: string): Promise<WheelFile> {
+  const filename = path.basename(file);
+  const [dist, version] = filename.split('-');
+  const bytes = await readFile(file);
+  return {
+    name: dist!.toLowerCase().replace(/[-_.]+/g, '-'),
+    version: version!,
+    filename,
+    path: file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+  };
+}
+
+/** pip, setuptools and wheel as Debian ships them (/usr/share/python-wheels), cached in test/.cache/wheels. */
+export async function ensureDebianWheels(): Promise<WheelFile[]> {
+  const root = path.join(findRepoRoot(), 'test', '.cache', 'wheels');
+  const done = path.join(root, 'debian');
+  if (!existsSync(done)) {
+    await mkdir(root, { recursive: true });
+    const work = await mkdtemp(path.join(root, '.tmp-'));
+    try {
+      await run('apt-get', ['download', 'python3-pip-whl', 'python3-setuptools-whl', 'python3-wheel-whl'], { cwd: work, timeoutMs: 300_000 });
+      for (const deb of (await readdir(work)).filter((f) => f.endsWith('.deb'))) await run('dpkg', ['-x', path.join(work, deb), path.join(work, 'root')]);
+      await mkdir(path.join(work, 'out'));
+      for (const whl of await readdir(path.join(work, 'root/usr/share/python-wheels'))) {
+        await rename(path.join(work, 'root/usr/share/python-wheels', whl), path.join(work, 'out', whl));
+      }
+      await rename(path.join(work, 'out'), done).catch(() => undefined); // another process won: fine
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const files = (await readdir(done)).filter((f) => f.endsWith('.whl')).sort();
+  return Promise.all(files.map((f) => describe(path.join(done, f))));
+}
+
+const EXTENSION_C = `#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+static PyObject *add(PyObject *self, PyObject *args) {
+  long a, b;
+  if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;
+  return PyLong_FromLong(a + b);
+}
+static PyMethodDef methods[] = {{"add", add, METH_VARARGS, "Add two integers in C."}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fastsum", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_fastsum(void) { return PyModule_Create(&module); }
+`;
+
+/**
+ * A wheel with a compiled C extension, `fastsum 1.0`, tagged cp311-cp311-manylinux_2_17_<machine>.
+ * x86_64 is compiled with gcc against the host's Python 3.11 headers and runs in the Debian base;
+ * aarch64 (no cross compiler here) carries a placeholder library: it serves wheel selection only.
+ */
+export async function buildExtensionWheel(outDir: string, machine: 'x86_64' | 'aarch64'): Promise<WheelFile> {
+  await mkdir(outDir, { recursive: true });
+  const work = await mkdtemp(path.join(outDir, '.build-'));
+  try {
+    const soName = `fastsum.cpython-311-${machine}-linux-gnu.so`;
+    if (machine === 'x86_64') {
+      const includes = (await run('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["include"])'])).stdout.trim();
+      await writeFile(path.join(work, 'fastsum.c'), EXTENSION_C);
+      await run('gcc', ['-shared', '-fPIC', '-O2', `-I${includes}`, '-o', path.join(work, soName), path.join(work, 'fastsum.c')]);
+    } else {
+      await writeFile(path.join(work, soName), 'placeholder: an aarch64 build would go here\n');
+    }
+    const filename = `fastsum-1.0-cp311-cp311-manylinux_2_17_${machine}.manylinux2014_${machine}.whl`;
+    // Python's zipfile writes the archive; RECORD lists every member with its hash, as wheels do.
+    const script = `
+import base64, hashlib, sys, zipfile
+so, out, tag = sys.argv[1], sys.argv[2], sys.argv[3]
+members = {
+  so.split('/')[-1]: open(so, 'rb').read(),
+  'fastsum-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: fastsum\\nVersion: 1.0\\n',
+  'fastsum-1.0.dist-info/WHEEL': ('Wheel-Version: 1.0\\nGenerator: pycontainer-tests\\nRoot-Is-Purelib: false\\nTag: %s\\n' % tag).encode(),
+}
+record = []
+for name, data in members.items():
+  digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+  record.append('%s,sha256=%s,%d' % (name, digest, len(data)))
+record.append('fastsum-1.0.dist-info/RECORD,,')
+members['fastsum-1.0.dist-info/RECORD'] = ('\\n'.join(record) + '\\n').encode()
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+  for name, data in members.items():
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    z.writestr(info, data, zipfile.ZIP_DEFLATED)
+`;
+    const out = path.join(outDir, filename);
+    await run('python3', ['-c', script, path.join(work, soName), out, `cp311-cp311-manylinux_2_17_${machine}`]);
+    return describe(out);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export interface SimpleIndex {
+  url: string; // http://127.0.0.1:<port>/simple/
+  requests: string[];
+  stop(): Promise<void>;
+}
+
+/** A PEP 691 JSON index (PEP 503 HTML for clients that ask for it) on loopback serving `wheels`. */
+export async function serveIndex(wheels: WheelFile[]): Promise<SimpleIndex> {
+  const requests: string[] = [];
+  const byName = new Map<string, WheelFile[]>();
+  for (const w of wheels) byName.set(w.name, [...(byName.get(w.name) ?? []), w]);
+  const server = http.createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    requests.push(`${req.method} ${url}`);
+    const project = /^\/simple\/([^/]+)\/$/.exec(url);
+    const file = /^\/files\/([^/]+)$/.exec(url);
+    if (project) {
+      const files = byName.get(project[1]!) ?? [];
+      if (!files.length) return void res.writeHead(404).end();
+      if ((req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
+        res.end(JSON.stringify({ meta: { 'api-version': '1.1' }, name: project[1], files: files.map((f) => ({ filename: f.filename, url: `../../files/${f.filename}`, hashes: { sha256: f.sha256 }, size: f.size })) }));
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<!DOCTYPE html><html><body>${files.map((f) => `<a href="../../files/${f.filename}#sha256=${f.sha256}">${f.filename}</a>`).join('\n')}</body></html>`);
+      }
+      return;
+    }
+    const match = file && wheels.find((w) => w.filename === decodeURIComponent(file[1]!));
+    if (match) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': match.size });
+      res.end(await readFile(match.path));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/simple/`,
+    requests,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
