@@ -39,6 +39,8 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });
   registry = Option.String('--registry', { description: 'Registry (and namespace) for tags that name none, e.g. ghcr.io/org' });
   offline = Option.Boolean('--offline', false, { description: 'Do not contact registries: take the base image pinned in the existing plan' });
+  upgrade = Option.Boolean('--upgrade', false, { description: 'Re-resolve every pin of the committed plan (base image digests)' });
+  upgradeBase = Option.Boolean('--upgrade-base', false, { description: 'Re-resolve the base image tag instead of keeping the committed digest' });
 
   /** The flags as the config merge takes them. */
   flagValues(): FlagValues {
@@ -64,6 +66,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
       flags: this.flagValues(),
       registry: await registryClient(this, () => this.explicitRegistry()),
       ...(this.offline ? { offline: await this.pinnedPlan() } : {}),
+      ...(await this.pinsOption()),
       ...this.cacheOption(),
       onWarning: (m: string) => this.warn(m),
     };
@@ -76,15 +79,35 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
     return own.cacheDir ? { cache: new BlobCache(resolve(own.cacheDir)) } : {};
   }
 
-  /** The plan --offline takes pins from: the plan file being refreshed (`-o`), else the default plan file. */
-  async pinnedPlan(): Promise<{ pinned: Plan | undefined; source: string }> {
-    const own = (this as { out?: string }).out;
-    const file = own ?? join(this.contextDir ?? '.', DEFAULT_PLAN_FILE);
+  /** The committed plan file: the plan being refreshed (`plan -o`), else pycontainer.plan.json in the project. */
+  committedPlanPath(): string {
+    return (this as { out?: string }).out ?? join(this.contextDir ?? '.', DEFAULT_PLAN_FILE);
+  }
+
+  /** The committed plan, when there is one and it is readable. */
+  async committedPlan(): Promise<Plan | undefined> {
     try {
-      return { pinned: await readPlan(file), source: file };
+      return await readPlan(this.committedPlanPath());
     } catch {
-      return { pinned: undefined, source: file };
+      return undefined;
     }
+  }
+
+  /** The plan --offline takes pins from. */
+  async pinnedPlan(): Promise<{ pinned: Plan | undefined; source: string }> {
+    return { pinned: await this.committedPlan(), source: this.committedPlanPath() };
+  }
+
+  /** Whether pins are re-resolved rather than kept. */
+  upgradeAll(): boolean {
+    return this.upgrade || this.upgradeBase;
+  }
+
+  /** Keep the committed plan's pins (like a lock file) unless asked to upgrade. */
+  async pinsOption(): Promise<{ pins?: Plan }> {
+    if (this.upgradeAll()) return {};
+    const pins = await this.committedPlan();
+    return pins ? { pins } : {};
   }
 
   /** The registry --username is for: --registry's host, else the first --tag's, else the base image's. */

@@ -44,6 +44,12 @@ export interface CompileOptions {
    * same reference for every platform.
    */
   offline?: { pinned: Plan | undefined; source: string };
+  /**
+   * The committed plan whose pins to keep (like a lock file): its base image digests are reused when it
+   * names the same base for every platform, instead of resolving the tag again. Omit to re-resolve
+   * (`--upgrade`, `--upgrade-base`, `--check`).
+   */
+  pins?: Plan;
   /** The cache for pulled base layers and wheels; null for none; default $XDG_CACHE_HOME/pycontainer. */
   cache?: BlobCache | null;
   /** Called for each warning (the CLI prints them). */
@@ -134,7 +140,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
 
   // 4. The base image, pinned by digest.
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
-  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline);
+  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
   const warnings: string[] = [];
   const python = resolvePython(detection, base, partial.provenance, warnings);
@@ -264,6 +270,7 @@ async function resolveBase(
   platforms: Resolved['platforms'],
   client: RegistryClient,
   offline: CompileOptions['offline'],
+  pins: Plan | undefined,
 ): Promise<{ ref: string; base?: ResolvedBase }> {
   if (ref === 'scratch') return { ref };
   if (ref.startsWith('oci:')) {
@@ -274,7 +281,19 @@ async function resolveBase(
   // The plan names the base canonically, without a digest: the digest is recorded beside it.
   const canonical = formatReference({ ...parsed, digest: undefined, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') });
   const planRef = parsed.digest && !parsed.tag ? formatReference(parsed) : canonical;
-  if (offline) return { ref: planRef, base: pinnedBase(planRef, platforms, offline) };
+  if (offline) {
+    const base = pinnedBase(planRef, platforms, offline.pinned);
+    if (!base) {
+      const pinned = offline.pinned;
+      throw new ConfigError(
+        'E_OFFLINE',
+        `--offline: ${offline.source} does not pin base image ${planRef}${pinned ? ` (it pins ${pinned.base.ref})` : ''} for every platform; run \`pycontainer plan\` online once`,
+      );
+    }
+    return { ref: planRef, base };
+  }
+  const kept = pinnedBase(planRef, platforms, pins);
+  if (kept) return { ref: planRef, base: kept };
   try {
     return { ref: planRef, base: await resolveRegistryBase(client, parsed, platforms) };
   } catch (err) {
@@ -285,16 +304,10 @@ async function resolveBase(
   }
 }
 
-/** The base as an earlier plan pinned it, for --offline; an error when it does not pin this one. */
-function pinnedBase(ref: string, platforms: Resolved['platforms'], offline: NonNullable<CompileOptions['offline']>): ResolvedBase {
-  const pinned = offline.pinned;
+/** The base as an earlier plan pinned it, when that plan names this base for every platform. */
+function pinnedBase(ref: string, platforms: Resolved['platforms'], pinned: Plan | undefined): ResolvedBase | undefined {
   const images = platforms.map((p) => pinned?.base.images.find((i) => i.platform === (p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`)));
-  if (!pinned || pinned.base.ref !== ref || !pinned.base.digest || images.some((i) => !i?.manifest || !i.config)) {
-    throw new ConfigError(
-      'E_OFFLINE',
-      `--offline: ${offline.source} does not pin base image ${ref}${pinned ? ` (it pins ${pinned.base.ref})` : ''} for every platform; run \`pycontainer plan\` online once`,
-    );
-  }
+  if (!pinned || pinned.base.ref !== ref || !pinned.base.digest || images.some((i) => !i?.manifest || !i.config)) return undefined;
   return {
     digest: pinned.base.digest,
     images: images.map((i) => ({

@@ -159,3 +159,34 @@ export async function serveIndex(wheels: WheelFile[]): Promise<SimpleIndex> {
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A pure-Python wheel `<name>-<version>-py3-none-any.whl` with one module that prints its version. */
+export async function buildPureWheel(outDir: string, name: string, version: string): Promise<WheelFile> {
+  await mkdir(outDir, { recursive: true });
+  const mod = name.replace(/-/g, '_');
+  const filename = `${mod}-${version}-py3-none-any.whl`;
+  const out = path.join(outDir, filename);
+  const script = `
+import base64, hashlib, sys, zipfile
+mod, version, out = sys.argv[1], sys.argv[2], sys.argv[3]
+dist = '%s-%s.dist-info' % (mod, version)
+members = {
+  mod + '.py': ('VERSION = %r\\ndef hello():\\n    return "hello from %s " + VERSION\\n' % (version, mod)).encode(),
+  dist + '/METADATA': ('Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n' % (mod, version)).encode(),
+  dist + '/WHEEL': b'Wheel-Version: 1.0\\nGenerator: pycontainer-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n',
+}
+record = []
+for n, data in members.items():
+  digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+  record.append('%s,sha256=%s,%d' % (n, digest, len(data)))
+record.append(dist + '/RECORD,,')
+members[dist + '/RECORD'] = ('\\n'.join(record) + '\\n').encode()
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+  for n, data in members.items():
+    info = zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    z.writestr(info, data, zipfile.ZIP_DEFLATED)
+`;
+  await run('python3', ['-c', script, mod, version, out]);
+  return describe(out);
+}

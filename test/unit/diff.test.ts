@@ -155,7 +155,7 @@ describe('pycontainer diff', () => {
     assert.match(text, /^ {2}\+ app\/extra\.py \(1\.2 kB\)$/m);
     assert.match(text, /^ {2}~ app\/main\.py 12 B → 22 B$/m);
     assert.match(text, /^ {2}- app\/util\.py \(6 B\)$/m);
-    assert.match(text, /^3 files changed|^1 file changed, 1 file added, 1 file removed$/m);
+    assert.match(text, /^1 file changed, 1 file added, 1 file removed$/m);
 
     // A generated file (venv) whose content changes is a changed file too.
     const edited = clone(planA);
@@ -298,7 +298,7 @@ describe('pycontainer diff', () => {
     assert.ok(!ANSI.test(r.stdout), r.stdout);
     const [summary, patch] = r.stdout.split('\n\n');
     assert.ok(summary!.startsWith(`base: ${planA.base.ref} sha256:a2a946e9751e… → sha256:bbbbbbbbbbbb…\n`), r.stdout);
-    assert.ok(summary!.includes('\n  ~ urllib3 2.2.1 → 2.2.2\n  '.trimEnd()), r.stdout);
+    assert.ok(summary!.includes('\n  ~ urllib3 2.2.1 → 2.2.2\n'), r.stdout);
     assert.ok(summary!.endsWith('1 dependency upgraded, 1 dependency added, 1 dependency removed, base image updated'), r.stdout);
     assert.ok(patch!.startsWith(`--- ${files.depsA}\n+++ ${files.depsB}\n@@ `), r.stdout);
     assert.ok(patch!.includes(`\n+    "digest": "sha256:${'b'.repeat(64)}",\n`), r.stdout);
