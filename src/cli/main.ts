@@ -3,6 +3,9 @@ import { closeRegistryConnections } from '../registry/http.js';
 import { PYCONTAINER_VERSION } from '../version.js';
 import { ApplyCommand } from './apply.js';
 import { BuildCommand } from './build.js';
+import { DiffCommand } from './diff.js';
+import { InitCommand } from './init.js';
+import { SchemaCommand } from './schema.js';
 import { LoginCommand } from './login.js';
 import { PlanCommand } from './plan.js';
 
@@ -13,6 +16,9 @@ export async function main(argv: string[]): Promise<number> {
   cli.register(ApplyCommand);
   cli.register(BuildCommand);
   cli.register(LoginCommand);
+  cli.register(DiffCommand);
+  cli.register(SchemaCommand);
+  cli.register(InitCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   try {

@@ -13,6 +13,8 @@ import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 import { venvEntries } from '../python/venv.js';
 
 export const DEFAULT_WORKDIR = '/app';
+/** The plan schema's $id, written as the plan's `$schema`. */
+export const PLAN_SCHEMA_ID = 'https://pycontainer.dev/schema/plan.schema.json';
 export const DEFAULT_USER = '65532:65532';
 export const DEFAULT_HOME = '/home/nonroot';
 export const DEFAULT_OUTPUT = 'dist/image';
@@ -247,6 +249,8 @@ export function assemblePlan(input: PlanInput): Plan {
     annotations['org.opencontainers.image.base.digest'] = base.digest;
   }
   const plan: Plan = {
+    // Editors validate and complete plans with it (map it to schema/plan.schema.json, see README).
+    $schema: PLAN_SCHEMA_ID,
     kind: 'pycontainer.plan',
     formatVersion: PLAN_FORMAT_VERSION,
     pycontainerVersion: PYCONTAINER_VERSION,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DependencyLayer, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
@@ -9,7 +9,8 @@ import { ConfigError } from '../errors.js';
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
-import { readLock, type Lock } from '../python/lock.js';
+import { readLock, type Lock, type LockedFile, type LockedPackage } from '../python/lock.js';
+import { buildWheelFromSdist } from '../python/sdist.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
 import { wheelsLayerTar, type WheelToInstall } from '../python/wheel.js';
@@ -65,7 +66,8 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
   const packages: LockedWheel[] = [];
   const toInstall: WheelToInstall[] = [];
   for (const pkg of lock.packages) {
-    const chosen = selectWheel(pkg.wheels, target);
+    const chosen: { wheel: LockedFile; tag: string; file?: string; sdist?: NonNullable<LockedWheel['sdist']> } | undefined =
+      selectWheel(pkg.wheels, target) ?? (pkg.sdist ? await wheelFromSdist(pkg, pkg.sdist, target, lockDir, input) : undefined);
     if (!chosen) {
       const have = pkg.wheels.map((w) => w.filename);
       const needed = compatibleTags(target).slice(0, 3).join(', ');
@@ -77,7 +79,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       );
     }
     const w = chosen.wheel;
-    const file = await input.store.fetch({ ...w, sha256: w.sha256 }, lockDir);
+    const file = chosen.file ?? (await input.store.fetch({ ...w, sha256: w.sha256 }, lockDir));
     const size = w.size ?? (await sizeOf(file));
     packages.push({
       name: pkg.name,
@@ -90,6 +92,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       requested: pkg.requested,
       tag: chosen.tag,
       ...(pkg.directUrl ? { directUrl: pkg.directUrl } : {}),
+      ...(chosen.sdist ? { sdist: chosen.sdist } : {}),
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
@@ -110,10 +113,21 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
 }
 
 /** Re-creates the WheelToInstall list of a planned dependency layer (apply), fetching wheels as needed. */
-export async function wheelsOf(layer: DependencyLayer, context: string, store: DistributionStore): Promise<WheelToInstall[]> {
+export async function wheelsOf(layer: DependencyLayer, context: string, store: DistributionStore, env: NodeJS.ProcessEnv = process.env): Promise<WheelToInstall[]> {
   const out: WheelToInstall[] = [];
   for (const p of layer.packages) {
-    const file = await store.fetch({ filename: p.filename, ...(p.url ? { url: p.url } : {}), ...(p.path ? { path: p.path } : {}), sha256: p.sha256, size: p.size }, context);
+    let file: string;
+    if (p.sdist) {
+      // Built on the host at plan time: from the cache, or built again and checked to be the same wheel.
+      const sdist = p.sdist;
+      const built = (await store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${p.name} ${p.version}`, { ...sdist }, context, store, env));
+      if (built.sha256 !== p.sha256) {
+        throw new ConfigError('E_SDIST_DIFFERS', `${p.name} ${p.version}: building ${sdist.filename} here gave a wheel other than the plan's (the build is not reproducible); run \`pycontainer plan\` on this machine`);
+      }
+      file = built.file;
+    } else {
+      file = await store.fetch({ filename: p.filename, ...(p.url ? { url: p.url } : {}), ...(p.path ? { path: p.path } : {}), sha256: p.sha256, size: p.size }, context);
+    }
     out.push({
       file,
       filename: p.filename,
@@ -124,6 +138,50 @@ export async function wheelsOf(layer: DependencyLayer, context: string, store: D
     });
   }
   return out;
+}
+
+/** An sdist fetched, verified and built into a wheel on the host, stored by digest and recorded by the sdist's. */
+async function buildAndStore(
+  what: string,
+  sdist: { filename: string; url?: string; path?: string; sha256: string },
+  baseDir: string,
+  store: DistributionStore,
+  env: NodeJS.ProcessEnv,
+): Promise<{ filename: string; sha256: string; size: number; file: string }> {
+  const sdistFile = await store.fetch(sdist, baseDir);
+  const { wheel, cleanup } = await buildWheelFromSdist(what, sdistFile, sdist.filename, env);
+  try {
+    const added = await store.add(wheel);
+    const record = { filename: basename(wheel), sha256: added.sha256, size: added.size };
+    await store.recordBuilt(sdist.sha256, record);
+    return { ...record, file: added.file };
+  } finally {
+    await cleanup();
+  }
+}
+
+/**
+ * A wheel for a package locked only as an sdist: built on the host (or taken from the cache of earlier
+ * builds) and accepted only when it is platform-independent or exactly fits the target.
+ */
+async function wheelFromSdist(
+  pkg: LockedPackage,
+  sdist: LockedFile,
+  target: Target,
+  lockDir: string,
+  input: DependencyInput,
+): Promise<{ wheel: LockedFile; tag: string; file: string; sdist: NonNullable<LockedWheel['sdist']> } | undefined> {
+  const what = `${pkg.name} ${pkg.version}`;
+  const built = (await input.store.builtFrom(sdist.sha256)) ?? (await buildAndStore(what, sdist, lockDir, input.store, input.env));
+  const fit = selectWheel([{ filename: built.filename }], target);
+  if (!fit) {
+    throw new ConfigError(
+      'E_SDIST_PLATFORM',
+      `${what}: the wheel built from ${sdist.filename} on this host (${built.filename}) does not fit ${platformTag(target)}: a compiled package must be built for the target; pin a version with a wheel for it`,
+    );
+  }
+  const recorded = { filename: sdist.filename, sha256: sdist.sha256, ...(sdist.url ? { url: sdist.url } : {}), ...(sdist.path ? { path: relativeToContext(input.context, lockDir, sdist.path) } : {}) };
+  return { wheel: { filename: built.filename, sha256: built.sha256, size: built.size }, tag: fit.tag, file: built.file, sdist: recorded };
 }
 
 async function sizeOf(file: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../plan/file.js';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -32,6 +33,27 @@ export class DistributionStore {
     if (cache) return new DistributionStore(cache, undefined);
     const dir = await mkdtemp(join(tmpdir(), 'pycontainer-dists-'));
     return new DistributionStore(new BlobCache(dir), dir);
+  }
+
+  /** Adds a local file (a wheel built here) to the store; returns where it is and its digest. */
+  async add(file: string): Promise<{ file: string; sha256: string; size: number }> {
+    const { digest, size } = await this.cache.put(createReadStream(file));
+    return { file: this.cache.blobPath(digest), sha256: digest.slice(7), size };
+  }
+
+  /** The wheel built before from the sdist with this sha256 (cached by the sdist's digest). */
+  async builtFrom(sdistSha256: string): Promise<{ filename: string; sha256: string; size: number; file: string } | undefined> {
+    try {
+      const record = JSON.parse(await readFile(join(this.cache.root, 'built', `${sdistSha256}.json`), 'utf8')) as { filename: string; sha256: string; size: number };
+      if (!(await this.cache.has(`sha256:${record.sha256}`, record.size))) return undefined;
+      return { ...record, file: this.cache.blobPath(`sha256:${record.sha256}`) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async recordBuilt(sdistSha256: string, wheel: { filename: string; sha256: string; size: number }): Promise<void> {
+    await writeFileAtomic(join(this.cache.root, 'built', `${sdistSha256}.json`), JSON.stringify(wheel));
   }
 
   async close(): Promise<void> {

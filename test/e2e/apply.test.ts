@@ -160,3 +160,13 @@ test('a cached layer is not served for an edited file: the stale plan is refused
   assert.equal(third.layers[0].cached, false);
   assert.notEqual(third.layers[0].digest, JSON.parse(first.stdout).layers[0].digest);
 });
+
+test('a plan written by another pycontainer version of the same format applies', async () => {
+  const dir = await copyExample('flat-app', 'other-version');
+  const planFile = path.join(tmp, 'other-version.json');
+  const p = await plan(dir, planFile);
+  await writeFile(planFile, JSON.stringify({ ...p, pycontainerVersion: '0.0.1-other' }));
+  const res = await apply(planFile, dir, path.join(tmp, 'other-version-image'));
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(JSON.parse(res.stdout).images[0].config, p.images[0]!.configDigest);
+});

@@ -11,7 +11,7 @@ import { ensureBaseImage, ensureMultiArchBaseImage, findRepoRoot } from '../supp
 import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
 import { runImage } from '../support/run-image.js';
 import { needTools, run, type RunResult } from '../support/tools.js';
-import { buildExtensionWheel, ensureDebianWheels, serveIndex, type WheelFile } from '../support/wheels.js';
+import { buildExtensionWheel, buildPureSdist, ensureDebianWheels, serveIndex, type WheelFile } from '../support/wheels.js';
 
 const repo = findRepoRoot();
 const cli = path.join(repo, 'bin', 'pycontainer.js');
@@ -148,6 +148,38 @@ describe('dependencies', { concurrency: false }, () => {
     assert.equal(pick('linux/arm64'), fastsumArm.filename);
     const [amd, arm] = ['linux/amd64', 'linux/arm64'].map((p) => plan.dependencies!.find((d) => d.platform === p)!.diffId);
     assert.notEqual(amd, arm, 'per-platform dependency layers');
+  });
+
+  test('a package locked only as an sdist is built with the host pip, recorded in the plan, and runs', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const base = await ensureBaseImage('plain');
+    const dir = path.join(tmp, 'sdist-app');
+    const sdist = await buildPureSdist(path.join(dir, 'dists'), 'shout', '1.0');
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "sdist-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["shout"]\n');
+    await writeFile(path.join(dir, 'main.py'), 'import shout\nprint(shout.shout("built from an sdist"))\n');
+    await writeFile(
+      path.join(dir, 'pylock.toml'),
+      `lock-version = "1.0"\ncreated-by = "tests"\n\n[[packages]]\nname = "shout"\nversion = "1.0"\nsdist = { name = "${sdist.filename}", path = "dists/${sdist.filename}", size = ${sdist.size}, hashes = { sha256 = "${sdist.sha256}" } }\n`,
+    );
+    // The host has setuptools but no wheel package and no network: give pip both without build isolation.
+    const wheelWhl = debian.find((w) => w.name === 'wheel')!.path;
+    const env = { PYTHONPATH: wheelWhl, PIP_NO_BUILD_ISOLATION: '0' };
+    const planFile = path.join(tmp, 'sdist.plan.json');
+    const cache = path.join(tmp, 'sdist-cache');
+    const planned = await pyc(['plan', '-C', dir, '--base-image', base.ref, '-o', planFile], env);
+    assert.equal(planned.code, 0, planned.stderr);
+    const pkg = (JSON.parse(await readFile(planFile, 'utf8')) as Plan).dependencies![0]!.packages[0]!;
+    assert.equal(pkg.filename, 'shout-1.0-py3-none-any.whl');
+    assert.deepEqual(pkg.sdist, { filename: sdist.filename, path: `dists/${sdist.filename}`, sha256: sdist.sha256 });
+    const layout = path.join(tmp, 'sdist-image');
+    const applied = await pyc(['apply', planFile, '-C', dir, '-o', layout, '--cache-dir', cache, '--json'], env);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal((await runImage(layout, '1.0.0')).stdout, 'BUILT FROM AN SDIST!\n');
+
+    // Without a host Python (or uv) the same lock is a clear error.
+    const noPython = await run(process.execPath, [cli, 'plan', '-C', dir, '--base-image', base.ref], { env: { PATH: '/nonexistent', HOME: tmp }, allowFail: true });
+    assert.equal(noPython.code, 2);
+    assert.match(noPython.stderr, /shout 1\.0 is published only as a source distribution \(shout-1\.0\.tar\.gz\), and building it needs a host Python with pip, or uv, on PATH/);
   });
 
   describe('bad input: a clear error, exit 2, nothing written', () => {

@@ -190,3 +190,20 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
   await run('python3', ['-c', script, mod, version, out]);
   return describe(out);
 }
+
+/** A pure-Python source distribution `<name>-<version>.tar.gz` (setup.py, one module), made with the host's setuptools. */
+export async function buildPureSdist(outDir: string, name: string, version: string): Promise<WheelFile> {
+  await mkdir(outDir, { recursive: true });
+  const work = await mkdtemp(path.join(outDir, '.sdist-'));
+  try {
+    await writeFile(path.join(work, 'setup.py'), `from setuptools import setup\nsetup(name="${name}", version="${version}", py_modules=["${name}"])\n`);
+    await writeFile(path.join(work, `${name}.py`), 'def shout(s):\n    return s.upper() + "!"\n');
+    await writeFile(path.join(work, 'README.md'), `${name}\n`);
+    await run('python3', ['setup.py', '-q', 'sdist', '--formats=gztar', '--dist-dir', outDir], { cwd: work, env: { ...process.env, SOURCE_DATE_EPOCH: '315532800' } });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const file = path.join(outDir, `${name}-${version}.tar.gz`);
+  const bytes = await readFile(file);
+  return { name, version, filename: path.basename(file), path: file, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+}

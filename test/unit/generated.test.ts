@@ -31,3 +31,14 @@ test('the generated types name every property of the schemas', async () => {
     for (const key of Object.keys(def.properties)) assert.match(types, new RegExp(`\\b${key}\\?:`), key);
   }
 });
+
+test('every configuration key has a title, a description and examples (editor hovers and completion)', async () => {
+  const schema = JSON.parse(await readFile(join(findRepoRoot(), 'schema', 'pycontainer.schema.json'), 'utf8')) as {
+    definitions: Record<string, { properties: Record<string, { title?: string; description?: string; examples?: unknown[] }> }>;
+  };
+  for (const [table, def] of Object.entries(schema.definitions)) {
+    for (const [key, prop] of Object.entries(def.properties)) {
+      assert.ok(prop.title && prop.description && prop.examples?.length, `${table}.${key} lacks a title, description or examples`);
+    }
+  }
+});
