@@ -104,20 +104,31 @@ function isIndex(mediaType: string): boolean {
   return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
 }
 
-async function readImage(dir: string, desc: Descriptor, platform: Platform | undefined): Promise<ResolvedBaseImage> {
-  const manifest = JSON.parse((await readLayoutBlob(dir, desc)).toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
-  const config = JSON.parse((await readLayoutBlob(dir, manifest.config)).toString('utf8')) as {
-    architecture: string;
-    os: string;
-    variant?: string;
-    config?: BaseConfig;
-    rootfs: { diff_ids: string[] };
-    history?: ImageConfig['history'];
-  };
+/** An image config as far as a base image's is read. */
+export interface BaseImageConfig {
+  architecture: string;
+  os: string;
+  variant?: string;
+  config?: BaseConfig;
+  rootfs: { diff_ids: string[] };
+  history?: ImageConfig['history'];
+}
+
+/**
+ * A base image as the plan records it, from its manifest descriptor, manifest and config (read from a
+ * layout or a registry): layers paired with diff_ids, the config it passes on, its platform.
+ */
+export function describeBaseImage(
+  what: string,
+  desc: { mediaType: string; digest: string; size: number },
+  manifest: { config: Descriptor; layers: Descriptor[] },
+  config: BaseImageConfig,
+  platform: Platform | undefined,
+): ResolvedBaseImage {
   if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-    throw new ImageError('E_BASE_IMAGE', `base image ${desc.digest}: config lists ${config.rootfs.diff_ids.length} diff_ids for ${manifest.layers.length} layers`);
+    throw new ImageError('E_BASE_IMAGE', `base image ${what}: its config lists ${config.rootfs.diff_ids.length} diff_ids for ${manifest.layers.length} layers`);
   }
-  const own: Platform = config.variant ? { os: config.os, architecture: config.architecture, variant: config.variant } : { os: config.os, architecture: config.architecture };
+  const own: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
   return {
     platform: formatPlatform(platform ?? own),
     manifest: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size },
@@ -126,4 +137,10 @@ async function readImage(dir: string, desc: Descriptor, platform: Platform | und
     imageConfig: config.config ?? {},
     history: config.history ?? [],
   };
+}
+
+async function readImage(dir: string, desc: Descriptor, platform: Platform | undefined): Promise<ResolvedBaseImage> {
+  const manifest = JSON.parse((await readLayoutBlob(dir, desc)).toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
+  const config = JSON.parse((await readLayoutBlob(dir, manifest.config)).toString('utf8')) as BaseImageConfig;
+  return describeBaseImage(desc.digest, desc, manifest, config, platform);
 }

@@ -1,9 +1,7 @@
 import { RegistryError } from '../errors.js';
-import type { BaseConfig } from '../oci/image.js';
 import { MEDIA_TYPES } from '../oci/image.js';
-import type { Descriptor, ResolvedBase, ResolvedBaseImage } from '../oci/layout.js';
+import { describeBaseImage, type BaseImageConfig, type Descriptor, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { formatPlatform, platformMatches, type Platform } from '../oci/platform.js';
-import type { ImageConfig } from '../../generated/plan.js';
 import type { RegistryClient } from './client.js';
 import { formatReference, type ImageReference } from './reference.js';
 
@@ -52,24 +50,6 @@ async function readImage(
   if (!parsed.config || !parsed.layers) {
     throw new RegistryError('E_BASE_IMAGE', `base image ${formatReference(ref)}: ${manifest.digest} is not an image manifest (${manifest.mediaType}); schema 1 manifests are not supported`);
   }
-  const config = JSON.parse((await client.getBlobBytes(ref, parsed.config)).toString('utf8')) as {
-    architecture: string;
-    os: string;
-    variant?: string;
-    config?: BaseConfig;
-    rootfs: { diff_ids: string[] };
-    history?: ImageConfig['history'];
-  };
-  if (config.rootfs.diff_ids.length !== parsed.layers.length) {
-    throw new RegistryError('E_BASE_IMAGE', `base image ${formatReference(ref)}: its config lists ${config.rootfs.diff_ids.length} diff_ids for ${parsed.layers.length} layers`);
-  }
-  const own: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
-  return {
-    platform: formatPlatform(platform ?? own),
-    manifest: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size },
-    config: { mediaType: parsed.config.mediaType, digest: parsed.config.digest, size: parsed.config.size },
-    layers: parsed.layers.map((l, i) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, diffId: config.rootfs.diff_ids[i]! })),
-    imageConfig: config.config ?? {},
-    history: config.history ?? [],
-  };
+  const config = JSON.parse((await client.getBlobBytes(ref, parsed.config)).toString('utf8')) as BaseImageConfig;
+  return describeBaseImage(formatReference(ref), manifest, { config: parsed.config, layers: parsed.layers }, config, platform);
 }

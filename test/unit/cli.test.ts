@@ -2,7 +2,6 @@
 // non-zero with a short message that names the file, key or flag, and no stack trace.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { parsePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { runCli as runPycontainer } from '../support/cli.js';
 
 const root = findRepoRoot();
 const STUB = 'oci:test/fixtures/stub-base:3.11';
@@ -21,18 +21,7 @@ interface Run {
 }
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.SOURCE_DATE_EPOCH;
-  delete childEnv.NODE_TEST_CONTEXT; // not a test child of ours
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'pycontainer.js'), ...args], { cwd: root, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runPycontainer(args, { env });
 }
 
 /** A failed run: non-zero exit, a short stderr with no stack trace, naming every needle. */
@@ -158,18 +147,7 @@ describe('pycontainer plan: failures', { concurrency: true }, () => {
   });
 
   test('a non-numeric SOURCE_DATE_EPOCH', async () => {
-    const child = await new Promise<Run>((resolve, reject) => {
-      const c = spawn(process.execPath, [join(root, 'bin', 'pycontainer.js'), 'plan', '-C', 'examples/hello-cli', '--base-image', STUB], {
-        cwd: root,
-        env: { ...process.env, SOURCE_DATE_EPOCH: 'yesterday' },
-      });
-      let stdout = '';
-      let stderr = '';
-      c.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      c.on('error', reject);
-      c.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const child = await runCli(['plan', '-C', 'examples/hello-cli', '--base-image', STUB], { SOURCE_DATE_EPOCH: 'yesterday' });
     assertCleanFailure(child, 'SOURCE_DATE_EPOCH="yesterday"');
   });
 });

@@ -3,7 +3,6 @@
 // when piped). Also `plan --explain`'s renderer (explainPlan).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import { formatChanges, planChanges, totals, unifiedPlanDiff } from '../../src/p
 import { explainPlan } from '../../src/plan/explain.js';
 import { parsePlan, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { runCli as runPycontainer } from '../support/cli.js';
 
 const root = findRepoRoot();
 const STUB = `oci:${root}/test/fixtures/stub-base:3.11`;
@@ -26,38 +26,8 @@ interface Run {
   stderr: string;
 }
 
-/**
- * Runs the CLI as a user would, in a child process with piped output. Through bin/pycontainer.js once
- * main.ts registers the command; until then through a Cli that registers the new commands itself.
- */
 function runCli(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: join(os.tmpdir(), 'pycontainer-diff-test-cache'), ...options.env };
-  delete env.SOURCE_DATE_EPOCH;
-  delete env.NODE_TEST_CONTEXT;
-  const registered = readFileSync(join(root, 'dist/src/cli/main.js'), 'utf8').includes('DiffCommand');
-  const argv = registered
-    ? [join(root, 'bin', 'pycontainer.js'), ...args]
-    : [
-        '--input-type=module',
-        '-e',
-        `import { Builtins, Cli } from 'clipanion';
-         const { DiffCommand } = await import(${JSON.stringify(join(root, 'dist/src/cli/diff.js'))});
-         const cli = new Cli({ binaryName: 'pycontainer' });
-         cli.register(DiffCommand);
-         cli.register(Builtins.HelpCommand);
-         process.exitCode = await cli.run(process.argv.slice(1), Cli.defaultContext);`,
-        ...args,
-      ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  return runPycontainer(args, { ...options, env: { XDG_CACHE_HOME: join(os.tmpdir(), 'pycontainer-diff-test-cache'), ...options.env } });
 }
 
 const temps: string[] = [];

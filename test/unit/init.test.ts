@@ -2,7 +2,6 @@
 // detected entry point, and is never written over without --force. Also `pycontainer schema`.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,6 +14,7 @@ import { parseTomlFile, isDiagnostic } from '../../src/config/read.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { compilePlan } from '../../src/plan/compile.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { runCli as runPycontainer } from '../support/cli.js';
 
 const root = findRepoRoot();
 const STUB = `oci:${root}/test/fixtures/stub-base:3.11`;
@@ -26,36 +26,8 @@ interface Run {
   stderr: string;
 }
 
-/** The CLI in a child process: bin/pycontainer.js once main.ts registers the commands, else a Cli registering them. */
 function runCli(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  const main = readFileSync(join(root, 'dist/src/cli/main.js'), 'utf8');
-  const registered = main.includes('InitCommand') && main.includes('SchemaCommand');
-  const argv = registered
-    ? [join(root, 'bin', 'pycontainer.js'), ...args]
-    : [
-        '--input-type=module',
-        '-e',
-        `import { Builtins, Cli } from 'clipanion';
-         const { InitCommand } = await import(${JSON.stringify(join(root, 'dist/src/cli/init.js'))});
-         const { SchemaCommand } = await import(${JSON.stringify(join(root, 'dist/src/cli/schema.js'))});
-         const cli = new Cli({ binaryName: 'pycontainer' });
-         cli.register(InitCommand);
-         cli.register(SchemaCommand);
-         cli.register(Builtins.HelpCommand);
-         process.exitCode = await cli.run(process.argv.slice(1), Cli.defaultContext);`,
-        ...args,
-      ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runPycontainer(args);
 }
 
 const temps: string[] = [];
