@@ -9,6 +9,7 @@ import type { PushOutcome, RegistryClient } from '../registry/client.js';
 import { formatReference, type ImageReference } from '../registry/reference.js';
 import type { ApplyEvent, ApplyResult } from './apply.js';
 import type { BaseBlobSource } from './base.js';
+import { inParallel } from '../parallel.js';
 
 /** How many blobs upload at once. */
 export const PUSH_CONCURRENCY = 4;
@@ -70,13 +71,4 @@ export async function pushApplied(
     emit({ kind: 'pushed', reference: formatReference({ ...repo, tag }), digest: staged.digest });
   }
   return { digest: staged.digest, references: targets.map((t) => formatReference({ ...t, tag: t.tag ?? 'latest', digest: undefined })), blobs };
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; the first failure fails the whole. */
-export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(workers);
 }

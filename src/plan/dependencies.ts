@@ -11,9 +11,13 @@ import { DistributionStore } from '../python/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
 import { readLock, type Lock, type LockedFile, type LockedPackage } from '../python/lock.js';
 import { buildWheelFromSdist } from '../python/sdist.js';
+import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
 import { wheelsLayerTar, type WheelToInstall } from '../python/wheel.js';
+
+/** Wheels downloaded at once. */
+export const DOWNLOAD_CONCURRENCY = 4;
 
 export const DEPS_LAYER_CREATED_BY = 'pycontainer: locked dependencies in the venv';
 
@@ -65,9 +69,10 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
   const lockDir = dirname(join(input.context, lock.path));
   const packages: LockedWheel[] = [];
   const toInstall: WheelToInstall[] = [];
+  // Choose every wheel first (sdist builds run one at a time), then fetch them, a few at once.
+  const choices: { pkg: LockedPackage; chosen: { wheel: LockedFile; tag: string; file?: string; sdist?: NonNullable<LockedWheel['sdist']> } }[] = [];
   for (const pkg of lock.packages) {
-    const chosen: { wheel: LockedFile; tag: string; file?: string; sdist?: NonNullable<LockedWheel['sdist']> } | undefined =
-      selectWheel(pkg.wheels, target) ?? (pkg.sdist ? await wheelFromSdist(pkg, pkg.sdist, target, lockDir, input) : undefined);
+    const chosen = selectWheel(pkg.wheels, target) ?? (pkg.sdist ? await wheelFromSdist(pkg, pkg.sdist, target, lockDir, input) : undefined);
     if (!chosen) {
       const have = pkg.wheels.map((w) => w.filename);
       const needed = compatibleTags(target).slice(0, 3).join(', ');
@@ -78,8 +83,15 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
         }; needed tags like ${needed}; pin a version that publishes one, or use a base image that matches a wheel it has`,
       );
     }
+    choices.push({ pkg, chosen });
+  }
+  const files: string[] = [];
+  await inParallel(choices, DOWNLOAD_CONCURRENCY, async ({ chosen }, i) => {
+    files[i] = chosen.file ?? (await input.store.fetch({ ...chosen.wheel }, lockDir));
+  });
+  for (const [i, { pkg, chosen }] of choices.entries()) {
     const w = chosen.wheel;
-    const file = chosen.file ?? (await input.store.fetch({ ...w, sha256: w.sha256 }, lockDir));
+    const file = files[i]!;
     const size = w.size ?? (await sizeOf(file));
     packages.push({
       name: pkg.name,
