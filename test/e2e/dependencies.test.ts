@@ -134,6 +134,48 @@ describe('dependencies', { concurrency: false }, () => {
     }
   });
 
+  test('a uv.lock: the dependency graph walked from the project, wheels from the index URLs it names', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const base = await ensureBaseImage('plain');
+    const wheels = [...debian, fastsum];
+    const index = await serveIndex(wheels);
+    try {
+      const registry = index.url.replace(/\/$/, '');
+      const filesUrl = index.url.replace(/simple\/$/, 'files/');
+      const dir = await project('uv-app', [], undefined);
+      // The project depends on fastsum and pip; pip pulls in setuptools and wheel only on linux (an edge marker),
+      // and a dev group pins something that must not be installed.
+      const pkg = (w: WheelFile, deps: string[] = []) =>
+        `[[package]]\nname = "${w.name}"\nversion = "${w.version}"\nsource = { registry = "${registry}" }\n${deps.length ? `dependencies = [${deps.join(', ')}]\n` : ''}wheels = [{ url = "${filesUrl}${w.filename}", hash = "sha256:${w.sha256}", size = ${w.size} }]\n`;
+      const by = (n: string) => wheels.find((w) => w.name === n)!;
+      const lock = [
+        'version = 1',
+        'requires-python = ">=3.11"',
+        '',
+        '[[package]]\nname = "uv-app"\nversion = "1.0.0"\nsource = { editable = "." }\ndependencies = [{ name = "fastsum" }, { name = "pip" }]\n\n[package.dev-dependencies]\ndev = [{ name = "wheel", marker = "sys_platform == \'darwin\'" }]\n',
+        pkg(by('fastsum')),
+        pkg(by('pip'), ['{ name = "setuptools", marker = "sys_platform == \'linux\'" }', '{ name = "wheel", marker = "sys_platform == \'linux\'" }']),
+        pkg(by('setuptools')),
+        pkg(by('wheel')),
+      ].join('\n');
+      await writeFile(path.join(dir, 'uv.lock'), lock);
+      await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "uv-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["fastsum", "pip"]\n');
+      const layout = path.join(tmp, 'uv-image');
+      const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--no-cache', '--json']);
+      assert.equal(built.code, 0, built.stderr);
+      const out = await runImage(layout, '1.0.0');
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /^fastsum says 5\npip /);
+      const pipList = await runImage(layout, '1.0.0', { args: ['pip', 'list', '--disable-pip-version-check'] });
+      for (const n of ['pip', 'setuptools', 'wheel', 'fastsum']) assert.match(pipList.stdout, new RegExp(`^${n}\\s`, 'm'));
+      // REQUESTED marks the project's direct dependencies only.
+      const requested = await runImage(layout, '1.0.0', { args: ['python', '-c', 'import importlib.metadata as m; print(sorted(d.metadata["Name"] for d in m.distributions() if d.read_text("REQUESTED") is not None))'] });
+      assert.equal(requested.stdout.trim(), "['fastsum', 'pip']");
+    } finally {
+      await index.stop();
+    }
+  });
+
   test('one multi-platform plan picks the x86_64 wheel for amd64 and the aarch64 wheel for arm64', async (t: TestContext) => {
     if (!needTools(t, ['apt-get', 'dpkg', 'gcc', 'python3'], { root: true })) return;
     const multi = await ensureMultiArchBaseImage();
