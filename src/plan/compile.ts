@@ -192,7 +192,9 @@ async function planDependencies(
   const declared = detection.project.knownPackages;
   const notInstalled = (why: string) =>
     declared.length &&
-    warnings.push(`the project depends on ${declared.slice(0, 5).join(', ')}${declared.length > 5 ? ` and ${declared.length - 5} more` : ''}, which are not installed: ${why}`);
+    warnings.push(
+      `the project depends on ${declared.slice(0, 5).join(', ')}${declared.length > 5 ? ` and ${declared.length - 5} more` : ''}, which ${declared.length === 1 ? 'is' : 'are'} not installed: ${why}`,
+    );
   if (wanted === false) {
     notInstalled('include_deps is false, so the base image must provide them');
     return [];

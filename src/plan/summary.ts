@@ -30,6 +30,10 @@ export function summarizePlan(plan: Plan): string {
     const size = b.layers.reduce((s, l) => s + l.size, 0);
     lines.push(`    base     ${b.layers.length} layer${b.layers.length === 1 ? '' : 's'}, ${formatBytes(size)} compressed (${b.platform})`);
   }
+  for (const deps of plan.dependencies ?? []) {
+    const bytes = deps.packages.reduce((s, p) => s + p.size, 0);
+    lines.push(`    deps     ${deps.packages.length} wheels, ${formatBytes(bytes)} from ${deps.lock} (tar ${formatBytes(deps.size)}, ${deps.platform}, ${deps.target.libc})`);
+  }
   for (const layer of plan.layers) {
     const files = layer.entries.filter((e) => e.type === 'file');
     const bytes = files.reduce((s, e) => s + (e.size ?? 0), 0);
