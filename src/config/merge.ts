@@ -128,7 +128,7 @@ export function mergeConfig(sources: ConfigSource[]): MergedConfig {
         }
       } else {
         (merged.build as Record<string, unknown>)[key] = value;
-        merged.provenance[`build.${key}`] = where(source, ['build', key === 'platforms' && !source.config.build?.platforms ? 'platform' : key === 'tags' && !source.config.build?.tags ? 'tag' : key]);
+        merged.provenance[`build.${key}`] = where(source, ['build', writtenKey(key, source.config.build ?? {})]);
       }
     }
     for (const [key, value] of Object.entries(source.config.registry ?? {})) {
@@ -138,6 +138,13 @@ export function mergeConfig(sources: ConfigSource[]): MergedConfig {
     }
   }
   return merged;
+}
+
+/** The key the user wrote: `platform`/`tag` fold into `platforms`/`tags`, but provenance points at what is in the file. */
+function writtenKey(key: string, build: BuildConfig): string {
+  if (key === 'platforms' && build.platforms === undefined) return 'platform';
+  if (key === 'tags' && build.tags === undefined) return 'tag';
+  return key;
 }
 
 function where(source: ConfigSource, path: string[]): string {

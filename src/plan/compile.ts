@@ -126,10 +126,10 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   // 3. Detection over what detection reads.
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
   // Lock files and the like are inputs even when ignored for the image: read them from the root listing.
-  const lockish = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
-  const texts = await readTexts(context, [...lockish, ...detectionCandidates(files, includeGuess)]);
+  const inputFiles = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
+  const texts = await readTexts(context, [...inputFiles, ...detectionCandidates(files, includeGuess)]);
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
-  for (const path of lockish) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
+  for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
   const workdirGuess = merged.build.workdir ?? '/app';
   const detection = detectProject(
     { ...(pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {}), files, texts, venv: `${workdirGuess.replace(/\/+$/, '')}/.venv` },
