@@ -143,6 +143,12 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
   const warnings: string[] = [];
+  // An index URL with user:password in a requirements file would be copied into the image with it.
+  for (const path of inputFiles) {
+    if (/^requirements[^/]*\.(txt|in)$/.test(path) && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(texts[path] ?? '') && partial.includePaths.some((p) => p === path || p === '.' || p === '')) {
+      warnings.push(`${path} has a password in an index URL and is copied into the image; write it as \${VARIABLE} (pycontainer and pip expand it) or put the credentials in ~/.netrc`);
+    }
+  }
   const python = resolvePython(detection, base, partial.provenance, warnings);
   const resolved: Resolved = { ...partial, ...python, warnings };
 

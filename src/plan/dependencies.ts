@@ -63,7 +63,8 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     ...(input.requirementsFile ? { requirementsFile: input.requirementsFile } : {}),
     environ: input.env,
   });
-  if (!lock) return undefined;
+  // No lock, or one that locks nothing (a requirements file with only options): no dependency layer.
+  if (!lock || lock.packages.length === 0) return undefined;
   const libc = await targetLibc(input);
   const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
   const lockDir = dirname(join(input.context, lock.path));

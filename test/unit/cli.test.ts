@@ -153,6 +153,22 @@ describe('pycontainer plan: failures', { concurrency: true }, () => {
 });
 
 describe('pycontainer plan: success', { concurrency: true }, () => {
+  test('a password in a requirements index URL gets a warning that does not repeat it', async () => {
+    const dir = await mkdtemp(join(os.tmpdir(), 'pyc-cli-cred-'));
+    try {
+      await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "c"\nversion = "1"\n');
+      await writeFile(join(dir, 'requirements.txt'), '--index-url https://bob:hunter2-secret@example.com/simple\n');
+      await writeFile(join(dir, 'main.py'), 'print(1)\n');
+      const r = await runCli(['plan', '-C', dir, '--base-image', 'scratch', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^warning: requirements\.txt has a password in an index URL and is copied into the image/m);
+      assert.doesNotMatch(r.stderr, /hunter2/);
+      assert.doesNotMatch(JSON.stringify(JSON.parse(r.stdout).inputs), /hunter2/, 'inputs hold digests, not contents');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('prints a summary: base, platforms, layers, entry point, ports, env', async () => {
     const r = await runCli(['plan', '-C', 'examples/fastapi-app', '--base-image', STUB, '--env', 'LOG_LEVEL=debug']);
     assert.equal(r.code, 0, r.stderr);
