@@ -243,7 +243,7 @@ export interface StringMap1 {
 export interface DependencyLayer {
   platform: string;
   /**
-   * The lock file the packages come from, relative to the context.
+   * The lock file the packages come from (or the venv directory), relative to the context.
    */
   lock: string;
   /**
@@ -259,6 +259,14 @@ export interface DependencyLayer {
   size: number;
   mtime: number;
   packages: LockedWheel[];
+  /**
+   * Where the packages come from: a lock file (wheels), or, as a last resort, an existing virtual environment's site-packages copied file by file.
+   */
+  source?: 'lock' | 'venv';
+  /**
+   * For a venv source: every file copied, as in the application layer.
+   */
+  entries?: Entry[];
 }
 export interface LockedWheel {
   name: string;

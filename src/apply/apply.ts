@@ -75,7 +75,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan.base.ref, options.context, options.registry, options.cache);
 
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
-  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(appLayerJob(layer, options.context), options, writer, emit)) });
+  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context), options, writer, emit)) });
   const deps = new Map<string, { digest: string; size: number; cached: boolean; diffId: string }>();
   for (const dep of plan.dependencies ?? []) deps.set(dep.platform, { diffId: dep.diffId, ...(await materializeLayer(depsLayerJob(dep, plan, options), options, writer, emit)) });
 
@@ -188,11 +188,11 @@ async function checkListing(layer: Layer, context: string): Promise<void> {
 }
 
 /** Re-reads the layer's copied files and compares their digests with the plan. */
-async function verifyFiles(layer: Layer, context: string): Promise<void> {
+async function verifyFiles(entries: Layer['entries'], context: string): Promise<void> {
   const problems: string[] = [];
   const reader = contextReader(context);
-  const ahead = new ReadAhead(layer.entries, reader);
-  for (const [index, e] of layer.entries.entries()) {
+  const ahead = new ReadAhead(entries, reader);
+  for (const [index, e] of entries.entries()) {
     if (e.type !== 'file' || e.source === undefined) continue;
     const hash = createHash('sha256');
     let size = 0;
@@ -217,12 +217,13 @@ interface LayerJob {
   build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
 }
 
-function appLayerJob(layer: Layer, context: string): LayerJob {
+/** A layer of planned entries (files from the context, generated files): the app layer, a venv copy. */
+function entriesLayerJob(layer: { name: string; diffId: string; size: number; mtime: number; entries: Layer['entries'] }, context: string): LayerJob {
   return {
     name: layer.name,
     diffId: layer.diffId,
     size: layer.size,
-    checkInputs: () => verifyFiles(layer, context),
+    checkInputs: () => verifyFiles(layer.entries, context),
     build: async () => {
       const changed: string[] = [];
       const tar = layerTar(layer.entries, layer.mtime, contextReader(context), (f) => {
@@ -234,6 +235,7 @@ function appLayerJob(layer: Layer, context: string): LayerJob {
 }
 
 function depsLayerJob(layer: DependencyLayer, plan: Plan, options: ApplyOptions): LayerJob {
+  if (layer.entries) return entriesLayerJob({ ...layer, name: `deps ${layer.platform}`, entries: layer.entries }, options.context);
   return {
     name: `deps ${layer.platform}`,
     diffId: layer.diffId,

@@ -138,6 +138,13 @@ export function sortEntries<T extends { path: string }>(entries: T[]): T[] {
   return [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
 }
 
+/** The entries with every missing parent directory added (0755, root-owned), sorted. */
+export function withParents(entries: Entry[]): Entry[] {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  for (const dir of parentDirs([...byPath.keys()])) if (!byPath.has(dir.path)) byPath.set(dir.path, dir);
+  return sortEntries([...byPath.values()]);
+}
+
 /** Every parent directory of the given paths, as entries (0755, root-owned). */
 export function parentDirs(paths: string[]): Entry[] {
   const dirs = new Set<string>();

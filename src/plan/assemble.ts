@@ -7,7 +7,7 @@ import type { Diagnostic } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
 import { assembleImageConfig, canonicalJson, envValue, isoTime, type ImageSettings } from '../oci/image.js';
 import type { ResolvedBase } from '../oci/layout.js';
-import { parentDirs, sortEntries } from '../oci/layer.js';
+import { withParents } from '../oci/layer.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 import { venvEntries } from '../python/venv.js';
@@ -169,10 +169,8 @@ export function assembleAppEntries(
     const [uid, gid] = DEFAULT_USER.split(':').map(Number);
     entries.push({ path: DEFAULT_HOME.slice(1), type: 'dir', mode: '0755', uid: uid!, gid: gid! });
   }
-  const byPath = new Map(entries.map((e) => [e.path, e]));
-  for (const dir of parentDirs([...byPath.keys()])) if (!byPath.has(dir.path)) byPath.set(dir.path, dir);
-  if (root) byPath.set(root, byPath.get(root) ?? { path: root, type: 'dir', mode: '0755' });
-  return { entries: sortEntries([...byPath.values()]), diagnostics };
+  if (root && !entries.some((e) => e.path === root)) entries.push({ path: root, type: 'dir', mode: '0755' });
+  return { entries: withParents(entries), diagnostics };
 }
 
 export interface PlanInput {

@@ -15,8 +15,9 @@ import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/download.js';
 import { resolveDependencies } from './dependencies.js';
+import { existingVenvLayer, findExistingVenv } from '../python/existing-venv.js';
 import { sha256Hex } from '../oci/digest.js';
-import { layerTar } from '../oci/layer.js';
+import { layerTar, withParents } from '../oci/layer.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { RegistryClient } from '../registry/client.js';
@@ -235,6 +236,12 @@ async function planDependencies(
         throw err;
       }
       if (!result) {
+        // A venv is a last resort only for a project that declares dependencies (or asks for them).
+        const venvLayer = declared.length || wanted ? await existingVenvDependencies(context, resolved, platform, text, mtimeOf(env), warnings) : undefined;
+        if (venvLayer) {
+          layers.push(venvLayer);
+          continue;
+        }
         if (wanted) throw new ConfigError('E_NO_LOCK', 'include_deps: no lock found (pylock.toml, uv.lock, or a requirements file with pins and --hash); make one with `uv lock`, `uv export --format pylock.toml` or `pip-compile --generate-hashes`');
         notInstalled('there is no lock (pylock.toml, uv.lock, or a hashed requirements.txt) to install them from');
         return [];
@@ -245,6 +252,39 @@ async function planDependencies(
     await store.close();
   }
   return layers;
+}
+
+/**
+ * The last resort without a lock: the project's existing .venv/venv site-packages, copied file by file,
+ * with warnings, since nothing says those packages fit the target's Python or machine.
+ */
+async function existingVenvDependencies(
+  context: string,
+  resolved: Resolved,
+  platform: Resolved['platforms'][number],
+  platformText: string,
+  mtime: number,
+  warnings: string[],
+): Promise<DependencyLayer | undefined> {
+  const found = await findExistingVenv(context);
+  if (!found) return undefined;
+  const { entries, packages, warnings: fit } = await existingVenvLayer(context, found, { venv: resolved.venv, pythonMinor: resolved.pythonMinor, architecture: platform.architecture });
+  if (packages.length === 0) return undefined;
+  const note = `no lock found: copying ${packages.length} packages from ${found.dir} as a last resort; a lock (uv lock, or uv export --format pylock.toml) gives verified dependencies for any platform`;
+  for (const w of [note, ...fit]) if (!warnings.includes(w)) warnings.push(w);
+  const hashed = await hashLayer(context, withParents(entries), mtime);
+  return {
+    platform: platformText,
+    lock: found.dir,
+    source: 'venv',
+    target: { python: resolved.pythonVersion, libc: 'as the host venv', tag: 'as the host venv' },
+    createdBy: `pycontainer: dependencies copied from ${found.dir}`,
+    diffId: hashed.diffId,
+    size: hashed.size,
+    mtime,
+    packages,
+    entries: hashed.entries,
+  };
 }
 
 /** Paths in flags are relative to the current directory; the plan keeps them relative to the context. */

@@ -514,7 +514,7 @@ function parseHeaders(text: string): Map<string, string> {
 }
 
 /** entry_points.txt (INI-like): groups of `name = module:attr [extras]`. */
-function parseEntryPoints(text: string, fail: (what: string) => never): Map<string, ScriptEntry[]> {
+export function parseEntryPoints(text: string, fail: (what: string) => never): Map<string, ScriptEntry[]> {
   const sections = new Map<string, ScriptEntry[]>();
   let current: ScriptEntry[] | undefined;
   for (const raw of text.split(/\r?\n/)) {

@@ -224,6 +224,33 @@ describe('dependencies', { concurrency: false }, () => {
     assert.match(noPython.stderr, /shout 1\.0 is published only as a source distribution \(shout-1\.0\.tar\.gz\), and building it needs a host Python with pip, or uv, on PATH/);
   });
 
+  test('without a lock, an existing .venv is the last resort: copied with a warning, scripts rewritten', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const base = await ensureBaseImage('plain');
+    const dir = path.join(tmp, 'venv-app');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "venv-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["wheel"]\n');
+    await writeFile(path.join(dir, 'main.py'), 'import importlib.metadata as m\nprint("wheel", m.version("wheel"))\n');
+    await run('python3', ['-m', 'venv', '--without-pip', path.join(dir, '.venv')]);
+    // Install into it with the host's pip, offline, from Debian's wheel file.
+    const wheelWhl = debian.find((w) => w.name === 'wheel')!;
+    const site = (await run('python3', ['-c', 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")'])).stdout.trim();
+    await run('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--disable-pip-version-check', '--target', path.join(dir, '.venv', 'lib', site, 'site-packages'), wheelWhl.path]);
+    const layout = path.join(tmp, 'venv-image');
+    const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--no-cache', '--json']);
+    assert.equal(built.code, 0, built.stderr);
+    assert.match(built.stderr, /warning: no lock found: copying 1 packages from \.venv as a last resort/);
+    assert.equal((await runImage(layout, '1.0.0')).stdout, `wheel ${wheelWhl.version}\n`);
+    assert.equal((await runImage(layout, '1.0.0', { args: ['wheel', 'version'] })).stdout, `wheel ${wheelWhl.version}\n`, 'the console script points at the image venv');
+
+    // A venv made with another Python is still used, with a warning that says so.
+    const cfg = path.join(dir, '.venv', 'pyvenv.cfg');
+    await writeFile(cfg, (await readFile(cfg, 'utf8')).replace(/^version\s*=.*$/m, 'version = 3.12.1'));
+    const other = await pyc(['plan', '-C', dir, '--base-image', base.ref]);
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(other.stderr, /\.venv was made with Python 3\.12\.1, the image has 3\.11: packages may not import/);
+  });
+
   describe('bad input: a clear error, exit 2, nothing written', () => {
     const cases: [string, () => Promise<{ dir: string; base?: string }>, RegExp][] = [
       ['a hash mismatch', async () => ({ dir: await project('bad-hash', [...debian], pylock(debian, { sha: (w) => (w.name === 'pip' ? '0'.repeat(64) : w.sha256) })) }), /pip-.*\.whl: sha256 [0-9a-f]{64} .* does not match the lock's 0{64}/],
