@@ -30,6 +30,19 @@ export class ApplyError extends PycontainerError {}
 /** A problem with an OCI layout or image. */
 export class ImageError extends PycontainerError {}
 
+/**
+ * A URL as messages and logs may show it: scheme, host and path, without user info or the query
+ * (upload locations and signed URLs carry tokens there).
+ */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url.split('?')[0]!.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
 /** One user-facing problem: where it is and what is wrong. */
 export interface Diagnostic {
   /** File (relative to the context where possible) or flag, e.g. `pycontainer.toml` or `--env`. */

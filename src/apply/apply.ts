@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { ApplyError, PlanError, PycontainerError } from '../errors.js';
 import { wheelsOf } from '../plan/dependencies.js';
 import { DistributionStore } from '../python/download.js';
 import { wheelsLayerTar } from '../python/wheel.js';
-import { HashCounter, sha256Hex } from '../oci/digest.js';
+import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
 import { layerTar, ReadAhead } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
@@ -194,14 +193,8 @@ async function verifyFiles(entries: Layer['entries'], context: string): Promise<
   const ahead = new ReadAhead(entries, reader);
   for (const [index, e] of entries.entries()) {
     if (e.type !== 'file' || e.source === undefined) continue;
-    const hash = createHash('sha256');
-    let size = 0;
-    const chunks: AsyncIterable<Buffer> | Buffer[] = ReadAhead.isSmall(e) ? [await ahead.take(index)] : reader.stream(e);
-    for await (const chunk of chunks) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    if (hash.digest('hex') !== e.sha256 || size !== e.size) problems.push(`${e.source} changed`);
+    const { hex, size } = await sha256OfStream(ReadAhead.isSmall(e) ? [await ahead.take(index)] : reader.stream(e));
+    if (hex !== e.sha256 || size !== e.size) problems.push(`${e.source} changed`);
   }
   if (problems.length) throw stale(problems);
 }

@@ -23,6 +23,17 @@ export function digestHex(digest: string): string {
   return digest.slice('sha256:'.length);
 }
 
+/** Reads a stream (or chunks) to its end: the sha256 of its bytes (hex) and how many there were. */
+export async function sha256OfStream(stream: AsyncIterable<Buffer> | Iterable<Buffer> | NodeJS.ReadableStream): Promise<{ hex: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { hex: hash.digest('hex'), size };
+}
+
 /** A pass-through stream that hashes and counts what flows through it. */
 export class HashCounter extends Transform {
   private readonly hash: Hash = createHash('sha256');

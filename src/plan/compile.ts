@@ -8,7 +8,6 @@ import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type Me
 import { isDiagnostic, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
 import { ConfigError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
-import { createHash } from 'node:crypto';
 import type { DependencyLayer } from '../../generated/plan.js';
 import { baseBlobSource } from '../apply/base.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
@@ -16,7 +15,7 @@ import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/download.js';
 import { resolveDependencies } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/existing-venv.js';
-import { sha256Hex } from '../oci/digest.js';
+import { sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { layerTar, withParents } from '../oci/layer.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
@@ -373,17 +372,12 @@ function pinnedBase(ref: string, platforms: Resolved['platforms'], pinned: Plan 
 async function hashLayer(context: string, entries: Entry[], mtime: number): Promise<{ entries: Entry[]; diffId: string; size: number }> {
   const hashes = new Map<string, { sha256: string; size: number }>();
   const tar = layerTar(entries, mtime, contextReader(context), (f) => hashes.set(f.entry.path, f));
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of tar as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
+  const { hex, size } = await sha256OfStream(tar as AsyncIterable<Buffer>);
   const out = entries.map((e) => {
     const h = hashes.get(e.path);
     return h ? { ...e, size: h.size, sha256: h.sha256 } : e;
   });
-  return { entries: out, diffId: `sha256:${hash.digest('hex')}`, size };
+  return { entries: out, diffId: `sha256:${hex}`, size };
 }
 
 function dedupeInputs(list: { path: string; sha256: string }[]): { path: string; sha256: string }[] {

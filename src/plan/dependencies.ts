@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256OfStream } from '../oci/digest.js';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -109,7 +109,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
-  const { diffId, size } = await hashStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
+  const { hex, size } = await sha256OfStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
   return {
     lock,
     layer: {
@@ -117,7 +117,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       lock: lock.path,
       target: { python: fullVersion, libc: formatLibc(libc), tag: platformTag(target) },
       createdBy: `${DEPS_LAYER_CREATED_BY} (${lock.path})`,
-      diffId,
+      diffId: `sha256:${hex}`,
       size,
       mtime: input.mtime,
       packages: packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
@@ -204,14 +204,4 @@ async function sizeOf(file: string): Promise<number> {
 function relativeToContext(context: string, lockDir: string, path: string): string {
   const abs = isAbsolute(path) ? path : join(lockDir, path);
   return relative(context, abs).split(sep).join('/');
-}
-
-async function hashStream(stream: AsyncIterable<Buffer> | NodeJS.ReadableStream): Promise<{ diffId: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
 }

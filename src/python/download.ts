@@ -6,8 +6,8 @@ import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { BlobCache } from '../cache/store.js';
-import { ConfigError } from '../errors.js';
-import { HashCounter } from '../oci/digest.js';
+import { ConfigError, displayUrl } from '../errors.js';
+import { sha256OfStream } from '../oci/digest.js';
 
 /** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
 export interface FileToFetch {
@@ -93,11 +93,9 @@ export class DistributionStore {
 }
 
 async function verify(stream: Readable, file: FileToFetch): Promise<void> {
-  const counter = new HashCounter();
-  for await (const chunk of stream.pipe(counter)) void chunk;
-  const got = counter.digest().slice(7);
-  if (got !== file.sha256 || (file.size !== undefined && counter.bytes !== file.size)) {
-    throw new ConfigError('E_DIST_HASH', `${file.filename}: sha256 ${got} (${counter.bytes} bytes) does not match the lock's ${file.sha256}; the file changed or the lock is wrong`);
+  const { hex: got, size } = await sha256OfStream(stream);
+  if (got !== file.sha256 || (file.size !== undefined && size !== file.size)) {
+    throw new ConfigError('E_DIST_HASH', `${file.filename}: sha256 ${got} (${size} bytes) does not match the lock's ${file.sha256}; the file changed or the lock is wrong`);
   }
 }
 
@@ -113,7 +111,7 @@ async function download(url: string, authorization: string | undefined): Promise
       res = await request(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: download failed (${code})`);
+      throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: download failed (${code})`);
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && typeof res.headers.location === 'string') {
       await res.body.dump();
@@ -122,19 +120,9 @@ async function download(url: string, authorization: string | undefined): Promise
     }
     if (res.statusCode !== 200) {
       await res.body.dump();
-      throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: download failed with HTTP ${res.statusCode}`);
+      throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: download failed with HTTP ${res.statusCode}`);
     }
     return res.body as unknown as Readable;
   }
-  throw new ConfigError('E_DIST_DOWNLOAD', `${redact(url)}: too many redirects`);
-}
-
-/** A URL without user info or query (where tokens hide). */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
+  throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: too many redirects`);
 }

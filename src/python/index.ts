@@ -4,7 +4,6 @@
  * the URL's userinfo or ~/.netrc ($NETRC), are sent as Basic auth to the index's own origin only, and
  * never appear in returned URLs or in messages.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { ConfigError } from '../errors.js';
+import { sha256OfStream } from '../oci/digest.js';
 import { normalizeName, parseWheelFilename } from './tags.js';
 
 export interface IndexFile {
@@ -325,14 +325,8 @@ async function listDirectory(dir: string): Promise<IndexFile[]> {
   return out;
 }
 
-function hashFile(abs: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(abs)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+async function hashFile(abs: string): Promise<string> {
+  return (await sha256OfStream(createReadStream(abs))).hex;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -307,19 +307,8 @@ export function lineOfPackage(text: string, name: string): number | undefined {
   return undefined;
 }
 
-/** The URL without user name and password (and unchanged when it is not a URL). */
-export function stripUserinfo(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return url;
-  }
-  if (u.username === '' && u.password === '') return url;
-  u.username = '';
-  u.password = '';
-  return u.href;
-}
+/** A URL without user:password (the one implementation: index.ts's stripCredentials). */
+export { stripCredentials as stripUserinfo } from './index.js';
 
 /** The last path segment of a URL or path, percent-decoded. */
 export function basenameOf(urlOrPath: string): string {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
-import { RegistryError } from '../errors.js';
+import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
 
@@ -106,7 +106,7 @@ export class RegistryHttp {
         if (isTemporaryStatus(res.status) && attempt < attempts && !(req.accept ?? []).includes(res.status)) {
           const wait = retryAfterMs(res.headers['retry-after']) ?? this.backoff(attempt);
           await res.body.dump();
-          this.options.onRequest?.(`${req.method} ${redactUrl(res.url)} → ${res.status}, retrying in ${wait} ms`);
+          this.options.onRequest?.(`${req.method} ${displayUrl(res.url)} → ${res.status}, retrying in ${wait} ms`);
           await sleep(wait);
           continue;
         }
@@ -173,7 +173,7 @@ export class RegistryHttp {
         if (cause instanceof RegistryError) throw cause;
         throw this.networkError(err, method, url);
       }
-      this.options.onRequest?.(`${method} ${redactUrl(url)} → ${res.statusCode}`);
+      this.options.onRequest?.(`${method} ${displayUrl(url)} → ${res.statusCode}`);
       const location = res.headers.location;
       if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && typeof location === 'string' && (method === 'GET' || method === 'HEAD')) {
         await res.body.dump();
@@ -334,15 +334,6 @@ export function parseChallenge(header: string | string[] | undefined): Challenge
   return { scheme: m[1]!.toLowerCase(), params };
 }
 
-/** Upload URLs carry state tokens in their query: log the path only. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return url.split('?')[0]!;
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
