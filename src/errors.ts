@@ -2,6 +2,19 @@
  * Typed errors. Each carries a user-facing message (never a secret), a stable code and the process exit
  * code; only src/cli turns them into output.
  */
+/** Exit codes, one meaning each. */
+export const EXIT = {
+  ok: 0,
+  /** A difference: `plan --check`, `plan --locked`, `diff`. */
+  difference: 1,
+  /** A problem in the input: files, keys, flags, usage. */
+  input: 2,
+  /** A network or registry failure (sysexits' EX_UNAVAILABLE): retrying later may help. */
+  network: 69,
+  /** A bug in pycontainer (sysexits' EX_SOFTWARE). */
+  bug: 70,
+} as const;
+
 export class PycontainerError extends Error {
   /** Stable, never reassigned: scripts may match on it. */
   readonly code: string;
@@ -26,6 +39,16 @@ export class PlanError extends PycontainerError {}
 
 /** A failure while materializing an image. */
 export class ApplyError extends PycontainerError {}
+
+/**
+ * A host that could not be reached or a transfer that broke (index, wheel download): not a problem in
+ * the input, so it exits with EXIT.network. The message names the host, never credentials.
+ */
+export class NetworkError extends PycontainerError {
+  constructor(code: string, message: string, options: { details?: string[]; cause?: unknown } = {}) {
+    super(code, message, { ...options, exitCode: EXIT.network });
+  }
+}
 
 /** A problem with an OCI layout or image. */
 export class ImageError extends PycontainerError {}
