@@ -180,7 +180,7 @@ describe('validateConfig', () => {
     const { config, diagnostics } = validateConfig(file.data, file, []);
     assert.deepEqual(diagnostics, []);
     assert.equal(config?.build?.workdir, '/srv');
-    assert.equal(config?.registry?.username, 'me');
+    assert.deepEqual({ ...(config?.registry as object) }, { url: 'ghcr.io/x', username: 'me' });
   });
 
   test('unknown key with a suggestion, the full key path and the line (pycontainer.toml)', () => {
