@@ -298,3 +298,25 @@ describe("pycontainer plan: pycontainer-build's configuration", { concurrency: t
     assert.equal(r.code, 2);
   });
 });
+
+describe('usage errors exit 2 (1 means "a difference")', { concurrency: true }, () => {
+  for (const [args, expected] of [
+    [['plan', '--bogus'], 'error: plan: Unsupported option name ("--bogus"); see pycontainer plan --help'],
+    [['plan', '--tag'], 'error: plan: Not enough arguments to option --tag; see pycontainer plan --help'],
+    [['diff', 'a.json'], 'error: diff: Not enough positional arguments; see pycontainer diff --help'],
+    [['nosuch'], 'error: "nosuch" is not a command; the commands are plan, apply, build, login, diff, schema, init (pycontainer --help)'],
+  ] as const) {
+    test(args.join(' '), async () => {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `${expected}\n`);
+    });
+  }
+
+  test('--help is not an error', async () => {
+    const r = await runCli(['plan', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Compile the project into a build plan/);
+  });
+});
