@@ -291,6 +291,14 @@ describe("pycontainer plan: pycontainer-build's configuration", { concurrency: t
     assert.match(lines[0]!, /^warning: --registry "ghcr\.io\/acme" \(flag --registry\) is read as the image's full repository: .*write the tag "shop-api:2\.3\.0"/);
   });
 
+  test('build honors dry_run from [tool.pycontainer], as the Poetry plugin does: a summary, nothing written', async () => {
+    const dir = await project({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.pycontainer]\ndry_run = true\noutput_dir = "out/image"\n' });
+    const r = await runCli(['build', '-C', dir, '--base-image', STUB]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^x 1 → x:1$/m);
+    assert.deepEqual((await readdir(dir)).sort(), ['main.py', 'pyproject.toml'], 'no image written');
+  });
+
   test('the same key flat and under [tool.pycontainer.build] fails with exit 2, naming both', async () => {
     const dir = await project({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.pycontainer]\ntag = "a:1"\n[tool.pycontainer.build]\ntag = "b:1"\n' });
     const r = await runCli(['plan', '-C', dir, '--base-image', STUB]);
