@@ -119,7 +119,7 @@ export type MaximumCacheSize = number;
  */
 export type ContextDirectory = '.' | './';
 /**
- * Where the image is pushed. With a path (ghcr.io/org/app, localhost:5000/app) it is the image's full repository when the tags carry no repository of their own (a bare tag like "1.0", the default tag, or a tag whose name is the url's last part): ghcr.io/org/app + tag 1.0 is ghcr.io/org/app:1.0; otherwise it is a prefix: ghcr.io/org + myapp:1.0 is ghcr.io/org/myapp:1.0. Without a path (ghcr.io, localhost:5000) it is always a prefix. With a tag (ghcr.io/org/app:v1) it is the image's one reference. plan --explain says how it was read.
+ * Where the image is pushed. With a path (ghcr.io/org/app, localhost:5000/app) it is the image's full repository when the tags carry no repository of their own (a bare tag like "1.0", the default tag, or a tag whose name is the url's last part): ghcr.io/org/app + tag 1.0 is ghcr.io/org/app:1.0; otherwise it is a prefix: ghcr.io/org + myapp:1.0 is ghcr.io/org/myapp:1.0. Without a path (ghcr.io, localhost:5000), or ending with / (ghcr.io/org/), it is always a prefix. With a tag (ghcr.io/org/app:v1) it is the image's one reference. plan --explain says how it was read.
  */
 export type Registry = string;
 /**

@@ -38,7 +38,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   reproducible = Option.Boolean('--reproducible', { description: '--no-reproducible stamps the build time into the config' });
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });
   registry = Option.String('--registry', {
-    description: 'Where to push: a full repository (ghcr.io/org/app: tagged ghcr.io/org/app:<version>), a full reference (ghcr.io/org/app:1.0), or a registry prefix (ghcr.io); plan --explain says how it was read',
+    description: 'Where to push: a full repository (ghcr.io/org/app: tagged ghcr.io/org/app:<version>), a full reference (ghcr.io/org/app:1.0), or a prefix (ghcr.io, ghcr.io/org/); plan --explain says how it was read',
   });
   offline = Option.Boolean('--offline', false, { description: 'Do not contact registries: take the base image pinned in the existing plan' });
   upgrade = Option.Boolean('--upgrade', false, { description: 'Re-resolve every pin of the committed plan (base image digests)' });

@@ -9,7 +9,7 @@ import type { MergedConfig } from './merge.js';
  * repository the image is pushed to, and its `--registry` takes a full reference; ours was a prefix for
  * tags that name no registry (`ghcr.io/org` + `app:1.0`). The rule that serves both:
  * - a url with a tag (`ghcr.io/org/app:v1`) is the image's one reference;
- * - a url without a path (`ghcr.io`, `localhost:5000`) is a prefix;
+ * - a url without a path (`ghcr.io`, `localhost:5000`), or ending with "/" (`ghcr.io/org/`), is a prefix;
  * - a url with a path is the full repository when the tags carry no repository of their own (a bare tag
  *   like `1.0`, the default tag, or a tag whose name is the url's last part: `app:1.0` for `.../app`),
  *   and a prefix otherwise (`ghcr.io/org` + `web:1.0` → `ghcr.io/org/web:1.0`).
@@ -40,7 +40,10 @@ export function resolveTags(merged: MergedConfig, project: { name: string; versi
   const from = merged.provenance['registry.url'] ?? 'configuration';
   const flag = from.startsWith('flag');
   const what = flag ? '--registry' : 'registry url';
-  const url = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  const bare = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const url = bare.replace(/\/+$/, '');
+  // A trailing slash (ghcr.io/org/) says "a namespace": always a prefix.
+  const saysPrefix = bare !== url;
   const fail = (message: string) => {
     diagnostics.push({ source: flag ? '--registry' : from, ...(flag ? {} : { key: 'registry.url' }), message });
     return { tags: unique(tags), provenance, notices, diagnostics };
@@ -59,8 +62,8 @@ export function resolveTags(merged: MergedConfig, project: { name: string; versi
     }
     return { tags: [url], provenance, notices, diagnostics };
   }
-  if (slash === -1) {
-    provenance['registry.url'] = `${from}; read as a registry prefix (${url}/<name>:<tag>)`;
+  if (slash === -1 || saysPrefix) {
+    provenance['registry.url'] = `${from}; read as a ${slash === -1 ? 'registry ' : ''}prefix (${url}/<name>:<tag>)`;
     return { tags: unique(tags.map((t) => (namesRegistry(t) ? t : `${url}/${t}`))), provenance, notices, diagnostics };
   }
 
@@ -73,7 +76,7 @@ export function resolveTags(merged: MergedConfig, project: { name: string; versi
       readings.set(t, 'full');
       if (sameName(last, project.name)) return `${url}:${version}`;
       notices.push(
-        `${what} "${url}" (${from}) is read as the image's full repository: it is tagged ${url}:${version}; for ${url}/${defaultTag} write the tag "${defaultTag}" (a tag with a name of its own makes the url a prefix)`,
+        `${what} "${url}" (${from}) is read as the image's full repository: it is tagged ${url}:${version}; for ${url}/${defaultTag} end the url with "/" (${url}/), which makes it a prefix`,
       );
       return `${url}:${version}`;
     }

@@ -657,6 +657,13 @@ describe('resolveTags: the tags and how the registry url is read', () => {
     assert.deepEqual(r.notices, []);
   });
 
+  test('a url ending with "/" is a prefix, whatever the tags', () => {
+    const r = resolve({ url: 'ghcr.io/acme/' });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop-api:2.3.0']);
+    assert.equal(r.provenance['registry.url'], 'pycontainer.toml:21; read as a prefix (ghcr.io/acme/<name>:<tag>)');
+    assert.deepEqual(r.notices, []);
+  });
+
   test('a url without a path is always a prefix', () => {
     const r = resolve({ url: 'https://localhost:5000/' });
     assert.deepEqual(r.tags, ['localhost:5000/shop-api:2.3.0']);
@@ -670,7 +677,7 @@ describe('resolveTags: the tags and how the registry url is read', () => {
     assert.equal(byDefault.notices.length, 1);
     assert.equal(
       byDefault.notices[0],
-      'registry url "ghcr.io/acme" (pycontainer.toml:21) is read as the image\'s full repository: it is tagged ghcr.io/acme:2.3.0; for ghcr.io/acme/shop-api:2.3.0 write the tag "shop-api:2.3.0" (a tag with a name of its own makes the url a prefix)',
+      'registry url "ghcr.io/acme" (pycontainer.toml:21) is read as the image\'s full repository: it is tagged ghcr.io/acme:2.3.0; for ghcr.io/acme/shop-api:2.3.0 end the url with "/" (ghcr.io/acme/), which makes it a prefix',
     );
     const bareName = resolve({ url: 'ghcr.io/acme/shop', tags: ['stable'] });
     assert.deepEqual(bareName.tags, ['ghcr.io/acme/shop:stable']);
