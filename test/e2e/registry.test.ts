@@ -174,9 +174,9 @@ describe('registries', { concurrency: false }, () => {
     try {
       await run('skopeo', ['copy', '--quiet', '--all', ...reg.skopeoDest, `oci:${path.join(repo, 'test/fixtures/stub-base')}:3.11`, `docker://${reg.host}/stub/python:3.11`]);
       const built = json(
-        await pyc(['build', '-C', path.join(repo, 'examples/fastapi-app'), '--base-image', `${reg.host}/stub/python:3.11`, '--platform', 'linux/amd64,linux/arm64', '--registry', `${reg.host}/multi`, '--push', '--json', '--no-cache']),
+        await pyc(['build', '-C', path.join(repo, 'examples/fastapi-app'), '--base-image', `${reg.host}/stub/python:3.11`, '--platform', 'linux/amd64,linux/arm64', '--registry', `${reg.host}/multi/fastapi-app`, '--push', '--json', '--no-cache']),
       );
-      assert.deepEqual(built.pushed, [`${reg.host}/multi/fastapi-app:0.1.0@${built.digest}`], '--registry prefixes the default tag');
+      assert.deepEqual(built.pushed, [`${reg.host}/multi/fastapi-app:0.1.0@${built.digest}`], '--registry names the full repository; the default tag gives the version');
       const raw = JSON.parse((await run('skopeo', ['inspect', '--raw', ...reg.skopeoFlags, `docker://${reg.host}/multi/fastapi-app:0.1.0`])).stdout);
       assert.equal(raw.mediaType, 'application/vnd.oci.image.index.v1+json');
       assert.deepEqual(raw.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`).sort(), ['linux/amd64', 'linux/arm64']);
