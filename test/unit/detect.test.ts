@@ -398,6 +398,10 @@ describe('detection: framework detectors', () => {
     assert.equal(d.framework?.target, 'flaskr:create_app()');
     assert.equal(d.framework?.factory, true);
     assert.deepEqual(d.command?.value, { cmd: [PY, '-m', 'flask', '--app', 'flaskr:create_app()', 'run', '--host', '0.0.0.0', '--port', '5000'] });
+    const wsgi = fw({ 'flaskr/__init__.py': init, 'wsgi.py': 'from flaskr import create_app\n\napp = create_app()\n' }, ['flask']);
+    assert.equal(wsgi.framework?.target, 'wsgi:app', 'a module-level app built by the factory (wsgi.py ranks before __init__.py)');
+    const blueprint = fw({ 'views.py': 'from flask import Blueprint\n\napp = Blueprint("x", __name__)\n' }, ['flask']);
+    assert.equal(blueprint.framework, undefined, 'a blueprint is not an app');
     const gunicorn = fw({ 'flaskr/__init__.py': init }, ['flask', 'gunicorn']);
     assert.deepEqual(gunicorn.command?.value, { cmd: [PY, '-m', 'gunicorn', '--bind', '0.0.0.0:8000', 'flaskr:create_app()'] });
   });

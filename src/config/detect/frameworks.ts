@@ -102,7 +102,7 @@ const flask: FrameworkDetector = {
       const app = speaks ? assigned.exec(text) : null;
       if (app) return { name: 'flask', target: `${mod}:${app[1]}`, server: 'flask', port: 5000, file: path };
       const built = speaks || declared ? APP_FROM_FACTORY_CALL.exec(text) : null;
-      if (built && (speaks || /^(create_app|make_app|get_app)$/.test(built[2]!))) return { name: 'flask', target: `${mod}:${built[1]}`, server: 'flask', port: 5000, file: path };
+      if (built && !/(Blueprint|Router|Namespace)$/.test(built[2]!) && (speaks || /^(create_app|make_app|get_app)$/.test(built[2]!))) return { name: 'flask', target: `${mod}:${built[1]}`, server: 'flask', port: 5000, file: path };
       // Flask's tutorial (flaskr): `def create_app()` in the package's __init__.py.
       const factory = speaks ? FACTORY_DEF.exec(text) : null;
       if (factory) return { name: 'flask', target: `${mod}:${factory[1]}()`, server: 'flask', port: 5000, file: path, factory: true };
