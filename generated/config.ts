@@ -9,9 +9,17 @@ export type BaseImage = string;
  */
 export type WorkingDirectory = string;
 /**
- * Install the project's locked dependencies (pylock.toml, uv.lock, or a hashed requirements file) into the venv at <workdir>/.venv, in their own layer below the application. Default: true when a lock is found.
+ * Install the project's locked dependencies (pylock.toml, uv.lock or a uv workspace root's, poetry.lock, pdm.lock, or a pinned requirements file) into the venv at <workdir>/.venv, in their own layer below the application. Default: installed when the project has a lock; a project that declares dependencies and has none fails to plan. false: build without them (the base image must provide them).
  */
 export type IncludeDependencies = boolean;
+/**
+ * Dependency groups to install in addition to the project's main dependencies (PEP 735 [dependency-groups], Poetry groups, PDM groups, uv dev-dependencies). dev and test are never installed unless named here.
+ */
+export type DependencyGroups = string[];
+/**
+ * The project's optional-dependency extras to install ([project.optional-dependencies], [tool.poetry.extras]).
+ */
+export type Extras = string[];
 /**
  * Normalize timestamps (SOURCE_DATE_EPOCH or 0), ownership and modes so the same inputs give the same image digest.
  */
@@ -63,7 +71,7 @@ export type Tags = string[];
  */
 export type Output = string;
 /**
- * The requirements file to read dependencies from when there is no pylock.toml or uv.lock (relative to the context).
+ * The requirements file to read dependencies from when there is no pylock.toml, uv.lock, poetry.lock or pdm.lock (relative to the context): pinned with == (with or without --hash).
  */
 export type RequirementsFile = string;
 /**
@@ -105,6 +113,8 @@ export interface BuildConfig {
   base_image?: BaseImage;
   workdir?: WorkingDirectory;
   include_deps?: IncludeDependencies;
+  dependency_groups?: DependencyGroups;
+  extras?: Extras;
   reproducible?: Reproducible;
   entrypoint?: Entrypoint;
   cmd?: Cmd;

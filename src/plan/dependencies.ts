@@ -7,14 +7,15 @@ import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
 import { ConfigError } from '../errors.js';
 import type { Platform } from '../oci/platform.js';
-import { DistributionStore } from '../python/download.js';
+import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
-import { readLock, type Lock, type LockedFile, type LockedPackage } from '../python/lock.js';
-import { buildWheelFromSdist } from '../python/sdist.js';
+import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
+import { readLock } from '../python/locks/read.js';
+import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
-import { wheelsLayerTar, type WheelToInstall } from '../python/wheel.js';
+import { wheelsLayerTar, type WheelToInstall } from '../python/install/wheel.js';
 
 /** Wheels downloaded at once. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -29,6 +30,12 @@ export interface DependencyInput {
   venv: string;
   mtime: number;
   requirementsFile?: string;
+  /** Dependency groups to install besides the main ones (build.dependency_groups). */
+  groups?: string[];
+  /** The project's extras to install (build.extras). */
+  extras?: string[];
+  /** pyproject.toml's data (Poetry/PDM root dependencies, sources, content hashes). */
+  pyproject?: Record<string, unknown>;
   /** Opens each base layer of this platform (for the C library); undefined for scratch. */
   baseLayers?: (() => Promise<Readable>)[];
   store: DistributionStore;
@@ -50,9 +57,9 @@ function platformText(p: Platform): string {
 /**
  * Reads the lock for one platform, picks each package's wheel for the target (interpreter, C library,
  * architecture), fetches and verifies the wheels, and hashes the dependency layer they install into,
- * so the plan states its diff_id. Undefined when the project has no lock.
+ * so the plan states its diff_id. No lock: neither; a lock of nothing: no layer.
  */
-export async function resolveDependencies(input: DependencyInput): Promise<{ layer: DependencyLayer; lock: Lock } | undefined> {
+export async function resolveDependencies(input: DependencyInput): Promise<{ layer?: DependencyLayer; lock?: Lock }> {
   const fullVersion = /^\d+\.\d+\.\d+/.test(input.pythonVersion) ? input.pythonVersion : `${input.pythonVersion}.0`;
   const env = targetEnvironment(fullVersion, input.platform.architecture);
   const lock = await readLock(input.context, {
@@ -61,10 +68,23 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     directNames: input.project.dependencies.map((d) => normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(d)?.[1] ?? d)),
     declared: input.project.dependencies,
     ...(input.requirementsFile ? { requirementsFile: input.requirementsFile } : {}),
+    ...(input.groups ? { groups: input.groups } : {}),
+    ...(input.extras ? { extras: input.extras } : {}),
+    ...(input.pyproject ? { pyproject: input.pyproject } : {}),
     environ: input.env,
   });
-  // No lock, or one that locks nothing (a requirements file with only options): no dependency layer.
-  if (!lock || lock.packages.length === 0) return undefined;
+  if (!lock) return {};
+  // Workspace members (or path dependencies) the project needs are not wheels in the lock: never ship without them.
+  const member = lock.localMembers?.[0];
+  if (member) {
+    const dir = relativeToContext(input.context, dirname(join(input.context, lock.path)), member.directory) || '.';
+    throw new ConfigError(
+      'E_WORKSPACE_MEMBER',
+      `${lock.path}: the project depends on "${member.name}" (${dir}), a workspace member or local directory that pycontainer cannot install from source yet; build it into a wheel (uv build --package ${member.name}) and depend on that file, or set include_deps = false and provide it in the base image`,
+    );
+  }
+  // A lock that locks nothing (a requirements file with only options): no dependency layer.
+  if (lock.packages.length === 0) return { lock };
   const libc = await targetLibc(input);
   const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
   const lockDir = dirname(join(input.context, lock.path));
@@ -79,7 +99,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       const needed = compatibleTags(target).slice(0, 3).join(', ');
       throw new ConfigError(
         'E_NO_WHEEL',
-        `${pkg.name} ${pkg.version} has no wheel for ${platformText(input.platform)} (${formatLibc(libc)}, Python ${fullVersion}): ${
+        `${lock.path}: ${pkg.name} ${pkg.version} has no wheel for ${platformText(input.platform)} (${formatLibc(libc)}, Python ${fullVersion}): ${
           have.length ? `it has ${have.join(', ')}` : pkg.sdist ? `only a source distribution, ${pkg.sdist.filename}` : 'no files at all'
         }; needed tags like ${needed}; pin a version that publishes one, or use a base image that matches a wheel it has`,
       );

@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { ConfigError } from '../errors.js';
-import { sha256OfStream } from '../oci/digest.js';
-import { normalizeName, parseWheelFilename } from './tags.js';
+import { ConfigError } from '../../errors.js';
+import { unreachable } from './download.js';
+import { sha256OfStream } from '../../oci/digest.js';
+import { normalizeName, parseWheelFilename } from '../tags.js';
 
 export interface IndexFile {
   filename: string;
@@ -170,8 +171,7 @@ class SimpleIndexClient implements IndexClient {
       try {
         res = await request(current, { method: 'GET', headers });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new ConfigError('E_INDEX', `cannot reach index ${stripCredentials(current)}: ${code ?? (err as Error).message}`);
+        throw unreachable(current, `reading the package index`, err);
       }
       const status = res.statusCode;
       if (status >= 300 && status < 400 && res.headers.location) {
