@@ -188,7 +188,9 @@ export async function readRequirementsFile(absPath: string, display: string, opt
   };
 
   await visit(absPath, display, false);
-  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? DEFAULT_INDEX_URL, ...extra];
+  // pip's own default: PIP_INDEX_URL (uv's UV_INDEX_URL) when the file names no --index-url.
+  const fallback = environ.PIP_INDEX_URL || environ.UV_INDEX_URL || environ.UV_DEFAULT_INDEX || DEFAULT_INDEX_URL;
+  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? fallback, ...extra];
   return out;
 }
 
