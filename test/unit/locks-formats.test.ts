@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'smol-toml';
 import { ConfigError } from '../../src/errors.js';
+import { compilePlan } from '../../src/plan/compile.js';
 import type { IndexClient, IndexFile, IndexSources } from '../../src/python/index/index.js';
 import { pythonJsonDumps, type Lock } from '../../src/python/locks/model.js';
 import { poetryAllows, poetryContentHash } from '../../src/python/locks/poetry.js';
@@ -301,6 +302,17 @@ describe('uv workspace: the lock one level up', () => {
     assert.deepEqual(names(shared), ['idna==3.10']);
     assert.equal(shared?.localMembers, undefined);
     assert.equal(await readLock(path.join(ws, 'packages', 'legacy'), { env: py312, projectName: 'legacy' }), undefined);
+  });
+
+  test('a member the project needs is never silently left out: one line naming it and the ways out', async () => {
+    const context = path.join(fixtures, 'uv-workspace', 'backend');
+    await rejects(
+      compilePlan({ context, env: {}, cache: null, flags: { baseImage: 'scratch' } }),
+      'E_WORKSPACE_MEMBER',
+      /^\.\.\/uv\.lock: the project depends on "shared" \(\.\.\/packages\/shared\)/,
+      /uv build --package shared/,
+      /include_deps = false/,
+    );
   });
 });
 

@@ -134,7 +134,10 @@ async function download(url: string, filename: string, authorization: string | u
     }
     if (res.statusCode !== 200) {
       await res.body.dump();
-      throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: download failed with HTTP ${res.statusCode}`);
+      const message = `${displayUrl(url)}: download failed with HTTP ${res.statusCode}`;
+      // A server failing or throttling is worth retrying later (exit 69); a 4xx is a wrong URL or credentials.
+      if (res.statusCode >= 500 || res.statusCode === 429) throw new NetworkError('E_DIST_DOWNLOAD', message);
+      throw new ConfigError('E_DIST_DOWNLOAD', message);
     }
     return res.body as unknown as Readable;
   }
