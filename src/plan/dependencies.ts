@@ -1,11 +1,13 @@
 import { sha256OfStream } from '../oci/digest.js';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DependencyLayer, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PlanError } from '../errors.js';
+import { assembleMemberWheel, readMemberSources } from '../python/install/member-wheel.js';
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
@@ -74,17 +76,8 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     environ: input.env,
   });
   if (!lock) return {};
-  // Workspace members (or path dependencies) the project needs are not wheels in the lock: never ship without them.
-  const member = lock.localMembers?.[0];
-  if (member) {
-    const dir = relativeToContext(input.context, dirname(join(input.context, lock.path)), member.directory) || '.';
-    throw new ConfigError(
-      'E_WORKSPACE_MEMBER',
-      `${lock.path}: the project depends on "${member.name}" (${dir}), a workspace member or local directory that pycontainer cannot install from source yet; build it into a wheel (uv build --package ${member.name}) and depend on that file, or set include_deps = false and provide it in the base image`,
-    );
-  }
   // A lock that locks nothing (a requirements file with only options): no dependency layer.
-  if (lock.packages.length === 0) return { lock };
+  if (lock.packages.length === 0 && !lock.localMembers?.length) return { lock };
   const libc = await targetLibc(input);
   const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
   const lockDir = dirname(join(input.context, lock.path));
@@ -129,6 +122,28 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
+  // Workspace members the project needs (editable/path sources): their code, packed into a wheel from
+  // exactly the files listed in the plan.
+  for (const member of lock.localMembers ?? []) {
+    const dir = join(lockDir, member.directory);
+    const shown = relativeToContext(input.context, lockDir, member.directory) || '.';
+    const files = await readMemberSources(dir, member.name, shown);
+    const built = assembleMemberWheel(member.name, member.version, files);
+    const sha256 = createHash('sha256').update(built.data).digest('hex');
+    const file = await input.store.addBytes(built.data);
+    const requested = input.project.dependencies.some((d) => normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(d)?.[1] ?? '') === member.name);
+    packages.push({
+      name: member.name,
+      version: member.version,
+      filename: built.filename,
+      sha256,
+      size: built.data.length,
+      requested,
+      tag: 'py3-none-any',
+      member: { directory: shown, files: files.map((f) => ({ path: f.source, sha256: createHash('sha256').update(f.data).digest('hex'), size: f.data.length })) },
+    });
+    toInstall.push({ file, filename: built.filename, name: member.name, version: member.version, requested });
+  }
   const { hex, size } = await sha256OfStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
   return {
     lock,
@@ -150,7 +165,9 @@ export async function wheelsOf(layer: DependencyLayer, context: string, store: D
   const out: WheelToInstall[] = [];
   for (const p of layer.packages) {
     let file: string;
-    if (p.sdist) {
+    if (p.member) {
+      file = await memberWheelAgain(p, context, store);
+    } else if (p.sdist) {
       // Built on the host at plan time: from the cache, or built again and checked to be the same wheel.
       const sdist = p.sdist;
       const built = (await store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${p.name} ${p.version}`, { ...sdist }, context, store, env));
@@ -171,6 +188,36 @@ export async function wheelsOf(layer: DependencyLayer, context: string, store: D
     });
   }
   return out;
+}
+
+/**
+ * A workspace member's wheel rebuilt from its directory at apply time: every planned file must be there
+ * with the planned digest, and nothing else may have been added (the wheel's digest says so).
+ */
+async function memberWheelAgain(p: LockedWheel, context: string, store: DistributionStore): Promise<string> {
+  const member = p.member!;
+  const dir = join(context, member.directory);
+  const changed: string[] = [];
+  for (const f of member.files) {
+    try {
+      const data = await readFile(join(dir, f.path));
+      if (createHash('sha256').update(data).digest('hex') !== f.sha256) changed.push(`${posixJoin(member.directory, f.path)} changed`);
+    } catch {
+      changed.push(`${posixJoin(member.directory, f.path)} was removed`);
+    }
+  }
+  if (changed.length === 0) {
+    const built = assembleMemberWheel(p.name, p.version, await readMemberSources(dir, p.name, member.directory));
+    if (createHash('sha256').update(built.data).digest('hex') === p.sha256) return store.addBytes(built.data);
+    changed.push(`workspace member ${p.name} (${member.directory}) has files added`);
+  }
+  throw new PlanError('E_PLAN_STALE', `the plan is stale: ${changed.length === 1 ? changed[0] : `${changed.length} files of workspace member ${p.name} changed`}; run \`pycontainer plan\` again`, {
+    details: changed.length > 1 ? changed : [],
+  });
+}
+
+function posixJoin(a: string, b: string): string {
+  return a === '.' || a === '' ? b : `${a.replace(/\/+$/, '')}/${b}`;
 }
 
 /** An sdist fetched, verified and built into a wheel on the host, stored by digest and recorded by the sdist's. */

@@ -313,7 +313,7 @@ describe('dependencies', { concurrency: false }, () => {
     }
   });
 
-  test('a uv workspace member: the root\'s uv.lock one level up, recorded as ../uv.lock; changing it makes the plan stale', async (t: TestContext) => {
+  test('a uv workspace member: the root\'s uv.lock one level up (../uv.lock), a member it needs installed from source; changes make the plan stale', async (t: TestContext) => {
     if (!needTools(t, TOOLS, { root: true })) return;
     const base = await ensureBaseImage('plain');
     const root = path.join(tmp, 'workspace');
@@ -323,12 +323,17 @@ describe('dependencies', { concurrency: false }, () => {
     const wheels = [...debian, fastsum];
     for (const w of wheels) await cp(w.path, path.join(root, 'wheels', w.filename));
     await writeFile(path.join(root, 'pyproject.toml'), '[project]\nname = "workspace"\nversion = "0"\nrequires-python = ">=3.11"\n\n[tool.uv.workspace]\nmembers = ["api", "libs/*"]\n');
-    await writeFile(path.join(member, 'pyproject.toml'), '[project]\nname = "api"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["fastsum", "pip", "setuptools", "wheel"]\n');
-    await writeFile(path.join(member, 'main.py'), MAIN);
+    await writeFile(path.join(member, 'pyproject.toml'), '[project]\nname = "api"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["fastsum", "pip", "setuptools", "wheel", "greet"]\n');
+    await writeFile(path.join(member, 'main.py'), `import greet\nprint(greet.hello())\n${MAIN}`);
+    // A second member the api depends on, installed from its source (src layout).
+    await mkdir(path.join(root, 'libs', 'greet', 'src', 'greet'), { recursive: true });
+    await writeFile(path.join(root, 'libs', 'greet', 'pyproject.toml'), '[project]\nname = "greet"\nversion = "0.1.0"\n');
+    await writeFile(path.join(root, 'libs', 'greet', 'src', 'greet', '__init__.py'), 'def hello():\n    return "hello from a workspace member"\n');
     const pkg = (w: WheelFile) => `[[package]]\nname = "${w.name}"\nversion = "${w.version}"\nsource = { path = "wheels/${w.filename}" }\nwheels = [{ filename = "${w.filename}", hash = "sha256:${w.sha256}", size = ${w.size} }]\n`;
     const lock = [
       'version = 1\nrequires-python = ">=3.11"\n\n[manifest]\nmembers = ["api", "workspace"]\n',
-      `[[package]]\nname = "api"\nversion = "1.0.0"\nsource = { editable = "api" }\ndependencies = [${wheels.map((w) => `{ name = "${w.name}" }`).join(', ')}]\n`,
+      `[[package]]\nname = "api"\nversion = "1.0.0"\nsource = { editable = "api" }\ndependencies = [${[...wheels.map((w) => w.name), 'greet'].map((n) => `{ name = "${n}" }`).join(', ')}]\n`,
+      '[[package]]\nname = "greet"\nversion = "0.1.0"\nsource = { editable = "libs/greet" }\n',
       '[[package]]\nname = "workspace"\nversion = "0"\nsource = { virtual = "." }\n',
       ...wheels.map(pkg),
     ].join('\n');
@@ -342,7 +347,16 @@ describe('dependencies', { concurrency: false }, () => {
     const layout = path.join(tmp, 'workspace-image');
     const applied = await pyc(['apply', planFile, '-C', member, '-o', layout, '--no-cache']);
     assert.equal(applied.code, 0, applied.stderr);
-    assert.match((await runImage(layout, '1.0.0')).stdout, /^fastsum says 5\n/);
+    assert.match((await runImage(layout, '1.0.0')).stdout, /^hello from a workspace member\nfastsum says 5\n/);
+    const greet = plan.dependencies![0]!.packages.find((p) => p.name === 'greet')!;
+    assert.deepEqual(greet.member, { directory: '../libs/greet', files: [{ path: 'src/greet/__init__.py', sha256: greet.member!.files[0]!.sha256, size: 56 }] });
+    const pipShow = await runImage(layout, '1.0.0', { args: ['pip', 'show', 'greet', '--disable-pip-version-check'] });
+    assert.match(pipShow.stdout, /^Version: 0\.1\.0$/m);
+    // A member's source changes after planning: apply refuses the plan.
+    await writeFile(path.join(root, 'libs', 'greet', 'src', 'greet', '__init__.py'), 'def hello():\n    return "changed"\n');
+    const memberStale = await pyc(['apply', planFile, '-C', member, '-o', path.join(tmp, 'workspace-member-stale'), '--no-cache']);
+    assert.notEqual(memberStale.code, 0);
+    assert.match(memberStale.stderr, /stale: \.\.\/libs\/greet\/src\/greet\/__init__\.py changed/);
     await writeFile(path.join(root, 'uv.lock'), `${lock}\n# edited\n`);
     const stale = await pyc(['apply', planFile, '-C', member, '-o', path.join(tmp, 'workspace-stale'), '--no-cache']);
     assert.notEqual(stale.code, 0);

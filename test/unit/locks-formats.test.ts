@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'smol-toml';
 import { ConfigError } from '../../src/errors.js';
-import { compilePlan } from '../../src/plan/compile.js';
+import { assembleMemberWheel, readMemberSources } from '../../src/python/install/member-wheel.js';
 import type { IndexClient, IndexFile, IndexSources } from '../../src/python/index/index.js';
 import { pythonJsonDumps, type Lock } from '../../src/python/locks/model.js';
 import { poetryAllows, poetryContentHash } from '../../src/python/locks/poetry.js';
@@ -304,15 +304,19 @@ describe('uv workspace: the lock one level up', () => {
     assert.equal(await readLock(path.join(ws, 'packages', 'legacy'), { env: py312, projectName: 'legacy' }), undefined);
   });
 
-  test('a member the project needs is never silently left out: one line naming it and the ways out', async () => {
-    const context = path.join(fixtures, 'uv-workspace', 'backend');
-    await rejects(
-      compilePlan({ context, env: {}, cache: null, flags: { baseImage: 'scratch' } }),
-      'E_WORKSPACE_MEMBER',
-      /^\.\.\/uv\.lock: the project depends on "shared" \(\.\.\/packages\/shared\)/,
-      /uv build --package shared/,
-      /include_deps = false/,
-    );
+  test("a member's code is packed into a wheel that is a function of its files", async () => {
+    const dir = path.join(fixtures, 'uv-workspace', 'packages', 'shared');
+    const files = await readMemberSources(dir, 'shared', '../packages/shared');
+    assert.deepEqual(files.map((f) => [f.archivePath, f.source]), [['shared/__init__.py', 'src/shared/__init__.py']]);
+    const a = assembleMemberWheel('shared', '0.2.0', files);
+    const b = assembleMemberWheel('shared', '0.2.0', await readMemberSources(dir, 'shared', '../packages/shared'));
+    assert.equal(a.filename, 'shared-0.2.0-py3-none-any.whl');
+    assert.ok(a.data.equals(b.data), 'the same files give the same bytes');
+    const zip = a.data.toString('latin1');
+    for (const name of ['shared/__init__.py', 'shared-0.2.0.dist-info/METADATA', 'shared-0.2.0.dist-info/WHEEL', 'shared-0.2.0.dist-info/RECORD']) assert.ok(zip.includes(name), name);
+    const changed = assembleMemberWheel('shared', '0.2.0', [{ ...files[0]!, data: Buffer.from('def greet():\n    return "hi"\n') }]);
+    assert.ok(!changed.data.equals(a.data));
+    await rejects(readMemberSources(path.join(fixtures, 'uv-workspace', 'packages', 'legacy'), 'legacy', '../packages/legacy'), 'E_WORKSPACE_MEMBER', /"legacy" has no importable code/, /uv build --package legacy/);
   });
 });
 

@@ -41,6 +41,13 @@ export class DistributionStore {
     return { file: this.cache.blobPath(digest), sha256: digest.slice(7), size };
   }
 
+  /** Adds bytes made here (a workspace member's wheel); returns the stored file. */
+  async addBytes(data: Buffer): Promise<string> {
+    const { Readable } = await import('node:stream');
+    const { digest } = await this.cache.put(Readable.from([data]));
+    return this.cache.blobPath(digest);
+  }
+
   /** The wheel built before from the sdist with this sha256 (cached by the sdist's digest). */
   async builtFrom(sdistSha256: string): Promise<{ filename: string; sha256: string; size: number; file: string } | undefined> {
     try {
