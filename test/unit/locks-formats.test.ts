@@ -222,6 +222,22 @@ describe('poetry.lock 1.1 (Poetry 1, [tool.poetry.dependencies], [metadata.files
     for (const n of ['python-dotenv==1.0.0', 'importlib-metadata==6.0.0', 'zipp==3.13.0', 'pytest==7.2.1', 'iniconfig==2.0.0']) assert.ok(names(lock).includes(n), n);
   });
 
+  test('a path dependency (a monorepo sibling) is a local member, installed from its directory', async () => {
+    const dir = await copyFixture('poetry1');
+    const pyprojectFile = path.join(dir, 'pyproject.toml');
+    await writeFile(pyprojectFile, (await readFile(pyprojectFile, 'utf8')).replace('Flask = "^2.2"\n', 'Flask = "^2.2"\ncommon = {path = "../common", develop = true}\n'));
+    const data = await pyproject(dir);
+    const lockFile = path.join(dir, 'poetry.lock');
+    const lockText = (await readFile(lockFile, 'utf8'))
+      .replace(/content-hash = "[0-9a-f]+"/, `content-hash = "${poetryContentHash(data)}"`)
+      .replace('[extras]', '[[package]]\nname = "common"\nversion = "0.1.0"\ndescription = ""\ncategory = "main"\noptional = false\npython-versions = "^3.9"\ndevelop = true\n\n[package.dependencies]\nitsdangerous = ">=2"\n\n[package.source]\ntype = "directory"\nurl = "../common"\n\n[extras]');
+    await writeFile(lockFile, lockText);
+    const lock = await readLock(dir, { env: py312, projectName: 'blog', pyproject: data, index: fakeIndex(await indexOfLock(path.join(fixtures, 'poetry1', 'poetry.lock'))), environ: {} });
+    assert.deepEqual(lock?.localMembers, [{ name: 'common', version: '0.1.0', directory: '../common' }]);
+    assert.ok(!names(lock).includes('common==0.1.0'), 'not a wheel to download');
+    assert.ok(names(lock).includes('itsdangerous==2.1.2'), "the member's own dependencies are walked");
+  });
+
   test('a lock that misses a declared dependency is stale', async () => {
     await rejects(read({ declared: ['flask>=2.2', 'requests>=2'] }), 'E_LOCK_STALE', /poetry\.lock does not lock "requests"/, /run poetry lock/);
   });

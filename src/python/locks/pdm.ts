@@ -27,6 +27,7 @@ import {
   type LockContext,
   type LockedFile,
   type LockedPackage,
+  type LocalMember,
   type Requirement,
   type Table,
 } from './model.js';
@@ -50,7 +51,7 @@ interface Node {
   dependencies: Requirement[];
 }
 
-export function parsePdmLock(file: TomlFile, opts: PdmLockOptions): LockedPackage[] {
+export function parsePdmLock(file: TomlFile, opts: PdmLockOptions): { packages: LockedPackage[]; localMembers: LocalMember[] } {
   const src = file.path;
   const data = file.data;
   const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
@@ -145,7 +146,13 @@ export function parsePdmLock(file: TomlFile, opts: PdmLockOptions): LockedPackag
   const environ = opts.environ ?? process.env;
   const indexUrls = pdmIndexUrls(opts.pyproject, environ);
   const out = new Map<string, LockedPackage>();
+  const localMembers = new Map<string, LocalMember>();
   for (const node of [...reached.values()].sort((a, b) => a.index - b.index)) {
+    if (typeof node.raw.path === 'string' && !/\.(whl|tar\.gz|zip)$/.test(node.raw.path)) {
+      // A path dependency (a monorepo sibling): installed from its source, like a uv workspace member.
+      localMembers.set(node.name, { name: node.name, version: node.version, directory: node.raw.path.replace(/\\/g, '/') });
+      continue;
+    }
     if (node.extras.length > 0 && (byName.get(node.name) ?? []).some((c) => c.extras.length === 0 && c.version === node.version)) continue;
     const pkg = toPackage(node, requested.has(node.name), fail);
     if (indexUrls && pkg.wheels.concat(pkg.sdist ? [pkg.sdist] : []).some((f) => !f.url && !f.path)) pkg.indexUrls = indexUrls;
@@ -153,7 +160,7 @@ export function parsePdmLock(file: TomlFile, opts: PdmLockOptions): LockedPackag
     if (prior && prior.version !== pkg.version) fail('package', `"${pkg.name}" is reached at both ${prior.version} and ${pkg.version} for the target`, pkg.name);
     out.set(pkg.name, pkg);
   }
-  return [...out.values()];
+  return { packages: [...out.values()], localMembers: [...localMembers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** [project].dependencies, the asked extras, and the asked groups ([dependency-groups], [tool.pdm.dev-dependencies]). */
@@ -207,9 +214,6 @@ function pdmIndexUrls(pyproject: Record<string, unknown>, environ: NodeJS.Proces
 function toPackage(node: Node, requested: boolean, fail: (key: string, message: string, pkg?: string, code?: string) => never): LockedPackage {
   const { name, raw } = node;
   if (typeof raw.git === 'string') fail('git', `"${name}" comes from git (${stripUserinfo(raw.git)}), which pycontainer cannot install (it builds nothing); publish a wheel and lock it`, name, 'E_LOCK_UNSUPPORTED');
-  if (typeof raw.path === 'string' && !/\.(whl|tar\.gz|zip)$/.test(raw.path)) {
-    fail('path', `"${name}" comes from a local directory (${raw.path}), which pycontainer does not install from a pdm.lock yet; build it into a wheel and depend on the file`, name, 'E_LOCK_UNSUPPORTED');
-  }
   const pkg: LockedPackage = { name, version: node.version, requested, wheels: [] };
   const packageUrl = typeof raw.url === 'string' ? raw.url : undefined;
   const packagePath = typeof raw.path === 'string' ? raw.path : undefined;

@@ -24,6 +24,7 @@ import {
   type LockContext,
   type LockedFile,
   type LockedPackage,
+  type LocalMember,
   type Table,
 } from './model.js';
 
@@ -77,7 +78,7 @@ export function poetryContentHash(pyproject: Record<string, unknown>): string {
   return createHash('sha256').update(pythonJsonDumps(relevant), 'utf8').digest('hex');
 }
 
-export function parsePoetryLock(file: TomlFile, opts: PoetryLockOptions): LockedPackage[] {
+export function parsePoetryLock(file: TomlFile, opts: PoetryLockOptions): { packages: LockedPackage[]; localMembers: LocalMember[] } {
   const src = file.path;
   const data = file.data;
   const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
@@ -163,13 +164,20 @@ export function parsePoetryLock(file: TomlFile, opts: PoetryLockOptions): Locked
   }
 
   const out = new Map<string, LockedPackage>();
+  const localMembers: LocalMember[] = [];
   for (const node of [...reached.values()].sort((a, b) => a.index - b.index)) {
+    const source = isTable(node.raw.source) ? node.raw.source : undefined;
+    if (source?.type === 'directory' && typeof source.url === 'string') {
+      // A path dependency (a monorepo sibling): installed from its source, like a uv workspace member.
+      localMembers.push({ name: node.name, version: node.version, directory: source.url.replace(/\\/g, '/') });
+      continue;
+    }
     const pkg = toPackage(node, requested.has(node.name), legacyFiles.get(node.name), opts.pyproject, environ, fail);
     const prior = out.get(pkg.name);
     if (prior && prior.version !== pkg.version) fail('package', `"${pkg.name}" is reached at both ${prior.version} and ${pkg.version} for the target`, pkg.name);
     out.set(pkg.name, pkg);
   }
-  return [...out.values()];
+  return { packages: [...out.values()], localMembers: localMembers.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** 2.1's `markers`: one string, or one per group; a package is for the target when one of them holds. */
@@ -283,7 +291,6 @@ function toPackage(
   const type = typeof source?.type === 'string' ? source.type : undefined;
   const sourceUrl = typeof source?.url === 'string' ? source.url : undefined;
   if (type === 'git') fail('source', `"${name}" comes from git (${stripUserinfo(sourceUrl ?? '')}), which pycontainer cannot install (it builds nothing); publish a wheel and lock it`, name, 'E_LOCK_UNSUPPORTED');
-  if (type === 'directory') fail('source', `"${name}" comes from a local directory (${sourceUrl ?? '?'}), which pycontainer does not install from a poetry.lock yet; build it into a wheel and depend on the file`, name, 'E_LOCK_UNSUPPORTED');
 
   const rawFiles = Array.isArray(raw.files) ? raw.files : Array.isArray(legacyFiles) ? legacyFiles : [];
   const pkg: LockedPackage = { name, version: node.version, requested, wheels: [] };

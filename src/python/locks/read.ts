@@ -78,11 +78,13 @@ export async function readLock(contextDir: string, opts: ReadLockOptions): Promi
       break;
     }
     case 'poetry':
-      lock.packages = parsePoetryLock(await readLockToml(abs, display), { ...opts, pyproject: opts.pyproject ?? {}, direct });
+    case 'pdm': {
+      const parse = found.kind === 'poetry' ? parsePoetryLock : parsePdmLock;
+      const selection = parse(await readLockToml(abs, display), { ...opts, pyproject: opts.pyproject ?? {}, direct });
+      lock.packages = selection.packages;
+      if (selection.localMembers.length) lock.localMembers = selection.localMembers;
       break;
-    case 'pdm':
-      lock.packages = parsePdmLock(await readLockToml(abs, display), { ...opts, pyproject: opts.pyproject ?? {}, direct });
-      break;
+    }
   }
   lock.packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (opts.declared) checkStale(lock, opts.declared, opts);
