@@ -364,6 +364,15 @@ describe('pip freeze: pins without hashes, resolved on the index', () => {
     await rejects(readLock(dir, { env: py312, projectName: 'app', index: fakeIndex({ ...INDEX, flask: ['flask-3.0.0-py3-none-any.whl'] }), environ: {} }), 'E_NO_HASH', /requirements\.txt:4: "flask==3\.1\.0": the index lists no file for it/);
   });
 
+  test('`-e .` (the project itself, which the app layer carries) is skipped; another editable is not', async () => {
+    const dir = await copyFixture('pip-freeze');
+    await writeFile(path.join(dir, 'requirements.txt'), '-e .\nflask==3.1.0\n');
+    const lock = await readLock(dir, { env: py312, projectName: 'app', index: fakeIndex(INDEX), environ: {} });
+    assert.deepEqual(names(lock), ['flask==3.1.0']);
+    await writeFile(path.join(dir, 'requirements.txt'), '-e ../lib\nflask==3.1.0\n');
+    await rejects(readLock(dir, { env: py312, projectName: 'app', index: fakeIndex(INDEX), environ: {} }), 'E_LOCK_UNSUPPORTED', /editable/);
+  });
+
   test('a range or a bare name is E_UNPINNED, naming the line and the ways out', async () => {
     const dir = await copyFixture('pip-freeze');
     await writeFile(path.join(dir, 'requirements.txt'), 'flask==3.1.0\nrequests>=2\n');

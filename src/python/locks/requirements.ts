@@ -136,6 +136,8 @@ export async function readRequirementsFile(absPath: string, display: string, opt
             break;
           case '-e':
           case '--editable':
+            // `-e .` is the project itself, which the application layer carries: nothing to install.
+            if (value !== undefined && path.resolve(dir, value.replace(/\[.*\]$/, '').replace(/^file:(\/\/)?/, '')) === path.resolve(opts.contextDir)) break;
             throw new ConfigError('E_LOCK_UNSUPPORTED', `${where}: editable requirement ${value ?? ''} cannot be installed by pycontainer (it builds nothing); lock a wheel instead`);
           case '--require-hashes':
           case '--pre':
