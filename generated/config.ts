@@ -9,9 +9,17 @@ export type BaseImage = string;
  */
 export type WorkingDirectory = string;
 /**
- * Install the project's locked dependencies (pylock.toml, uv.lock, or a hashed requirements file) into the venv at <workdir>/.venv, in their own layer below the application. Default: true when a lock is found.
+ * Install the project's locked dependencies (pylock.toml, uv.lock or a uv workspace root's, poetry.lock, pdm.lock, or a pinned requirements file) into the venv at <workdir>/.venv, in their own layer below the application. Default: installed when the project has a lock; a project that declares dependencies and has none fails to plan. false: build without them (the base image must provide them).
  */
 export type IncludeDependencies = boolean;
+/**
+ * Dependency groups to install in addition to the project's main dependencies (PEP 735 [dependency-groups], Poetry groups, PDM groups, uv dev-dependencies). dev and test are never installed unless named here.
+ */
+export type DependencyGroups = string[];
+/**
+ * The project's optional-dependency extras to install ([project.optional-dependencies], [tool.poetry.extras]).
+ */
+export type Extras = string[];
 /**
  * Normalize timestamps (SOURCE_DATE_EPOCH or 0), ownership and modes so the same inputs give the same image digest.
  */
@@ -63,7 +71,7 @@ export type Tags = string[];
  */
 export type Output = string;
 /**
- * The requirements file to read dependencies from when there is no pylock.toml or uv.lock (relative to the context).
+ * The requirements file to read dependencies from when there is no pylock.toml, uv.lock, poetry.lock or pdm.lock (relative to the context): pinned with == (with or without --hash).
  */
 export type RequirementsFile = string;
 /**
@@ -135,42 +143,44 @@ export type Insecure = boolean;
  * pycontainer configuration: pycontainer.toml, or the same tables under [tool.pycontainer] in pyproject.toml. The keys of [build] may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them: [tool.pycontainer] tag = "x" is [tool.pycontainer.build] tag = "x". Command-line flags override pycontainer.toml, which overrides [tool.pycontainer].
  */
 export interface PycontainerConfig {
+  base_image?: BaseImage;
   build?: BuildConfig;
+  cache?: UseTheCache;
+  cache_dir?: CacheDirectory;
+  cmd?: Cmd;
+  context_dir?: ContextDirectory;
+  dependency_groups?: DependencyGroups;
+  dry_run?: DryRun;
+  entrypoint?: Entrypoint;
+  env?: Environment;
+  exclude?: Exclude;
+  exposed_ports?: ExposedPorts;
+  extras?: Extras;
+  generate_sbom?: GenerateAnSBOM;
+  include_deps?: IncludeDependencies;
+  include_paths?: IncludePaths;
+  labels?: Labels;
+  max_cache_size_mb?: MaximumCacheSize;
+  no_cache?: DoNotUseTheCache;
+  output?: Output;
+  output_dir?: OutputDirectory;
+  platform?: Platform;
+  platforms?: Platforms;
+  push?: Push;
   /**
    * The [registry] table, or (as pycontainer-build's Poetry plugin writes it) the registry url as a string: registry = "ghcr.io/org/app" is [registry] url = "ghcr.io/org/app".
    */
   registry?: RegistryConfig | Registry;
-  base_image?: BaseImage;
-  workdir?: WorkingDirectory;
-  include_deps?: IncludeDependencies;
   reproducible?: Reproducible;
-  entrypoint?: Entrypoint;
-  cmd?: Cmd;
-  user?: User;
-  exposed_ports?: ExposedPorts;
-  include_paths?: IncludePaths;
-  exclude?: Exclude;
-  platform?: Platform;
-  platforms?: Platforms;
+  requirements?: RequirementsFile;
+  requirements_file?: RequirementsFilePycontainerBuild;
+  sbom?: SBOMFormat;
   tag?: Tag;
   tags?: Tags;
-  output?: Output;
-  requirements?: RequirementsFile;
-  sbom?: SBOMFormat;
-  cache?: UseTheCache;
-  cache_dir?: CacheDirectory;
-  env?: Environment;
-  labels?: Labels;
-  push?: Push;
-  verbose?: Verbose;
-  dry_run?: DryRun;
-  output_dir?: OutputDirectory;
   use_cache?: UseTheCachePycontainerBuild;
-  no_cache?: DoNotUseTheCache;
-  requirements_file?: RequirementsFilePycontainerBuild;
-  generate_sbom?: GenerateAnSBOM;
-  max_cache_size_mb?: MaximumCacheSize;
-  context_dir?: ContextDirectory;
+  user?: User;
+  verbose?: Verbose;
+  workdir?: WorkingDirectory;
 }
 /**
  * What goes into the image and how it runs. These keys may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them; the same key in both places is an error.
@@ -179,6 +189,8 @@ export interface BuildConfig {
   base_image?: BaseImage;
   workdir?: WorkingDirectory;
   include_deps?: IncludeDependencies;
+  dependency_groups?: DependencyGroups;
+  extras?: Extras;
   reproducible?: Reproducible;
   entrypoint?: Entrypoint;
   cmd?: Cmd;

@@ -306,4 +306,21 @@ export interface LockedWheel {
    * Set for direct URL requirements: recorded in the installed direct_url.json (PEP 610).
    */
   directUrl?: string;
+  /**
+   * Set for a workspace member (or local path dependency) installed from its source directory: the wheel is built from exactly these files, which apply re-reads (a change makes the plan stale).
+   */
+  member?: {
+    /**
+     * The member's directory, relative to the context.
+     */
+    directory: string;
+    files: {
+      /**
+       * Relative to the member's directory.
+       */
+      path: string;
+      sha256: string;
+      size: number;
+    }[];
+  };
 }

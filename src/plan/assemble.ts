@@ -11,7 +11,7 @@ import type { ResolvedBase } from '../oci/layout.js';
 import { withParents } from '../oci/layer.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
-import { venvEntries } from '../python/venv.js';
+import { venvEntries } from '../python/install/venv.js';
 
 export const DEFAULT_WORKDIR = '/app';
 /** The plan schema's $id, written as the plan's `$schema`. */

@@ -13,9 +13,9 @@ import type { DependencyLayer } from '../../generated/plan.js';
 import { baseBlobSource } from '../apply/base.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import type { Detection } from '../config/detect.js';
-import { DistributionStore } from '../python/download.js';
+import { DistributionStore } from '../python/index/download.js';
 import { resolveDependencies } from './dependencies.js';
-import { existingVenvLayer, findExistingVenv } from '../python/existing-venv.js';
+import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
 import { sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { layerTar, withParents } from '../oci/layer.js';
 import type { BaseConfig } from '../oci/image.js';
@@ -170,7 +170,10 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
 
   // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
   const cache = options.cache === null ? undefined : (options.cache ?? new BlobCache(defaultCacheDir(env)));
-  const dependencies = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings);
+  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject);
+  // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
+  // `plan --check` notice a change to them.
+  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
 
   // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
@@ -194,10 +197,12 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
 }
 
 /**
- * The dependency layers, one per platform. include_deps unset: installed when a lock is found; a
- * requirements file without pins and hashes is not a lock, and gets a warning. include_deps = true: a
- * missing or unhashed lock is an error. include_deps = false: none, and a warning if the project
- * declares dependencies.
+ * The dependency layers, one per platform, and the lock files they come from (for the plan's inputs,
+ * a workspace root's `../uv.lock` included). A project that declares dependencies never ships without
+ * them by accident: no lock, unpinned requirements or a lock that cannot be read fail the plan with the
+ * ways out, unless include_deps = false (a warning: the base image must provide them). The project's
+ * existing venv is the last resort (with warnings). include_deps = true with nothing declared and no
+ * lock is not an error.
  */
 async function planDependencies(
   context: string,
@@ -209,64 +214,72 @@ async function planDependencies(
   cache: BlobCache | undefined,
   env: NodeJS.ProcessEnv,
   warnings: string[],
-): Promise<DependencyLayer[]> {
+  pyproject: Record<string, unknown> | undefined,
+): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
-  const declared = detection.project.knownPackages;
-  const notInstalled = (why: string) =>
-    declared.length &&
-    warnings.push(
-      `the project depends on ${declared.slice(0, 5).join(', ')}${declared.length > 5 ? ` and ${declared.length - 5} more` : ''}, which ${declared.length === 1 ? 'is' : 'are'} not installed: ${why}`,
-    );
+  const own = ownDependencyNames(detection.project.dependencies, pyproject);
+  const dependsOn = () => `the project depends on ${own.slice(0, 5).join(', ')}${own.length > 5 ? ` and ${own.length - 5} more` : ''}`;
   if (wanted === false) {
-    notInstalled('include_deps is false, so the base image must provide them');
-    return [];
+    if (own.length) warnings.push(`${dependsOn()}, which ${own.length === 1 ? 'is' : 'are'} not installed: include_deps is false, so the base image must provide them`);
+    return { layers: [], locks: [] };
   }
+  const cannot = (why: string, code: string): ConfigError =>
+    new ConfigError(code, `${own.length ? `${dependsOn()}, which cannot be installed: ` : ''}${why}; make a lock (uv lock, poetry lock, pip-compile --generate-hashes, or pip freeze > requirements.txt), or set include_deps = false to build without them`);
   const source = baseBlobSource(resolved.baseRef, context, client, cache);
   const store = await DistributionStore.open(cache);
   const layers: DependencyLayer[] = [];
+  const locks = new Set<string>();
   try {
     for (const platform of resolved.platforms) {
       const text = platform.variant ? `${platform.os}/${platform.architecture}/${platform.variant}` : `${platform.os}/${platform.architecture}`;
       const image = base?.images.find((i) => i.platform === text) ?? base?.images[0];
-      let result;
-      try {
-        result = await resolveDependencies({
-          context,
-          project: detection.project,
-          platform,
-          pythonVersion: resolved.pythonVersion,
-          venv: resolved.venv,
-          mtime: mtimeOf(env),
-          ...(merged.build.requirements ? { requirementsFile: merged.build.requirements } : {}),
-          ...(source && image ? { baseLayers: image.layers.map((l) => () => source.open(l)) } : {}),
-          store,
-          env,
-        });
-      } catch (err) {
-        // A requirements file that is not a lock is fine when nobody asked for dependencies.
-        if (wanted === undefined && err instanceof ConfigError && (err.code === 'E_UNPINNED' || err.code === 'E_NO_HASH')) {
-          notInstalled(`${err.message}`);
-          return [];
-        }
-        throw err;
+      const result = await resolveDependencies({
+        context,
+        project: detection.project,
+        platform,
+        pythonVersion: resolved.pythonVersion,
+        venv: resolved.venv,
+        mtime: mtimeOf(env),
+        ...(merged.build.requirements ? { requirementsFile: merged.build.requirements } : {}),
+        ...(merged.build.dependency_groups ? { groups: merged.build.dependency_groups } : {}),
+        ...(merged.build.extras ? { extras: merged.build.extras } : {}),
+        ...(pyproject ? { pyproject } : {}),
+        ...(source && image ? { baseLayers: image.layers.map((l) => () => source.open(l)) } : {}),
+        store,
+        env,
+      });
+      if (result.lock) locks.add(result.lock.path);
+      if (result.layer) {
+        layers.push(result.layer);
+        continue;
       }
-      if (!result) {
-        // A venv is a last resort only for a project that declares dependencies (or asks for them).
-        const venvLayer = declared.length || wanted ? await existingVenvDependencies(context, resolved, platform, text, mtimeOf(env), warnings) : undefined;
-        if (venvLayer) {
-          layers.push(venvLayer);
-          continue;
-        }
-        if (wanted) throw new ConfigError('E_NO_LOCK', 'include_deps: no lock found (pylock.toml, uv.lock, or a requirements file with pins and --hash); make one with `uv lock`, `uv export --format pylock.toml` or `pip-compile --generate-hashes`');
-        notInstalled('there is no lock (pylock.toml, uv.lock, or a hashed requirements.txt) to install them from');
-        return [];
+      if (result.lock) continue; // a lock of nothing: no layer
+      // No lock. A venv is a last resort only for a project that declares dependencies (or asks for them).
+      const venvLayer = own.length || wanted ? await existingVenvDependencies(context, resolved, platform, text, mtimeOf(env), warnings) : undefined;
+      if (venvLayer) {
+        layers.push(venvLayer);
+        continue;
       }
-      layers.push(result.layer);
+      if (own.length) throw cannot('there is no lock (pylock.toml, uv.lock, poetry.lock, pdm.lock or a pinned requirements.txt)', 'E_NO_LOCK');
+      return { layers: [], locks: [...locks] };
     }
   } finally {
     await store.close();
   }
-  return layers;
+  return { layers, locks: [...locks].sort() };
+}
+
+/** The names of the project's own declared dependencies ([project], setup.cfg, Poetry's table), sorted. */
+function ownDependencyNames(declared: string[], pyproject: Record<string, unknown> | undefined): string[] {
+  const names = new Set<string>();
+  const add = (text: string) => {
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text);
+    if (m) names.add(m[1]!.toLowerCase().replace(/[-_.]+/g, '-'));
+  };
+  for (const d of declared) add(d);
+  const poetry = ((pyproject?.tool as Record<string, unknown> | undefined)?.poetry as Record<string, unknown> | undefined)?.dependencies;
+  if (poetry && typeof poetry === 'object') for (const k of Object.keys(poetry)) if (k.toLowerCase() !== 'python') add(k);
+  return [...names].sort();
 }
 
 /**

@@ -1,20 +1,23 @@
 import { sha256OfStream } from '../oci/digest.js';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DependencyLayer, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PlanError } from '../errors.js';
+import { assembleMemberWheel, readMemberSources } from '../python/install/member-wheel.js';
 import type { Platform } from '../oci/platform.js';
-import { DistributionStore } from '../python/download.js';
+import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
-import { readLock, type Lock, type LockedFile, type LockedPackage } from '../python/lock.js';
-import { buildWheelFromSdist } from '../python/sdist.js';
+import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
+import { readLock } from '../python/locks/read.js';
+import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
-import { wheelsLayerTar, type WheelToInstall } from '../python/wheel.js';
+import { wheelsLayerTar, type WheelToInstall } from '../python/install/wheel.js';
 
 /** Wheels downloaded at once. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -29,6 +32,12 @@ export interface DependencyInput {
   venv: string;
   mtime: number;
   requirementsFile?: string;
+  /** Dependency groups to install besides the main ones (build.dependency_groups). */
+  groups?: string[];
+  /** The project's extras to install (build.extras). */
+  extras?: string[];
+  /** pyproject.toml's data (Poetry/PDM root dependencies, sources, content hashes). */
+  pyproject?: Record<string, unknown>;
   /** Opens each base layer of this platform (for the C library); undefined for scratch. */
   baseLayers?: (() => Promise<Readable>)[];
   store: DistributionStore;
@@ -50,9 +59,9 @@ function platformText(p: Platform): string {
 /**
  * Reads the lock for one platform, picks each package's wheel for the target (interpreter, C library,
  * architecture), fetches and verifies the wheels, and hashes the dependency layer they install into,
- * so the plan states its diff_id. Undefined when the project has no lock.
+ * so the plan states its diff_id. No lock: neither; a lock of nothing: no layer.
  */
-export async function resolveDependencies(input: DependencyInput): Promise<{ layer: DependencyLayer; lock: Lock } | undefined> {
+export async function resolveDependencies(input: DependencyInput): Promise<{ layer?: DependencyLayer; lock?: Lock }> {
   const fullVersion = /^\d+\.\d+\.\d+/.test(input.pythonVersion) ? input.pythonVersion : `${input.pythonVersion}.0`;
   const env = targetEnvironment(fullVersion, input.platform.architecture);
   const lock = await readLock(input.context, {
@@ -61,10 +70,14 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     directNames: input.project.dependencies.map((d) => normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(d)?.[1] ?? d)),
     declared: input.project.dependencies,
     ...(input.requirementsFile ? { requirementsFile: input.requirementsFile } : {}),
+    ...(input.groups ? { groups: input.groups } : {}),
+    ...(input.extras ? { extras: input.extras } : {}),
+    ...(input.pyproject ? { pyproject: input.pyproject } : {}),
     environ: input.env,
   });
-  // No lock, or one that locks nothing (a requirements file with only options): no dependency layer.
-  if (!lock || lock.packages.length === 0) return undefined;
+  if (!lock) return {};
+  // A lock that locks nothing (a requirements file with only options): no dependency layer.
+  if (lock.packages.length === 0 && !lock.localMembers?.length) return { lock };
   const libc = await targetLibc(input);
   const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
   const lockDir = dirname(join(input.context, lock.path));
@@ -79,7 +92,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       const needed = compatibleTags(target).slice(0, 3).join(', ');
       throw new ConfigError(
         'E_NO_WHEEL',
-        `${pkg.name} ${pkg.version} has no wheel for ${platformText(input.platform)} (${formatLibc(libc)}, Python ${fullVersion}): ${
+        `${lock.path}: ${pkg.name} ${pkg.version} has no wheel for ${platformText(input.platform)} (${formatLibc(libc)}, Python ${fullVersion}): ${
           have.length ? `it has ${have.join(', ')}` : pkg.sdist ? `only a source distribution, ${pkg.sdist.filename}` : 'no files at all'
         }; needed tags like ${needed}; pin a version that publishes one, or use a base image that matches a wheel it has`,
       );
@@ -109,6 +122,28 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
+  // Workspace members the project needs (editable/path sources): their code, packed into a wheel from
+  // exactly the files listed in the plan.
+  for (const member of lock.localMembers ?? []) {
+    const dir = join(lockDir, member.directory);
+    const shown = relativeToContext(input.context, lockDir, member.directory) || '.';
+    const files = await readMemberSources(dir, member.name, shown);
+    const built = assembleMemberWheel(member.name, member.version, files);
+    const sha256 = createHash('sha256').update(built.data).digest('hex');
+    const file = await input.store.addBytes(built.data);
+    const requested = input.project.dependencies.some((d) => normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(d)?.[1] ?? '') === member.name);
+    packages.push({
+      name: member.name,
+      version: member.version,
+      filename: built.filename,
+      sha256,
+      size: built.data.length,
+      requested,
+      tag: 'py3-none-any',
+      member: { directory: shown, files: files.map((f) => ({ path: f.source, sha256: createHash('sha256').update(f.data).digest('hex'), size: f.data.length })) },
+    });
+    toInstall.push({ file, filename: built.filename, name: member.name, version: member.version, requested });
+  }
   const { hex, size } = await sha256OfStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
   return {
     lock,
@@ -130,7 +165,9 @@ export async function wheelsOf(layer: DependencyLayer, context: string, store: D
   const out: WheelToInstall[] = [];
   for (const p of layer.packages) {
     let file: string;
-    if (p.sdist) {
+    if (p.member) {
+      file = await memberWheelAgain(p, context, store);
+    } else if (p.sdist) {
       // Built on the host at plan time: from the cache, or built again and checked to be the same wheel.
       const sdist = p.sdist;
       const built = (await store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${p.name} ${p.version}`, { ...sdist }, context, store, env));
@@ -151,6 +188,36 @@ export async function wheelsOf(layer: DependencyLayer, context: string, store: D
     });
   }
   return out;
+}
+
+/**
+ * A workspace member's wheel rebuilt from its directory at apply time: every planned file must be there
+ * with the planned digest, and nothing else may have been added (the wheel's digest says so).
+ */
+async function memberWheelAgain(p: LockedWheel, context: string, store: DistributionStore): Promise<string> {
+  const member = p.member!;
+  const dir = join(context, member.directory);
+  const changed: string[] = [];
+  for (const f of member.files) {
+    try {
+      const data = await readFile(join(dir, f.path));
+      if (createHash('sha256').update(data).digest('hex') !== f.sha256) changed.push(`${posixJoin(member.directory, f.path)} changed`);
+    } catch {
+      changed.push(`${posixJoin(member.directory, f.path)} was removed`);
+    }
+  }
+  if (changed.length === 0) {
+    const built = assembleMemberWheel(p.name, p.version, await readMemberSources(dir, p.name, member.directory));
+    if (createHash('sha256').update(built.data).digest('hex') === p.sha256) return store.addBytes(built.data);
+    changed.push(`workspace member ${p.name} (${member.directory}) has files added`);
+  }
+  throw new PlanError('E_PLAN_STALE', `the plan is stale: ${changed.length === 1 ? changed[0] : `${changed.length} files of workspace member ${p.name} changed`}; run \`pycontainer plan\` again`, {
+    details: changed.length > 1 ? changed : [],
+  });
+}
+
+function posixJoin(a: string, b: string): string {
+  return a === '.' || a === '' ? b : `${a.replace(/\/+$/, '')}/${b}`;
 }
 
 /** An sdist fetched, verified and built into a wheel on the host, stored by digest and recorded by the sdist's. */

@@ -11,7 +11,7 @@
 import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { wheelsLayerTar, type WheelToInstall } from '../../src/python/wheel.js';
+import { wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
 
 /** A fixed mtime (2024-01-01T00:00:00Z): the tar is the same bytes every repetition. */
 const MTIME = 1_704_067_200;

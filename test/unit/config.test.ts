@@ -16,7 +16,7 @@ import { closest, validateConfig } from '../../src/config/validate.js';
 import { formatDiagnostic, throwIfDiagnostics, ConfigError, type Diagnostic } from '../../src/errors.js';
 import { assembleImageConfig, canonicalJson, isoTime, mergeEnv, type BaseConfig, type ImageConfigInput } from '../../src/oci/image.js';
 import { formatPlatform, parsePlatform, platformMatches } from '../../src/oci/platform.js';
-import { sitePackages, venvEntries, wrapper, type VenvInput } from '../../src/python/venv.js';
+import { sitePackages, venvEntries, wrapper, type VenvInput } from '../../src/python/install/venv.js';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers

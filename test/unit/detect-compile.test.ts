@@ -106,7 +106,7 @@ describe('detection in compilePlan', () => {
 
   test('a Procfile web line runs with PORT set and exposed; Procfile is a plan input', async () => {
     const dir = await project({
-      'pyproject.toml': '[project]\nname = "web"\nversion = "1.0"\ndependencies = ["flask", "gunicorn"]\n',
+      'pyproject.toml': '[project]\nname = "web"\nversion = "1.0"\ndependencies = ["flask", "gunicorn"]\n[tool.pycontainer.build]\ninclude_deps = false\n',
       'Procfile': 'web: gunicorn web:app --bind 0.0.0.0:$PORT\n',
       'web.py': 'from flask import Flask\napp = Flask(__name__)\n',
     });
@@ -119,7 +119,7 @@ describe('detection in compilePlan', () => {
   });
 
   test('the development-server warning is forwarded, and dropped when the command is configured', async () => {
-    const files = { 'pyproject.toml': '[project]\nname = "f"\nversion = "1"\ndependencies = ["flask"]\n', 'hello.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+    const files = { 'pyproject.toml': '[project]\nname = "f"\nversion = "1"\ndependencies = ["flask"]\n[tool.pycontainer.build]\ninclude_deps = false\n', 'hello.py': 'from flask import Flask\napp = Flask(__name__)\n' };
     const dev = await plan(await project(files));
     assert.ok(dev.warnings.some((w) => w.includes("Flask's development server")), dev.warnings.join('\n'));
     const configured = await plan(await project({ ...files, 'pycontainer.toml': '[build]\ncmd = ["waitress-serve", "hello:app"]\n' }));

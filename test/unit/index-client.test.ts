@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../../src/errors.js';
-import { createIndexClient, parseNetrc, parseSimpleHtml, type IndexFile } from '../../src/python/index.js';
+import { ConfigError, NetworkError } from '../../src/errors.js';
+import { DistributionStore } from '../../src/python/index/download.js';
+import { createIndexClient, parseNetrc, parseSimpleHtml, type IndexFile } from '../../src/python/index/index.js';
 
 const sha = (label: string): string => createHash('sha256').update(label).digest('hex');
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -103,8 +104,10 @@ async function rejectsIndex(promise: Promise<unknown>, ...patterns: RegExp[]): P
   try {
     await promise;
   } catch (err) {
-    assert.ok(err instanceof ConfigError, String(err));
+    assert.ok(err instanceof ConfigError || err instanceof NetworkError, String(err));
     assert.equal(err.code, 'E_INDEX');
+    // A server error may pass (exit 69, the network's); anything else is the input's (exit 2).
+    assert.equal(err.exitCode, /answered 5\d\d/.test(err.message) ? 69 : 2, err.message);
     for (const p of patterns) assert.match(err.message, p);
     assert.ok(!/s3cret|netrc-pass|alice|wrong/.test(err.message), `no credentials in: ${err.message}`);
     return err.message;
@@ -138,14 +141,33 @@ describe('simple API', () => {
     assert.deepEqual(await client.files('moved'), files, 'the redirect target is the base for relative links');
   });
 
-  test('a project the index does not have is an empty list; other failures are E_INDEX', async () => {
+  test('a project the index does not have is an empty list; other failures are E_INDEX, an unreachable host a NetworkError', async () => {
     const client = createIndexClient({ indexUrls: [`${base}/simple/`], findLinks: [], env: { HOME: '/nonexistent' } });
     assert.deepEqual(await client.files('absent'), []);
     const boom = createIndexClient({ indexUrls: [`http://alice:s3cret%2F%2B@127.0.0.1:${new URL(base).port}/boom/simple/`], findLinks: [], env: {} });
     const message = await rejectsIndex(boom.files('x'), /503/, new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/boom/simple/x/`));
     assert.ok(!message.includes('@'));
-    const unreachable = createIndexClient({ indexUrls: ['http://127.0.0.1:1/simple/'], findLinks: [] });
-    await rejectsIndex(unreachable.files('x'), /cannot reach/);
+    // A host that does not answer is a network failure (exit 69) naming the host, not an input error.
+    const unreachable = createIndexClient({ indexUrls: ['http://bob:hunter2@127.0.0.1:1/simple/?token=t0k'], findLinks: [] });
+    await assert.rejects(unreachable.files('x'), (err: unknown) => {
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.equal(err.exitCode, 69);
+      assert.match(err.message, /^could not reach 127\.0\.0\.1:1 \(while reading the package index\)/);
+      assert.ok(!/bob|hunter2|t0k/.test(err.message), err.message);
+      return true;
+    });
+    // A wheel download from a host that does not answer: the same, naming the file.
+    const store = await DistributionStore.open(undefined);
+    try {
+      await assert.rejects(store.fetch({ filename: 'x-1.0-py3-none-any.whl', url: 'http://bob:hunter2@127.0.0.1:1/files/x-1.0-py3-none-any.whl?sig=t0k', sha256: '0'.repeat(64) }, '/'), (err: unknown) => {
+        assert.ok(err instanceof NetworkError, String(err));
+        assert.match(err.message, /^could not reach 127\.0\.0\.1:1 \(while downloading x-1\.0-py3-none-any\.whl\)/);
+        assert.ok(!/bob|hunter2|t0k/.test(err.message), err.message);
+        return true;
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   test('several indexes are concatenated; --no-index skips them', async () => {

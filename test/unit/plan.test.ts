@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Entry, Plan } from '../../generated/plan.js';
 import type { FlagValues } from '../../src/config/merge.js';
-import { ConfigError, ImageError } from '../../src/errors.js';
+import { ConfigError, ImageError, NetworkError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/oci/image.js';
 import { layerTar } from '../../src/oci/layer.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
@@ -436,7 +436,7 @@ describe('projects in temporary directories', () => {
     } catch (err) {
       error = err;
     }
-    const handled = error instanceof ConfigError || (plan !== undefined && plan.layers.length > 1) || warnings.some((w) => /depend/i.test(w));
+    const handled = error instanceof ConfigError || error instanceof NetworkError || (plan !== undefined && plan.layers.length > 1) || warnings.some((w) => /depend/i.test(w));
     assert.ok(handled, `plan has ${plan?.layers.length} layer(s), warnings: ${JSON.stringify(warnings)}`);
   });
 

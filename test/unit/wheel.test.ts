@@ -10,9 +10,9 @@ import { deflateRawSync } from 'node:zlib';
 import { test, after } from 'node:test';
 import { extract, type Header, type Pack } from 'tar-stream';
 import { ConfigError } from '../../src/errors.js';
-import { wrapper } from '../../src/python/venv.js';
-import { wheelsLayerTar, type WheelToInstall } from '../../src/python/wheel.js';
-import { crc32, ZipFile } from '../../src/python/zip.js';
+import { wrapper } from '../../src/python/install/venv.js';
+import { wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
+import { crc32, ZipFile } from '../../src/python/install/zip.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];

@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../plan/file.js';
+import { writeFileAtomic } from '../../plan/file.js';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
-import { BlobCache } from '../cache/store.js';
-import { ConfigError, displayUrl } from '../errors.js';
-import { sha256OfStream } from '../oci/digest.js';
+import { BlobCache } from '../../cache/store.js';
+import { ConfigError, displayUrl, NetworkError } from '../../errors.js';
+import { sha256OfStream } from '../../oci/digest.js';
 
 /** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
 export interface FileToFetch {
@@ -39,6 +39,13 @@ export class DistributionStore {
   async add(file: string): Promise<{ file: string; sha256: string; size: number }> {
     const { digest, size } = await this.cache.put(createReadStream(file));
     return { file: this.cache.blobPath(digest), sha256: digest.slice(7), size };
+  }
+
+  /** Adds bytes made here (a workspace member's wheel); returns the stored file. */
+  async addBytes(data: Buffer): Promise<string> {
+    const { Readable } = await import('node:stream');
+    const { digest } = await this.cache.put(Readable.from([data]));
+    return this.cache.blobPath(digest);
   }
 
   /** The wheel built before from the sdist with this sha256 (cached by the sdist's digest). */
@@ -81,7 +88,7 @@ export class DistributionStore {
     const digest = `sha256:${file.sha256}`;
     if (await this.cache.has(digest, file.size)) return this.cache.blobPath(digest);
     if (!file.url) throw new ConfigError('E_DIST_SOURCE', `${file.filename}: the lock gives neither a url nor a path`);
-    const body = await download(file.url, authorization?.(file.url));
+    const body = await download(file.url, file.filename, authorization?.(file.url));
     try {
       await this.cache.put(body, digest);
     } catch (err) {
@@ -99,8 +106,23 @@ async function verify(stream: Readable, file: FileToFetch): Promise<void> {
   }
 }
 
+/**
+ * A host that did not answer: NetworkError (exit 69) naming the host only (never user info, path
+ * tokens or the query) and what was being done.
+ */
+export function unreachable(url: string, doing: string, cause: unknown): NetworkError {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    host = displayUrl(url);
+  }
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new NetworkError('E_NETWORK', `could not reach ${host} (while ${doing})${code ? `: ${code}` : ''}`, { cause });
+}
+
 /** GETs a URL, following redirects; Authorization only for the first host. */
-async function download(url: string, authorization: string | undefined): Promise<Readable> {
+async function download(url: string, filename: string, authorization: string | undefined): Promise<Readable> {
   let current = url;
   const origin = new URL(url).host;
   for (let hop = 0; hop < 6; hop++) {
@@ -110,8 +132,7 @@ async function download(url: string, authorization: string | undefined): Promise
     try {
       res = await request(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: download failed (${code})`);
+      throw unreachable(current, `downloading ${filename}`, err);
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && typeof res.headers.location === 'string') {
       await res.body.dump();
@@ -120,7 +141,10 @@ async function download(url: string, authorization: string | undefined): Promise
     }
     if (res.statusCode !== 200) {
       await res.body.dump();
-      throw new ConfigError('E_DIST_DOWNLOAD', `${displayUrl(url)}: download failed with HTTP ${res.statusCode}`);
+      const message = `${displayUrl(url)}: download failed with HTTP ${res.statusCode}`;
+      // A server failing or throttling is worth retrying later (exit 69); a 4xx is a wrong URL or credentials.
+      if (res.statusCode >= 500 || res.statusCode === 429) throw new NetworkError('E_DIST_DOWNLOAD', message);
+      throw new ConfigError('E_DIST_DOWNLOAD', message);
     }
     return res.body as unknown as Readable;
   }

@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { ConfigError } from '../errors.js';
-import { sha256OfStream } from '../oci/digest.js';
-import { normalizeName, parseWheelFilename } from './tags.js';
+import { ConfigError, NetworkError } from '../../errors.js';
+import { unreachable } from './download.js';
+import { sha256OfStream } from '../../oci/digest.js';
+import { normalizeName, parseWheelFilename } from '../tags.js';
 
 export interface IndexFile {
   filename: string;
@@ -170,8 +171,7 @@ class SimpleIndexClient implements IndexClient {
       try {
         res = await request(current, { method: 'GET', headers });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new ConfigError('E_INDEX', `cannot reach index ${stripCredentials(current)}: ${code ?? (err as Error).message}`);
+        throw unreachable(current, `reading the package index`, err);
       }
       const status = res.statusCode;
       if (status >= 300 && status < 400 && res.headers.location) {
@@ -187,7 +187,9 @@ class SimpleIndexClient implements IndexClient {
       if (status !== 200) {
         await res.body.dump();
         const hint = status === 401 || status === 403 ? (auth ? ' (the credentials were refused)' : ' (no credentials: put them in the index URL or ~/.netrc)') : '';
-        throw new ConfigError('E_INDEX', `index ${stripCredentials(current)} answered ${status}${hint}`);
+        const message = `index ${stripCredentials(current)} answered ${status}${hint}`;
+        if (status >= 500 || status === 429) throw new NetworkError('E_INDEX', message);
+        throw new ConfigError('E_INDEX', message);
       }
       const contentType = String(res.headers['content-type'] ?? 'text/html');
       return { body: await res.body.text(), contentType, url: current };

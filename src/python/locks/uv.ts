@@ -6,7 +6,7 @@
  * version, or else the package's resolution-markers, pick one. Pure: takes the parsed file.
  */
 import path from 'node:path';
-import type { TomlFile } from '../config/read.js';
+import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
@@ -18,9 +18,10 @@ import {
   type LockContext,
   type LockedFile,
   type LockedPackage,
-} from './lock.js';
-import { normalizeName } from './tags.js';
-import { satisfies } from './version.js';
+  type LocalMember,
+} from './model.js';
+import { normalizeName } from '../tags.js';
+import { satisfies } from '../version.js';
 
 export interface UvLockOptions extends LockContext {
   projectName: string;
@@ -45,7 +46,7 @@ interface Node {
   version: string;
   raw: Table;
   source: Table;
-  /** Editable or virtual: the project or a workspace member, never installed as a wheel. */
+  /** Editable, virtual or a directory: the project or a workspace member, never installed as a wheel. */
   local: boolean;
   resolutionMarkers: string[];
   dependencies: Edge[];
@@ -57,6 +58,8 @@ export interface UvLockSelection {
   packages: LockedPackage[];
   /** Normalized names of the editable/virtual packages reached (the project, workspace members): locked, not installed as wheels. */
   members: string[];
+  /** Those other than the project with code to install from their directory (editable or directory sources). */
+  localMembers: LocalMember[];
 }
 
 export function parseUvLock(file: TomlFile, opts: UvLockOptions): UvLockSelection {
@@ -125,7 +128,7 @@ export function parseUvLock(file: TomlFile, opts: UvLockOptions): UvLockSelectio
       version: typeof raw.version === 'string' ? raw.version : '',
       raw,
       source,
-      local: 'editable' in source || 'virtual' in source,
+      local: 'editable' in source || 'virtual' in source || 'directory' in source,
       resolutionMarkers: Array.isArray(markers) ? markers.filter((m): m is string => typeof m === 'string') : [],
       dependencies: edgesOf(raw.dependencies, 'dependencies', name),
       optional: groupTable(raw['optional-dependencies'], 'optional-dependencies', name),
@@ -214,7 +217,13 @@ export function parseUvLock(file: TomlFile, opts: UvLockOptions): UvLockSelectio
     out.set(pkg.name, pkg);
   }
   const members = [...new Set([...reached.values()].filter((n) => n.local).map((n) => n.name))].sort();
-  return { packages: [...out.values()], members };
+  const localMembers = new Map<string, LocalMember>();
+  for (const n of reached.values()) {
+    if (!n.local || n === root) continue;
+    const dir = typeof n.source.editable === 'string' ? n.source.editable : typeof n.source.directory === 'string' ? n.source.directory : undefined;
+    if (dir !== undefined) localMembers.set(n.name, { name: n.name, version: n.version, directory: dir.replace(/\\/g, '/') });
+  }
+  return { packages: [...out.values()], members, localMembers: [...localMembers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** A stable string for a source table, to compare an edge's source with a package's. */

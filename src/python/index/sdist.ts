@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../errors.js';
 
 /** A tool on the host that turns a source distribution into a wheel. */
 type Builder = { name: string; command: string; args: (sdist: string, out: string) => string[] };

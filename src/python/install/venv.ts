@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Entry } from '../../generated/plan.js';
-import type { ProjectMetadata, ScriptEntry } from '../config/detect.js';
+import type { Entry } from '../../../generated/plan.js';
+import type { ProjectMetadata, ScriptEntry } from '../../config/detect.js';
 
 /**
  * The project's own virtual environment files, generated (no Python runs): a venv at `venv` whose

@@ -1,13 +1,15 @@
 /**
- * A hashed requirements file (pip's format, in pip's hash-checking mode): every requirement pinned
- * with `==` and carrying `--hash=sha256:...`. Files are found on the index / find-links the file names
- * (or the caller's), keeping only those whose sha256 is one of the requirement's hashes.
+ * A pinned requirements file (pip's format): every requirement pinned with `==`, hashed
+ * (`--hash=sha256:...`, pip's hash-checking mode) or not (`pip freeze`). Files are found on the index /
+ * find-links the file names (or the caller's): for a hashed pin, those whose sha256 is one of its
+ * hashes; for an unhashed pin, every file of that version whose sha256 the index states. A range or a
+ * bare name needs a resolver: E_UNPINNED.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError } from '../errors.js';
-import { createIndexClient, type IndexClient, type IndexFile, type IndexSources } from './index.js';
+import { ConfigError } from '../../errors.js';
+import { createIndexClient, type IndexClient, type IndexFile, type IndexSources } from '../index/index.js';
 import {
   basenameOf,
   byFilename,
@@ -23,9 +25,9 @@ import {
   type LockedFile,
   type LockedPackage,
   type Requirement,
-} from './lock.js';
-import { parseWheelFilename } from './tags.js';
-import { compareVersions } from './version.js';
+} from './model.js';
+import { parseWheelFilename } from '../tags.js';
+import { compareVersions, satisfies } from '../version.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 
@@ -66,7 +68,7 @@ export async function readRequirements(absPath: string, display: string, opts: R
   const out: LockedPackage[] = [];
   const limit = 8;
   for (let i = 0; i < wanted.length; i += limit) {
-    out.push(...(await Promise.all(wanted.slice(i, i + limit).map((w) => locate(w, index, lockDir)))));
+    out.push(...(await Promise.all(wanted.slice(i, i + limit).map((w) => locate(w, index, lockDir, opts.env)))));
   }
   return out;
 }
@@ -134,6 +136,8 @@ export async function readRequirementsFile(absPath: string, display: string, opt
             break;
           case '-e':
           case '--editable':
+            // `-e .` is the project itself, which the application layer carries: nothing to install.
+            if (value !== undefined && path.resolve(dir, value.replace(/\[.*\]$/, '').replace(/^file:(\/\/)?/, '')) === path.resolve(opts.contextDir)) break;
             throw new ConfigError('E_LOCK_UNSUPPORTED', `${where}: editable requirement ${value ?? ''} cannot be installed by pycontainer (it builds nothing); lock a wheel instead`);
           case '--require-hashes':
           case '--pre':
@@ -186,7 +190,9 @@ export async function readRequirementsFile(absPath: string, display: string, opt
   };
 
   await visit(absPath, display, false);
-  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? DEFAULT_INDEX_URL, ...extra];
+  // pip's own default: PIP_INDEX_URL (uv's UV_INDEX_URL) when the file names no --index-url.
+  const fallback = environ.PIP_INDEX_URL || environ.UV_INDEX_URL || environ.UV_DEFAULT_INDEX || DEFAULT_INDEX_URL;
+  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? fallback, ...extra];
   return out;
 }
 
@@ -267,12 +273,15 @@ function selectPins(parsed: ParsedRequirements, opts: RequirementsOptions): Pin[
       if (r.req.url !== undefined) {
         throw new ConfigError('E_UNPINNED', `${r.where}: "${name} @ ${stripUserinfo(r.req.url)}" names no wheel or sdist file, so its version is unknown; ${UNPINNED_FIX}`);
       }
-      throw new ConfigError('E_UNPINNED', `${r.where}: "${r.text}" is not pinned with == and a hash; ${UNPINNED_FIX}`);
+      throw new ConfigError('E_UNPINNED', `${r.where}: "${r.text}" is not pinned with ==, and pycontainer has no resolver yet; ${UNPINNED_FIX}`);
     }
-    if (hashes.size === 0) {
+    if (hashes.size === 0 && otherHashes) {
+      throw new ConfigError('E_NO_HASH', `${r.where}: "${name}==${version}" has only hashes of other algorithms than sha256, which pycontainer cannot check; pip-compile --generate-hashes, or uv export --format requirements.txt`);
+    }
+    if (hashes.size === 0 && r.req.url !== undefined) {
       throw new ConfigError(
         'E_NO_HASH',
-        `${r.where}: "${name}==${version}" has no --hash=sha256:…${otherHashes ? ' (only other algorithms)' : ''}; pip's hash-checking mode needs one for every requirement: pip-compile --generate-hashes, or uv export --format requirements.txt`,
+        `${r.where}: "${name} @ ${stripUserinfo(r.req.url)}" has no --hash=sha256:…${otherHashes ? ' (only other algorithms)' : ''}; a direct URL needs one: pip-compile --generate-hashes, or uv export --format requirements.txt`,
       );
     }
     const prior = pins.get(name);
@@ -325,7 +334,15 @@ function fileIdentity(filename: string): { name: string; version: string } | und
   return parseSdistFilename(filename);
 }
 
-async function locate(pin: Pin, index: IndexClient, lockDir: string): Promise<LockedPackage> {
+function pythonAllows(requiresPython: string, env: LockContext['env']): boolean {
+  try {
+    return satisfies(env.python_full_version, requiresPython, { prereleases: true });
+  } catch {
+    return true; // an index's malformed requires-python does not hide a file
+  }
+}
+
+async function locate(pin: Pin, index: IndexClient, lockDir: string, env: LockContext['env']): Promise<LockedPackage> {
   const pkg: LockedPackage = { name: pin.name, version: pin.version, requested: pin.requested, wheels: [] };
   const place = (file: LockedFile, url: string): void => {
     if (url.startsWith('file:')) file.path = toPosix(path.relative(lockDir, fileURLToPath(url)));
@@ -349,6 +366,10 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string): Promise<Lo
   const listed: IndexFile[] = await index.files(pin.name);
   let unhashed = 0;
   let matchingName = 0;
+  // A pin without --hash (pip freeze): the index's sha256 (PEP 691 `hashes`, PEP 503 `#sha256=`) is
+  // recorded and verified on download, so the plan pins the bytes as a hashed lock would.
+  const trustIndex = pin.hashes.size === 0;
+  let excludedByPython = 0;
   for (const f of listed) {
     const id = fileIdentity(f.filename);
     if (!id || id.name !== pin.name || !sameVersion(id.version, pin.version)) continue;
@@ -358,7 +379,12 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string): Promise<Lo
       continue;
     }
     const sha = f.sha256.toLowerCase();
-    if (!pin.hashes.has(sha)) continue;
+    if (trustIndex) {
+      if (f.requiresPython !== undefined && !pythonAllows(f.requiresPython, env)) {
+        excludedByPython++;
+        continue;
+      }
+    } else if (!pin.hashes.has(sha)) continue;
     const file: LockedFile = { filename: f.filename, sha256: sha };
     if (f.size !== undefined) file.size = f.size;
     place(file, f.url);
@@ -370,8 +396,10 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string): Promise<Lo
       matchingName === 0
         ? 'the index lists no file for it'
         : unhashed === matchingName
-          ? `the index lists ${matchingName} file(s) but no sha256 for them`
-          : `none of the ${matchingName} file(s) the index lists has one of the requirement's ${pin.hashes.size} hash(es)`;
+          ? `the index lists ${matchingName} file(s) but no sha256 for them; add --hash=sha256:… (pip-compile --generate-hashes)`
+          : trustIndex
+            ? `its ${excludedByPython} file(s) on the index all require another Python than ${env.python_full_version}; pin a version that supports it`
+            : `none of the ${matchingName} file(s) the index lists has one of the requirement's ${pin.hashes.size} hash(es)`;
     throw new ConfigError('E_NO_HASH', `${pin.where}: "${pin.name}==${pin.version}": ${why}`);
   }
   return pkg;

@@ -1,11 +1,11 @@
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Entry, LockedWheel } from '../../generated/plan.js';
-import { ConfigError } from '../errors.js';
-import { sha256Hex } from '../oci/digest.js';
+import type { Entry, LockedWheel } from '../../../generated/plan.js';
+import { ConfigError } from '../../errors.js';
+import { sha256Hex } from '../../oci/digest.js';
 import { sitePackages, wrapper } from './venv.js';
 import { parseEntryPoints } from './wheel.js';
-import { linuxMachine } from './tags.js';
+import { linuxMachine } from '../tags.js';
 
 /** A virtual environment found in the project (the last resort for dependencies, without a lock). */
 export interface ExistingVenv {

@@ -3,7 +3,7 @@
  * (with the `extras` and `dependency_groups` marker variables), after checking lock-version,
  * requires-python and environments. Pure: takes the parsed file.
  */
-import type { TomlFile } from '../config/read.js';
+import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
@@ -16,9 +16,9 @@ import {
   type LockContext,
   type LockedFile,
   type LockedPackage,
-} from './lock.js';
-import { normalizeName, parseWheelFilename } from './tags.js';
-import { satisfies } from './version.js';
+} from './model.js';
+import { normalizeName, parseWheelFilename } from '../tags.js';
+import { satisfies } from '../version.js';
 
 export interface PylockOptions extends LockContext {
   /** Normalized names of the project's direct dependencies (→ `requested`); undefined: none known. */

@@ -2,9 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
-import type { ScriptEntry } from '../config/detect.js';
-import { ConfigError } from '../errors.js';
-import { addEntry, sortEntries } from '../oci/layer.js';
+import type { ScriptEntry } from '../../config/detect.js';
+import { ConfigError } from '../../errors.js';
+import { addEntry, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
 import { ZipFile, ZipFormatError, type ZipEntry } from './zip.js';
 
