@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
@@ -163,8 +163,9 @@ export function foldLayers(scans: LayerScan[]): Rootfs {
     }
     for (const [key, data] of scan.contents) contents.set(key, data);
     if (scan.libc) libc = scan.libc;
+    // Directories this layer implies exist from now on, even if a later layer hides all they hold.
+    addParents(nodes);
   }
-  addParents(nodes);
   return new Rootfs(nodes, contents, libc);
 }
 
@@ -284,6 +285,10 @@ export async function peekGzip(stream: Readable): Promise<{ gzip: boolean; strea
     stream.on('end', onEnd);
     stream.on('error', onError);
   });
-  if (first) stream.unshift(first);
-  return { gzip: !!first && first[0] === 0x1f && first[1] === 0x8b, stream };
+  // A new stream with the first chunk put back (unshift fails once a short stream has ended).
+  const rest = async function* () {
+    if (first) yield first;
+    yield* stream as AsyncIterable<Buffer>;
+  };
+  return { gzip: !!first && first[0] === 0x1f && first[1] === 0x8b, stream: Readable.from(rest(), { objectMode: false }) };
 }
