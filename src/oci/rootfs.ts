@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
@@ -119,6 +119,11 @@ export class Rootfs {
     return [...out].sort();
   }
 
+  /** This filesystem with a scanned layer stacked on top (its whiteouts applied). */
+  withLayer(scan: LayerScan): Rootfs {
+    return foldLayers([{ nodes: this.nodes, whiteouts: [], opaque: [], contents: this.contents, ...(this.libc ? { libc: this.libc } : {}) }, scan]);
+  }
+
   /**
    * This filesystem with layer entries as the plan states them stacked on top (dependency and
    * application layers): what the container will see. Generated files' contents are kept when small.
@@ -234,6 +239,24 @@ export async function scanLayer(stream: Readable): Promise<LayerScan> {
     entry.resume();
   }
   return scan;
+}
+
+/**
+ * The same bytes twice: a stream to hash (or write) and a scan of the layer they make, so a layer we
+ * build is listed for the start-up check in the pass that computes its diff_id.
+ */
+export function teeScan(source: Readable): { stream: Readable; scan: Promise<LayerScan> } {
+  const forHash = new PassThrough();
+  const forScan = new PassThrough();
+  source.on('error', (err) => {
+    forHash.destroy(err);
+    forScan.destroy(err);
+  });
+  source.pipe(forHash);
+  source.pipe(forScan);
+  const scan = scanLayer(forScan);
+  scan.catch(() => undefined); // surfaced by whoever awaits it
+  return { stream: forHash, scan };
 }
 
 /** Scans of layers by digest, for the life of the process (a plan reads each base layer once). */

@@ -50,7 +50,7 @@ function findExecutable(input: StartCheckInput, word: string, depth = 0): { path
   const noShell = () => ({ problem: `${word} needs a shell, and base image ${input.base} has none (no /bin/sh); run the program directly, without sh -c` });
   let candidates: string[];
   if (word.startsWith('/')) candidates = [word];
-  else if (word.includes('/')) candidates = [`${input.workingDir.replace(/\/+$/, '')}/${word}`];
+  else if (word.includes('/')) candidates = [`${input.workingDir.replace(/\/+$/, '')}/${word.replace(/^(\.\/)+/, '')}`];
   else candidates = pathDirs(input.env).map((d) => `${d.replace(/\/+$/, '')}/${word}`);
   let firstMiss: string | undefined;
   for (const path of candidates) {
@@ -63,10 +63,9 @@ function findExecutable(input: StartCheckInput, word: string, depth = 0): { path
     if (r.node.type === 'dir') return { problem: `${path} is a directory` };
     if (r.node.type !== 'file') return { problem: `${path} is not a regular file` };
     if ((r.node.mode & 0o111) === 0) return { problem: `${path} is not executable (mode 0${(r.node.mode & 0o7777).toString(8)})` };
-    const script = interpreterOf(image, r.path);
-    if (script && depth < 4) {
-      const inner = findExecutable(input, script, depth + 1);
-      if ('problem' in inner) return { problem: `${path} is a script for ${script}, which would not run: ${inner.problem}` };
+    for (const program of depth < 4 ? interpreterOf(image, r.path) : []) {
+      const inner = findExecutable(input, program, depth + 1);
+      if ('problem' in inner) return { problem: `${path} is a script for ${program}, which would not run: ${inner.problem}` };
     }
     return { path: r.path };
   }
@@ -77,13 +76,20 @@ function findExecutable(input: StartCheckInput, word: string, depth = 0): { path
   return { problem: `${word} is not on the image's PATH (${pathDirs(input.env).join(':')})${firstMiss ? `; ${firstMiss}` : ''}` };
 }
 
-/** A script's interpreter from its `#!` line (through /usr/bin/env), when its text is known. */
-function interpreterOf(image: Rootfs, path: string): string | undefined {
+/**
+ * The programs a script's `#!` line needs, when its text is known (files we generate): the
+ * interpreter, or /usr/bin/env and the program it looks up on PATH.
+ */
+function interpreterOf(image: Rootfs, path: string): string[] {
   const text = image.readText(path);
-  if (!text?.startsWith('#!')) return undefined;
-  const words = text.slice(2).split('\n', 1)[0]!.trim().split(/\s+/);
-  if (words[0]?.endsWith('/env') && words[1]) return words.slice(1).find((w) => !w.startsWith('-'));
-  return words[0] || undefined;
+  if (!text?.startsWith('#!')) return [];
+  const words = text.slice(2).split('\n', 1)[0]!.trim().split(/\s+/).filter(Boolean);
+  if (!words[0]) return [];
+  if (words[0].endsWith('/env')) {
+    const program = words.slice(1).find((w) => !w.startsWith('-') && !w.includes('='));
+    return program ? [words[0], program] : [words[0]];
+  }
+  return [words[0]];
 }
 
 function pathDirs(env: string[]): string[] {

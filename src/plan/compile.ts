@@ -10,7 +10,7 @@ import { validateConfig } from '../config/validate.js';
 import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
 import { baseBlobSource, type BaseBlobSource } from '../apply/base.js';
-import { readRootfs, type LayerSource, type Rootfs } from '../oci/rootfs.js';
+import { readRootfs, type LayerScan, type LayerSource, type Rootfs } from '../oci/rootfs.js';
 import { checkStartup } from './check.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import type { Detection } from '../config/detect.js';
@@ -167,7 +167,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const resolved: Resolved = { ...partial, ...python, runAs: user.runAs, warnings };
 
   // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
-  const dependencies = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings);
+  const listings = new Map<string, LayerScan>();
+  const dependencies = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, listings);
 
   // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
@@ -192,15 +193,17 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
       const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
       const deps = dependencies.filter((d) => d.platform === image.platform);
       const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
+      const listing = listings.get(image.platform);
+      const withDeps = listing ? fs.withLayer(listing) : fs;
       const problem = checkStartup({
         base: baseRef,
-        image: fs.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
+        image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
         entrypoint: config.Entrypoint,
         cmd: config.Cmd,
         env: config.Env ?? [],
         workingDir: config.WorkingDir ?? resolved.workdir,
-        // A lock's dependency layer is hashed, not listed: its console scripts are taken on trust.
-        unlisted: deps.some((d) => !d.entries) ? [`${resolved.venv}/bin`] : [],
+        // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
+        unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
       });
       if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
     }
@@ -225,6 +228,8 @@ async function planDependencies(
   cache: BlobCache | undefined,
   env: NodeJS.ProcessEnv,
   warnings: string[],
+  /** Filled with each platform's dependency layer as listed while it was hashed. */
+  listings: Map<string, LayerScan>,
 ): Promise<DependencyLayer[]> {
   const wanted = merged.build.include_deps;
   const declared = detection.project.knownPackages;
@@ -278,6 +283,7 @@ async function planDependencies(
         return [];
       }
       layers.push(result.layer);
+      listings.set(text, result.listing);
     }
   } finally {
     await store.close();

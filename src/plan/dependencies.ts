@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
+import { teeScan, type LayerScan } from '../oci/rootfs.js';
 import { readLock, type Lock, type LockedFile, type LockedPackage } from '../python/lock.js';
 import { buildWheelFromSdist } from '../python/sdist.js';
 import { inParallel } from '../parallel.js';
@@ -52,7 +53,7 @@ function platformText(p: Platform): string {
  * architecture), fetches and verifies the wheels, and hashes the dependency layer they install into,
  * so the plan states its diff_id. Undefined when the project has no lock.
  */
-export async function resolveDependencies(input: DependencyInput): Promise<{ layer: DependencyLayer; lock: Lock } | undefined> {
+export async function resolveDependencies(input: DependencyInput): Promise<{ layer: DependencyLayer; lock: Lock; listing: LayerScan } | undefined> {
   const fullVersion = /^\d+\.\d+\.\d+/.test(input.pythonVersion) ? input.pythonVersion : `${input.pythonVersion}.0`;
   const env = targetEnvironment(fullVersion, input.platform.architecture);
   const lock = await readLock(input.context, {
@@ -109,9 +110,12 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
-  const { hex, size } = await sha256OfStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
+  // Hashed and listed in one pass: the listing is what the start-up check sees of this layer.
+  const tar = teeScan((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as Readable);
+  const { hex, size } = await sha256OfStream(tar.stream as AsyncIterable<Buffer>);
   return {
     lock,
+    listing: await tar.scan,
     layer: {
       platform: platformText(input.platform),
       lock: lock.path,

@@ -173,6 +173,7 @@ describe('the start-up check', () => {
       { path: 'app/.venv/bin/python', type: 'symlink', mode: '0777', target: '/usr/bin/python3.11' },
       { path: 'app/.venv/bin/hello', type: 'file', mode: '0755', content: '#!/app/.venv/bin/python\nprint(1)\n' },
       { path: 'app/.venv/bin/broken', type: 'file', mode: '0755', content: '#!/opt/python/bin/python\n' },
+      { path: 'app/run-env', type: 'file', mode: '0755', content: '#!/usr/bin/env python3\n' },
     ]);
   const env = ['PATH=/app/.venv/bin:/usr/bin:/bin'];
 
@@ -192,6 +193,7 @@ describe('the start-up check', () => {
     assert.match(check(['/usr/bin/notes.txt'])!, /\/usr\/bin\/notes\.txt is not executable \(mode 0644\)/);
     assert.match(check(['/app/.venv/bin/broken'])!, /is a script for \/opt\/python\/bin\/python, which would not run: \/opt\/python\/bin\/python does not exist/);
     assert.match(check(['uvicorn main:app'])!, /is one word with spaces/);
+    assert.match(check(['./run-env'])!, /^the image would not start: entrypoint \/app\/run-env is a script for \/usr\/bin\/env, which would not run: \/usr\/bin\/env does not exist/);
     assert.match(checkStartup({ base: 'b', image, env, workingDir: '/app' })!, /it has no command/);
     for (const message of [check(['/app/.venv/bin/foo']), check(['sh'])]) assert.ok(!message!.includes('\n'));
   });
