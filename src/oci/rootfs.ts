@@ -245,18 +245,26 @@ export async function scanLayer(stream: Readable): Promise<LayerScan> {
  * The same bytes twice: a stream to hash (or write) and a scan of the layer they make, so a layer we
  * build is listed for the start-up check in the pass that computes its diff_id.
  */
-export function teeScan(source: Readable): { stream: Readable; scan: Promise<LayerScan> } {
-  const forHash = new PassThrough();
+export function teeScan(source: AsyncIterable<Buffer>): { stream: AsyncIterable<Buffer>; scan: Promise<LayerScan> } {
   const forScan = new PassThrough();
-  source.on('error', (err) => {
-    forHash.destroy(err);
-    forScan.destroy(err);
-  });
-  source.pipe(forHash);
-  source.pipe(forScan);
   const scan = scanLayer(forScan);
   scan.catch(() => undefined); // surfaced by whoever awaits it
-  return { stream: forHash, scan };
+  async function* both(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of source) {
+        if (!forScan.write(chunk)) await new Promise<void>((resolve) => {
+          forScan.once('drain', resolve);
+          forScan.once('close', resolve);
+        });
+        yield chunk;
+      }
+      forScan.end();
+    } catch (err) {
+      forScan.destroy(err as Error);
+      throw err;
+    }
+  }
+  return { stream: both(), scan };
 }
 
 /** Scans of layers by digest, for the life of the process (a plan reads each base layer once). */

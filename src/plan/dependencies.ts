@@ -111,8 +111,8 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
   // Hashed and listed in one pass: the listing is what the start-up check sees of this layer.
-  const tar = teeScan((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as Readable);
-  const { hex, size } = await sha256OfStream(tar.stream as AsyncIterable<Buffer>);
+  const tar = teeScan((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
+  const { hex, size } = await sha256OfStream(tar.stream);
   return {
     lock,
     listing: await tar.scan,
