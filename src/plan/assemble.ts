@@ -29,7 +29,6 @@ export const APP_LAYER_CREATED_BY = 'pycontainer: project files and venv entry p
 export interface Resolved {
   workdir: string;
   venv: string;
-  user: string;
   platforms: Platform[];
   baseRef: string;
   pythonMinor: string;
@@ -72,8 +71,7 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     `python:${python}-slim`,
     detection.pythonVersion ? `detected: python ${python} from ${detection.pythonVersion.why}` : `default (python ${python})`,
   );
-  // The user is settled against the base's /etc/passwd (resolveUser); this is what was asked for.
-  const user = b.user ?? DEFAULT_USER;
+  // The user is settled against the base's /etc/passwd, once it is read (resolveUser).
   const writable = [...new Set((b.writable ?? []).map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
   for (const p of writable) {
     if (p === '' || p === '.' || p.startsWith('/') || p.split('/').includes('..')) {
@@ -94,7 +92,7 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     }
   }
   return {
-    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, user, writable, platforms, baseRef, tags: [...new Set(tags)], output, includePaths, provenance, warnings: [] },
+    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, writable, platforms, baseRef, tags: [...new Set(tags)], output, includePaths, provenance, warnings: [] },
     diagnostics,
   };
 }
@@ -111,21 +109,9 @@ function fmt(p: Platform): string {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
-/** The target interpreter when there is no base to look in (scratch): the project's minor, assumed at DEFAULT_INTERPRETER. */
-export function resolvePython(
-  detection: Detection,
-  base: ResolvedBase | undefined,
-  provenance: Record<string, string>,
-  warnings: string[],
-): { pythonMinor: string; pythonVersion: string; interpreter: string } {
-  const fromBase = base?.images.map((i) => envValue(i.imageConfig.Env, 'PYTHON_VERSION')).find(Boolean);
+/** The target interpreter with no base to look in (scratch): the project's minor, assumed at DEFAULT_INTERPRETER. */
+export function resolvePython(detection: Detection, provenance: Record<string, string>): { pythonMinor: string; pythonVersion: string; interpreter: string } {
   const detected = detection.pythonVersion?.value;
-  if (fromBase) {
-    const minor = fromBase.split('.').slice(0, 2).join('.');
-    provenance.python = `base image (PYTHON_VERSION=${fromBase})`;
-    if (detected && detected !== minor) warnings.push(`the base image has Python ${fromBase} but ${detection.pythonVersion!.why} asks for ${detected}`);
-    return { pythonMinor: minor, pythonVersion: fromBase, interpreter: DEFAULT_INTERPRETER };
-  }
   const minor = detected ?? DEFAULT_PYTHON;
   provenance.python = detected ? `detected: ${detection.pythonVersion!.why}` : 'default';
   return { pythonMinor: minor, pythonVersion: minor, interpreter: DEFAULT_INTERPRETER };

@@ -160,7 +160,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     const found = resolveInterpreter(detection, baseRef, baseFs, partial.provenance);
     if ('error' in found) throw new PlanError('E_NO_INTERPRETER', found.error);
     python = found;
-  } else python = resolvePython(detection, base, partial.provenance, warnings);
+  } else python = resolvePython(detection, partial.provenance);
   const baseUser = base?.images[0]?.imageConfig.User;
   const user = resolveUser(merged.build.user, baseUser || undefined, baseRef, baseFs?.[0]?.fs, partial.provenance);
   if ('error' in user) throw new ConfigError('E_USER', `${partial.provenance['build.user'] ?? 'config'}: build.user: ${user.error}`);
