@@ -73,7 +73,7 @@ function findExecutable(input: StartCheckInput, word: string, depth = 0): { path
   const unlisted = candidates.find((c) => input.unlisted?.some((d) => c.startsWith(`${d.replace(/\/+$/, '')}/`)));
   if (unlisted) return { path: unlisted };
   if (candidates.length === 1) return { problem: `${candidates[0]} does not exist in the image${firstMiss ? ` (${firstMiss})` : ''}` };
-  return { problem: `${word} is not on the image's PATH (${pathDirs(input.env).join(':')})${firstMiss ? `; ${firstMiss}` : ''}` };
+  return { problem: `${word} is not on the image's PATH (${pathDirs(input.env).join(':')})` };
 }
 
 /**

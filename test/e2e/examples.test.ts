@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { ensureBaseImage, findRepoRoot, type BaseImage } from '../support/base-image.js';
+import { ensureDebianWheels } from '../support/wheels.js';
 import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
 import { ociImageToolValidate, runImage, skopeoInspect, startImage, waitForHttp } from '../support/run-image.js';
 import { needTools, run } from '../support/tools.js';
@@ -199,6 +200,29 @@ describe('images run as a real non-root user, on bases other than python:*-slim'
     assert.match(r.stderr, /the image would not start: entrypoint sh needs a shell, and base image .* has none/);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     await assert.rejects(readFile(planFile));
+  });
+
+  test('the start-up check sees the locked dependency layer: its console scripts start, a script it lacks is refused', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const pip = (await ensureDebianWheels()).find((w) => w.name === 'pip')!;
+    const dir = path.join(tmp, 'locked-pip');
+    await mkdir(path.join(dir, 'wheels'), { recursive: true });
+    await cp(pip.path, path.join(dir, 'wheels', pip.filename));
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "locked-pip"\nversion = "1.0"\nrequires-python = ">=3.11"\ndependencies = ["pip"]\n');
+    await writeFile(
+      path.join(dir, 'pylock.toml'),
+      `lock-version = "1.0"\ncreated-by = "pycontainer tests"\n\n[[packages]]\nname = "pip"\nversion = "${pip.version}"\nwheels = [{ name = "${pip.filename}", path = "wheels/${pip.filename}", size = ${pip.size}, hashes = { sha256 = "${pip.sha256}" } }]\n`,
+    );
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nentrypoint = ["pip", "--version"]\n');
+    const built = await buildExample(dir, await base('plain'), 'locked-pip');
+    const out = await runImage(built.layout, built.tag);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^pip \S+ from \/app\/\.venv\/lib\/python3\.11\/site-packages\/pip/);
+
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nentrypoint = ["gunicorn", "app:app"]\n');
+    const r = await run('node', [cli, 'plan', '-C', dir, '--base-image', (await base('plain')).ref, '-o', path.join(tmp, 'locked-pip-2.json')], { allowFail: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error: the image would not start: entrypoint gunicorn is not on the image's PATH \(\/app\/\.venv\/bin:[^)]*\); set build\.entrypoint/);
   });
 
   test('the default user writes into its workdir and build.writable paths, and has a name and a home', async (t: TestContext) => {
