@@ -170,7 +170,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const listings = new Map<string, LayerScan>();
   const dependencies = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, listings);
 
-  // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
+  // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
   throwIfDiagnostics(entryProblems);
   const hashed = await hashLayer(context, entries, mtimeOf(env));
@@ -187,7 +187,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
     mtime: mtimeOf(env),
   });
-  // 6. Would it start? Checked before anything is written or published.
+  // 7. Would it start? Checked before anything is written or published.
   if (baseFs) {
     for (const [i, image] of plan.images.entries()) {
       const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
