@@ -37,6 +37,10 @@ export type Cmd = string[];
  */
 export type User = string;
 /**
+ * Paths relative to the workdir that the runtime user owns (files or directories, recursively; a missing directory is created, a missing file's directories are created so the app can make it). The workdir itself is always writable by any user (mode 1777: the app can add files, not replace the code).
+ */
+export type WritablePaths = string[];
+/**
  * Ports the container listens on: numbers, or strings like "8080/tcp" or "53/udp". Default: the web framework's port when one is detected.
  */
 export type ExposedPorts = (number | string)[];
@@ -181,6 +185,7 @@ export interface PycontainerConfig {
   user?: User;
   verbose?: Verbose;
   workdir?: WorkingDirectory;
+  writable?: WritablePaths;
 }
 /**
  * What goes into the image and how it runs. These keys may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them; the same key in both places is an error.
@@ -195,6 +200,7 @@ export interface BuildConfig {
   entrypoint?: Entrypoint;
   cmd?: Cmd;
   user?: User;
+  writable?: WritablePaths;
   exposed_ports?: ExposedPorts;
   include_paths?: IncludePaths;
   exclude?: Exclude;

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { DependencyLayer, Entry, Layer, Plan } from '../../generated/plan.js';
 import type { ContextFile } from '../config/context.js';
 import { symlinkStaysInside } from '../config/context.js';
-import { DEFAULT_PYTHON, type Detection } from '../config/detect.js';
+import { DEFAULT_PYTHON, satisfiesMinor, type Detection } from '../config/detect.js';
+import { isRootUser, parseGroup, parsePasswd, resolveRuntimeUser, withDefaultUser } from '../oci/passwd.js';
+import type { Rootfs } from '../oci/rootfs.js';
 import type { MergedConfig } from '../config/merge.js';
 import { resolveTags } from '../config/tags.js';
 import type { Diagnostic } from '../errors.js';
@@ -27,12 +30,15 @@ export const APP_LAYER_CREATED_BY = 'pycontainer: project files and venv entry p
 export interface Resolved {
   workdir: string;
   venv: string;
-  user: string;
   platforms: Platform[];
   baseRef: string;
   pythonMinor: string;
   pythonVersion: string;
   interpreter: string;
+  /** Who runs the container, with the files that make the default user a real one. */
+  runAs: RunAs;
+  /** Paths under the workdir the runtime user owns (build.writable). */
+  writable: string[];
   tags: string[];
   output: string;
   includePaths: string[];
@@ -41,7 +47,7 @@ export interface Resolved {
 }
 
 /** Settings that do not need the base image: workdir, platforms, base reference, user, tags. */
-export function resolveSettings(merged: MergedConfig, detection: Detection): { resolved: Omit<Resolved, 'pythonMinor' | 'pythonVersion' | 'interpreter'>; diagnostics: Diagnostic[] } {
+export function resolveSettings(merged: MergedConfig, detection: Detection): { resolved: Omit<Resolved, 'pythonMinor' | 'pythonVersion' | 'interpreter' | 'runAs'>; diagnostics: Diagnostic[] } {
   const b = merged.build;
   const provenance: Record<string, string> = { ...merged.provenance };
   const diagnostics: Diagnostic[] = [];
@@ -66,7 +72,13 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     `python:${python}-slim`,
     detection.pythonVersion ? `detected: python ${python} from ${detection.pythonVersion.why}` : `default (python ${python})`,
   );
-  const user = pick('user', b.user, DEFAULT_USER, 'default (non-root)');
+  // The user is settled against the base's /etc/passwd, once it is read (resolveUser).
+  const writable = [...new Set((b.writable ?? []).map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
+  for (const p of writable) {
+    if (p === '' || p === '.' || p.startsWith('/') || p.split('/').includes('..')) {
+      diagnostics.push({ source: provenance['build.writable'] ?? 'config', key: 'build.writable', message: `"${p}" is not inside the workdir; writable paths are relative to the workdir (e.g. "instance"); the workdir itself is always writable` });
+    }
+  }
   // Tags and [registry] url / --registry (a full repository or a prefix): src/config/tags.ts.
   const tagging = resolveTags(merged, detection.project);
   Object.assign(provenance, tagging.provenance);
@@ -81,7 +93,7 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     }
   }
   return {
-    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, user, platforms, baseRef, tags, output, includePaths, provenance, warnings: [...merged.notices, ...tagging.notices] },
+    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, writable, platforms, baseRef, tags, output, includePaths, provenance, warnings: [...merged.notices, ...tagging.notices] },
     diagnostics,
   };
 }
@@ -92,24 +104,132 @@ function fmt(p: Platform): string {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
-/** The target interpreter: the base image's PYTHON_VERSION wins over what the project asks for. */
-export function resolvePython(
-  detection: Detection,
-  base: ResolvedBase | undefined,
-  provenance: Record<string, string>,
-  warnings: string[],
-): { pythonMinor: string; pythonVersion: string; interpreter: string } {
-  const fromBase = base?.images.map((i) => envValue(i.imageConfig.Env, 'PYTHON_VERSION')).find(Boolean);
+/** The target interpreter with no base to look in (scratch): the project's minor, assumed at DEFAULT_INTERPRETER. */
+export function resolvePython(detection: Detection, provenance: Record<string, string>): { pythonMinor: string; pythonVersion: string; interpreter: string } {
   const detected = detection.pythonVersion?.value;
-  if (fromBase) {
-    const minor = fromBase.split('.').slice(0, 2).join('.');
-    provenance.python = `base image (PYTHON_VERSION=${fromBase})`;
-    if (detected && detected !== minor) warnings.push(`the base image has Python ${fromBase} but ${detection.pythonVersion!.why} asks for ${detected}`);
-    return { pythonMinor: minor, pythonVersion: fromBase, interpreter: DEFAULT_INTERPRETER };
-  }
   const minor = detected ?? DEFAULT_PYTHON;
   provenance.python = detected ? `detected: ${detection.pythonVersion!.why}` : 'default';
   return { pythonMinor: minor, pythonVersion: minor, interpreter: DEFAULT_INTERPRETER };
+}
+
+/** A `python3.X` executable of a base image: the name found and the file it resolves to. */
+export interface FoundInterpreter {
+  minor: string;
+  /** Where it was found, e.g. /usr/local/bin/python3.12. */
+  name: string;
+  /** The executable after following symlinks: what pyvenv.cfg `home` and bin/python point at. */
+  path: string;
+}
+
+/** `python3.X` executables in /usr/local/bin, then /usr/bin, following symlinks inside the image. Pure. */
+export function findInterpreters(fs: Rootfs): FoundInterpreter[] {
+  const out: FoundInterpreter[] = [];
+  for (const dir of INTERPRETER_DIRS) {
+    for (const name of fs.list(dir)) {
+      const m = /^python(3\.\d+)$/.exec(name);
+      if (!m || out.some((f) => f.minor === m[1])) continue;
+      const r = fs.resolve(`${dir}/${name}`);
+      if ('node' in r && r.node.type === 'file' && (r.node.mode & 0o111) !== 0) out.push({ minor: m[1]!, name: `${dir}/${name}`, path: r.path });
+    }
+  }
+  return out.sort((a, b) => compareMinor(a.minor, b.minor));
+}
+
+const INTERPRETER_DIRS = ['/usr/local/bin', '/usr/bin'];
+
+function compareMinor(a: string, b: string): number {
+  return Number(a.split('.')[1]) - Number(b.split('.')[1]);
+}
+
+/**
+ * The interpreter found in the base's layers, of the minor the project needs: `.python-version` names
+ * one exactly; requires-python accepts any it allows (the base's PYTHON_VERSION, or the one `python3`
+ * is, preferred; else the newest); with neither, the base's. Every platform must have it at the same
+ * path. An error message when the base has none that fits. Pure.
+ */
+export function resolveInterpreter(
+  detection: Detection,
+  baseRef: string,
+  images: { platform: string; env: string[] | undefined; fs: Rootfs }[],
+  provenance: Record<string, string>,
+): { pythonMinor: string; pythonVersion: string; interpreter: string } | { error: string } {
+  const first = images[0]!;
+  const found = findInterpreters(first.fs);
+  const fromEnv = envValue(first.env, 'PYTHON_VERSION');
+  const envMinor = fromEnv?.split('.').slice(0, 2).join('.');
+  const python3 = first.fs.resolve('/usr/bin/python3');
+  const local3 = first.fs.resolve('/usr/local/bin/python3');
+  const defaultPath = 'node' in local3 ? local3.path : 'node' in python3 ? python3.path : undefined;
+  const preferred = found.find((f) => f.minor === envMinor) ?? found.find((f) => f.path === defaultPath) ?? found[found.length - 1];
+  const want = detection.pythonVersion;
+  const have = () => (found.length ? `it has ${found.map((f) => `Python ${f.minor} (${f.name})`).join(', ')}` : 'it has no python3.X in /usr/local/bin or /usr/bin');
+  let chosen: FoundInterpreter | undefined;
+  if (want && want.why.startsWith('.python-version')) {
+    chosen = found.find((f) => f.minor === want.value);
+    if (!chosen) return { error: `base image ${baseRef} has no Python ${want.value} interpreter, which ${want.why}; ${have()}; set build.base_image to an image with Python ${want.value} (e.g. python:${want.value}-slim) or change .python-version` };
+    provenance.python = `detected: ${want.why}; ${chosen.name} in the base image`;
+  } else if (detection.project.requiresPython) {
+    const spec = detection.project.requiresPython;
+    const fits = found.filter((f) => satisfiesMinor(f.minor, spec));
+    chosen = preferred && fits.includes(preferred) ? preferred : fits[fits.length - 1];
+    if (!chosen) return { error: `base image ${baseRef} has no Python that requires-python "${spec}" allows; ${have()}; set build.base_image to an image with a Python it allows${want ? ` (e.g. python:${want.value}-slim)` : ''}` };
+    provenance.python = `base image ${chosen.name}, allowed by requires-python "${spec}"`;
+  } else {
+    chosen = preferred;
+    if (!chosen) return { error: `base image ${baseRef} has no Python interpreter (${have()}); set build.base_image to an image with Python (e.g. python:${DEFAULT_PYTHON}-slim)` };
+    provenance.python = `base image ${chosen.name}`;
+  }
+  for (const other of images.slice(1)) {
+    const there = other.fs.resolve(chosen.path);
+    if (!('node' in there) || there.node.type !== 'file') {
+      return { error: `base image ${baseRef} has Python ${chosen.minor} at ${chosen.path} for ${first.platform} but not for ${other.platform}; use a base that is the same on every platform` };
+    }
+  }
+  const version = envMinor === chosen.minor ? fromEnv! : chosen.minor;
+  return { pythonMinor: chosen.minor, pythonVersion: version, interpreter: chosen.path };
+}
+
+/**
+ * Who the container runs as, resolved against the base's /etc/passwd and /etc/group: a configured
+ * user (a name must exist there; numbers need not), else a non-root User the base sets, else the
+ * default 65532, which gets passwd and group entries of its own when the base has none for it, so
+ * `getpass.getuser()` and `~` work. Pure.
+ */
+export function resolveUser(
+  configured: string | undefined,
+  baseUser: string | undefined,
+  baseRef: string,
+  fs: Rootfs | undefined,
+  provenance: Record<string, string>,
+): { runAs: RunAs } | { error: string } {
+  const passwdText = fs?.readText('/etc/passwd');
+  const groupText = fs?.readText('/etc/group');
+  const passwd = parsePasswd(passwdText);
+  const groups = parseGroup(groupText);
+  const explicit = configured ?? (isRootUser(baseUser) ? undefined : baseUser);
+  if (explicit !== undefined && explicit !== DEFAULT_USER) {
+    if (configured === undefined) provenance['build.user'] = `base image (User ${baseUser})`;
+    const r = resolveRuntimeUser(explicit, passwd, groups);
+    if ('error' in r) return { error: `${r.error.replace("the base image's", `base image ${baseRef}'s`)}; use numeric ids (e.g. "1000:1000") or a base image that has it` };
+    return { runAs: { user: explicit, uid: r.uid, gid: r.gid, ...(r.home ? { home: r.home } : {}), accounts: {} } };
+  }
+  if (configured === undefined) provenance['build.user'] = 'default (non-root)';
+  const [uid, gid] = DEFAULT_USER.split(':').map(Number) as [number, number];
+  const existing = passwd.find((p) => p.uid === uid);
+  const home = existing?.home && existing.home !== '/' && existing.home !== '/nonexistent' ? existing.home : DEFAULT_HOME;
+  const accounts = withDefaultUser(passwdText, groupText, { name: existing?.name ?? 'nonroot', uid, gid, home });
+  return { runAs: { user: DEFAULT_USER, uid, gid, home, accounts, ownHome: true } };
+}
+
+/** The runtime user as the plan needs it: ids for file ownership, home, passwd/group files to add. */
+export interface RunAs {
+  user: string;
+  uid: number;
+  gid: number;
+  home?: string;
+  accounts: { passwd?: string; group?: string };
+  /** The default user: its home directory is created and HOME set. */
+  ownHome?: boolean;
 }
 
 /**
@@ -165,12 +285,62 @@ export function assembleAppEntries(
       importRoots: detection.importRoots,
     }),
   );
-  if (resolved.user === DEFAULT_USER) {
-    const [uid, gid] = DEFAULT_USER.split(':').map(Number);
-    entries.push({ path: DEFAULT_HOME.slice(1), type: 'dir', mode: '0755', uid: uid!, gid: gid! });
+  const { runAs } = resolved;
+  if (runAs.ownHome && runAs.home && runAs.home !== '/') entries.push({ path: runAs.home.replace(/^\/+/, ''), type: 'dir', mode: '0755', uid: runAs.uid, gid: runAs.gid });
+  if (runAs.accounts.passwd !== undefined) entries.push(generatedFile('etc/passwd', runAs.accounts.passwd));
+  if (runAs.accounts.group !== undefined) entries.push(generatedFile('etc/group', runAs.accounts.group));
+  if (root) {
+    // The workdir is world-writable with the sticky bit (like /tmp): whatever uid runs the container
+    // (ours, a base's User, `docker run --user`, OpenShift's random uid) can create files there
+    // (Flask's instance/, a sqlite file, logs/), but cannot delete, rename or replace files it does
+    // not own, and the code stays root-owned 0644. build.writable hands over more paths.
+    const i = entries.findIndex((e) => e.path === root);
+    const workdirEntry: Entry = { path: root, type: 'dir', mode: '01777' };
+    if (i === -1) entries.push(workdirEntry);
+    else entries[i] = { ...entries[i]!, mode: '01777' };
   }
-  if (root && !entries.some((e) => e.path === root)) entries.push({ path: root, type: 'dir', mode: '0755' });
-  return { entries: withParents(entries), diagnostics };
+  const owned = assignWritable(withParents(entries), resolved, inImage);
+  return { entries: withParents(owned), diagnostics };
+}
+
+/**
+ * build.writable: each path (relative to the workdir) and everything below it owned by the runtime
+ * user. A missing path is created as a directory, unless its name has an extension (db.sqlite3,
+ * app.log): then only its missing parent directories are created, owned by the user, so the app can
+ * create the file itself. Nothing changes for root.
+ */
+function assignWritable(entries: Entry[], resolved: Resolved, inImage: (p: string) => string): Entry[] {
+  const { uid, gid } = resolved.runAs;
+  if (uid === 0 || resolved.writable.length === 0) return entries;
+  const out = [...entries];
+  const own = (e: Entry): Entry => (e.type === 'symlink' ? e : { ...e, uid, gid });
+  for (const rel of resolved.writable) {
+    if (rel.startsWith('/') || rel.split('/').includes('..') || rel === '.' || rel === '') continue; // reported by resolveSettings
+    const target = inImage(rel);
+    let matched = false;
+    for (const [i, e] of out.entries()) {
+      if (e.path === target || e.path.startsWith(`${target}/`)) {
+        out[i] = own(e);
+        matched = true;
+      }
+    }
+    if (matched) continue;
+    const parts = rel.split('/');
+    const isFile = /^[^.].*\.[A-Za-z0-9]+$/.test(parts[parts.length - 1]!);
+    const dirs = isFile ? parts.slice(0, -1) : parts;
+    for (let n = 1; n <= dirs.length; n++) {
+      const path = inImage(dirs.slice(0, n).join('/'));
+      const at = out.findIndex((e) => e.path === path);
+      if (at === -1) out.push({ path, type: 'dir', mode: '0755', uid, gid });
+      else if (n === dirs.length) out[at] = own(out[at]!);
+    }
+  }
+  return out;
+}
+
+function generatedFile(path: string, content: string): Entry {
+  const bytes = Buffer.from(content, 'utf8');
+  return { path, type: 'file', mode: '0644', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), content };
 }
 
 export interface PlanInput {
@@ -223,10 +393,10 @@ export function assemblePlan(input: PlanInput): Plan {
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
     };
-    if (resolved.user === DEFAULT_USER) env.HOME = DEFAULT_HOME;
+    if (resolved.runAs.ownHome && resolved.runAs.home) env.HOME = resolved.runAs.home;
     // What the detected command needs (PORT for a Procfile line), then the configured env over it.
     Object.assign(env, detection.env, merged.build.env ?? {});
-    const settings: ImageSettings = { env, workingDir: resolved.workdir, user: resolved.user, exposedPorts: ports, labels, ...command };
+    const settings: ImageSettings = { env, workingDir: resolved.workdir, user: resolved.runAs.user, exposedPorts: ports, labels, ...command };
     const config = assembleImageConfig({
       platform,
       ...(baseImage ? { base: { config: baseImage.imageConfig, diffIds: baseImage.layers.map((l) => l.diffId), history: baseImage.history } } : {}),

@@ -8,9 +8,11 @@ import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
-import { ConfigError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
+import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
-import { baseBlobSource } from '../apply/base.js';
+import { baseBlobSource, type BaseBlobSource } from '../apply/base.js';
+import { readRootfs, type LayerScan, type LayerSource, type Rootfs } from '../oci/rootfs.js';
+import { checkStartup } from './check.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/index/download.js';
@@ -24,7 +26,7 @@ import { RegistryClient } from '../registry/client.js';
 import { findCredential } from '../registry/credentials.js';
 import { formatReference, parseReference } from '../registry/reference.js';
 import { resolveRegistryBase } from '../registry/resolve.js';
-import { assembleAppEntries, assemblePlan, resolvePython, resolveSettings, type Resolved } from './assemble.js';
+import { assembleAppEntries, assemblePlan, resolveInterpreter, resolvePython, resolveSettings, resolveUser, type Resolved } from './assemble.js';
 import type { Entry } from '../../generated/plan.js';
 
 /** Options of compilePlan: what `pycontainer plan` takes. */
@@ -165,17 +167,29 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
       warnings.push(`${path} has a password in an index URL and is copied into the image; write it as \${VARIABLE} (pycontainer and pip expand it) or put the credentials in ~/.netrc`);
     }
   }
-  const python = resolvePython(detection, base, partial.provenance, warnings);
-  const resolved: Resolved = { ...partial, ...python, warnings };
+  // 5. The base's filesystem, read once per layer (cached by digest): the interpreter, the user, the
+  // C library for wheels and the start-up check all look at it. Scratch has none, and no check.
+  const cache = options.cache === null ? undefined : (options.cache ?? new BlobCache(defaultCacheDir(env)));
+  const baseFs = await readBaseFilesystems(baseRef, context, base, partial.platforms, client, cache);
+  let python: { pythonMinor: string; pythonVersion: string; interpreter: string };
+  if (baseFs) {
+    const found = resolveInterpreter(detection, baseRef, baseFs, partial.provenance);
+    if ('error' in found) throw new PlanError('E_NO_INTERPRETER', found.error);
+    python = found;
+  } else python = resolvePython(detection, partial.provenance);
+  const baseUser = base?.images[0]?.imageConfig.User;
+  const user = resolveUser(merged.build.user, baseUser || undefined, baseRef, baseFs?.[0]?.fs, partial.provenance);
+  if ('error' in user) throw new ConfigError('E_USER', `${partial.provenance['build.user'] ?? 'config'}: build.user: ${user.error}`);
+  const resolved: Resolved = { ...partial, ...python, runAs: user.runAs, warnings };
 
   // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
-  const cache = options.cache === null ? undefined : (options.cache ?? new BlobCache(defaultCacheDir(env)));
-  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject);
+  const listings = new Map<string, LayerScan>();
+  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings);
   // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
   // `plan --check` notice a change to them.
   for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
 
-  // 5. The application layer: entries, then one streaming pass for file digests and the diff_id.
+  // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
   throwIfDiagnostics(entryProblems);
   const hashed = await hashLayer(context, entries, mtimeOf(env));
@@ -192,6 +206,27 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
     mtime: mtimeOf(env),
   });
+  // 7. Would it start? Checked before anything is written or published.
+  if (baseFs) {
+    for (const [i, image] of plan.images.entries()) {
+      const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
+      const deps = dependencies.filter((d) => d.platform === image.platform);
+      const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
+      const listing = listings.get(image.platform);
+      const withDeps = listing ? fs.withLayer(listing) : fs;
+      const problem = checkStartup({
+        base: baseRef,
+        image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
+        entrypoint: config.Entrypoint,
+        cmd: config.Cmd,
+        env: config.Env ?? [],
+        workingDir: config.WorkingDir ?? resolved.workdir,
+        // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
+        unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
+      });
+      if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
+    }
+  }
   for (const w of resolved.warnings) options.onWarning?.(w);
   return { plan, config: merged, context };
 }
@@ -215,6 +250,8 @@ async function planDependencies(
   env: NodeJS.ProcessEnv,
   warnings: string[],
   pyproject: Record<string, unknown> | undefined,
+  /** Filled with each platform's dependency layer as listed while it was hashed. */
+  listings: Map<string, LayerScan>,
 ): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
   const own = ownDependencyNames(detection.project.dependencies, pyproject);
@@ -244,13 +281,14 @@ async function planDependencies(
         ...(merged.build.dependency_groups ? { groups: merged.build.dependency_groups } : {}),
         ...(merged.build.extras ? { extras: merged.build.extras } : {}),
         ...(pyproject ? { pyproject } : {}),
-        ...(source && image ? { baseLayers: image.layers.map((l) => () => source.open(l)) } : {}),
+        ...(source && image ? { baseLayers: baseLayerSources(source, image) } : {}),
         store,
         env,
       });
       if (result.lock) locks.add(result.lock.path);
       if (result.layer) {
         layers.push(result.layer);
+        if (result.listing) listings.set(text, result.listing);
         continue;
       }
       if (result.lock) continue; // a lock of nothing: no layer
@@ -313,6 +351,31 @@ async function existingVenvDependencies(
     packages,
     entries: hashed.entries,
   };
+}
+
+/** A base image's layers as sources the root filesystem scan caches by digest. */
+function baseLayerSources(source: BaseBlobSource, image: ResolvedBaseImage): LayerSource[] {
+  return image.layers.map((l) => Object.assign(() => source.open(l), { digest: l.digest }));
+}
+
+/** Each platform's base root filesystem (undefined for scratch). */
+async function readBaseFilesystems(
+  baseRef: string,
+  context: string,
+  base: ResolvedBase | undefined,
+  platforms: Resolved['platforms'],
+  client: RegistryClient,
+  cache: BlobCache | undefined,
+): Promise<{ platform: string; env: string[] | undefined; fs: Rootfs }[] | undefined> {
+  const source = baseBlobSource(baseRef, context, client, cache);
+  if (!base || !source) return undefined;
+  const out: { platform: string; env: string[] | undefined; fs: Rootfs }[] = [];
+  for (const p of platforms) {
+    const text = p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+    const image = base.images.find((i) => i.platform === text) ?? base.images[0]!;
+    out.push({ platform: text, env: image.imageConfig.Env, fs: await readRootfs(baseLayerSources(source, image)) });
+  }
+  return out;
 }
 
 /** Paths in flags are relative to the current directory; the plan keeps them relative to the context. */

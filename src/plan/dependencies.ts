@@ -11,6 +11,7 @@ import { assembleMemberWheel, readMemberSources } from '../python/install/member
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
+import { teeScan, type LayerScan } from '../oci/rootfs.js';
 import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
 import { readLock } from '../python/locks/read.js';
 import { buildWheelFromSdist } from '../python/index/sdist.js';
@@ -61,7 +62,7 @@ function platformText(p: Platform): string {
  * architecture), fetches and verifies the wheels, and hashes the dependency layer they install into,
  * so the plan states its diff_id. No lock: neither; a lock of nothing: no layer.
  */
-export async function resolveDependencies(input: DependencyInput): Promise<{ layer?: DependencyLayer; lock?: Lock }> {
+export async function resolveDependencies(input: DependencyInput): Promise<{ layer?: DependencyLayer; lock?: Lock; listing?: LayerScan }> {
   const fullVersion = /^\d+\.\d+\.\d+/.test(input.pythonVersion) ? input.pythonVersion : `${input.pythonVersion}.0`;
   const env = targetEnvironment(fullVersion, input.platform.architecture);
   const lock = await readLock(input.context, {
@@ -144,9 +145,12 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: built.filename, name: member.name, version: member.version, requested });
   }
-  const { hex, size } = await sha256OfStream((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
+  // Hashed and listed in one pass: the listing is what the start-up check sees of this layer.
+  const tar = teeScan((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
+  const { hex, size } = await sha256OfStream(tar.stream);
   return {
     lock,
+    listing: await tar.scan,
     layer: {
       platform: platformText(input.platform),
       lock: lock.path,

@@ -429,3 +429,42 @@ test('base image fixture: multi-arch (amd64 + arm64)', { timeout: 30 * 60_000 },
     assert.match(r.stdout, /^MACHINE aarch64$/m);
   });
 });
+
+// ---------------------------------------------------------------------------
+// the distroless-style image: the interpreter only at /usr/bin/python3.11, no shell, no /usr/local
+
+test('base image fixture: distroless-style', { timeout: 30 * 60_000 }, async (t) => {
+  if (missingTools.length) {
+    const why = `needs ${missingTools.join(', ')} (Debian/Ubuntu host with apt, dpkg and chroot)`;
+    if (required) assert.fail(`PYCONTAINER_E2E=required but the base image fixture ${why}`);
+    t.skip(why);
+    return;
+  }
+  const img = await ensureBaseImage('distroless');
+  assert.equal(img.tag, '3.11-distroless');
+  const blobs = join(img.layoutDir, 'blobs', 'sha256');
+  const blobPath = (d: Descriptor) => join(blobs, d.digest.replace(/^sha256:/, ''));
+  const index = await readJson<{ manifests: Descriptor[] }>(join(img.layoutDir, 'index.json'));
+  const manifest = await readJson<{ config: Descriptor; layers: Descriptor[] }>(blobPath(index.manifests[0]!));
+  const config = await readJson<{ config: { Env: string[]; Entrypoint?: string[]; Cmd?: string[] } }>(blobPath(manifest.config));
+  assert.deepEqual(config.config.Entrypoint, ['/usr/bin/python3.11']);
+  assert.equal(config.config.Cmd, undefined);
+  assert.ok(!config.config.Env.some((e) => e.startsWith('PYTHON_VERSION=')), 'no PYTHON_VERSION: the interpreter must be found');
+
+  const root = await mkdtemp(join(tmpdir(), 'pycontainer-base-distroless-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  for (const l of manifest.layers) {
+    const x = spawnSync('tar', ['-xzf', blobPath(l), '-C', root], { encoding: 'utf8' });
+    assert.equal(x.status, 0, x.stderr);
+  }
+  assert.ok(!existsSync(join(root, 'usr', 'local')), 'no /usr/local');
+  for (const sh of ['bin/sh', 'usr/bin/sh', 'usr/bin/dash', 'usr/bin/bash']) assert.ok(!existsSync(join(root, sh)), `no ${sh}`);
+  assert.ok((await lstat(join(root, 'usr', 'bin', 'python3.11'))).isFile());
+  assert.match(await readFile(join(root, 'etc', 'passwd'), 'utf8'), /^nonroot:x:65532:65532:nonroot:\/home\/nonroot:\/sbin\/nologin$/m);
+
+  if (isRoot) {
+    const r = spawnSync(findOnPath('chroot')!, [root, '/usr/bin/python3.11', '-c', 'import ssl, sqlite3, sys; print(sys.version.split()[0])'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(r.status, 0, `${r.error ?? ''}\n${r.stderr}`);
+    assert.equal(r.stdout.trim(), img.pythonVersion);
+  }
+});

@@ -2,12 +2,13 @@
 // our own checker, skopeo and oci-image-tool, unpacks it with umoci and runs it with runc.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { ensureBaseImage, findRepoRoot, type BaseImage } from '../support/base-image.js';
+import { ensureDebianWheels } from '../support/wheels.js';
 import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
 import { ociImageToolValidate, runImage, skopeoInspect, startImage } from '../support/run-image.js';
 import { needTools, run } from '../support/tools.js';
@@ -168,6 +169,105 @@ describe('examples build into images that run', { concurrency: false }, () => {
       assertLayoutOk(await checkLayout(layout));
       await rm(layout, { recursive: true, force: true });
     }
+  });
+});
+
+describe('images run as a real non-root user, on bases other than python:*-slim', { concurrency: false }, () => {
+  test('hello-cli on a distroless-style base: the interpreter is found at /usr/bin/python3.11 and the image runs', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const distroless = await ensureBaseImage('distroless');
+    const built = await buildExample(example('hello-cli'), distroless, 'hello-cli-distroless');
+    await checkImage(built);
+    assert.equal(built.plan.python.interpreter, '/usr/bin/python3.11');
+    const venvPython = built.plan.layers[0]!.entries.find((e) => e.path === 'app/.venv/bin/python');
+    assert.equal(venvPython?.target, '/usr/bin/python3.11');
+    // distroless already names 65532 (nonroot): no passwd of ours.
+    assert.ok(!built.plan.layers[0]!.entries.some((e) => e.path === 'etc/passwd'));
+    const out = await runImage(built.layout, built.tag);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, 'Hello, container! hello-cli 0.3.0 on Python 3.11\nrunning as uid 65532 in /app, HOME=/home/nonroot\n');
+  });
+
+  test('a command the distroless base cannot run is a plan error, and no plan is written', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const distroless = await ensureBaseImage('distroless');
+    const dir = path.join(tmp, 'needs-shell');
+    await cp(example('hello-cli'), dir, { recursive: true });
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nentrypoint = ["sh", "-c", "hello"]\n');
+    const planFile = path.join(tmp, 'needs-shell.plan.json');
+    const r = await run('node', [cli, 'plan', '-C', dir, '--base-image', distroless.ref, '-o', planFile], { allowFail: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /the image would not start: entrypoint sh needs a shell, and base image .* has none/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    await assert.rejects(readFile(planFile));
+  });
+
+  test('the start-up check sees the locked dependency layer: its console scripts start, a script it lacks is refused', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const pip = (await ensureDebianWheels()).find((w) => w.name === 'pip')!;
+    const dir = path.join(tmp, 'locked-pip');
+    await mkdir(path.join(dir, 'wheels'), { recursive: true });
+    await cp(pip.path, path.join(dir, 'wheels', pip.filename));
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "locked-pip"\nversion = "1.0"\nrequires-python = ">=3.11"\ndependencies = ["pip"]\n');
+    await writeFile(
+      path.join(dir, 'pylock.toml'),
+      `lock-version = "1.0"\ncreated-by = "pycontainer tests"\n\n[[packages]]\nname = "pip"\nversion = "${pip.version}"\nwheels = [{ name = "${pip.filename}", path = "wheels/${pip.filename}", size = ${pip.size}, hashes = { sha256 = "${pip.sha256}" } }]\n`,
+    );
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nentrypoint = ["pip", "--version"]\n');
+    const built = await buildExample(dir, await base('plain'), 'locked-pip');
+    const out = await runImage(built.layout, built.tag);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^pip \S+ from \/app\/\.venv\/lib\/python3\.11\/site-packages\/pip/);
+
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nentrypoint = ["gunicorn", "app:app"]\n');
+    const r = await run('node', [cli, 'plan', '-C', dir, '--base-image', (await base('plain')).ref, '-o', path.join(tmp, 'locked-pip-2.json')], { allowFail: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error: the image would not start: entrypoint gunicorn is not on the image's PATH \(\/app\/\.venv\/bin:[^)]*\); set build\.entrypoint/);
+  });
+
+  test('the default user writes into its workdir and build.writable paths, and has a name and a home', async (t: TestContext) => {
+    if (!needTools(t, TOOLS, { root: true })) return;
+    const dir = path.join(tmp, 'writer');
+    await mkdir(path.join(dir, 'data'), { recursive: true });
+    await writeFile(path.join(dir, 'data', 'seed.txt'), 'seed\n');
+    await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "writer"\nversion = "1.0"\nrequires-python = ">=3.11"\n');
+    await writeFile(path.join(dir, 'pycontainer.toml'), '[build]\nwritable = ["data"]\n');
+    await writeFile(
+      path.join(dir, 'main.py'),
+      [
+        'import getpass, os, pathlib',
+        'pathlib.Path("db.sqlite3").write_text("db")',
+        'os.makedirs("instance", exist_ok=True)',
+        'pathlib.Path("instance/config.py").write_text("x = 1")',
+        'pathlib.Path("data/seed.txt").write_text("changed")',
+        'pathlib.Path("data/new.txt").write_text("new")',
+        'def denied(f):',
+        '    try:',
+        '        f()',
+        '        return "allowed"',
+        '    except PermissionError:',
+        '        return "denied"',
+        'print("append to code:", denied(lambda: open("main.py", "a").close()))',
+        'print("delete code:", denied(lambda: os.remove("main.py")))',
+        'print("user:", getpass.getuser(), os.path.expanduser("~"), os.getuid(), os.getgid())',
+        'print("files:", sorted(os.listdir(".")), pathlib.Path("data/seed.txt").read_text())',
+        '',
+      ].join('\n'),
+    );
+    const built = await buildExample(dir, await base('plain'), 'writer');
+    await checkImage(built);
+    const out = await runImage(built.layout, built.tag);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(
+      out.stdout,
+      [
+        'append to code: denied',
+        'delete code: denied',
+        'user: nonroot /home/nonroot 65532 65532',
+        "files: ['.venv', 'data', 'db.sqlite3', 'instance', 'main.py', 'pyproject.toml'] changed",
+        '',
+      ].join('\n'),
+    );
   });
 });
 

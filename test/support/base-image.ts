@@ -38,7 +38,13 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
-export type BaseVariant = 'plain' | 'web';
+/**
+ * plain: Debian's python3.11 with the official images' /usr/local/bin links and PYTHON_VERSION (no shell).
+ * web: plain plus Debian's Flask, Django, FastAPI and uvicorn.
+ * distroless: like gcr.io/distroless/python3: the interpreter only at /usr/bin/python3.11, no
+ * /usr/local, no PYTHON_VERSION, no shell, a `nonroot` (65532) user, Entrypoint the interpreter.
+ */
+export type BaseVariant = 'plain' | 'web' | 'distroless';
 
 export interface BaseImage {
   /** Absolute path of an OCI image layout directory. */
@@ -143,7 +149,7 @@ interface LayerInfo {
 const inProcess = new Map<BaseVariant, Promise<BaseImage>>();
 
 export function ensureBaseImage(variant: BaseVariant): Promise<BaseImage> {
-  if (variant !== 'plain' && variant !== 'web') {
+  if (variant !== 'plain' && variant !== 'web' && variant !== 'distroless') {
     return Promise.reject(new Error(`ensureBaseImage: unknown variant ${JSON.stringify(variant)}`));
   }
   let p = inProcess.get(variant);
@@ -172,6 +178,15 @@ async function ensureUncached(variant: BaseVariant): Promise<BaseImage> {
     await ensureLayout(cacheRoot, layoutDir, tag, (tmp, out) =>
       buildPlain(cacheRoot, tmp, out, plainPlan, pythonVersion, tag),
     );
+    return { layoutDir, tag, ref: `oci:${layoutDir}:${tag}`, pythonVersion };
+  }
+
+  if (variant === 'distroless') {
+    const plain = await ensureBaseImage('plain');
+    const tag = `${series}-distroless`;
+    const key = cacheKey('distroless', plainPlan.arch, [plainPlan.debs]);
+    const layoutDir = join(cacheRoot, `distroless-${plainPlan.arch}-${key}`);
+    await ensureLayout(cacheRoot, layoutDir, tag, (tmp, out) => buildDistroless(tmp, out, plain, plainPlan.arch, tag));
     return { layoutDir, tag, ref: `oci:${layoutDir}:${tag}`, pythonVersion };
   }
 
@@ -961,6 +976,7 @@ async function writeImage(
   layers: LayerInfo[],
   debArch: string,
   pythonVersion: string,
+  imageConfig?: Record<string, unknown>,
 ): Promise<ImageDesc> {
   await mkdir(blobsDir, { recursive: true });
   const { architecture, variant } = ociArch(debArch);
@@ -969,7 +985,7 @@ async function writeImage(
     architecture,
     ...(variant ? { variant } : {}),
     os: 'linux',
-    config: {
+    config: imageConfig ?? {
       Env: [
         'PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         'LANG=C.UTF-8',
@@ -1093,6 +1109,36 @@ async function linkOrCopyBlob(fromLayout: string, blobsDir: string, digest: stri
   } catch {
     await copyFile(src, dst);
   }
+}
+
+/**
+ * The distroless-style image: the plain root without /usr/local (so the interpreter is found only at
+ * /usr/bin/python3.11), distroless's passwd/group with `nonroot` and its home, and its config: no
+ * PYTHON_VERSION, the interpreter as Entrypoint, SSL_CERT_FILE.
+ */
+async function buildDistroless(tmp: string, out: string, plain: BaseImage, debArch: string, tag: string): Promise<void> {
+  const base = await readImage(plain.layoutDir, plain.tag);
+  const root = join(tmp, 'rootfs-distroless');
+  await mkdir(root, { recursive: true });
+  for (const l of base.manifest.layers) await run('tar', ['-xzf', blobPathIn(plain.layoutDir, l.digest), '-C', root]);
+  await rm(join(root, 'usr', 'local'), { recursive: true, force: true });
+  for (const sh of ['sh', 'dash', 'bash']) {
+    if (existsSync(join(root, 'usr', 'bin', sh))) throw new Error(`base-image fixture: the distroless root has /usr/bin/${sh}`);
+  }
+  await writeFileMode(
+    join(root, 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+  );
+  await writeFileMode(join(root, 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\ntty:x:5:\nstaff:x:50:\nnonroot:x:65532:\n');
+  await mkdirMode(join(root, 'home', 'nonroot'), 0o700);
+  const blobsDir = join(out, 'blobs', 'sha256');
+  await mkdir(blobsDir, { recursive: true });
+  const layer = await packLayer(root, blobsDir, 'pycontainer test fixture: distroless-style python3.11 (no shell, no /usr/local)');
+  const image = await writeImage(blobsDir, [layer], debArch, '', {
+    Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'],
+    Entrypoint: ['/usr/bin/python3.11'],
+  });
+  await writeIndexJson(out, tag, { mediaType: MEDIA_TYPE_MANIFEST, ...image });
 }
 
 async function buildWeb(

@@ -156,7 +156,7 @@ describe('pycontainer diff', () => {
     assert.equal(changes.filter((c) => c.section === 'annotations').length, 0);
     const text = formatChanges(changes, { color: false });
     const ref = planA.base.ref;
-    assert.ok(text.includes(`base: ${ref} sha256:a2a946e9751e… → sha256:bbbbbbbbbbbb…\n`), text);
+    assert.ok(text.includes(`base: ${ref} sha256:f3e3076cccfe… → sha256:bbbbbbbbbbbb…\n`), text);
     assert.match(text, /^dependencies:\n {2}- idna 3\.6\n {2}\+ requests 2\.32\.3\n {2}~ urllib3 2\.2\.1 → 2\.2\.2$/m);
     assert.match(text, /^1 dependency upgraded, 1 dependency added, 1 dependency removed, base image updated$/m);
     assert.ok(!ANSI.test(text));
@@ -267,7 +267,7 @@ describe('pycontainer diff', () => {
     assert.equal(r.stderr, '');
     assert.ok(!ANSI.test(r.stdout), r.stdout);
     const [summary, patch] = r.stdout.split('\n\n');
-    assert.ok(summary!.startsWith(`base: ${planA.base.ref} sha256:a2a946e9751e… → sha256:bbbbbbbbbbbb…\n`), r.stdout);
+    assert.ok(summary!.startsWith(`base: ${planA.base.ref} sha256:f3e3076cccfe… → sha256:bbbbbbbbbbbb…\n`), r.stdout);
     assert.ok(summary!.includes('\n  ~ urllib3 2.2.1 → 2.2.2\n'), r.stdout);
     assert.ok(summary!.endsWith('1 dependency upgraded, 1 dependency added, 1 dependency removed, base image updated'), r.stdout);
     assert.ok(patch!.startsWith(`--- ${files.depsA}\n+++ ${files.depsB}\n@@ `), r.stdout);
@@ -338,8 +338,8 @@ describe('explainPlan', () => {
     const row = (key: string) => lines.find((l) => l.startsWith(`${key} `));
     assert.match(row('build.workdir')!, /^build\.workdir +\/srv +pycontainer\.toml:2$/);
     assert.match(row('build.env.LOG_LEVEL')!, /^build\.env\.LOG_LEVEL +LOG_LEVEL=info +pycontainer\.toml:5$/);
-    assert.match(row('python')!, /^python +3\.11\.2 +base image \(PYTHON_VERSION=3\.11\.2\)$/);
-    assert.match(row('build.base_image')!, new RegExp(`^build\\.base_image +${plan.base.ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@sha256:a2a946e9751e\\S+ +flag --base-image$`));
+    assert.match(row('python')!, /^python +3\.11\.2 +base image \/usr\/local\/bin\/python3\.11/);
+    assert.match(row('build.base_image')!, new RegExp(`^build\\.base_image +${plan.base.ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@sha256:f3e3076cccfe\\S+ +flag --base-image$`));
     assert.match(row('build.entrypoint')!, /^build\.entrypoint +cmd \["\/srv\/\.venv\/bin\/python","main\.py"\] +detected: top-level main\.py$/);
     assert.match(row('build.include_paths')!, /^build\.include_paths +\. +detected: the whole context/);
     assert.match(row('build.user')!, /^build\.user +65532:65532 +default/);
