@@ -52,7 +52,7 @@ export const FRAMEWORK_DEBS = [
 ];
 
 /** Bump when the conversion changes (it changes the cache key, so old wheels are not reused). */
-const CONVERTER_VERSION = '1';
+const CONVERTER_VERSION = '2';
 
 // Turns every distribution in DIST_PACKAGES into a wheel in OUT. Python's zipfile and hashlib, the same
 // tools the wheel spec's reference implementations use; nothing of the host's site-packages is read.
@@ -110,7 +110,8 @@ def top_levels(info_dir, files_in_record, name):
     names = []
     tl = os.path.join(src, info_dir, "top_level.txt")
     if os.path.exists(tl):
-        names = [l.strip() for l in read(tl).decode().splitlines() if l.strip()]
+        # setuptools writes subpackages too (uvicorn's lists uvicorn/lifespan ...): their files come with the top.
+        names = sorted({l.strip().split("/")[0] for l in read(tl).decode().splitlines() if l.strip()})
     if not names:
         # A package directory (name/...) or a module file (name.py, name.cpython-311-....so).
         names = sorted({p.split("/")[0] if "/" in p else p.split(".")[0] for p in files_in_record if not p.split("/")[0].endswith((".dist-info", ".egg-info"))})
@@ -155,6 +156,8 @@ for info_dir in sorted(os.listdir(src)):
     files = []
     for top in top_levels(info_dir, record_paths, name):
         files += collect(top)
+    if len({p for p, _, _ in files}) != len(files):
+        sys.exit("a member appears twice in the wheel of %s %s" % (name, version))
     if not files:
         sys.exit("no files found for %s %s in %s" % (name, version, info_dir))
     platlib = any(p.endswith(".so") for p, _, _ in files)
