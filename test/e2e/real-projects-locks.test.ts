@@ -4,11 +4,12 @@
 // Web images must answer HTTP with the app's own output; the plan must list the locked packages and no dev ones.
 // Split from real-projects-requirements.test.ts so node's runner can run the two files in parallel.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { ensureBaseImage } from '../support/base-image.js';
+import { runCli } from '../support/cli.js';
 import { checkWheelsInstall } from '../support/framework-wheels.js';
 import {
   buildRealProject,
@@ -93,6 +94,11 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(JSON.parse(res.body), { message: 'hello workspace, from the shared library', user: 'nonroot' });
     });
+    // The lock above the context is an input like any other: changing it makes the saved plan stale.
+    await appendFile(path.join(context, '..', 'uv.lock'), '\n');
+    const stale = await runCli(['apply', built.planFile, '-C', context, '-o', path.join(tmp, 'uv-workspace-stale-image')]);
+    assert.notEqual(stale.code, 0, 'a plan whose workspace lock changed is refused');
+    assert.match(stale.stderr, /\.\.\/uv\.lock changed/);
   });
 
   test('Poetry 2 FastAPI factory app: main group only, whole context minus .gitignore, logs/ created at start', async (t) => {

@@ -673,6 +673,7 @@ export async function startWheelhouse(scratch: string): Promise<Wheelhouse & { i
 
 export interface BuiltProject {
   plan: Plan;
+  planFile: string;
   /** stderr of `pycontainer plan` (warnings). */
   warnings: string;
   layout: string;
@@ -693,13 +694,16 @@ export async function buildRealProject(context: string, baseRef: string, scratch
   assert.equal(planned.code, 0, `pycontainer plan failed for ${name}: ${planned.stderr}`);
   const built = await runCli(['build', '-C', context, '--base-image', baseRef, '-o', layout, '--json', '--cache-dir', path.join(scratch, 'cache')], { env });
   assert.equal(built.code, 0, `pycontainer build failed for ${name}: ${built.stderr}`);
-  const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
+  const text = await readFile(planFile, 'utf8');
+  assert.ok(!text.includes(scratch), `the plan of ${name} names no host path (${scratch})`);
+  const plan = JSON.parse(text) as Plan;
   const result = JSON.parse(built.stdout) as { images: { config: string }[] };
   assert.equal(result.images[0]!.config, plan.images[0]!.configDigest, 'build produced the image the plan states');
   const config = plan.images[0]!.config.config ?? {};
   const ref = plan.tags[0]!;
   return {
     plan,
+    planFile,
     warnings: planned.stderr,
     layout,
     tag: ref.slice(ref.lastIndexOf(':') + 1),
