@@ -36,14 +36,15 @@ const DEV_ONLY = ['iniconfig', 'packaging', 'pluggy', 'pytest'];
 let tmp: string;
 let house: (Wheelhouse & { index: SimpleIndex }) | undefined;
 let baseRef = '';
+let setupError: unknown;
 
 before(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'pyc-real-locks-'));
   try {
     house = await startWheelhouse(tmp);
     baseRef = (await ensureBaseImage('plain')).ref;
-  } catch {
-    // needTools in each test names what is missing.
+  } catch (e) {
+    setupError = e; // needTools in each test names a missing tool; otherwise ready() reports this
   }
 });
 after(async () => {
@@ -53,7 +54,7 @@ after(async () => {
 
 function ready(t: TestContext): boolean {
   if (!needTools(t, TOOLS, { root: true })) return false;
-  assert.ok(house && baseRef, 'the framework wheels and the plain base image were prepared');
+  if (!house || !baseRef) throw new Error(`preparing the framework wheels and the plain base image failed: ${(setupError as Error)?.message ?? setupError}`);
   return true;
 }
 
