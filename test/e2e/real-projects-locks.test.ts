@@ -21,6 +21,7 @@ import {
   withServer,
   writeCli,
   writePdmFlaskr,
+  writePoetry1Report,
   writePoetryApi,
   writeScriptAndWeb,
   writeUvWorkspace,
@@ -163,6 +164,17 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     const hello = await runImage(built.layout, built.tag, { args: ['hello'] });
     assert.equal(hello.code, 0, hello.stderr);
     assert.equal(hello.stdout, 'Hello from greeter-api!\n');
+  });
+
+  test('Poetry 1.x: [tool.poetry] dependencies, lock-version 2.0 without groups, dev group left out', async (t) => {
+    if (!ready(t)) return;
+    const context = await writePoetry1Report(path.join(tmp, 'poetry1-report'), house!);
+    const built = await buildRealProject(context, baseRef, tmp, 'poetry1-report');
+    assert.equal(built.plan.dependencies?.[0]?.lock, 'poetry.lock');
+    assert.deepEqual(lockedNames(built.plan), ['click']);
+    const out = await runImage(built.layout, built.tag);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, 'report: click 8.1.3\n');
   });
 
   test('a CLI with a console script and no web framework keeps its script as the entrypoint', async (t) => {
