@@ -25,6 +25,7 @@ import {
   writePdmFlaskr,
   writePoetryApi,
   writeProcfileApp,
+  writeUvWorkspace,
   type Wheelhouse,
 } from '../support/real-projects.js';
 import { runImage } from '../support/run-image.js';
@@ -130,6 +131,11 @@ describe('real projects: bad input is one line naming the file and the fix, exit
       'a lock that misses a declared dependency',
       async (dir) => ({ context: await writePdmFlaskr(dir, house!, { omit: ['gunicorn', 'setuptools'] }) }),
       [/pdm\.lock/, /gunicorn/, /pdm lock/],
+    ],
+    [
+      'a workspace uv.lock (one level up) that misses a declared dependency',
+      async (dir) => ({ context: await writeUvWorkspace(dir, house!, { omit: ['uvicorn'] }) }),
+      [/uv\.lock/, /uvicorn/, /uv lock/],
     ],
     [
       'a poetry.lock whose content-hash no longer matches pyproject.toml',
