@@ -175,9 +175,11 @@ export function assembleUvLock(house: Wheelhouse, members: UvMember[], opts: { w
     entries.push([name, lines.join('\n')]);
   }
   for (const m of members) {
+    // A lock made before a dependency was added to pyproject.toml: the member does not list it either.
+    const requires = m.requires.filter((r) => !(opts.omit ?? []).includes(r.name));
     const src = 'editable' in m.source ? `{ editable = "${m.source.editable}" }` : `{ virtual = "${m.source.virtual}" }`;
     const lines = ['[[package]]', `name = "${m.name}"`, `version = "${m.version}"`, `source = ${src}`];
-    const direct = [...m.requires].sort((a, b) => byName(a.name, b.name));
+    const direct = [...requires].sort((a, b) => byName(a.name, b.name));
     if (direct.length) lines.push('dependencies = [', ...direct.map(dep), ']');
     if (m.dev?.length) lines.push('', '[package.dev-dependencies]', 'dev = [', ...[...m.dev].sort(byName).map((n) => dep({ name: n })), ']');
     lines.push('', '[package.metadata]');
