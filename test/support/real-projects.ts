@@ -160,7 +160,8 @@ interface UvMember {
 /** A uv.lock (version 1, revision 3) for `members`; `omit` leaves registry packages out (a lock that misses one). */
 export function assembleUvLock(house: Wheelhouse, members: UvMember[], opts: { workspace?: boolean; omit?: string[] } = {}): string {
   const memberNames = new Set(members.map((m) => m.name));
-  const roots = members.flatMap((m) => [...m.requires.filter((r) => !r.member).map((r) => r.name), ...(m.dev ?? [])]);
+  const omitted = (n: string) => (opts.omit ?? []).includes(n);
+  const roots = members.flatMap((m) => [...m.requires.filter((r) => !r.member && !omitted(r.name)).map((r) => r.name), ...(m.dev ?? [])]);
   const registryPackages = closure(roots).filter((n) => !memberNames.has(n) && !(opts.omit ?? []).includes(n));
   const out = ['version = 1', 'revision = 3', 'requires-python = ">=3.11"', ''];
   if (opts.workspace) out.push('[manifest]', 'members = [', ...[...memberNames].sort(byName).map((n) => `    "${n}",`), ']', '');
