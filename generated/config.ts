@@ -79,7 +79,47 @@ export type UseTheCache = boolean;
  */
 export type CacheDirectory = string;
 /**
- * Registry host (and optional namespace) that tags without a registry are pushed to.
+ * Push to the registries the tags name after building (pycontainer build only, like --push). From pycontainer-build's Poetry plugin.
+ */
+export type Push = boolean;
+/**
+ * Explain more while building (like --verbose). From pycontainer-build.
+ */
+export type Verbose = boolean;
+/**
+ * pycontainer build prints what would be built and writes nothing (like --dry-run). From pycontainer-build.
+ */
+export type DryRun = boolean;
+/**
+ * pycontainer-build's name for output.
+ */
+export type OutputDirectory = string;
+/**
+ * pycontainer-build's name for cache.
+ */
+export type UseTheCachePycontainerBuild = boolean;
+/**
+ * The opposite of cache: no_cache = true is cache = false (pycontainer-build's Poetry plugin).
+ */
+export type DoNotUseTheCache = boolean;
+/**
+ * pycontainer-build's name for requirements.
+ */
+export type RequirementsFilePycontainerBuild = string;
+/**
+ * pycontainer-build's name for sbom: a format, or true for spdx.
+ */
+export type GenerateAnSBOM = boolean | ('spdx' | 'cyclonedx');
+/**
+ * Accepted from pycontainer-build and not used: pycontainer does not prune its cache by size.
+ */
+export type MaximumCacheSize = number;
+/**
+ * pycontainer-build's build context. pycontainer takes the context from --context (-C); only "." is accepted here.
+ */
+export type ContextDirectory = '.' | './';
+/**
+ * Where the image is pushed. With a path (ghcr.io/org/app, localhost:5000/app) it is the image's full repository when the tags carry no repository of their own (a bare tag like "1.0", the default tag, or a tag whose name is the url's last part): ghcr.io/org/app + tag 1.0 is ghcr.io/org/app:1.0; otherwise it is a prefix: ghcr.io/org + myapp:1.0 is ghcr.io/org/myapp:1.0. Without a path (ghcr.io, localhost:5000), or ending with / (ghcr.io/org/), it is always a prefix. With a tag (ghcr.io/org/app:v1) it is the image's one reference. plan --explain says how it was read.
  */
 export type Registry = string;
 /**
@@ -92,14 +132,48 @@ export type Username = string;
 export type Insecure = boolean;
 
 /**
- * pycontainer configuration: pycontainer.toml, or the same tables under [tool.pycontainer] in pyproject.toml. Command-line flags override pycontainer.toml, which overrides [tool.pycontainer].
+ * pycontainer configuration: pycontainer.toml, or the same tables under [tool.pycontainer] in pyproject.toml. The keys of [build] may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them: [tool.pycontainer] tag = "x" is [tool.pycontainer.build] tag = "x". Command-line flags override pycontainer.toml, which overrides [tool.pycontainer].
  */
 export interface PycontainerConfig {
   build?: BuildConfig;
-  registry?: RegistryConfig;
+  /**
+   * The [registry] table, or (as pycontainer-build's Poetry plugin writes it) the registry url as a string: registry = "ghcr.io/org/app" is [registry] url = "ghcr.io/org/app".
+   */
+  registry?: RegistryConfig | Registry;
+  base_image?: BaseImage;
+  workdir?: WorkingDirectory;
+  include_deps?: IncludeDependencies;
+  reproducible?: Reproducible;
+  entrypoint?: Entrypoint;
+  cmd?: Cmd;
+  user?: User;
+  exposed_ports?: ExposedPorts;
+  include_paths?: IncludePaths;
+  exclude?: Exclude;
+  platform?: Platform;
+  platforms?: Platforms;
+  tag?: Tag;
+  tags?: Tags;
+  output?: Output;
+  requirements?: RequirementsFile;
+  sbom?: SBOMFormat;
+  cache?: UseTheCache;
+  cache_dir?: CacheDirectory;
+  env?: Environment;
+  labels?: Labels;
+  push?: Push;
+  verbose?: Verbose;
+  dry_run?: DryRun;
+  output_dir?: OutputDirectory;
+  use_cache?: UseTheCachePycontainerBuild;
+  no_cache?: DoNotUseTheCache;
+  requirements_file?: RequirementsFilePycontainerBuild;
+  generate_sbom?: GenerateAnSBOM;
+  max_cache_size_mb?: MaximumCacheSize;
+  context_dir?: ContextDirectory;
 }
 /**
- * What goes into the image and how it runs.
+ * What goes into the image and how it runs. These keys may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them; the same key in both places is an error.
  */
 export interface BuildConfig {
   base_image?: BaseImage;
@@ -123,6 +197,16 @@ export interface BuildConfig {
   cache_dir?: CacheDirectory;
   env?: Environment;
   labels?: Labels;
+  push?: Push;
+  verbose?: Verbose;
+  dry_run?: DryRun;
+  output_dir?: OutputDirectory;
+  use_cache?: UseTheCachePycontainerBuild;
+  no_cache?: DoNotUseTheCache;
+  requirements_file?: RequirementsFilePycontainerBuild;
+  generate_sbom?: GenerateAnSBOM;
+  max_cache_size_mb?: MaximumCacheSize;
+  context_dir?: ContextDirectory;
 }
 /**
  * Environment variables set in the image; they override the base image's and the defaults.
@@ -131,10 +215,10 @@ export interface Environment {
   [k: string]: string;
 }
 /**
- * Image labels (config.Labels); they override the base image's.
+ * Image labels (config.Labels); they override the base image's. A dotted key written without quotes (org.opencontainers.image.source = "...") is a nested table in TOML; it is read as the dotted label name.
  */
 export interface Labels {
-  [k: string]: string;
+  [k: string]: string | Labels;
 }
 /**
  * Where images are pushed. Credentials are never read from here: they come from docker/podman auth files, credential helpers or environment variables at apply time.

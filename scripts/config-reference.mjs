@@ -7,6 +7,7 @@ export const START = '<!-- config-reference:start (generated from schema/pyconta
 export const END = '<!-- config-reference:end -->';
 
 function typeOf(prop) {
+  if (prop.anyOf) return prop.anyOf.map(typeOf).join(' \\| ');
   if (prop.enum) return prop.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
   if (prop.type === 'array') return `array of ${prop.items?.anyOf ? 'integer \\| string' : prop.items?.type ?? 'any'}`;
   if (prop.type === 'object') return 'table of strings';

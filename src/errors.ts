@@ -95,6 +95,13 @@ export function throwIfDiagnostics(diagnostics: Diagnostic[]): void {
   );
 }
 
+/**
+ * RegistryError codes that are problems in the input (a malformed reference, a base without the asked
+ * platform, an unreadable credentials file): exit 2. Every other registry error is the registry's or the
+ * network's answer (refused, not found, broken, unreachable, corrupt): EXIT.network.
+ */
+const REGISTRY_INPUT_CODES = new Set(['E_REFERENCE', 'E_BASE_PLATFORM', 'E_CREDENTIALS', 'E_CREDENTIALS_FILE', 'E_CREDENTIAL_HELPER']);
+
 /** A registry or reference problem: bad reference, auth failure, HTTP/OCI error, network. */
 export class RegistryError extends PycontainerError {
   /** HTTP status, when the registry answered. */
@@ -103,7 +110,7 @@ export class RegistryError extends PycontainerError {
   readonly temporary: boolean;
 
   constructor(code: string, message: string, options: { status?: number; temporary?: boolean; exitCode?: number; details?: string[]; cause?: unknown } = {}) {
-    super(code, message, options);
+    super(code, message, { ...options, exitCode: options.exitCode ?? (REGISTRY_INPUT_CODES.has(code) ? EXIT.input : EXIT.network) });
     this.status = options.status;
     this.temporary = options.temporary ?? false;
   }

@@ -27,7 +27,10 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
     const cwd = process.cwd();
     const options = await this.compileOptions();
     const { plan, config, context } = await compileProject(options);
-    if (this.dryRun) {
+    // pycontainer-build's configuration may ask for these too (its Poetry plugin reads them).
+    if (config.build.verbose) this.verbose = true;
+    if (config.build.push) this.push = true;
+    if (this.dryRun || config.build.dry_run) {
       this.context.stdout.write(summarizePlan(plan));
       return 0;
     }

@@ -37,7 +37,9 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   requirements = Option.String('--requirements', { description: 'Requirements file to read (default requirements.txt)' });
   reproducible = Option.Boolean('--reproducible', { description: '--no-reproducible stamps the build time into the config' });
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });
-  registry = Option.String('--registry', { description: 'Registry (and namespace) for tags that name none, e.g. ghcr.io/org' });
+  registry = Option.String('--registry', {
+    description: 'Where to push: a full repository (ghcr.io/org/app: tagged ghcr.io/org/app:<version>), a full reference (ghcr.io/org/app:1.0), or a prefix (ghcr.io, ghcr.io/org/); plan --explain says how it was read',
+  });
   offline = Option.Boolean('--offline', false, { description: 'Do not contact registries: take the base image pinned in the existing plan' });
   upgrade = Option.Boolean('--upgrade', false, { description: 'Re-resolve every pin of the committed plan (base image digests)' });
   upgradeBase = Option.Boolean('--upgrade-base', false, { description: 'Re-resolve the base image tag instead of keeping the committed digest' });
@@ -112,7 +114,11 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
 
   /** The registry --username is for: --registry's host, else the first --tag's, else the base image's. */
   explicitRegistry(): string | undefined {
-    if (this.registry) return this.registry.replace(/^[a-z]+:\/\//, '').split('/')[0];
+    if (this.registry) {
+      const url = this.registry.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+      // A host alone (ghcr.io, localhost:5000), else the reference's registry (docker.io for user/app).
+      return url.includes('/') ? registryOf(url) : url;
+    }
     const tagged = this.tag?.find((t) => registryOf(t) && t.includes('/'));
     return registryOf(tagged) ?? (this.baseImage && !this.baseImage.startsWith('oci:') && this.baseImage !== 'scratch' ? registryOf(this.baseImage) : undefined);
   }

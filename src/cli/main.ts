@@ -1,5 +1,6 @@
 import { Builtins, Cli } from 'clipanion';
 import { closeRegistryConnections } from '../registry/http.js';
+import { EXIT } from '../errors.js';
 import { PYCONTAINER_VERSION } from '../version.js';
 import { ApplyCommand } from './apply.js';
 import { BuildCommand } from './build.js';
@@ -22,8 +23,28 @@ export async function main(argv: string[]): Promise<number> {
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   try {
-    return await cli.run(argv, Cli.defaultContext);
+    let command;
+    try {
+      command = cli.process(argv, Cli.defaultContext);
+    } catch (err) {
+      Cli.defaultContext.stderr.write(`error: ${usageError(err, argv, cli)}\n`);
+      return EXIT.input;
+    }
+    return await cli.run(command, Cli.defaultContext);
   } finally {
     await closeRegistryConnections();
   }
+}
+
+/**
+ * A command line that does not parse (unknown flag, missing value or argument, unknown command) is a
+ * problem in the input: exit 2 with one line on stderr, like every other input error. Exit 1 means "a
+ * difference" (plan --check, diff), and clipanion's own handling would return 1 and print to stdout.
+ */
+function usageError(err: unknown, argv: string[], cli: Cli): string {
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/; did you mean one of:$/, '');
+  const commands = cli.definitions().map((d) => d.path.split(' ').slice(1).join(' ')).filter(Boolean);
+  const named = commands.includes(argv[0] ?? '') ? argv[0] : undefined;
+  if (!named) return `${message === 'Command not found' && argv[0] ? `"${argv[0]}" is not a command` : message}; the commands are ${[...new Set(commands)].filter((c) => !c.startsWith('-')).join(', ')} (pycontainer --help)`;
+  return `${named}: ${message.replace(/\.$/, '')}; see pycontainer ${named} --help`;
 }

@@ -1,6 +1,7 @@
 import type { BuildConfig, PycontainerConfig, RegistryConfig } from '../../generated/config.js';
 import type { Diagnostic } from '../errors.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
+import { normalizeConfig, type NormalBuild } from './normalize.js';
 import { locateKey, type TomlFile } from './read.js';
 
 /**
@@ -35,10 +36,12 @@ export interface ConfigSource {
 
 /** The configuration after merging sources; values not set by any source stay undefined. */
 export interface MergedConfig {
-  build: BuildConfig & { platforms?: string[]; tags?: string[] };
+  build: NormalBuild;
   registry: RegistryConfig;
   /** Setting path (`build.workdir`, `build.env.FOO`) → where it came from. */
   provenance: Record<string, string>;
+  /** Keys that were accepted but have no effect, to tell the user once. */
+  notices: string[];
 }
 
 /** Turns flags into a config-shaped source, collecting malformed values as diagnostics. */
@@ -103,53 +106,44 @@ function redactEnv(item: string): string {
 
 /**
  * Merges sources, strongest first: for scalar settings the first source that sets a key wins; env and
- * labels merge per key. `platform`/`platforms` and `tag`/`tags` are folded into lists.
+ * labels merge per key. Each source is first read into our spelling (flat keys, pycontainer-build's
+ * names), so `platform`/`platforms` and `tag`/`tags` arrive folded into lists.
  */
 export function mergeConfig(sources: ConfigSource[]): MergedConfig {
-  const merged: MergedConfig = { build: {}, registry: {}, provenance: {} };
+  const merged: MergedConfig = { build: {}, registry: {}, provenance: {}, notices: [] };
   // Weakest first, so stronger sources overwrite.
   for (const source of [...sources].reverse()) {
-    const build = { ...(source.config.build ?? {}) } as BuildConfig & { platforms?: string[]; tags?: string[] };
-    if (build.platform !== undefined) {
-      build.platforms = build.platforms ?? [build.platform];
-      delete build.platform;
+    const normal = normalizeConfig(source.config);
+    for (const n of normal.notices) {
+      const key = [...source.prefix, ...n.path];
+      merged.notices.push(`${where(source, n.path, key.join('.'))}: ${key.join('.')} ${n.message}`);
     }
-    if (build.tag !== undefined) {
-      build.tags = [build.tag, ...(build.tags ?? [])];
-      delete build.tag;
-    }
-    for (const [key, value] of Object.entries(build)) {
+    for (const [key, value] of Object.entries(normal.build)) {
       if (value === undefined) continue;
       if (key === 'env' || key === 'labels') {
         const target = ((merged.build as Record<string, unknown>)[key] ??= {}) as Record<string, string>;
         for (const [k, v] of Object.entries(value as Record<string, string>)) {
           target[k] = v;
-          merged.provenance[`build.${key}.${k}`] = where(source, ['build', key, k]);
+          merged.provenance[`build.${key}.${k}`] = where(source, normal.written[`build.${key}.${k}`] ?? ['build', key, k], `build.${key}`);
         }
       } else {
         (merged.build as Record<string, unknown>)[key] = value;
-        merged.provenance[`build.${key}`] = where(source, ['build', writtenKey(key, source.config.build ?? {})]);
+        merged.provenance[`build.${key}`] = where(source, normal.written[`build.${key}`] ?? ['build', key], `build.${key}`);
       }
     }
-    for (const [key, value] of Object.entries(source.config.registry ?? {})) {
+    for (const [key, value] of Object.entries(normal.registry)) {
       if (value === undefined) continue;
       (merged.registry as Record<string, unknown>)[key] = value;
-      merged.provenance[`registry.${key}`] = where(source, ['registry', key]);
+      merged.provenance[`registry.${key}`] = where(source, normal.written[`registry.${key}`] ?? ['registry', key], `registry.${key}`);
     }
   }
   return merged;
 }
 
-/** The key the user wrote: `platform`/`tag` fold into `platforms`/`tags`, but provenance points at what is in the file. */
-function writtenKey(key: string, build: BuildConfig): string {
-  if (key === 'platforms' && build.platforms === undefined) return 'platform';
-  if (key === 'tags' && build.tags === undefined) return 'tag';
-  return key;
-}
-
-function where(source: ConfigSource, path: string[]): string {
-  if (source.flagNames) return `flag ${source.flagNames[path.slice(0, 2).join('.')] ?? ''}`.trim();
+/** `flag --tag`, or the file and line the value was written on. */
+function where(source: ConfigSource, written: string[], setting: string): string {
+  if (source.flagNames) return `flag ${source.flagNames[setting] ?? ''}`.trim();
   const file = source.file!;
-  const line = locateKey(file.text, [...source.prefix, ...path]);
+  const line = locateKey(file.text, [...source.prefix, ...written]);
   return line ? `${file.path}:${line}` : file.path;
 }

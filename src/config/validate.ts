@@ -1,6 +1,7 @@
 import type { PycontainerConfig } from '../../generated/config.js';
 import type { Diagnostic } from '../errors.js';
 import { loadSchema, schemaValidator, type ErrorObject } from '../schemas.js';
+import { findDuplicateSettings } from './normalize.js';
 import { locateKey, type TomlFile } from './read.js';
 
 /**
@@ -14,16 +15,31 @@ export function validateConfig(
   keyPrefix: string[],
 ): { config?: PycontainerConfig; diagnostics: Diagnostic[] } {
   const validate = schemaValidator('pycontainer');
-  if (validate(data)) return { config: data as PycontainerConfig, diagnostics: [] };
+  // The same setting twice (flat and under [build], or under pycontainer-build's name and ours).
+  const duplicates = findDuplicateSettings(data, file, keyPrefix);
+  if (validate(data) && duplicates.length === 0) return { config: data as PycontainerConfig, diagnostics: [] };
   const diagnostics = collapse(validate.errors ?? []).map((e) => toDiagnostic(e, file, keyPrefix));
-  return { diagnostics: dedupe(diagnostics) };
+  return { diagnostics: dedupe([...diagnostics, ...duplicates]) };
 }
 
-/** anyOf failures produce one error per branch; keep the summary only. */
+/**
+ * anyOf failures produce one error per branch. For a table (`registry`: a table or a string; a label:
+ * a string or a table of dotted parts) the table branch is the one meant: keep its errors, which name
+ * the key. Otherwise keep the summary only.
+ */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  // propertyNames adds a vague summary beside the error that names the property: keep the latter.
-  return errors.filter((e) => e.keyword !== 'propertyNames' && (e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath)));
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
+  const tablePaths = new Set(anyOfs.filter((e) => isTable(e.data)).map((e) => e.instancePath));
+  const summaryPaths = new Set(anyOfs.filter((e) => !isTable(e.data)).map((e) => e.instancePath));
+  return errors.filter((e) => {
+    if (e.keyword === 'propertyNames') return false; // a vague summary beside the error that names the property
+    if (tablePaths.has(e.instancePath)) return e.keyword !== 'anyOf' && e.keyword !== 'type';
+    return e.keyword === 'anyOf' || !summaryPaths.has(e.instancePath);
+  });
+}
+
+function isTable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toDiagnostic(error: ErrorObject, file: TomlFile, prefix: string[]): Diagnostic {
@@ -42,6 +58,10 @@ function toDiagnostic(error: ErrorObject, file: TomlFile, prefix: string[]): Dia
       message = `must be ${article((error.params as { type: string }).type)}, not ${path.includes('env') ? typeName(valueAt(error)) : describe(valueAt(error))}`;
       break;
     case 'enum':
+      if (path[path.length - 1] === 'context_dir') {
+        message = 'pycontainer takes the context from --context (-C), not from the configuration: remove context_dir (or set it to ".")';
+        break;
+      }
       message = `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     case 'pattern':
@@ -98,6 +118,9 @@ function patternHint(path: string[]): string {
 
 function anyOfHint(path: string[]): string {
   if (path.includes('exposed_ports')) return 'use a port number 1-65535 or a string like "8080/tcp"';
+  if (path.includes('labels')) return 'a label value must be a string';
+  if (path[0] === 'registry') return 'use a [registry] table or the registry url as a string';
+  if (path.includes('generate_sbom')) return 'use "spdx", "cyclonedx" or true';
   return 'see the schema';
 }
 

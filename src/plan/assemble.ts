@@ -3,6 +3,7 @@ import type { ContextFile } from '../config/context.js';
 import { symlinkStaysInside } from '../config/context.js';
 import { DEFAULT_PYTHON, type Detection } from '../config/detect.js';
 import type { MergedConfig } from '../config/merge.js';
+import { resolveTags } from '../config/tags.js';
 import type { Diagnostic } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
 import { assembleImageConfig, canonicalJson, envValue, isoTime, type ImageSettings } from '../oci/image.js';
@@ -66,11 +67,11 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     detection.pythonVersion ? `detected: python ${python} from ${detection.pythonVersion.why}` : `default (python ${python})`,
   );
   const user = pick('user', b.user, DEFAULT_USER, 'default (non-root)');
-  const name = detection.project.name;
-  let tags = pick('tags', b.tags, [`${name}:${detection.project.version.replace(/[^A-Za-z0-9_.-]/g, '-')}`], 'default (project name and version)');
-  const registry = merged.registry.url?.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
-  // [registry] url / --registry: where tags that name no registry go.
-  if (registry) tags = tags.map((t) => (namesRegistry(t) ? t : `${registry}/${t}`));
+  // Tags and [registry] url / --registry (a full repository or a prefix): src/config/tags.ts.
+  const tagging = resolveTags(merged, detection.project);
+  Object.assign(provenance, tagging.provenance);
+  diagnostics.push(...tagging.diagnostics);
+  const tags = tagging.tags;
   const output = pick('output', b.output, DEFAULT_OUTPUT, 'default');
   const includePaths = b.include_paths ?? detection.includePaths.value;
   if (!b.include_paths) provenance['build.include_paths'] = `detected: ${detection.includePaths.why}`;
@@ -80,18 +81,12 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     }
   }
   return {
-    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, user, platforms, baseRef, tags: [...new Set(tags)], output, includePaths, provenance, warnings: [] },
+    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, user, platforms, baseRef, tags, output, includePaths, provenance, warnings: [...merged.notices, ...tagging.notices] },
     diagnostics,
   };
 }
 
-/** Whether a reference starts with a registry host (`ghcr.io/…`, `localhost:5000/…`), as Docker decides it. */
-export function namesRegistry(reference: string): boolean {
-  const slash = reference.indexOf('/');
-  if (slash === -1) return false;
-  const first = reference.slice(0, slash);
-  return first.includes('.') || first.includes(':') || first === 'localhost';
-}
+export { namesRegistry } from '../config/tags.js';
 
 function fmt(p: Platform): string {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;

@@ -142,7 +142,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
   const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
-  const warnings: string[] = [];
+  const warnings: string[] = [...partial.warnings];
   // An index URL with user:password in a requirements file would be copied into the image with it.
   for (const path of inputFiles) {
     if (/^requirements[^/]*\.(txt|in)$/.test(path) && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(texts[path] ?? '') && partial.includePaths.some((p) => p === path || p === '.' || p === '')) {

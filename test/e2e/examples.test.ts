@@ -9,7 +9,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { ensureBaseImage, findRepoRoot, type BaseImage } from '../support/base-image.js';
 import { assertLayoutOk, checkLayout } from '../support/layout-check.js';
-import { ociImageToolValidate, runImage, skopeoInspect, startImage, waitForHttp } from '../support/run-image.js';
+import { ociImageToolValidate, runImage, skopeoInspect, startImage } from '../support/run-image.js';
 import { needTools, run } from '../support/tools.js';
 
 const repo = findRepoRoot();
@@ -115,9 +115,9 @@ describe('examples build into images that run', { concurrency: false }, () => {
       await checkImage(built);
       const exposed = Object.keys(built.plan.images[0]!.config.config!.ExposedPorts ?? {});
       assert.deepEqual(exposed, [`${port}/tcp`]);
-      const server = await startImage(built.layout, built.tag, { hostNetwork: true });
+      const server = await startImage(built.layout, built.tag, { ownNetwork: true });
       try {
-        const res = await waitForHttp(`http://127.0.0.1:${port}/`, 60_000);
+        const res = await server.waitForHttp(port, '/', 60_000);
         assert.equal(res.status, 200);
         assert.equal(res.body, body);
       } finally {

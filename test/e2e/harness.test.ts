@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { checkLayout, assertLayoutOk, MT } from '../support/layout-check.js';
-import { ociImageToolValidate, runImage, skopeoInspect, startImage, waitForHttp } from '../support/run-image.js';
+import { ociImageToolValidate, runImage, skopeoInspect, startImage } from '../support/run-image.js';
 import { findOnPath, needTools, run } from '../support/tools.js';
 
 const HELLO_C = `#include <stdio.h>
@@ -157,17 +156,6 @@ async function writeLayout(dir: string, spec: LayoutSpec): Promise<{ layer: stri
   await writeFile(path.join(dir, 'index.json'), JSON.stringify(index));
   await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   return { layer: layer.digest, diffId, config: configBlob.digest, manifest: manifestBlob.digest };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 let work: string;
@@ -370,23 +358,27 @@ describe('harness on a real static binary image', () => {
     rs.forEach((r, i) => assert.equal(r.stdout, `hello from runc\nargv[0]=/hello\nargv[1]=${i + 1}\n`, r.stderr));
   });
 
-  test('startImage + waitForHttp reach a server on the host network', async (t) => {
-    if (!needTools(t, ['gcc', 'umoci', 'runc'], { root: true })) return;
+  test('startImage with its own network: HTTP from inside its namespace, no host port used', async (t) => {
+    if (!needTools(t, ['gcc', 'umoci', 'runc', 'ip'], { root: true })) return;
     await build();
-    const port = await freePort();
-    const started = await startImage(layout, 'latest', { args: ['/server', String(port)], hostNetwork: true });
+    // The same port in two containers at once: each has its own namespace.
+    const port = 8000;
+    const [a, b] = await Promise.all([1, 2].map(() => startImage(layout, 'latest', { args: ['/server', String(port)], ownNetwork: true })));
     let stopped = false;
     try {
-      const res = await waitForHttp(`http://127.0.0.1:${port}/`, 30_000);
-      assert.equal(res.status, 200);
-      assert.equal(res.body, 'hello over http\n');
-      assert.match(started.output(), new RegExp(`listening on ${port}`));
-      const out = await started.stop();
+      for (const started of [a!, b!]) {
+        const res = await started.waitForHttp(port, '/', 30_000);
+        assert.equal(res.status, 200);
+        assert.equal(res.body, 'hello over http\n');
+        assert.match(started.output(), new RegExp(`listening on ${port}`));
+      }
+      const out = await a!.stop();
       stopped = true;
       assert.match(out.stdout, /listening on/);
-      await assert.rejects(waitForHttp(`http://127.0.0.1:${port}/`, 500), /no HTTP response/);
+      await assert.rejects(a!.http(port, '/'), /no HTTP response|ENOENT|netns|exit/i);
     } finally {
-      if (!stopped) await started.stop();
+      if (!stopped) await a!.stop();
+      await b!.stop();
     }
   });
 

@@ -12,6 +12,10 @@ import { faults, startFaultProxy } from '../support/fault-proxy.js';
 import { pushBaseImage, startRegistry, type TestRegistry } from '../support/registry.js';
 import { runImage } from '../support/run-image.js';
 import { needTools, run, type RunResult } from '../support/tools.js';
+import { EXIT } from '../../src/errors.js';
+
+/** Registry refusals, unreachable hosts and corrupt replies: not the input's fault. */
+const EXIT_NETWORK = EXIT.network;
 
 const repo = findRepoRoot();
 const cli = path.join(repo, 'bin', 'pycontainer.js');
@@ -103,14 +107,14 @@ describe('registries', { concurrency: false }, () => {
       assert.match(await pullAndRun(reg, `${reg.host}/team/flat:2`, '2'), /^flat-app says hi from Python 3\.11\.2/);
 
       const wrong = await pyc(['build', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${reg.host}/base/python:3.11`, '-t', `${reg.host}/team/flat:3`, '--push', '--no-cache'], { ...env, REGISTRY_PASSWORD: 'not-the-password-123' });
-      assert.equal(wrong.code, 2);
+      assert.equal(wrong.code, EXIT_NETWORK);
       assert.match(wrong.stderr, /denied .*REGISTRY_USERNAME\/REGISTRY_PASSWORD/);
       assert.doesNotMatch(wrong.stderr + wrong.stdout, /not-the-password-123/, 'the password never appears');
       assert.doesNotMatch(wrong.stderr, /^\s+at /m);
 
       // Without the CA, TLS verification fails with a hint, not a stack trace.
       const untrusted = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${reg.host}/base/python:3.11`], { REGISTRY_USERNAME: reg.username!, REGISTRY_PASSWORD: reg.password! });
-      assert.equal(untrusted.code, 2);
+      assert.equal(untrusted.code, EXIT_NETWORK);
       assert.match(untrusted.stderr, /NODE_EXTRA_CA_CERTS/);
     } finally {
       await reg.stop();
@@ -123,7 +127,7 @@ describe('registries', { concurrency: false }, () => {
     const home = path.join(tmp, 'login-home');
     try {
       const bad = await pyc(['login', reg.host, '-u', reg.username!, '--password-stdin'], { ...reg.env, HOME: home }, 'wrong-secret-456\n');
-      assert.equal(bad.code, 2);
+      assert.equal(bad.code, EXIT_NETWORK);
       assert.doesNotMatch(bad.stderr, /wrong-secret-456/);
       const ok = await pyc(['login', reg.host, '-u', reg.username!, '--password-stdin'], { ...reg.env, HOME: home }, `${reg.password}\n`);
       assert.equal(ok.code, 0, ok.stderr);
@@ -157,7 +161,7 @@ describe('registries', { concurrency: false }, () => {
       assert.match(await pullAndRun(reg, `${reg.host}/acme/hello:7`, '7'), /^Hello, container!/);
 
       const anonymous = await pyc(['plan', '-C', path.join(repo, 'examples/hello-cli'), '--base-image', `${reg.host}/acme/hello:7`], reg.env);
-      assert.equal(anonymous.code, 2);
+      assert.equal(anonymous.code, EXIT_NETWORK);
       assert.match(anonymous.stderr, /denied .*anonymous.*pycontainer login/);
     } finally {
       await reg.stop();
@@ -170,9 +174,9 @@ describe('registries', { concurrency: false }, () => {
     try {
       await run('skopeo', ['copy', '--quiet', '--all', ...reg.skopeoDest, `oci:${path.join(repo, 'test/fixtures/stub-base')}:3.11`, `docker://${reg.host}/stub/python:3.11`]);
       const built = json(
-        await pyc(['build', '-C', path.join(repo, 'examples/fastapi-app'), '--base-image', `${reg.host}/stub/python:3.11`, '--platform', 'linux/amd64,linux/arm64', '--registry', `${reg.host}/multi`, '--push', '--json', '--no-cache']),
+        await pyc(['build', '-C', path.join(repo, 'examples/fastapi-app'), '--base-image', `${reg.host}/stub/python:3.11`, '--platform', 'linux/amd64,linux/arm64', '--registry', `${reg.host}/multi/fastapi-app`, '--push', '--json', '--no-cache']),
       );
-      assert.deepEqual(built.pushed, [`${reg.host}/multi/fastapi-app:0.1.0@${built.digest}`], '--registry prefixes the default tag');
+      assert.deepEqual(built.pushed, [`${reg.host}/multi/fastapi-app:0.1.0@${built.digest}`], '--registry names the full repository; the default tag gives the version');
       const raw = JSON.parse((await run('skopeo', ['inspect', '--raw', ...reg.skopeoFlags, `docker://${reg.host}/multi/fastapi-app:0.1.0`])).stdout);
       assert.equal(raw.mediaType, 'application/vnd.oci.image.index.v1+json');
       assert.deepEqual(raw.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`).sort(), ['linux/amd64', 'linux/arm64']);
@@ -292,14 +296,14 @@ describe('registries', { concurrency: false }, () => {
     try {
       await pushBaseImage(source, 'plain', 'library/python', '3.11');
       const unknown = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${source.host}/nobody/here:1`]);
-      assert.equal(unknown.code, 2);
+      assert.equal(unknown.code, EXIT_NETWORK);
       assert.match(unknown.stderr, /^error: base image .*nobody\/here:1: registry .* failed with 404 Not Found \((NAME|MANIFEST)_UNKNOWN/);
       assert.equal(unknown.stderr.trim().split('\n').length, 1, 'one line');
 
       proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: Infinity, action: faults.corrupt() }]);
       // Plan fetches the (small) config blob: corrupted, it is refused at plan time already.
       const atPlan = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${proxy.host}/library/python:3.11`]);
-      assert.equal(atPlan.code, 2);
+      assert.equal(atPlan.code, EXIT_NETWORK);
       assert.match(atPlan.stderr, /hashing to sha256:[0-9a-f]{64}; refusing them/);
 
       // With a good plan, corrupted base layers stop the push before any manifest is put.
@@ -308,14 +312,14 @@ describe('registries', { concurrency: false }, () => {
       assert.equal((await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${proxy.host}/library/python:3.11`, '-t', `${target.host}/half/way:1`, '-o', planFile])).code, 0);
       proxy.setRules([{ method: 'GET', path: /\/blobs\/sha256:/, times: Infinity, action: faults.corrupt() }]);
       const pushed = await pyc(['apply', planFile, '-C', path.join(repo, 'examples/flat-app'), '--push', '--no-cache']);
-      assert.equal(pushed.code, 2, pushed.stderr);
+      assert.equal(pushed.code, EXIT_NETWORK, pushed.stderr);
       assert.match(pushed.stderr, /refusing them/);
       const tags = await run('skopeo', ['inspect', ...target.skopeoFlags, `docker://${target.host}/half/way:1`], { allowFail: true });
       assert.notEqual(tags.code, 0, 'the tag was never pushed');
 
       const layout = path.join(tmp, 'corrupt-layout');
       const written = await pyc(['apply', planFile, '-C', path.join(repo, 'examples/flat-app'), '-o', layout, '--no-cache']);
-      assert.equal(written.code, 2);
+      assert.equal(written.code, EXIT_NETWORK);
       await assert.rejects(readFile(path.join(layout, 'index.json')), 'no index.json: the layout shows no image');
     } finally {
       await proxy.stop();
@@ -349,7 +353,7 @@ describe('registries', { concurrency: false }, () => {
 
       proxy.setRules([{ path: /\/manifests\//, times: Infinity, action: faults.serverError('UNKNOWN', 'the registry is broken') }]);
       const broken = await pyc(['plan', '-C', path.join(repo, 'examples/flat-app'), '--base-image', `${proxy.host}/library/python:3.11`]);
-      assert.equal(broken.code, 2);
+      assert.equal(broken.code, EXIT_NETWORK);
       assert.match(broken.stderr, /failed with 500 Internal Server Error \(UNKNOWN: the registry is broken\)/, 'the OCI error body surfaces');
     } finally {
       await proxy.stop();

@@ -12,9 +12,12 @@
 //   * We still give every container its own state root (`runc --root <tmp>`)
 //     plus a unique id, so parallel tests never share /run/runc state and a
 //     crashed test leaves nothing behind in /run/runc.
-//   * hostNetwork drops the "network" namespace so a server inside binds the
-//     host's 127.0.0.1; without it the container gets a fresh netns with only
-//     a (down) loopback.
+//   * Servers run in a network namespace of their own (`ip netns add`, loopback
+//     up) that runc joins, and the test speaks HTTP from inside that namespace
+//     (`ip netns exec NS node …`): no host port is used, so tests never collide
+//     with each other or with whatever else listens on the machine. Without
+//     `ownNetwork` runc gives the container a fresh netns with only a (down)
+//     loopback.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,8 +39,11 @@ export interface RunImageOptions {
   args?: string[];
   /** Extra KEY=VALUE entries appended to process.env. */
   env?: string[];
-  /** Share the host network namespace (for servers tested from the host). */
-  hostNetwork?: boolean;
+  /**
+   * Run in a named network namespace of its own with loopback up, so that `StartedImage.http` can reach
+   * a server in it on any port without touching the host's ports.
+   */
+  ownNetwork?: boolean;
   timeoutMs?: number;
 }
 
@@ -67,7 +73,23 @@ interface Prepared {
   image: UnpackedImage;
   id: string;
   stateRoot: string;
+  /** The network namespace's name, with ownNetwork. */
+  netns?: string;
   finish(): Promise<void>;
+}
+
+/** A network namespace with loopback up, for one container; removed by the returned function. */
+async function createNetns(name: string): Promise<() => Promise<void>> {
+  await run('ip', ['netns', 'add', name], { timeoutMs: 30_000 });
+  try {
+    await run('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], { timeoutMs: 30_000 });
+  } catch (e) {
+    await run('ip', ['netns', 'delete', name], { allowFail: true, timeoutMs: 30_000 });
+    throw e;
+  }
+  return async () => {
+    await run('ip', ['netns', 'delete', name], { allowFail: true, timeoutMs: 30_000 });
+  };
 }
 
 async function prepare(layoutDir: string, tag: string, opts: RunImageOptions): Promise<Prepared> {
@@ -78,20 +100,26 @@ async function prepare(layoutDir: string, tag: string, opts: RunImageOptions): P
     spec.process.terminal = false;
     if (opts.args) spec.process.args = [...opts.args];
     if (opts.env) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
-    if (opts.hostNetwork && Array.isArray(spec.linux?.namespaces)) {
-      spec.linux.namespaces = spec.linux.namespaces.filter((ns: { type: string }) => ns.type !== 'network');
+    const id = containerId();
+    let removeNetns: (() => Promise<void>) | undefined;
+    const netns = opts.ownNetwork ? id : undefined;
+    if (netns) {
+      removeNetns = await createNetns(netns);
+      spec.linux ??= {};
+      const others = (spec.linux.namespaces ?? []).filter((ns: { type: string }) => ns.type !== 'network');
+      spec.linux.namespaces = [...others, { type: 'network', path: `/var/run/netns/${netns}` }];
     }
     await writeFile(path.join(image.bundle, 'config.json'), JSON.stringify(spec, null, 2));
     const stateRoot = path.join(path.dirname(image.bundle), 'runc-state');
-    const id = containerId();
     const finish = async () => {
       try {
         await run('runc', ['--root', stateRoot, 'delete', '--force', id], { allowFail: true, timeoutMs: 30_000 });
       } finally {
+        await removeNetns?.();
         await image.cleanup();
       }
     };
-    return { image, id, stateRoot, finish };
+    return { image, id, stateRoot, ...(netns ? { netns } : {}), finish };
   } catch (e) {
     await image.cleanup();
     throw e;
@@ -118,6 +146,32 @@ export interface StartedImage {
   output(): string;
   /** Container id (for debugging). */
   id: string;
+  /**
+   * With ownNetwork: one HTTP request to `http://127.0.0.1:PORT/PATH` made from inside the container's
+   * network namespace. Rejects when nothing answers.
+   */
+  http(port: number, urlPath?: string, init?: { method?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string }>;
+  /** With ownNetwork: polls `http(port, urlPath)` until any HTTP response arrives; throws after timeoutMs. */
+  waitForHttp(port: number, urlPath: string, timeoutMs: number): Promise<{ status: number; body: string }>;
+}
+
+/** The request script run inside the namespace: argv = url, init JSON; prints {status, body} as JSON. */
+const IN_NETNS_FETCH = `
+const [url, init] = process.argv.slice(1);
+try {
+  const res = await fetch(url, { ...JSON.parse(init), signal: AbortSignal.timeout(10000) });
+  process.stdout.write(JSON.stringify({ status: res.status, body: await res.text() }));
+} catch (e) {
+  process.stdout.write(JSON.stringify({ error: String(e && e.cause ? e.cause.code || e.cause.message || e.cause : e) }));
+}`;
+
+async function httpInNetns(netns: string | undefined, port: number, urlPath = '/', init: object = {}): Promise<{ status: number; body: string }> {
+  if (!netns) throw new Error('http(): start the image with { ownNetwork: true }');
+  const url = `http://127.0.0.1:${port}${urlPath.startsWith('/') ? urlPath : `/${urlPath}`}`;
+  const r = await run('ip', ['netns', 'exec', netns, process.execPath, '--input-type=module', '-e', IN_NETNS_FETCH, url, JSON.stringify(init)], { timeoutMs: 30_000 });
+  const out = JSON.parse(r.stdout) as { status: number; body: string } | { error: string };
+  if ('error' in out) throw new Error(`no HTTP response from ${url} in netns ${netns}: ${out.error}`);
+  return out;
 }
 
 /** Starts the image in the background (for servers); call stop() when done. */
@@ -154,7 +208,24 @@ export async function startImage(layoutDir: string, tag: string, opts: RunImageO
     })();
     return stopped;
   };
-  return { stop, output: () => Buffer.concat(all).toString('utf8'), id: p.id };
+  const http = (port: number, urlPath = '/', init: object = {}) => httpInNetns(p.netns, port, urlPath, init);
+  const waitFor = async (port: number, urlPath: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the container exited (${child.exitCode ?? child.signalCode}) before answering HTTP on port ${port}:\n${Buffer.concat(all).toString('utf8')}`);
+      }
+      try {
+        return await http(port, urlPath);
+      } catch (e) {
+        lastError = e;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${lastError instanceof Error ? lastError.message : String(lastError)} (waited ${timeoutMs} ms); container output:\n${Buffer.concat(all).toString('utf8')}`);
+  };
+  return { stop, output: () => Buffer.concat(all).toString('utf8'), id: p.id, http, waitForHttp: waitFor };
 }
 
 /** Polls `url` until any HTTP response arrives; throws after timeoutMs. */

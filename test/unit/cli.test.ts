@@ -233,3 +233,98 @@ describe('pycontainer plan: success', { concurrency: true }, () => {
     assert.match(r.stderr, /^warning: .*no entry point/m);
   });
 });
+
+describe("pycontainer plan: pycontainer-build's configuration", { concurrency: true }, () => {
+  // Its FastAPI example's shape: flat keys under [tool.pycontainer] and a registry string.
+  const pyproject = [
+    '[project]',
+    'name = "shop-api"',
+    'version = "2.3.0"',
+    '',
+    '[tool.pycontainer]',
+    'base_image = "python:3.11-slim"',
+    'registry = "ghcr.io/acme/shop-api"',
+    'include_deps = false',
+    '',
+    '[tool.pycontainer.env]',
+    'ENV = "production"',
+    '',
+    '[tool.pycontainer.labels]',
+    'org.opencontainers.image.source = "https://git.acme.example/shop"',
+    '',
+  ].join('\n');
+
+  test('builds as written: the url is the full repository, and --explain says so with the line', async () => {
+    const dir = await project({ 'pyproject.toml': pyproject });
+    const json = await runCli(['plan', '-C', dir, '--base-image', STUB, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout) as Plan;
+    assert.deepEqual(plan.tags, ['ghcr.io/acme/shop-api:2.3.0']);
+    const config = plan.images[0]!.config.config!;
+    assert.ok(config.Env!.includes('ENV=production'));
+    assert.equal(config.Labels!['org.opencontainers.image.source'], 'https://git.acme.example/shop');
+    assert.equal(plan.provenance['registry.url'], 'pyproject.toml:7; read as the full repository (ghcr.io/acme/shop-api:<tag>)');
+    assert.equal(json.stderr, '', 'nothing ambiguous, nothing to say');
+
+    const explain = await runCli(['plan', '-C', dir, '--base-image', STUB, '--explain']);
+    assert.equal(explain.code, 0, explain.stderr);
+    assert.match(explain.stdout, /^registry\.url +ghcr\.io\/acme\/shop-api:2\.3\.0 +pyproject\.toml:7; read as the full repository \(ghcr\.io\/acme\/shop-api:<tag>\)$/m);
+    assert.match(explain.stdout, /^build\.env\.ENV +ENV=production +pyproject\.toml:11$/m);
+  });
+
+  test('--registry takes a full reference, as the original flag does', async () => {
+    const dir = await project({ 'pyproject.toml': pyproject });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB, '--json', '--registry', 'localhost:5000/team/shop:rc1']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as Plan;
+    assert.deepEqual(plan.tags, ['localhost:5000/team/shop:rc1']);
+    assert.equal(plan.provenance['registry.url'], "flag --registry; read as the image's full reference");
+  });
+
+  test('an ambiguous reading is one warning line, and the plan still says what was read', async () => {
+    const dir = await project({ 'pyproject.toml': '[project]\nname = "shop-api"\nversion = "2.3.0"\n' });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB, '--json', '--registry', 'ghcr.io/acme']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Plan).tags, ['ghcr.io/acme:2.3.0']);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^warning: --registry "ghcr\.io\/acme" \(flag --registry\) is read as the image's full repository: .*end the url with "\/" \(ghcr\.io\/acme\/\), which makes it a prefix$/);
+  });
+
+  test('build honors dry_run from [tool.pycontainer], as the Poetry plugin does: a summary, nothing written', async () => {
+    const dir = await project({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.pycontainer]\ndry_run = true\noutput_dir = "out/image"\n' });
+    const r = await runCli(['build', '-C', dir, '--base-image', STUB]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^x 1 → x:1$/m);
+    assert.deepEqual((await readdir(dir)).sort(), ['main.py', 'pyproject.toml'], 'no image written');
+  });
+
+  test('the same key flat and under [tool.pycontainer.build] fails with exit 2, naming both', async () => {
+    const dir = await project({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n[tool.pycontainer]\ntag = "a:1"\n[tool.pycontainer.build]\ntag = "b:1"\n' });
+    const r = await runCli(['plan', '-C', dir, '--base-image', STUB]);
+    assertCleanFailure(r, 'pyproject.toml:5: tool.pycontainer.tag: also set as tool.pycontainer.build.tag (line 7); keep one of them');
+    assert.equal(r.code, 2);
+  });
+});
+
+describe('usage errors exit 2 (1 means "a difference")', { concurrency: true }, () => {
+  for (const [args, expected] of [
+    [['plan', '--bogus'], 'error: plan: Unsupported option name ("--bogus"); see pycontainer plan --help'],
+    [['plan', '--tag'], 'error: plan: Not enough arguments to option --tag; see pycontainer plan --help'],
+    [['diff', 'a.json'], 'error: diff: Not enough positional arguments; see pycontainer diff --help'],
+    [['nosuch'], 'error: "nosuch" is not a command; the commands are plan, apply, build, login, diff, schema, init (pycontainer --help)'],
+  ] as const) {
+    test(args.join(' '), async () => {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `${expected}\n`);
+    });
+  }
+
+  test('--help is not an error', async () => {
+    const r = await runCli(['plan', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Compile the project into a build plan/);
+  });
+});

@@ -23,7 +23,8 @@ import {
   type ProjectMetadata,
 } from '../../src/config/detect.js';
 import { compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignorePatterns, isIgnored, type IgnoreRule } from '../../src/config/ignore.js';
-import { flagsToSource, mergeConfig, type ConfigSource } from '../../src/config/merge.js';
+import { flagsToSource, mergeConfig, type ConfigSource, type MergedConfig } from '../../src/config/merge.js';
+import { resolveTags } from '../../src/config/tags.js';
 import { isDiagnostic, locateKey, parseTomlFile, type TomlFile } from '../../src/config/read.js';
 import { closest, validateConfig } from '../../src/config/validate.js';
 import { formatDiagnostic, throwIfDiagnostics, ConfigError, type Diagnostic } from '../../src/errors.js';
@@ -180,7 +181,7 @@ describe('validateConfig', () => {
     const { config, diagnostics } = validateConfig(file.data, file, []);
     assert.deepEqual(diagnostics, []);
     assert.equal(config?.build?.workdir, '/srv');
-    assert.equal(config?.registry?.username, 'me');
+    assert.deepEqual({ ...(config?.registry as object) }, { url: 'ghcr.io/x', username: 'me' });
   });
 
   test('unknown key with a suggestion, the full key path and the line (pycontainer.toml)', () => {
@@ -439,6 +440,275 @@ describe('mergeConfig and flagsToSource', () => {
   });
 });
 
+
+// ---------------------------------------------------------------------------------------------------
+// pycontainer-build's configuration (the Python tool this one replaces), as its README, its Poetry
+// plugin's README and its FastAPI example write it: flat keys under [tool.pycontainer], a registry
+// string, its own key names in pycontainer.toml [build], [registry] url as a full repository.
+
+describe("pycontainer-build's configuration", () => {
+  // Shaped like its FastAPI example's pyproject.toml and its Poetry plugin's configuration reference.
+  const poetryStyle = [
+    '[project]', //                                         1
+    'name = "shop-api"', //                                 2
+    'version = "2.3.0"', //                                 3
+    '', //                                                  4
+    '[tool.pycontainer]', //                                5
+    'tag = "shop-api:latest"', //                           6
+    'base_image = "python:3.12-slim"', //                   7
+    'registry = "ghcr.io/acme/shop-api"', //                8
+    'include_deps = true', //                               9
+    'push = false', //                                      10
+    'sbom = "spdx"', //                                     11
+    'verbose = true', //                                    12
+    'no_cache = true', //                                   13
+    '', //                                                  14
+    '[tool.pycontainer.env]', //                            15
+    'ENV = "production"', //                                16
+    'PORT = "8080"', //                                     17
+    '', //                                                  18
+    '[tool.pycontainer.labels]', //                         19
+    'maintainer = "ops@acme.example"', //                   20
+    'org.opencontainers.image.source = "https://git.acme.example/shop"', // 21
+  ].join('\n');
+
+  // Shaped like its README's pycontainer.toml, with the [build] names its BuildConfig accepts.
+  const readmeStyle = [
+    '[build]', //                                           1
+    'base_image = "python:3.11-slim"', //                   2
+    'workdir = "/srv"', //                                  3
+    'include_deps = true', //                               4
+    'reproducible = true', //                               5
+    'output_dir = "out/image"', //                          6
+    'use_cache = false', //                                 7
+    'requirements_file = "requirements/prod.txt"', //      8
+    'generate_sbom = true', //                              9
+    'max_cache_size_mb = 2000', //                          10
+    'context_dir = "."', //                                 11
+    'platform = "linux/arm64"', //                          12
+    '', //                                                  13
+    '[build.labels]', //                                    14
+    'version = "1.0.0"', //                                 15
+    '', //                                                  16
+    '[build.env]', //                                       17
+    'DEBUG = "false"', //                                   18
+    '', //                                                  19
+    '[registry]', //                                        20
+    'url = "ghcr.io/acme/shop-api"', //                     21
+  ].join('\n');
+
+  test('flat keys under [tool.pycontainer] validate and merge like [tool.pycontainer.build], with their lines', () => {
+    assert.deepEqual(validatePyproject(poetryStyle), []);
+    const merged = mergeConfig([fileSource(toml(poetryStyle, 'pyproject.toml'), ['tool', 'pycontainer'])]);
+    assert.deepEqual(merged.build.tags, ['shop-api:latest']);
+    assert.equal(merged.provenance['build.tags'], 'pyproject.toml:6');
+    assert.equal(merged.build.base_image, 'python:3.12-slim');
+    assert.equal(merged.provenance['build.base_image'], 'pyproject.toml:7');
+    assert.equal(merged.registry.url, 'ghcr.io/acme/shop-api');
+    assert.equal(merged.provenance['registry.url'], 'pyproject.toml:8');
+    assert.equal(merged.build.include_deps, true);
+    assert.equal(merged.build.push, false);
+    assert.equal(merged.build.sbom, 'spdx');
+    assert.equal(merged.build.verbose, true);
+    assert.equal(merged.build.cache, false, 'no_cache = true is cache = false');
+    assert.equal(merged.provenance['build.cache'], 'pyproject.toml:13');
+    assert.deepEqual(merged.build.env, { ENV: 'production', PORT: '8080' });
+    assert.equal(merged.provenance['build.env.PORT'], 'pyproject.toml:17');
+    // An unquoted dotted key is a nested table in TOML: read as the dotted label name.
+    assert.deepEqual(merged.build.labels, { maintainer: 'ops@acme.example', 'org.opencontainers.image.source': 'https://git.acme.example/shop' });
+    assert.equal(merged.provenance['build.labels.org.opencontainers.image.source'], 'pyproject.toml:21');
+    assert.deepEqual(merged.notices, []);
+  });
+
+  test("[tool.pycontainer] tag = \"x\" is the same setting as [tool.pycontainer.build] tag = \"x\"", () => {
+    const flat = mergeConfig([fileSource(toml('[tool.pycontainer]\ntag = "x:1"\nworkdir = "/w"\n', 'pyproject.toml'), ['tool', 'pycontainer'])]);
+    const nested = mergeConfig([fileSource(toml('[tool.pycontainer.build]\ntag = "x:1"\nworkdir = "/w"\n', 'pyproject.toml'), ['tool', 'pycontainer'])]);
+    assert.deepEqual(flat.build, nested.build);
+    assert.deepEqual(flat.provenance, { 'build.tags': 'pyproject.toml:2', 'build.workdir': 'pyproject.toml:3' });
+    assert.deepEqual(nested.provenance, { 'build.tags': 'pyproject.toml:2', 'build.workdir': 'pyproject.toml:3' });
+  });
+
+  test("pycontainer.toml [build] with pycontainer-build's key names maps onto ours", () => {
+    assert.deepEqual(validateToml(readmeStyle), []);
+    const merged = mergeConfig([fileSource(toml(readmeStyle), [])]);
+    assert.equal(merged.build.output, 'out/image');
+    assert.equal(merged.provenance['build.output'], 'pycontainer.toml:6');
+    assert.equal(merged.build.cache, false);
+    assert.equal(merged.provenance['build.cache'], 'pycontainer.toml:7');
+    assert.equal(merged.build.requirements, 'requirements/prod.txt');
+    assert.equal(merged.provenance['build.requirements'], 'pycontainer.toml:8');
+    assert.equal(merged.build.sbom, 'spdx', 'generate_sbom = true is spdx, its default format');
+    assert.deepEqual(merged.build.platforms, ['linux/arm64']);
+    assert.equal(merged.provenance['build.platforms'], 'pycontainer.toml:12');
+    assert.equal(merged.registry.url, 'ghcr.io/acme/shop-api');
+    assert.equal(merged.provenance['registry.url'], 'pycontainer.toml:21');
+    for (const gone of ['output_dir', 'use_cache', 'requirements_file', 'generate_sbom', 'max_cache_size_mb', 'context_dir']) {
+      assert.ok(!(gone in merged.build), `${gone} is read into our name, not kept`);
+    }
+    assert.deepEqual(merged.notices, ['pycontainer.toml:10: build.max_cache_size_mb is not used: pycontainer does not prune its cache by size']);
+  });
+
+  test('a flag still beats a flat key, and a flat key in pycontainer.toml beats pyproject.toml', () => {
+    const py = fileSource(toml(poetryStyle, 'pyproject.toml'), ['tool', 'pycontainer']);
+    const pc = fileSource(toml('base_image = "python:3.13-slim"\n'), []);
+    const merged = mergeConfig([flagsToSource({ tag: ['cli:1'] }).source, pc, py]);
+    assert.deepEqual(merged.build.tags, ['cli:1']);
+    assert.equal(merged.provenance['build.tags'], 'flag --tag');
+    assert.equal(merged.build.base_image, 'python:3.13-slim');
+    assert.equal(merged.provenance['build.base_image'], 'pycontainer.toml:1');
+  });
+
+  test('the same setting flat and under build is an error naming both places', () => {
+    const ds = validatePyproject('[tool.pycontainer]\ntag = "a:1"\n\n[tool.pycontainer.build]\ntag = "b:1"\n');
+    assert.equal(ds.length, 1);
+    assert.equal(formatDiagnostic(ds[0]!), 'pyproject.toml:2: tool.pycontainer.tag: also set as tool.pycontainer.build.tag (line 5); keep one of them');
+  });
+
+  test('the same setting under two names (ours and the original) is an error naming both', () => {
+    assert.deepEqual(validateToml('[build]\noutput = "a"\noutput_dir = "b"\n').map(formatDiagnostic), [
+      'pycontainer.toml:2: build.output: also set as build.output_dir (line 3); keep one of them',
+    ]);
+    assert.deepEqual(validatePyproject('[tool.pycontainer]\nno_cache = true\n[tool.pycontainer.build]\ncache = true\n').map(formatDiagnostic), [
+      'pyproject.toml:2: tool.pycontainer.no_cache: also set as tool.pycontainer.build.cache (line 4); keep one of them',
+    ]);
+    // tag and tags are two settings (they fold into one list), not a conflict.
+    assert.deepEqual(validatePyproject('[tool.pycontainer]\ntag = "a:1"\ntags = ["a:2"]\n'), []);
+  });
+
+  test('unknown flat keys still get "did you mean"', () => {
+    const ds = validatePyproject('[tool.pycontainer]\nbase_imgae = "python:3.12-slim"\n');
+    assert.equal(formatDiagnostic(ds[0]!), 'pyproject.toml:2: tool.pycontainer.base_imgae: unknown key "base_imgae"; did you mean "base_image"?');
+    assert.match(formatDiagnostic(validatePyproject('[tool.pycontainer]\nrequirement_file = "r.txt"\n')[0]!), /did you mean "requirements_file"\?/);
+  });
+
+  test('wrong values in the original spelling name the key and what to write', () => {
+    assert.deepEqual(validatePyproject('[tool.pycontainer]\nregistry = 5\n').map(formatDiagnostic), [
+      'pyproject.toml:2: tool.pycontainer.registry: 5 is not valid here: use a [registry] table or the registry url as a string',
+    ]);
+    assert.deepEqual(validatePyproject('[tool.pycontainer.labels]\nmaintainer = "a"\norg.team = 3\n').map(formatDiagnostic), [
+      'pyproject.toml:3: tool.pycontainer.labels.org.team: 3 is not valid here: a label value must be a string',
+    ]);
+    assert.deepEqual(validateToml('[build]\ngenerate_sbom = "xml"\n').map(formatDiagnostic), [
+      'pycontainer.toml:2: build.generate_sbom: "xml" is not valid here: use "spdx", "cyclonedx" or true',
+    ]);
+    assert.deepEqual(validateToml('[build]\ncontext_dir = "backend"\n').map(formatDiagnostic), [
+      'pycontainer.toml:2: build.context_dir: pycontainer takes the context from --context (-C), not from the configuration: remove context_dir (or set it to ".")',
+    ]);
+    // A [registry] table keeps its own messages (unknown key, secrets).
+    assert.deepEqual(validatePyproject('[tool.pycontainer.registry]\nurl = "ghcr.io/a/b"\nurll = "x"\n').map(formatDiagnostic), [
+      'pyproject.toml:3: tool.pycontainer.registry.urll: unknown key "urll"; did you mean "url"?',
+    ]);
+  });
+
+  test('generate_sbom = false asks for no SBOM', () => {
+    const merged = mergeConfig([fileSource(toml('[build]\ngenerate_sbom = false\n'), [])]);
+    assert.equal(merged.build.sbom, undefined);
+  });
+});
+
+describe('resolveTags: the tags and how the registry url is read', () => {
+  const project = { name: 'shop-api', version: '2.3.0' };
+  /** A merged configuration as mergeConfig gives it: tags and a url with their provenance. */
+  function resolve(opts: { tags?: string[]; url?: string; flag?: boolean }, p = project) {
+    const merged: MergedConfig = { build: {}, registry: {}, provenance: {}, notices: [] };
+    if (opts.tags) {
+      merged.build.tags = opts.tags;
+      merged.provenance['build.tags'] = 'pyproject.toml:6';
+    }
+    if (opts.url !== undefined) {
+      merged.registry.url = opts.url;
+      merged.provenance['registry.url'] = opts.flag ? 'flag --registry' : 'pycontainer.toml:21';
+    }
+    return resolveTags(merged, p);
+  }
+
+  test('no registry: the configured tags, or name:version', () => {
+    assert.deepEqual(resolve({}).tags, ['shop-api:2.3.0']);
+    assert.equal(resolve({}).provenance['build.tags'], 'default (project name and version)');
+    assert.deepEqual(resolve({ tags: ['a:1', 'a:1', 'b'] }).tags, ['a:1', 'b']);
+    assert.deepEqual(resolve({}, { name: 'x', version: '1.0+local' }).tags, ['x:1.0-local'], 'a tag cannot hold "+"');
+  });
+
+  test("the original README: [registry] url = a full repository and the default tag → url:version, no notice", () => {
+    const r = resolve({ url: 'ghcr.io/acme/shop-api' });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop-api:2.3.0']);
+    assert.equal(r.provenance['registry.url'], 'pycontainer.toml:21; read as the full repository (ghcr.io/acme/shop-api:<tag>)');
+    assert.deepEqual(r.notices, []);
+    assert.deepEqual(r.diagnostics, []);
+  });
+
+  test('a bare tag ("1.0", "latest") is a tag of the url repository', () => {
+    const r = resolve({ url: 'ghcr.io/acme/shop', tags: ['1.0', 'latest', 'v2'] });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop:1.0', 'ghcr.io/acme/shop:latest', 'ghcr.io/acme/shop:v2']);
+    assert.deepEqual(r.notices, []);
+  });
+
+  test("the original cross-platform README: url ghcr.io/myorg/myapp with --tag myapp:latest → ghcr.io/myorg/myapp:latest", () => {
+    const r = resolve({ url: 'ghcr.io/myorg/myapp', tags: ['myapp:latest', 'myapp:arm64'] });
+    assert.deepEqual(r.tags, ['ghcr.io/myorg/myapp:latest', 'ghcr.io/myorg/myapp:arm64']);
+    assert.match(r.provenance['registry.url']!, /read as the full repository/);
+    assert.deepEqual(resolve({ url: 'ghcr.io/acme/shop', tags: ['acme/shop:1'] }).tags, ['ghcr.io/acme/shop:1'], 'the url ends with the tag\'s name');
+  });
+
+  test('tags with a name of their own make the url a prefix', () => {
+    const r = resolve({ url: 'ghcr.io/acme', tags: ['shop-api:1.0', 'ghcr.io/other/x:1'] });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop-api:1.0', 'ghcr.io/other/x:1'], 'a tag that names a registry is kept');
+    assert.equal(r.provenance['registry.url'], 'pycontainer.toml:21; read as a prefix (ghcr.io/acme/<name>:<tag>)');
+    assert.deepEqual(r.notices, []);
+  });
+
+  test('a url ending with "/" is a prefix, whatever the tags', () => {
+    const r = resolve({ url: 'ghcr.io/acme/' });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop-api:2.3.0']);
+    assert.equal(r.provenance['registry.url'], 'pycontainer.toml:21; read as a prefix (ghcr.io/acme/<name>:<tag>)');
+    assert.deepEqual(r.notices, []);
+  });
+
+  test('a url without a path is always a prefix', () => {
+    const r = resolve({ url: 'https://localhost:5000/' });
+    assert.deepEqual(r.tags, ['localhost:5000/shop-api:2.3.0']);
+    assert.equal(r.provenance['registry.url'], 'pycontainer.toml:21; read as a registry prefix (localhost:5000/<name>:<tag>)');
+    assert.deepEqual(resolve({ url: 'ghcr.io', tags: ['a/b:1', 'quay.io/c/d:2'] }).tags, ['ghcr.io/a/b:1', 'quay.io/c/d:2']);
+  });
+
+  test('a guess is said in one line with the other way to write it', () => {
+    const byDefault = resolve({ url: 'ghcr.io/acme' });
+    assert.deepEqual(byDefault.tags, ['ghcr.io/acme:2.3.0']);
+    assert.equal(byDefault.notices.length, 1);
+    assert.equal(
+      byDefault.notices[0],
+      'registry url "ghcr.io/acme" (pycontainer.toml:21) is read as the image\'s full repository: it is tagged ghcr.io/acme:2.3.0; for ghcr.io/acme/shop-api:2.3.0 end the url with "/" (ghcr.io/acme/), which makes it a prefix',
+    );
+    const bareName = resolve({ url: 'ghcr.io/acme/shop', tags: ['stable'] });
+    assert.deepEqual(bareName.tags, ['ghcr.io/acme/shop:stable']);
+    assert.deepEqual(bareName.notices, ['tag "stable" is read as a tag of registry url "ghcr.io/acme/shop" (ghcr.io/acme/shop:stable); for the repository ghcr.io/acme/shop/stable write "stable:latest"']);
+  });
+
+  test('tags that read the url both ways are an error', () => {
+    const r = resolve({ url: 'ghcr.io/acme/shop', tags: ['1.0', 'web:1.0'] });
+    assert.equal(r.diagnostics.length, 1);
+    assert.equal(
+      formatDiagnostic(r.diagnostics[0]!),
+      'pycontainer.toml:21: registry.url: "ghcr.io/acme/shop" would be the full repository for tag "1.0" but a prefix for tag "web:1.0": write the tags as full references, or give them all a name of their own',
+    );
+  });
+
+  test('--registry with a tag is the full reference, as in the original; dropped tags are said', () => {
+    const r = resolve({ url: 'ghcr.io/acme/shop:v1', flag: true });
+    assert.deepEqual(r.tags, ['ghcr.io/acme/shop:v1']);
+    assert.equal(r.provenance['registry.url'], "flag --registry; read as the image's full reference");
+    assert.deepEqual(r.notices, []);
+    const dropping = resolve({ url: 'localhost:5000/shop:v1', flag: true, tags: ['shop:dev'] });
+    assert.deepEqual(dropping.tags, ['localhost:5000/shop:v1']);
+    assert.deepEqual(dropping.notices, ['--registry "localhost:5000/shop:v1" is a full reference: the image is tagged localhost:5000/shop:v1 only, not shop:dev (pyproject.toml:6)']);
+  });
+
+  test('--registry with a path reads like the url; a digest is refused', () => {
+    assert.deepEqual(resolve({ url: 'localhost:5000/team/shop-api', flag: true }).tags, ['localhost:5000/team/shop-api:2.3.0']);
+    const r = resolve({ url: 'ghcr.io/acme/shop@sha256:' + 'a'.repeat(64), flag: true });
+    assert.equal(formatDiagnostic(r.diagnostics[0]!), `--registry: "ghcr.io/acme/shop@sha256:${'a'.repeat(64)}" names a digest; give a repository (ghcr.io/org/app) or a reference with a tag (ghcr.io/org/app:1.0)`);
+  });
+});
 
 describe('ignore patterns (compiled regexes)', () => {
   const rx = (pattern: string) => compileRule(pattern, 'test')!;
