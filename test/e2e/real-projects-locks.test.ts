@@ -15,7 +15,6 @@ import {
   buildRealProject,
   closure,
   exposedPort,
-  httpGet,
   lockedNames,
   startWheelhouse,
   withServer,
@@ -91,8 +90,8 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     assert.match(built.command, /uvicorn|fastapi/);
     assert.match(built.command, /app\.main:app/);
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
-      const res = await httpGet(`${base}/`);
+    await withServer(built, port, async (get) => {
+      const res = await get('/');
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(JSON.parse(res.body), { message: 'hello workspace, from the shared library', user: 'nonroot' });
     });
@@ -116,9 +115,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     assert.ok(files.some((f) => f.endsWith('settings.ini')), 'files outside the package ship (settings.ini)');
     assert.ok(!files.some((f) => f.includes('logs/')), 'logs/ is in .gitignore');
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
+    await withServer(built, port, async (get) => {
       for (const logged of [1, 2]) {
-        const res = await httpGet(`${base}/items/42`);
+        const res = await get('/items/42');
         assert.equal(res.status, 200, res.body);
         assert.deepEqual(JSON.parse(res.body), { item_id: 42, project: 'Poetry Items API', logged });
       }
@@ -139,9 +138,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     assert.ok(files.some((f) => f.endsWith('flaskr/templates/index.html')), 'templates ship');
     assert.ok(!files.some((f) => f.endsWith('.pdm-python')), '.pdm-python (a host path) is in .gitignore');
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
+    await withServer(built, port, async (get) => {
       for (const n of [1, 2]) {
-        const res = await httpGet(`${base}/`);
+        const res = await get('/');
         assert.equal(res.status, 200, res.body);
         assert.equal(res.body, `<p>flaskr: visit ${n} by nonroot</p>`);
       }
@@ -156,8 +155,8 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     assert.match(built.command, /greeter_api\.main:app/);
     assert.doesNotMatch(built.command, /(^|\/)hello$/, 'not the console script');
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
-      const res = await httpGet(`${base}/`);
+    await withServer(built, port, async (get) => {
+      const res = await get('/');
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(JSON.parse(res.body), { message: 'greeter-api is serving' });
     });

@@ -14,7 +14,6 @@ import {
   buildRealProject,
   closure,
   exposedPort,
-  httpGet,
   lockedNames,
   startWheelhouse,
   withServer,
@@ -75,8 +74,8 @@ describe('real projects with pinned requirements', { concurrency: 2 }, () => {
     assert.match(built.command, /gunicorn/);
     assert.match(built.command, /app:app/);
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
-      const res = await httpGet(`${base}/`);
+    await withServer(built, port, async (get) => {
+      const res = await get('/');
       assert.equal(res.status, 200, res.body);
       assert.equal(res.body, 'hello from a pip freeze app on gunicorn/20.1.0\n');
     });
@@ -100,9 +99,9 @@ describe('real projects with pinned requirements', { concurrency: 2 }, () => {
     assert.match(built.command, /manage\.py runserver/);
     assert.match(built.warnings, /warning:.*development server/i, 'says the dev server is all there is, and how to change it');
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
+    await withServer(built, port, async (get) => {
       for (const n of [1, 2]) {
-        const res = await httpGet(`${base}/polls/`);
+        const res = await get('/polls/');
         assert.equal(res.status, 200, res.body);
         assert.equal(res.body, `polls: hit ${n}, stored in db.sqlite3\n`);
       }
@@ -117,8 +116,8 @@ describe('real projects with pinned requirements', { concurrency: 2 }, () => {
     assert.match(built.command, /gunicorn app:app/);
     assert.doesNotMatch(built.command, /worker\.py/);
     const port = exposedPort(built.config);
-    await withServer(built, port, async (base) => {
-      const res = await httpGet(`${base}/`);
+    await withServer(built, port, async (get) => {
+      const res = await get('/');
       assert.equal(res.status, 200, res.body);
       assert.equal(res.body, 'hello from the Procfile web process on gunicorn/20.1.0\n');
     });

@@ -7,13 +7,12 @@
 // workspaces), poetry.lock (lock-version 2.1, groups and markers, content-hash as Poetry computes it), pdm.lock
 // (lock_version 4.5.0, inherit_metadata groups and markers, content_hash as PDM computes it).
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { runCli } from './cli.js';
 import { ensureFrameworkWheels } from './framework-wheels.js';
-import { startImage, waitForHttp, type StartedImage } from './run-image.js';
+import { startImage, type StartedImage } from './run-image.js';
 import { run } from './tools.js';
 import { buildExtensionWheel, serveIndex, type SimpleIndex, type WheelFile } from './wheels.js';
 
@@ -775,51 +774,18 @@ export function exposedPort(config: BuiltProject['config']): number {
 }
 
 /**
- * Runs the image with its default command and user on the host network, waits until `port` answers, runs `fn`
- * with its base URL, and stops it. Servers share the host's ports, so one at a time per port, across test files
- * too: a lock directory in the temp dir (stale when its owner process is gone).
+ * Runs the image with its default command and user in a network namespace of its own, waits until `port`
+ * answers there, and runs `fn` with a `get(path)` that makes HTTP requests from inside that namespace. No
+ * host port is used, so servers never collide with each other or with anything else on the machine.
  */
-export async function withServer<T>(built: BuiltProject, port: number, fn: (base: string) => Promise<T>): Promise<T> {
-  const lock = path.join(os.tmpdir(), `pycontainer-e2e-port-${port}.lock`);
-  const deadline = Date.now() + 600_000;
-  for (;;) {
-    try {
-      await mkdir(lock);
-      await writeFile(path.join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(await readFile(path.join(lock, 'pid'), 'utf8').catch(() => '0'));
-      if (owner && !isAlive(owner)) await rm(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`port ${port} stayed busy (lock ${lock})`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  let server: StartedImage | undefined;
+export async function withServer<T>(built: BuiltProject, port: number, fn: (get: (urlPath: string) => Promise<{ status: number; body: string }>) => Promise<T>): Promise<T> {
+  const server: StartedImage = await startImage(built.layout, built.tag, { ownNetwork: true });
   try {
-    server = await startImage(built.layout, built.tag, { hostNetwork: true });
-    try {
-      await waitForHttp(`http://127.0.0.1:${port}/`, 90_000);
-      return await fn(`http://127.0.0.1:${port}`);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- container output ---\n${server.output().slice(-4000)}`);
-    }
+    await server.waitForHttp(port, '/', 90_000);
+    return await fn((urlPath) => server.http(port, urlPath));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- container output ---\n${server.output().slice(-4000)}`);
   } finally {
-    await server?.stop();
-    await rm(lock, { recursive: true, force: true });
+    await server.stop();
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function httpGet(url: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  return { status: res.status, body: await res.text() };
 }
