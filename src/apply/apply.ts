@@ -6,7 +6,7 @@ import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { contextReader, walkContext } from '../config/context.js';
-import { INPUT_FILE } from '../config/detect.js';
+import { INPUT_FILE, isIncluded } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
 import { ApplyError, PlanError, PycontainerError } from '../errors.js';
 import { wheelsOf } from '../plan/dependencies.js';
@@ -170,7 +170,8 @@ async function checkInputs(plan: Plan, context: string): Promise<void> {
 /** The context, listed with the plan's include and exclude rules, must hold exactly the planned files. */
 async function checkListing(layer: Layer, context: string): Promise<void> {
   const files = await walkContext(context, compileIgnore(layer.exclude));
-  const included = files.filter((f) => layer.include.some((i) => f.path === i || f.path.startsWith(`${i}/`)));
+  // The same rule as compile's (`.` is the whole context).
+  const included = files.filter((f) => isIncluded(f.path, layer.include));
   const planned = new Map(layer.entries.filter((e) => e.source !== undefined).map((e) => [e.source!, e]));
   const problems: string[] = [];
   for (const f of included) {

@@ -31,13 +31,18 @@ export const DEFAULT_IGNORES = [
   '.nox',
   '.coverage',
   '.DS_Store',
-  '.env',
+  // .env, .env.local, .envrc: secrets stay out of images, as in every Dockerfile's .dockerignore.
+  '.env*',
   '.idea',
   '.vscode',
+  // The committed plan states the image's files; inside the image it would change what it states.
+  'pycontainer.plan.json',
+  // Build configuration, not the app's: editing it must not change the application layer.
+  'pycontainer.toml',
 ];
 
 /** Defaults that are build outputs at the root but may be package names deeper (src/pkg/build/). */
-const ROOT_ONLY_DEFAULTS = new Set(['dist', 'build', 'venv']);
+const ROOT_ONLY_DEFAULTS = new Set(['dist', 'build', 'venv', 'pycontainer.toml']);
 
 /**
  * Normalizes gitignore lines to the anchored (.dockerignore) form the plan records: a pattern with no

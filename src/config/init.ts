@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readTexts, walkContext } from './context.js';
-import { DEFAULT_PYTHON, detectIncludePaths, detectionCandidates, detectProject, INPUT_FILE, type Detection } from './detect.js';
+import { DEFAULT_PYTHON, detectIncludePaths, detectionCandidates, detectProject, INPUT_FILE, needsGitVersion, type Detection } from './detect.js';
+import { readGitDescribe } from './git.js';
 import { compileIgnore, ignorePatterns } from './ignore.js';
 import { isDiagnostic, readTomlFile } from './read.js';
 
@@ -47,9 +48,14 @@ export function renderInitConfig(input: InitInput): string {
   l.push(`# base_image = ${str(`python:${python}-slim`)}`);
   l.push('');
 
-  if (detection.includePaths.value.length) {
+  const include = detection.includePaths.value;
+  if (include.length === 1 && (include[0] === '.' || include[0] === '')) {
+    // The default needs no line: every file of the context goes in, minus .dockerignore/.gitignore.
+    l.push(`# include_paths: ${oneLine(detection.includePaths.why)}; list paths to narrow it`);
+    l.push('# include_paths = ["src", "pyproject.toml"]');
+  } else if (include.length) {
     l.push(`# detected: ${oneLine(detection.includePaths.why)}`);
-    l.push(`include_paths = ${arr(detection.includePaths.value)}`);
+    l.push(`include_paths = ${arr(include)}`);
   } else {
     l.push(`# include_paths: ${oneLine(detection.includePaths.why)}; list what to copy into the image`);
     l.push('# include_paths = ["src", "pyproject.toml"]');
@@ -134,10 +140,14 @@ export async function readInitDetection(contextAbs: string, workdir = INIT_DEFAU
   const includeGuess = detectIncludePaths(files).value;
   const lockish = (await readdir(contextAbs)).filter((name) => INPUT_FILE.test(name)).sort();
   const texts = await readTexts(contextAbs, [...lockish, ...detectionCandidates(files, includeGuess)]);
+  const pyprojectData = pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {};
+  const gitDescribe = needsGitVersion({ ...pyprojectData, texts }) ? await readGitDescribe(contextAbs) : undefined;
   return detectProject({
-    ...(pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {}),
+    ...pyprojectData,
     files,
     texts,
     venv: `${workdir.replace(/\/+$/, '')}/.venv`,
+    contextName: basename(contextAbs),
+    ...(gitDescribe ? { gitDescribe } : {}),
   });
 }

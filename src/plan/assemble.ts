@@ -140,6 +140,11 @@ export function assembleAppEntries(
     for (const f of matched) selected.set(f.path, f);
   }
   const entries: Entry[] = [];
+  // Files a build backend would have generated (a VCS version file) that the context lacks.
+  for (const g of detection.generatedFiles) {
+    const bytes = Buffer.from(g.content, 'utf8');
+    if (!selected.has(g.path)) entries.push({ path: inImage(g.path), type: 'file', mode: '0644', size: bytes.length, sha256: sha256Digest(bytes).slice('sha256:'.length), content: g.content });
+  }
   for (const f of selected.values()) {
     if (f.type === 'symlink' && !symlinkStaysInside(f.path, f.target!)) {
       diagnostics.push({ source: f.path, message: `symlink to "${f.target}" leaves the context; replace it with the file or exclude it` });
@@ -219,7 +224,8 @@ export function assemblePlan(input: PlanInput): Plan {
       PYTHONDONTWRITEBYTECODE: '1',
     };
     if (resolved.user === DEFAULT_USER) env.HOME = DEFAULT_HOME;
-    Object.assign(env, merged.build.env ?? {});
+    // What the detected command needs (PORT for a Procfile line), then the configured env over it.
+    Object.assign(env, detection.env, merged.build.env ?? {});
     const settings: ImageSettings = { env, workingDir: resolved.workdir, user: resolved.user, exposedPorts: ports, labels, ...command };
     const config = assembleImageConfig({
       platform,

@@ -1,7 +1,8 @@
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
-import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE } from '../config/detect.js';
+import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE, needsGitVersion } from '../config/detect.js';
+import { readGitDescribe } from '../config/git.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
@@ -131,8 +132,19 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
   for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
   const workdirGuess = merged.build.workdir ?? '/app';
+  const pyprojectData = pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {};
+  // git runs only for a project whose version is computed at build time (or stated nowhere).
+  const gitDescribe = needsGitVersion({ ...pyprojectData, texts }) ? await readGitDescribe(context) : undefined;
   const detection = detectProject(
-    { ...(pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {}), files, texts, venv: `${workdirGuess.replace(/\/+$/, '')}/.venv` },
+    {
+      ...pyprojectData,
+      files,
+      texts,
+      venv: `${workdirGuess.replace(/\/+$/, '')}/.venv`,
+      // The directory's name only (never its path): the project's name when nothing declares one.
+      contextName: basename(context),
+      ...(gitDescribe ? { gitDescribe } : {}),
+    },
     merged.build.include_paths,
   );
   const { resolved: partial, diagnostics: settingProblems } = resolveSettings(merged, detection);
@@ -142,7 +154,11 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
   const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
-  const warnings: string[] = [...partial.warnings];
+  const warnings: string[] = [...partial.warnings, ...detection.warnings];
+  // A warning about the detected command (a development server) is moot when the user chose the command.
+  if (!merged.build.entrypoint && !merged.build.cmd) warnings.push(...detection.commandWarnings);
+  partial.provenance['project.name'] = detection.projectWhy.name;
+  partial.provenance['project.version'] = detection.projectWhy.version;
   // An index URL with user:password in a requirements file would be copied into the image with it.
   for (const path of inputFiles) {
     if (/^requirements[^/]*\.(txt|in)$/.test(path) && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(texts[path] ?? '') && partial.includePaths.some((p) => p === path || p === '.' || p === '')) {

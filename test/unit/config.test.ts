@@ -1,27 +1,13 @@
 // Pure configuration logic: TOML reading, schema validation with diagnostics, merging of sources,
-// ignore rules, project detection, the generated venv files and the OCI helpers the plan relies on.
+// ignore rules, the generated venv files and the OCI helpers the plan relies on.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Entry } from '../../generated/plan.js';
-import type { ContextFile } from '../../src/config/context.js';
-import { compareBytes, symlinkStaysInside } from '../../src/config/context.js';
-import {
-  detectCommand,
-  detectFramework,
-  detectImportRoots,
-  detectIncludePaths,
-  detectionCandidates,
-  detectProject,
-  detectPythonVersion,
-  moduleName,
-  readProjectMetadata,
-  satisfiesMinor,
-  type DetectInput,
-  type ProjectMetadata,
-} from '../../src/config/detect.js';
+import { symlinkStaysInside } from '../../src/config/context.js';
+import type { ProjectMetadata } from '../../src/config/detect.js';
 import { compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignorePatterns, isIgnored, type IgnoreRule } from '../../src/config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type MergedConfig } from '../../src/config/merge.js';
 import { resolveTags } from '../../src/config/tags.js';
@@ -60,26 +46,6 @@ function fileSource(file: TomlFile, prefix: string[]): ConfigSource {
   const file2 = validateConfig(table, file, prefix);
   assert.deepEqual(file2.diagnostics, [], 'the test config must be valid');
   return { label: file.path, file, prefix, config: file2.config! };
-}
-
-/** A context listing (with parent directories) and the texts of its files. */
-function tree(spec: Record<string, string>, executable: string[] = []): { files: ContextFile[]; texts: Record<string, string> } {
-  const files = new Map<string, ContextFile>();
-  for (const [path, text] of Object.entries(spec)) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      files.set(dir, { path: dir, type: 'dir', size: 0, executable: true });
-    }
-    files.set(path, { path, type: 'file', size: Buffer.byteLength(text), executable: executable.includes(path) });
-  }
-  return { files: [...files.values()].sort((a, b) => compareBytes(a.path, b.path)), texts: { ...spec } };
-}
-
-function detect(spec: Record<string, string>, pyproject?: Record<string, unknown>, includePaths?: string[]) {
-  const { files, texts } = tree(spec);
-  const input: DetectInput = { files, texts, venv: '/app/.venv', ...(pyproject ? { pyproject } : {}) };
-  return detectProject(input, includePaths);
 }
 
 function meta(overrides: Partial<ProjectMetadata> = {}): ProjectMetadata {
@@ -866,8 +832,8 @@ describe('ignore rules', () => {
       assert.ok(ig(rules, dir, true), `${dir} should be ignored`);
       assert.ok(ig(rules, `${dir}/x`), `${dir}/x should be ignored`);
     }
-    for (const file of ['.env', 'a.pyc', 'pkg/a.pyc', 'pkg/mod.pyo', 'config/.env']) assert.ok(ig(rules, file), `${file} should be ignored`);
-    for (const keep of ['src/pkg/__init__.py', 'app/main.py', 'pyproject.toml', '.envrc', 'environment.py', 'requirements.txt', 'distutils_helper.py', 'templates/index.html']) {
+    for (const file of ['.env', '.env.local', '.envrc', 'a.pyc', 'pkg/a.pyc', 'pkg/mod.pyo', 'config/.env', 'pycontainer.plan.json']) assert.ok(ig(rules, file), `${file} should be ignored`);
+    for (const keep of ['src/pkg/__init__.py', 'app/main.py', 'pyproject.toml', 'environment.py', 'requirements.txt', 'distutils_helper.py', 'templates/index.html']) {
       assert.ok(!ig(rules, keep), `${keep} should be kept`);
     }
   });
@@ -886,281 +852,6 @@ describe('ignore rules', () => {
     assert.ok(!symlinkStaysInside('link', '..'));
     assert.ok(!symlinkStaysInside('pkg/link', '/etc/passwd'));
     assert.ok(!symlinkStaysInside('pkg/link', 'a/../../../x'));
-  });
-});
-
-describe('detection: python version', () => {
-  test('satisfiesMinor', () => {
-    const cases: [string, string, boolean][] = [
-      ['3.11', '>=3.11', true],
-      ['3.10', '>=3.11', false],
-      ['3.14', '>=3.11', true],
-      ['3.12', '~=3.12', true],
-      ['3.13', '~=3.12', true],
-      ['3.11', '~=3.12', false],
-      ['3.12', '~=3.12.1', true],
-      ['3.13', '~=3.12.1', false],
-      ['3.13', '==3.13.*', true],
-      ['3.12', '==3.13.*', false],
-      ['3.11', '>=3.8,<3.12', true],
-      ['3.8', '>=3.8,<3.12', true],
-      ['3.12', '>=3.8,<3.12', false],
-      ['3.7', '>=3.8,<3.12', false],
-      ['3.11', '>= 3.8, < 3.12', true],
-      ['3.12', '!=3.12.*', false],
-      ['3.11', '==3.11', true],
-      ['3.11', '<=3.11', true],
-      ['3.12', '<=3.11', false],
-      ['3.11', '>3.11', true], // 3.11.1 > 3.11
-    ];
-    for (const [minor, spec, want] of cases) assert.equal(satisfiesMinor(minor, spec), want, `${minor} ${spec}`);
-  });
-
-  test('detectPythonVersion picks the oldest supported minor that satisfies requires-python', () => {
-    const v = (spec: string) => detectPythonVersion(meta({ requiresPython: spec }), {})?.value;
-    assert.equal(v('>=3.11'), '3.11');
-    assert.equal(v('>=3.8'), '3.11');
-    assert.equal(v('~=3.12'), '3.12');
-    assert.equal(v('==3.13.*'), '3.13');
-    assert.equal(v('>=3.8,<3.12'), '3.11');
-    assert.equal(v('>=3.8,<3.11'), '3.10');
-    assert.equal(v('<3'), undefined);
-    const found = detectPythonVersion(meta({ requiresPython: '>=3.12' }), {});
-    assert.match(found!.why, />=3\.12/);
-    assert.equal(detectPythonVersion(meta(), {}), undefined);
-  });
-
-  test('.python-version wins over requires-python', () => {
-    assert.deepEqual(detectPythonVersion(meta({ requiresPython: '>=3.11' }), { '.python-version': '# pinned\n3.12.4\n' }), {
-      value: '3.12',
-      why: '.python-version says 3.12.4',
-    });
-    assert.equal(detectPythonVersion(meta(), { '.python-version': 'cpython-3.13.1\n' })?.value, '3.13');
-    assert.equal(detectPythonVersion(meta({ requiresPython: '>=3.12' }), { '.python-version': 'pypy\n' })?.value, '3.12');
-  });
-
-  test('readProjectMetadata normalizes the name and collects known packages from pyproject and lock files', () => {
-    const m = readProjectMetadata(
-      {
-        project: {
-          name: 'My_Project',
-          version: '2.0',
-          'requires-python': '>=3.12',
-          dependencies: ['Flask>=2', 'gunicorn[gevent]; python_version>"3"'],
-          scripts: { 'my-project': 'my_project.cli:main [extra]', other: 'x.y' },
-        },
-      },
-      { 'requirements.txt': '# c\n-r base.txt\nSQLAlchemy==2.0\n', 'uv.lock': 'version = 1\n[[package]]\nname = "uvicorn"\n[[package]]\nname = "my-project"\n' },
-    );
-    assert.equal(m.name, 'my-project');
-    assert.equal(m.version, '2.0');
-    assert.equal(m.requiresPython, '>=3.12');
-    assert.deepEqual(m.knownPackages, ['flask', 'gunicorn', 'sqlalchemy', 'uvicorn']);
-    assert.deepEqual(m.scripts, [
-      { name: 'my-project', module: 'my_project.cli', attr: 'main' },
-      { name: 'other', module: 'x.y' },
-    ]);
-    const bare = readProjectMetadata(undefined, {});
-    assert.equal(bare.name, 'app');
-    assert.equal(bare.version, '0.0.0');
-  });
-});
-
-describe('detection: include paths, modules, frameworks, commands', () => {
-  test('detectIncludePaths picks code, packages, project and lock files', () => {
-    const { files } = tree({
-      'src/pkg/__init__.py': '',
-      'app/main.py': '',
-      'mypkg/__init__.py': '',
-      'notapkg/readme.txt': '',
-      'main.py': '',
-      'pyproject.toml': '',
-      'requirements.txt': '',
-      'requirements-dev.txt': '',
-      'uv.lock': '',
-      'README.md': '',
-      'templates/index.html': '',
-      'static/app.css': '',
-      'docs/index.md': '',
-    });
-    assert.deepEqual(detectIncludePaths(files).value, [
-      'app',
-      'main.py',
-      'mypkg',
-      'pyproject.toml',
-      'requirements-dev.txt',
-      'requirements.txt',
-      'src',
-      'static',
-      'templates',
-      'uv.lock',
-    ]);
-  });
-
-  test('templates alone are not code', () => {
-    const { files } = tree({ 'templates/index.html': '', 'README.md': '' });
-    const found = detectIncludePaths(files);
-    assert.deepEqual(found.value, []);
-    assert.match(found.why, /nothing recognizable/);
-  });
-
-  test('import roots: src layout, flat layout, both', () => {
-    const src = tree({ 'src/pkg/__init__.py': '', 'pyproject.toml': '' });
-    assert.deepEqual(detectImportRoots(['pyproject.toml', 'src'], src.files), ['src']);
-    const flat = tree({ 'pkg/__init__.py': '', 'pyproject.toml': '' });
-    assert.deepEqual(detectImportRoots(['pkg', 'pyproject.toml'], flat.files), ['']);
-    const both = tree({ 'src/pkg/__init__.py': '', 'manage.py': '' });
-    assert.deepEqual(detectImportRoots(['manage.py', 'src'], both.files), ['src', '']);
-  });
-
-  test('moduleName', () => {
-    assert.equal(moduleName('src/pkg/api.py', ['src']), 'pkg.api');
-    assert.equal(moduleName('src/pkg/__init__.py', ['src']), 'pkg');
-    assert.equal(moduleName('src/pkg/sub/__init__.py', ['src', '']), 'pkg.sub');
-    assert.equal(moduleName('hello.py', ['']), 'hello');
-    assert.equal(moduleName('app/main.py', ['']), 'app.main');
-    assert.equal(moduleName('srcfoo/x.py', ['src']), undefined);
-    assert.equal(moduleName('srcfoo/x.py', ['src', '']), 'srcfoo.x');
-    assert.equal(moduleName('my-dir/x.py', ['']), undefined);
-    assert.equal(moduleName('pkg/data.json', ['']), undefined);
-    assert.equal(moduleName('src/__init__.py', ['src']), undefined);
-  });
-
-  test('detection candidates skip tests and prefer telling names', () => {
-    const { files } = tree({ 'app/zz.py': '', 'app/main.py': '', 'app/tests/test_x.py': '', 'tests/test_y.py': '', 'other/main.py': '' });
-    assert.deepEqual(detectionCandidates(files, ['app', 'tests']), ['app/main.py', 'app/zz.py']);
-  });
-
-  const fw = (spec: Record<string, string>, known: string[] = [], includePaths?: string[]) => {
-    const { files, texts } = tree(spec);
-    const include = includePaths ?? detectIncludePaths(files).value;
-    const roots = detectImportRoots(include, files);
-    return detectFramework({ files, texts, venv: '/app/.venv' }, detectionCandidates(files, include), roots, known);
-  };
-
-  test('FastAPI', () => {
-    const found = fw({ 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\n\napi = FastAPI(title="x")\n' });
-    assert.deepEqual(found, { name: 'fastapi', target: 'app.main:api', server: 'uvicorn', port: 8000, file: 'app/main.py' });
-    const src = fw({ 'src/svc/__init__.py': '', 'src/svc/server.py': 'import fastapi\napp: fastapi.FastAPI = fastapi.FastAPI()\n' });
-    assert.equal(src?.target, 'svc.server:app');
-  });
-
-  test('Flask instance, with and without gunicorn', () => {
-    const spec = { 'hello.py': 'from flask import Flask\n\napp = Flask(__name__)\n' };
-    assert.deepEqual(fw(spec), { name: 'flask', target: 'hello:app', server: 'flask', port: 5000, file: 'hello.py' });
-    assert.deepEqual(fw(spec, ['flask', 'gunicorn']), { name: 'flask', target: 'hello:app', server: 'gunicorn', port: 8000, file: 'hello.py' });
-  });
-
-  test('Flask create_app factory', () => {
-    const spec = { 'web/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n' };
-    const found = fw(spec);
-    assert.equal(found?.name, 'flask');
-    assert.equal(found?.target, 'web:create_app()');
-    assert.equal(found?.server, 'flask');
-    assert.equal(fw(spec, ['gunicorn'])?.server, 'gunicorn');
-  });
-
-  test('Django from manage.py, with and without gunicorn', () => {
-    const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n';
-    const spec = { 'manage.py': manage, 'mysite/__init__.py': '', 'mysite/settings.py': '', 'mysite/wsgi.py': 'application = None\n' };
-    assert.deepEqual(fw(spec), { name: 'django', target: 'mysite.wsgi:application', server: 'django-runserver', port: 8000, file: 'manage.py' });
-    assert.equal(fw(spec, ['django', 'gunicorn'])?.server, 'gunicorn');
-  });
-
-  test('Django with split settings points gunicorn at the project wsgi module', () => {
-    const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\n';
-    const spec = {
-      'manage.py': manage,
-      'config/__init__.py': '',
-      'config/wsgi.py': 'application = None\n',
-      'config/settings/__init__.py': '',
-      'config/settings/production.py': '',
-    };
-    assert.equal(fw(spec, ['gunicorn'])?.target, 'config.wsgi:application');
-  });
-
-  test('no framework in plain code, or in code that only mentions one', () => {
-    assert.equal(fw({ 'main.py': 'print("hi")\n' }), undefined);
-    assert.equal(fw({ 'main.py': '# we might use flask some day\nx = 1\n' }), undefined);
-    assert.equal(fw({ 'tests/test_app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'main.py': '' }, [], ['main.py', 'tests']), undefined);
-  });
-
-  test('detectCommand: a console script named like the project wins over the first one', () => {
-    const m = meta({
-      name: 'my-tool',
-      scripts: [
-        { name: 'helper', module: 'my_tool.helper', attr: 'run' },
-        { name: 'my_tool', module: 'my_tool.cli', attr: 'main' },
-      ],
-    });
-    const found = detectCommand(m, undefined, [], [''], [], '/app/.venv');
-    assert.deepEqual(found?.value, { entrypoint: ['/app/.venv/bin/my_tool'] });
-    assert.equal(found?.why, '[project.scripts] my_tool = "my_tool.cli:main"');
-    const first = detectCommand(meta({ scripts: [{ name: 'b', module: 'x', attr: 'y' }, { name: 'a', module: 'x', attr: 'z' }] }), undefined, [], [''], [], '/v');
-    assert.deepEqual(first?.value, { entrypoint: ['/v/bin/b'] });
-  });
-
-  test('detectCommand preference: scripts > framework > __main__.py > main.py > app.py', () => {
-    const full = {
-      'pkg/__init__.py': '',
-      'pkg/__main__.py': '',
-      'main.py': '',
-      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
-    };
-    const withScripts = detect(full, { project: { name: 'pkg', scripts: { pkg: 'pkg.cli:main' } } });
-    assert.deepEqual(withScripts.command?.value, { entrypoint: ['/app/.venv/bin/pkg'] });
-
-    const withFramework = detect(full, { project: { name: 'pkg' } });
-    assert.equal(withFramework.framework?.name, 'flask');
-    assert.deepEqual(withFramework.command?.value, {
-      cmd: ['/app/.venv/bin/python', '-m', 'flask', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '5000'],
-    });
-    assert.deepEqual(withFramework.ports.value, ['5000/tcp']);
-
-    const { 'app.py': _app, ...noFramework } = full;
-    const withMain = detect(noFramework, { project: { name: 'pkg' } });
-    assert.deepEqual(withMain.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'pkg'] });
-    assert.equal(withMain.command?.why, 'pkg/__main__.py');
-    assert.deepEqual(withMain.ports.value, []);
-
-    const withMainPy = detect({ 'main.py': '', 'app.py': '' }, { project: { name: 'x' } });
-    assert.deepEqual(withMainPy.command?.value, { cmd: ['/app/.venv/bin/python', 'main.py'] });
-    const withAppPy = detect({ 'app.py': 'print(1)\n', 'util.py': '' }, { project: { name: 'x' } });
-    assert.deepEqual(withAppPy.command?.value, { cmd: ['/app/.venv/bin/python', 'app.py'] });
-
-    assert.equal(detect({ 'util.py': '' }).command, undefined);
-  });
-
-  test('__main__.py: the package named like the project wins, then the shallowest', () => {
-    const found = detect(
-      { 'src/aaa/__init__.py': '', 'src/aaa/__main__.py': '', 'src/my_proj/__init__.py': '', 'src/my_proj/__main__.py': '' },
-      { project: { name: 'My.Proj' } },
-    );
-    assert.deepEqual(found.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'my_proj'] });
-    const shallow = detect({ 'a/__init__.py': '', 'a/b/__init__.py': '', 'a/b/__main__.py': '', 'z/__init__.py': '', 'z/__main__.py': '' }, { project: { name: 'other' } });
-    assert.deepEqual(shallow.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'z'] });
-  });
-
-  test('the FastAPI server command and port', () => {
-    const d = detect(
-      { 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n', 'requirements.txt': 'fastapi\n' },
-      { project: { name: 'svc' } },
-    );
-    assert.deepEqual(d.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'] });
-    assert.deepEqual(d.ports, { value: ['8000/tcp'], why: 'fastapi (uvicorn)' });
-  });
-
-  test('Django with gunicorn locked runs gunicorn', () => {
-    const d = detect(
-      {
-        'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
-        'site1/__init__.py': '',
-        'site1/wsgi.py': '',
-        'requirements.txt': 'Django==5.0\ngunicorn==22.0\n',
-      },
-      { project: { name: 'site1' } },
-    );
-    assert.deepEqual(d.command?.value, { cmd: ['/app/.venv/bin/python', '-m', 'gunicorn', '--bind', '0.0.0.0:8000', 'site1.wsgi:application'] });
   });
 });
 

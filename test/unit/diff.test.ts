@@ -341,7 +341,7 @@ describe('explainPlan', () => {
     assert.match(row('python')!, /^python +3\.11\.2 +base image \(PYTHON_VERSION=3\.11\.2\)$/);
     assert.match(row('build.base_image')!, new RegExp(`^build\\.base_image +${plan.base.ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@sha256:a2a946e9751e\\S+ +flag --base-image$`));
     assert.match(row('build.entrypoint')!, /^build\.entrypoint +cmd \["\/srv\/\.venv\/bin\/python","main\.py"\] +detected: top-level main\.py$/);
-    assert.match(row('build.include_paths')!, /^build\.include_paths +main\.py, pyproject\.toml +detected: /);
+    assert.match(row('build.include_paths')!, /^build\.include_paths +\. +detected: the whole context/);
     assert.match(row('build.user')!, /^build\.user +65532:65532 +default/);
     // Short values line their sources up in one column.
     const col = (l: string) => l.lastIndexOf('  ') + 2;

@@ -83,7 +83,9 @@ describe('pycontainer init', () => {
       }
       const data = assertValidConfig(text);
       const build = data.build as Record<string, unknown>;
-      assert.deepEqual(build.include_paths, without.layers[0]!.include);
+      // The default (the whole context) stays a comment.
+      assert.equal(build.include_paths, undefined);
+      assert.deepEqual(without.layers[0]!.include, ['.']);
       assert.equal(build.base_image, undefined, 'the base image stays a comment');
       assert.deepEqual(build.exposed_ports, expect.ports);
 

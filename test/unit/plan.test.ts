@@ -335,7 +335,8 @@ describe('projects in temporary directories', () => {
       'pyproject.toml': '[project]\nname = "Tool_X"\nversion = "2.1"\nrequires-python = ">=3.12"\n[project.scripts]\ntool-x = "tool_x.main:run"\n',
       'src/tool_x/__init__.py': '',
       'src/tool_x/main.py': 'def run():\n    return 0\n',
-      'README.md': '# not copied\n',
+      'README.md': '# copied: the app layer is the whole context\n',
+      '.env': 'SECRET=1\n',
     });
     assert.equal(plan.project.name, 'tool-x');
     assert.equal(plan.python.version, '3.12');
@@ -348,7 +349,8 @@ describe('projects in temporary directories', () => {
     assert.deepEqual(c.rootfs.diff_ids, [plan.layers[0]!.diffId]);
     const paths = entryPaths(plan);
     assert.ok(paths.includes('app/src/tool_x/main.py'));
-    assert.ok(!paths.includes('app/README.md'));
+    assert.ok(paths.includes('app/README.md'), 'the whole context, as COPY . . gives');
+    assert.ok(!paths.includes('app/.env'), '.env files stay out');
     assert.ok(paths.includes('app/.venv/lib/python3.12/site-packages/tool_x-2.1.dist-info/RECORD'));
     assert.deepEqual(paths, [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))), 'entries sorted byte-wise');
     for (const p of paths) {

@@ -1,0 +1,91 @@
+/**
+ * What goes into the application layer and where its code is importable from. The default is the
+ * whole context minus ignored files, which is what `COPY . .` gives a Dockerfile user (and what
+ * buildpacks do): apps read alembic.ini, scripts/, templates and data files at run time, and no list
+ * of guessed names finds them all. `include_paths` narrows it. Pure.
+ */
+import type { ContextFile } from '../context.js';
+import type { Found } from './types.js';
+
+/**
+ * Files at the context root that configure a build. The plan records the digest of each one present;
+ * apply refuses the plan when one changed, disappeared or appeared.
+ */
+export const INPUT_FILE =
+  /^(pyproject\.toml|pycontainer\.toml|\.dockerignore|\.gitignore|\.python-version|manage\.py|Procfile|setup\.cfg|setup\.py|uv\.lock|pylock(\.[^/]+)?\.toml|poetry\.lock|pdm\.lock|Pipfile\.lock|requirements[^/]*\.(txt|in))$/;
+
+/** The default include paths: the whole context (ignore rules already left out what must not go in). */
+export function detectIncludePaths(_files?: ContextFile[]): Found<string[]> {
+  return { value: ['.'], why: 'the whole context minus .dockerignore, .gitignore and the built-in ignores (what COPY . . copies)' };
+}
+
+/** Whether `path` is under one of the include paths (`.` is the whole context). */
+export function isIncluded(path: string, includePaths: string[]): boolean {
+  return includePaths.some((raw) => {
+    const i = raw.replace(/^\.\//, '').replace(/\/+$/, '');
+    return i === '.' || i === '' || path === i || path.startsWith(`${i}/`);
+  });
+}
+
+/** Top-level directories that hold tooling, not the application's importable code. */
+const NOT_APP_CODE = /^(tests?|testing|docs?|examples?|scripts|benchmarks?|tools)$/;
+/** Top-level files that are tooling, not modules the application imports. */
+const TOOLING_FILES = new Set(['setup.py', 'conftest.py', 'noxfile.py', 'fabfile.py']);
+
+/**
+ * Directories whose contents are importable top-level names: `src/` for a src layout, the context root
+ * when it holds modules or packages of its own (a flat layout, or manage.py beside src/).
+ */
+export function detectImportRoots(includePaths: string[], files: ContextFile[]): string[] {
+  const included = files.filter((f) => isIncluded(f.path, includePaths));
+  const roots: string[] = [];
+  if (included.some((f) => f.type === 'file' && f.path.startsWith('src/') && f.path.endsWith('.py'))) roots.push('src');
+  const paths = new Set(included.map((f) => f.path));
+  const rootHasCode = included.some((f) => {
+    if (f.path.includes('/')) return false;
+    if (f.type === 'file') return f.path.endsWith('.py') && !TOOLING_FILES.has(f.path);
+    return f.type === 'dir' && f.path !== 'src' && !NOT_APP_CODE.test(f.path) && paths.has(`${f.path}/__init__.py`);
+  });
+  if (rootHasCode || roots.length === 0) roots.push('');
+  return roots;
+}
+
+/** `src/pkg/api.py` → `pkg.api` for import root `src`; `__init__.py` names its package. */
+export function moduleName(path: string, importRoots: string[]): string | undefined {
+  const root = [...importRoots].sort((a, b) => b.length - a.length).find((r) => r === '' || path.startsWith(`${r}/`));
+  if (root === undefined || !path.endsWith('.py')) return undefined;
+  const rel = (root === '' ? path : path.slice(root.length + 1)).replace(/\.py$/, '').split('/');
+  if (rel[rel.length - 1] === '__init__') rel.pop();
+  if (rel.length === 0 || rel.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return undefined;
+  return rel.join('.');
+}
+
+/** Where apps live by convention (FastAPI CLI, Flask, Streamlit), in the order they are tried. */
+const CONVENTIONAL = [/^app\/main\.py$/, /^main\.py$/, /^app\.py$/, /^api\.py$/, /^app\/app\.py$/, /^app\/api\.py$/, /^src\/[^/]+\/main\.py$/, /^streamlit_app\.py$/];
+const TELLING_NAMES = ['main.py', 'app.py', 'api.py', 'server.py', 'asgi.py', 'wsgi.py', '__init__.py', 'manage.py'];
+
+/**
+ * Python files detection reads, conventional places and telling names first, bounded so huge trees
+ * stay quick (detection never reads every file of a context).
+ */
+export function detectionCandidates(files: ContextFile[], includePaths: string[], limit = 400): string[] {
+  const rank = (p: string) => {
+    const convention = CONVENTIONAL.findIndex((r) => r.test(p));
+    if (convention !== -1) return convention;
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    const i = TELLING_NAMES.indexOf(base);
+    return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + p.split('/').length;
+  };
+  return files
+    .filter(
+      (f) =>
+        f.type === 'file' &&
+        f.path.endsWith('.py') &&
+        isIncluded(f.path, includePaths) &&
+        !/(^|\/)(tests?|testing|docs|migrations)\//.test(f.path) &&
+        !/^(examples?|benchmarks?)\//.test(f.path),
+    )
+    .map((f) => f.path)
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
+    .slice(0, limit);
+}
