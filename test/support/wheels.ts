@@ -33,6 +33,11 @@ async function describe(file: string): Promise<WheelFile> {
   };
 }
 
+/** Name, version, sha256 and size of a wheel file (the name and version from its file name). */
+export function describeWheel(file: string): Promise<WheelFile> {
+  return describe(file);
+}
+
 /** pip, setuptools and wheel as Debian ships them (/usr/share/python-wheels), cached in test/.cache/wheels. */
 export async function ensureDebianWheels(): Promise<WheelFile[]> {
   const root = path.join(findRepoRoot(), 'test', '.cache', 'wheels');
