@@ -33,7 +33,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   workdir = Option.String('--workdir', { description: 'Directory in the image for the project (default /app)' });
   env = Option.Array('--env,-e', { description: 'KEY=VALUE set in the image (repeatable)' });
   platform = Option.Array('--platform', { description: 'Target platform(s), e.g. linux/amd64,linux/arm64 (repeatable)' });
-  includeDeps = Option.Boolean('--include-deps', { description: 'Install locked dependencies into the image venv (not in this version)' });
+  includeDeps = Option.Boolean('--include-deps', { description: 'Install the locked dependencies into the image venv (--no-include-deps: build without them; the base image must provide them)' });
   requirements = Option.String('--requirements', { description: 'Requirements file to read (default requirements.txt)' });
   reproducible = Option.Boolean('--reproducible', { description: '--no-reproducible stamps the build time into the config' });
   user = Option.String('--user', { description: 'User to run as (default 65532:65532; "root" for root)' });

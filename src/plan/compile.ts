@@ -261,7 +261,7 @@ async function planDependencies(
     return { layers: [], locks: [] };
   }
   const cannot = (why: string, code: string): ConfigError =>
-    new ConfigError(code, `${own.length ? `${dependsOn()}, which cannot be installed: ` : ''}${why}; make a lock (uv lock, poetry lock, pip-compile --generate-hashes, or pip freeze > requirements.txt), or set include_deps = false to build without them`);
+    new ConfigError(code, `${own.length ? `${detection.project.dependenciesFrom ?? 'pyproject.toml'}: ${dependsOn()}, which cannot be installed: ` : ''}${why}; make a lock (uv lock, poetry lock, pip-compile --generate-hashes, or pip freeze > requirements.txt), or set include_deps = false to build without them`);
   const source = baseBlobSource(resolved.baseRef, context, client, cache);
   const store = await DistributionStore.open(cache);
   const layers: DependencyLayer[] = [];

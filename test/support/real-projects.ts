@@ -781,7 +781,8 @@ export function exposedPort(config: BuiltProject['config']): number {
 export async function withServer<T>(built: BuiltProject, port: number, fn: (get: (urlPath: string) => Promise<{ status: number; body: string }>) => Promise<T>): Promise<T> {
   const server: StartedImage = await startImage(built.layout, built.tag, { ownNetwork: true });
   try {
-    await server.waitForHttp(port, '/', 90_000);
+    // Any answer means the server is up: a path no app counts as a visit (a 404 is fine).
+    await server.waitForHttp(port, '/.well-known/pycontainer-e2e-ready', 90_000);
     return await fn((urlPath) => server.http(port, urlPath));
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- container output ---\n${server.output().slice(-4000)}`);

@@ -14,6 +14,8 @@ export interface ProjectMetadata {
   guiScripts: ScriptEntry[];
   /** The project's own declared PEP 508 requirements (whichever file declares them). */
   dependencies: string[];
+  /** Where `dependencies` are declared: `pyproject.toml [project]`, `pyproject.toml [tool.poetry]`, `setup.cfg`, `setup.py`. */
+  dependenciesFrom?: string;
   /** Normalized names of dependencies declared or locked (pyproject, setup.*, requirements*.txt, locks). */
   knownPackages: string[];
 }
@@ -117,7 +119,8 @@ export function parseProjectMetadata(input: MetadataInput): MetadataResult {
     );
   }
 
-  const dependencies = first('dependencies')?.value ?? [];
+  const declaredDependencies = first('dependencies');
+  const dependencies = declaredDependencies?.value ?? [];
   const scripts = parseScripts(first('scripts')?.value ?? []);
   const guiScripts = parseScripts(first('guiScripts')?.value ?? []);
 
@@ -133,6 +136,7 @@ export function parseProjectMetadata(input: MetadataInput): MetadataResult {
   known.delete(name);
 
   const project: ProjectMetadata = { name, version, scripts, guiScripts, dependencies, knownPackages: [...known].sort() };
+  if (declaredDependencies) project.dependenciesFrom = declaredDependencies.source.startsWith('[') ? `pyproject.toml ${declaredDependencies.source}` : declaredDependencies.source;
   const description = first('description');
   if (description) project.description = description.value;
   const requiresPython = first('requiresPython');
