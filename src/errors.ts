@@ -11,6 +11,11 @@ export const EXIT = {
   input: 2,
   /** A network or registry failure (sysexits' EX_UNAVAILABLE): retrying later may help. */
   network: 69,
+  /**
+   * Another pycontainer is writing the same output (sysexits' EX_TEMPFAIL): nothing is wrong with the
+   * input and nothing with the network; trying again later succeeds.
+   */
+  busy: 75,
   /** A bug in pycontainer (sysexits' EX_SOFTWARE). */
   bug: 70,
 } as const;

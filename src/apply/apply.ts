@@ -61,7 +61,8 @@ export interface ApplyResult {
  * Materializes a plan, and nothing else, into an OCI image layout. Inputs are checked against the
  * plan before anything is written and re-hashed while they stream into the layer; any difference
  * stops apply before index.json changes, naming what changed. What apply produces — diff_ids and the
- * config digests — equals what the plan states.
+ * config digests — equals what the plan states. A failed apply leaves the output as it was (absent if
+ * it was absent). The caller holds the output's lock (runApply does) so that no other process writes it.
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const emit = options.onEvent ?? (() => undefined);
@@ -69,8 +70,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   await checkInputs(plan, options.context);
   for (const layer of plan.layers) await checkListing(layer, options.context);
 
-  const writer = new LayoutWriter(options.output);
-  await writer.init();
+  const writer = await LayoutWriter.open(options.output);
+  try {
+    return await writeImage(plan, options, writer, emit);
+  } catch (err) {
+    await writer.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Everything apply writes, into `writer`; published (and a new layout renamed into place) last. */
+async function writeImage(plan: Plan, options: ApplyOptions, writer: LayoutWriter, emit: (e: ApplyEvent) => void): Promise<ApplyResult> {
   const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan.base.ref, options.context, options.registry, options.cache);
 
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
@@ -120,7 +130,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     top = await writer.writeJsonBlob(canonicalJson(index), MEDIA_TYPES.ociIndex);
   }
   await writer.publish(top, plan.tags);
-  await writer.collectGarbage();
+  await writer.finish();
   if (options.cache) await options.cache.evict().catch(() => undefined);
   emit({ kind: 'published', digest: top.digest, tags: plan.tags });
   return {

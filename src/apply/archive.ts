@@ -5,11 +5,13 @@ import { pipeline } from 'node:stream/promises';
 import { pack as createPack } from 'tar-stream';
 import { compareBytes } from '../config/context.js';
 import { addEntry, copyInto } from '../oci/layer.js';
+import { siblingTempPath } from './layout.js';
 
 /**
  * Packs an OCI image layout directory into an OCI archive (a tar of the layout, as
  * `skopeo … oci-archive:FILE` reads it): entries sorted, mtime 0, no owners. Written to a temporary
- * name beside `file` and renamed, so the archive appears whole or not at all.
+ * name of this process beside `file` and renamed, so the archive appears whole or not at all (an
+ * existing archive stays as it was until then). Callers hold the file's lock.
  */
 export async function writeLayoutArchive(layoutDir: string, file: string): Promise<void> {
   const paths: { rel: string; dir: boolean; size: number }[] = [];
@@ -24,7 +26,7 @@ export async function writeLayoutArchive(layoutDir: string, file: string): Promi
   };
   await walk(layoutDir);
   paths.sort((a, b) => compareBytes(a.rel, b.rel));
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = siblingTempPath(file, '.tmp');
   const pack = createPack();
   const mtime = new Date(0);
   const feed = (async () => {

@@ -1,47 +1,94 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApplyError } from '../errors.js';
 import { digestHex, HashCounter, sha256Digest } from '../oci/digest.js';
 import { MEDIA_TYPES } from '../oci/image.js';
 import { REF_NAME, type Descriptor } from '../oci/layout.js';
-import { writeFileAtomic } from '../plan/file.js';
+import { isLiveProcess } from '../lock.js';
 
 const TMP_PREFIX = '.tmp-';
 
+/** A temporary name owned by this process: the pid lets another process tell whether its writer still runs. */
+function ownTempName(prefix: string, suffix = ''): string {
+  return `${prefix}${process.pid}-${randomBytes(6).toString('hex')}${suffix}`;
+}
+
+/** Whether a temporary file or directory may be removed: its writer (the pid in its name) no longer runs. */
+function abandoned(name: string, pattern: RegExp): boolean {
+  const pid = Number(pattern.exec(name)?.[1]);
+  return !Number.isInteger(pid) || pid === 0 || (pid !== process.pid && !isLiveProcess(pid));
+}
+
 /**
- * Writes an OCI image layout so that it is valid at every moment: blobs go to a temporary name and are
- * renamed when complete and verified, blobs already present are skipped, and index.json — the only
- * thing that makes an image visible — is replaced atomically, last. Leftovers of a killed run
- * (temporary files, unreferenced blobs) are removed by the next one.
+ * Writes an OCI image layout so that it is valid at every moment and a failed run leaves it as it was:
+ * - a new layout is written in a temporary sibling directory and renamed into place when complete, so
+ *   the output appears whole or not at all;
+ * - into an existing layout, blobs go to temporary names and are renamed when complete and verified;
+ *   blobs this run added are removed again if it fails before index.json — the only thing that makes
+ *   an image visible — is replaced (atomically, last).
+ * Callers hold the output's lock (src/lock.ts) for the whole run. Leftovers of killed runs (temporary
+ * files and directories whose writer's pid is gone, unreferenced blobs) are removed by the next run;
+ * temporary files of live processes never are.
  */
 export class LayoutWriter {
-  constructor(readonly dir: string) {}
+  /** Blobs this run created in an existing layout (removed again on failure). */
+  private readonly added = new Set<string>();
+  private published = false;
+
+  private constructor(
+    /** The output directory. */
+    readonly dir: string,
+    /** Where this run writes: `dir` itself, or a temporary sibling when `dir` does not exist yet. */
+    readonly workDir: string,
+  ) {}
+
+  /** Whether this run writes a new layout (renamed into place by finish()). */
+  get fresh(): boolean {
+    return this.workDir !== this.dir;
+  }
 
   private get blobDir(): string {
-    return join(this.dir, 'blobs', 'sha256');
+    return join(this.workDir, 'blobs', 'sha256');
   }
 
   blobPath(digest: string): string {
     return join(this.blobDir, digestHex(digest));
   }
 
-  async init(): Promise<void> {
+  /** Opens `dir` for writing: an existing layout in place, an absent or empty directory through a temporary sibling. */
+  static async open(dir: string): Promise<LayoutWriter> {
+    let existing = false;
     try {
-      const st = await stat(this.dir);
-      if (!st.isDirectory()) throw new ApplyError('E_OUTPUT', `output ${this.dir} exists and is not a directory`);
-      const entries = await readdir(this.dir);
+      const st = await stat(dir);
+      if (!st.isDirectory()) throw new ApplyError('E_OUTPUT', `output ${dir} exists and is not a directory; choose another --output`);
+      const entries = await readdir(dir);
       if (entries.length > 0 && !entries.includes('oci-layout') && !entries.includes('blobs')) {
-        throw new ApplyError('E_OUTPUT', `output ${this.dir} is a non-empty directory that is not an OCI layout; choose another --output or empty it`);
+        throw new ApplyError('E_OUTPUT', `output ${dir} is a non-empty directory that is not an OCI layout; choose another --output or empty it`);
       }
+      existing = entries.length > 0;
     } catch (err) {
       if (err instanceof ApplyError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(dir, err);
     }
-    await mkdir(this.blobDir, { recursive: true });
-    await this.removeTemporaries();
+    const parent = dirname(dir);
+    try {
+      await mkdir(parent, { recursive: true });
+      await removeAbandonedSiblings(dir);
+    } catch (err) {
+      throw outputError(dir, err);
+    }
+    const writer = new LayoutWriter(dir, existing ? dir : siblingTempPath(dir));
+    try {
+      await mkdir(writer.blobDir, { recursive: true });
+    } catch (err) {
+      throw outputError(dir, err);
+    }
+    if (existing) await writer.removeTemporaries();
+    return writer;
   }
 
   async hasBlob(digest: string, size: number): Promise<boolean> {
@@ -52,14 +99,17 @@ export class LayoutWriter {
     }
   }
 
-  /** A temporary file in the blob directory (same file system, so rename is atomic). */
+  /** A temporary file in the blob directory (same file system, so rename is atomic), named after this process. */
   tempPath(): string {
-    return join(this.blobDir, `${TMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    return join(this.blobDir, ownTempName(TMP_PREFIX));
   }
 
-  /** Moves a complete, verified temporary file to its blob name. */
+  /** Moves a complete, verified temporary file to its blob name, remembering blobs this run added. */
   async commitBlob(tmp: string, digest: string): Promise<void> {
-    await rename(tmp, this.blobPath(digest));
+    const path = this.blobPath(digest);
+    const existed = await stat(path).then(() => true, () => false);
+    await rename(tmp, path);
+    if (!existed && !this.fresh) this.added.add(path);
   }
 
   /** Streams a blob in, verifying digest (and size) before it gets its name. */
@@ -116,7 +166,7 @@ export class LayoutWriter {
    * `names` are full references; ref.name holds the tag, as `skopeo oci:DIR:TAG` and umoci expect.
    */
   async publish(desc: Descriptor, names: string[]): Promise<void> {
-    await writeFileAtomic(join(this.dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    await this.writeSmallFile('oci-layout', '{"imageLayoutVersion":"1.0.0"}');
     const index = await this.readIndex();
     const refNames = new Set(names.map(refNameOf));
     const kept = index.manifests.filter((m) => !refNames.has(m.annotations?.[REF_NAME] ?? ''));
@@ -127,19 +177,60 @@ export class LayoutWriter {
       annotations: { [REF_NAME]: refNameOf(name), 'io.containerd.image.name': name },
     }));
     index.manifests = [...kept, ...added];
-    await writeFileAtomic(join(this.dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+    await this.writeSmallFile('index.json', `${JSON.stringify(index, null, 2)}\n`);
+    this.published = true;
+  }
+
+  /** Replaces a file at the layout's root atomically (a temporary name of this process, then rename). */
+  private async writeSmallFile(name: string, text: string): Promise<void> {
+    const tmp = join(this.workDir, ownTempName(`${name}.`, '.tmp'));
+    try {
+      await writeFile(tmp, text);
+      await rename(tmp, join(this.workDir, name));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Completes the run after publish(): a new layout is renamed into place; an existing one loses the
+   * blobs nothing references any more.
+   */
+  async finish(): Promise<void> {
+    await this.collectGarbage();
+    if (!this.fresh) return;
+    try {
+      await rename(this.workDir, this.dir);
+    } catch (err) {
+      throw outputError(this.dir, err);
+    }
+  }
+
+  /**
+   * Undoes a failed run: a new layout's temporary directory goes; in an existing layout, the blobs this
+   * run added go unless index.json was already replaced (then they are referenced, and stay).
+   */
+  async abort(): Promise<void> {
+    if (this.fresh) {
+      await rm(this.workDir, { recursive: true, force: true });
+      return;
+    }
+    if (!this.published) for (const path of this.added) await rm(path, { force: true });
+    const own = `${TMP_PREFIX}${process.pid}-`;
+    for (const name of await readdir(this.blobDir).catch(() => [] as string[])) if (name.startsWith(own)) await rm(join(this.blobDir, name), { force: true });
   }
 
   async readIndex(): Promise<{ schemaVersion: 2; mediaType: string; manifests: Descriptor[] }> {
     try {
-      const parsed = JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
+      const parsed = JSON.parse(await readFile(join(this.workDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
       return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: parsed.manifests ?? [] };
     } catch {
       return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [] };
     }
   }
 
-  /** Removes blobs nothing in index.json reaches, and temporary files. */
+  /** Removes blobs nothing in index.json reaches, and temporary files of runs that no longer run. */
   async collectGarbage(): Promise<void> {
     const index = await this.readIndex();
     const reachable = new Set<string>();
@@ -157,14 +248,51 @@ export class LayoutWriter {
     };
     for (const m of index.manifests) await visit(m);
     for (const name of await readdir(this.blobDir)) {
-      if (name.startsWith(TMP_PREFIX) || !reachable.has(`sha256:${name}`)) await rm(join(this.blobDir, name), { force: true });
+      if (name.startsWith(TMP_PREFIX) ? abandoned(name, BLOB_TEMP) : !reachable.has(`sha256:${name}`)) await rm(join(this.blobDir, name), { force: true });
     }
+    await this.removeTemporaries();
   }
 
+  /** Temporary files whose writer no longer runs (a killed run's, or an older version's without a pid). */
   private async removeTemporaries(): Promise<void> {
-    for (const name of await readdir(this.blobDir)) if (name.startsWith(TMP_PREFIX)) await rm(join(this.blobDir, name), { force: true });
-    for (const name of await readdir(this.dir)) if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
+    for (const name of await readdir(this.blobDir)) if (name.startsWith(TMP_PREFIX) && abandoned(name, BLOB_TEMP)) await rm(join(this.blobDir, name), { force: true });
+    for (const name of await readdir(this.workDir)) if (name.endsWith('.tmp') && abandoned(name, ROOT_TEMP)) await rm(join(this.workDir, name), { force: true });
   }
+}
+
+const BLOB_TEMP = /^\.tmp-(\d+)-[0-9a-f]+$/;
+const ROOT_TEMP = /\.(\d+)-[0-9a-f]+\.tmp$/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The prefix of an output's temporary siblings: `.NAME.pycontainer-` (its lock is `.NAME.pycontainer-lock`). */
+function siblingPrefix(output: string): string {
+  return `.${basename(output)}.pycontainer-`;
+}
+
+/** A temporary sibling of an output (same directory, so a rename moves it into place), named after this process. */
+export function siblingTempPath(output: string, suffix = ''): string {
+  return join(dirname(output), ownTempName(siblingPrefix(output), suffix));
+}
+
+/**
+ * Removes temporary siblings of `output` (directories and files) that runs which no longer run left
+ * behind. Call it holding the output's lock.
+ */
+export async function removeAbandonedSiblings(output: string): Promise<void> {
+  const prefix = siblingPrefix(output);
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)-[0-9a-f]+`);
+  for (const name of await readdir(dirname(output))) {
+    if (pattern.test(name) && abandoned(name, pattern)) await rm(join(dirname(output), name), { recursive: true, force: true });
+  }
+}
+
+/** A file-system failure on the output, as one line naming it. */
+function outputError(dir: string, err: unknown): ApplyError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new ApplyError('E_OUTPUT', `cannot write the output ${dir} (${code}); check that its parent is a writable directory, or choose another --output`);
 }
 
 /** The tag of a reference (`ghcr.io/org/app:1.2` → `1.2`; no tag → `latest`). */

@@ -1,15 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ConfigError } from '../errors.js';
+import { isLiveProcess, tryAcquireLock } from '../lock.js';
 import { digestHex, HashCounter, isDigest } from '../oci/digest.js';
-import { writeFileAtomic } from '../plan/file.js';
 
 /** Default size bound of the cache; least recently used blobs go first when it is exceeded. */
 export const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Blobs used this recently are not evicted: another build may be about to link the blob it looked up. */
+const IN_USE_MS = 5 * 60_000;
+
+/** A temporary name owned by this process (the pid tells others whether its writer still runs). */
+function ownTemp(dir: string, prefix = '.tmp-'): string {
+  return join(dir, `${prefix}${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * The cache directory a flag or key names, checked: created when missing; a file, or a path that cannot
+ * be a directory, is an input error naming `source` (the flag or key) rather than a cache silently
+ * not used.
+ */
+export async function openBlobCache(root: string, source: string, maxBytes?: number): Promise<BlobCache> {
+  try {
+    const st = await stat(root);
+    if (!st.isDirectory()) throw new ConfigError('E_CACHE_DIR', `${source} ${root} is not a directory; name a directory (it is created when missing) or pass --no-cache`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    try {
+      await mkdir(root, { recursive: true });
+    } catch (mkdirErr) {
+      const code = (mkdirErr as NodeJS.ErrnoException).code ?? 'error';
+      throw new ConfigError('E_CACHE_DIR', `${source} ${root} cannot be created (${code}); name a writable directory or pass --no-cache`);
+    }
+  }
+  return new BlobCache(root, maxBytes);
+}
 
 /** $XDG_CACHE_HOME/pycontainer, else ~/.cache/pycontainer. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -28,8 +58,10 @@ export interface LayerRecord {
 /**
  * A content-addressed store shared by builds: blobs by sha256 (pulled base blobs and built layers),
  * and records mapping a layer's diff_id plus compression settings to its blob. Everything is written
- * to a temporary name and renamed, so concurrent builds see whole entries or none; blobs are verified
- * against their names when read.
+ * to a temporary name of its writer's process and renamed, so concurrent builds see whole entries or
+ * none; blobs are verified against their names when read. Eviction runs under the cache's lock (one
+ * evicting process at a time), never removes a live process's temporary files, and leaves blobs used in
+ * the last minutes alone.
  */
 export class BlobCache {
   constructor(
@@ -58,8 +90,18 @@ export class BlobCache {
     }
   }
 
+  /** Writes a record whole (temporary name, then rename): a concurrent reader sees the old record, the new one or none. */
   async recordLayer(record: LayerRecord): Promise<void> {
-    await writeFileAtomic(this.recordPath(record.diffId, record.compression), JSON.stringify(record));
+    const path = this.recordPath(record.diffId, record.compression);
+    await mkdir(join(this.root, 'layers'), { recursive: true });
+    const tmp = ownTemp(join(this.root, 'layers'));
+    try {
+      await writeFile(tmp, JSON.stringify(record));
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async has(digest: string, size?: number): Promise<boolean> {
@@ -91,7 +133,7 @@ export class BlobCache {
   async put(source: Readable, expected?: string): Promise<{ digest: string; size: number }> {
     const dir = join(this.root, 'blobs', 'sha256');
     await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+    const tmp = ownTemp(dir);
     const counter = new HashCounter();
     try {
       await pipeline(source, counter, createWriteStream(tmp));
@@ -111,7 +153,10 @@ export class BlobCache {
     await rename(tmpFile, this.blobPath(digest));
   }
 
-  /** Evicts least recently used blobs (and their records) until the cache fits its bound. */
+  /**
+   * Evicts least recently used blobs until the cache fits its bound (records of evicted blobs miss on
+   * lookup). Skipped when another process is evicting.
+   */
   async evict(): Promise<void> {
     const dir = join(this.root, 'blobs', 'sha256');
     let names: string[];
@@ -120,19 +165,31 @@ export class BlobCache {
     } catch {
       return;
     }
+    const lock = await tryAcquireLock(join(this.root, '.evict.pycontainer-lock'));
+    if (!lock) return;
+    try {
+      await this.evictLocked(dir, names);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async evictLocked(dir: string, names: string[]): Promise<void> {
     const blobs: { path: string; size: number; used: number }[] = [];
     let total = 0;
     for (const name of names) {
       const path = join(dir, name);
       const st = await stat(path).catch(() => undefined);
       if (!st) continue;
-      // Temp files of crashed builds older than an hour are garbage.
+      // Temp files of killed builds are garbage; a live process's are not, however old.
       if (name.startsWith('.tmp-')) {
-        if (Date.now() - st.mtimeMs > 3600_000) await rm(path, { force: true });
+        const pid = Number(/^\.tmp-(\d+)-/.exec(name)?.[1]);
+        const dead = Number.isInteger(pid) ? !isLiveProcess(pid) : Date.now() - st.mtimeMs > 3600_000;
+        if (dead) await rm(path, { force: true });
         continue;
       }
-      blobs.push({ path, size: st.size, used: st.mtimeMs });
       total += st.size;
+      if (Date.now() - st.mtimeMs >= IN_USE_MS) blobs.push({ path, size: st.size, used: st.mtimeMs });
     }
     blobs.sort((a, b) => a.used - b.used);
     for (const blob of blobs) {

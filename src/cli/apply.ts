@@ -1,17 +1,19 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { applyPlan, type ApplyResult } from '../apply/apply.js';
 import { writeLayoutArchive } from '../apply/archive.js';
+import { removeAbandonedSiblings, siblingTempPath } from '../apply/layout.js';
+import { acquireLock, lockWaitMs, outputLockPath, type HeldLock } from '../lock.js';
 import { baseBlobSource } from '../apply/base.js';
 import { pushApplied } from '../apply/push.js';
 import { namesRegistry } from '../plan/assemble.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseReference, type ImageReference } from '../registry/reference.js';
-import { BlobCache, defaultCacheDir } from '../cache/store.js';
-import { ConfigError } from '../errors.js';
+import { BlobCache, defaultCacheDir, openBlobCache } from '../cache/store.js';
+import { ApplyError, ConfigError, PlanError } from '../errors.js';
 import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
 import { withApplyOptions, withRegistryOptions } from './flags.js';
@@ -25,14 +27,84 @@ export interface OutputTarget {
   path: string;
 }
 
-/** Turns `--output` (oci:DIR, DIR or oci-archive:FILE) into an absolute target. */
+/**
+ * Turns `--output` (oci:DIR, DIR or oci-archive:FILE) into an absolute target; without it, the plan's
+ * `output` (relative to the context). An empty path is refused: it would name the working directory.
+ */
 export function outputTarget(output: string | undefined, plan: Plan, context: string, cwd: string): OutputTarget {
-  if (output === undefined) return { kind: 'layout', path: resolve(context, plan.output.replace(/^oci:/, '')) };
-  if (output.startsWith('oci-archive:')) return { kind: 'archive', path: resolve(cwd, output.slice('oci-archive:'.length)) };
+  if (output === undefined) {
+    const parsed = parseOutput(plan.output, 'the plan\'s output');
+    return { kind: parsed.kind, path: resolve(context, parsed.path) };
+  }
   if (/^(docker|docker-archive|docker-daemon):/.test(output)) {
     throw new ConfigError('E_OUTPUT', `--output ${output}: pycontainer writes OCI layouts (oci:DIR) and OCI archives (oci-archive:FILE); convert with skopeo copy`);
   }
-  return { kind: 'layout', path: resolve(cwd, output.replace(/^oci:/, '')) };
+  const parsed = parseOutput(output, '--output');
+  return { kind: parsed.kind, path: resolve(cwd, parsed.path) };
+}
+
+function parseOutput(output: string, source: string): OutputTarget {
+  const archive = output.startsWith('oci-archive:');
+  const path = archive ? output.slice('oci-archive:'.length) : output.replace(/^oci:/, '');
+  if (path.trim() === '') {
+    throw new ConfigError('E_OUTPUT', `${source} "${output}" names no ${archive ? 'file' : 'directory'}; write ${archive ? 'oci-archive:FILE, e.g. oci-archive:dist/image.tar' : 'oci:DIR, e.g. oci:dist/image'}`);
+  }
+  return { kind: archive ? 'archive' : 'layout', path };
+}
+
+/**
+ * A plan read from a file may only write inside its project: its `output` is a relative path below the
+ * context that leaves it neither by `..` nor through a symlink. Anywhere else takes `-o` on the command
+ * line, so an edited plan cannot make apply write over files elsewhere.
+ */
+export async function checkPlanOutput(plan: Plan, context: string, planFile: string): Promise<void> {
+  const refuse = (why: string) =>
+    new PlanError('E_PLAN_OUTPUT', `${planFile}: output "${plan.output}" ${why}; a plan may only write inside its project directory: pass -o/--output to write elsewhere`);
+  const { path } = parseOutput(plan.output, `${planFile}: output`);
+  if (isAbsolute(path)) throw refuse('is an absolute path');
+  const inside = (root: string, p: string) => {
+    const rel = relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const target = resolve(context, path);
+  if (!inside(context, target)) throw refuse('is outside the project');
+  // The deepest part that exists must not lead out of the project through a symlink.
+  let existing = target;
+  for (;;) {
+    const st = await stat(existing).catch(() => undefined);
+    if (st || existing === context) break;
+    existing = dirname(existing);
+  }
+  const realContext = await realpath(context).catch(() => context);
+  const realExisting = await realpath(existing).catch(() => existing);
+  if (realExisting !== realContext && !inside(realContext, realExisting)) throw refuse('leads outside the project through a symlink');
+}
+
+/**
+ * Takes the lock of an output (layout directory or archive file), waiting a bounded time for another
+ * pycontainer writing it, and removes what killed runs left beside it.
+ */
+async function lockOutput(target: OutputTarget, announce: (line: string) => void): Promise<HeldLock> {
+  try {
+    await mkdir(dirname(target.path), { recursive: true });
+  } catch (err) {
+    throw new ApplyError('E_OUTPUT', `cannot create the directory of the output ${target.path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another --output`);
+  }
+  if (target.kind === 'archive' && (await stat(target.path).then((s) => s.isDirectory(), () => false))) {
+    throw new ConfigError('E_OUTPUT', `--output oci-archive:${target.path} is a directory; name a file, e.g. oci-archive:${join(target.path, 'image.tar')}`);
+  }
+  const lock = await acquireLock(outputLockPath(target.path), {
+    what: target.path,
+    waitMs: lockWaitMs(),
+    onWait: (owner) => announce(`waiting for another pycontainer (pid ${owner.pid}) writing ${target.path}`),
+  });
+  try {
+    await removeAbandonedSiblings(target.path);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  return lock;
 }
 
 /** The references a push goes to: the plan's tags, each of which must name a registry. */
@@ -76,14 +148,19 @@ export async function runApply(
   configCacheDir?: string,
 ): Promise<ApplyResult & PushSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
-  const cache = cmd.noCache ? undefined : new BlobCache(cmd.cacheDir ? resolve(cmd.cacheDir) : configCacheDir ? resolve(context, configCacheDir) : defaultCacheDir());
+  const cache = await cacheFor(cmd, context, configCacheDir);
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
   const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
   let result: ApplyResult & PushSummary;
-  if (target?.kind === 'archive') await mkdir(dirname(target.path), { recursive: true });
-  const temporary = target?.kind === 'layout' ? undefined : await mkdtemp(join(target ? dirname(target.path) : tmpdir(), '.pycontainer-staging-'));
+  const lock = target ? await lockOutput(target, (line) => (cmd.quiet ? undefined : cmd.context.stderr.write(`${line}\n`))) : undefined;
+  let temporary: string | undefined;
   try {
-    const staging = target?.kind === 'layout' ? target.path : temporary!;
+    // An archive is packed from a layout staged beside it; a push alone stages in the temp directory.
+    if (target?.kind === 'archive') {
+      temporary = siblingTempPath(target.path);
+      await mkdir(temporary);
+    } else if (!target) temporary = await mkdtemp(join(tmpdir(), '.pycontainer-staging-'));
+    const staging = target?.kind === 'layout' ? target.path : join(temporary!, 'layout');
     // Only a layout or archive needs the base layers locally; a push takes them from the base.
     result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
@@ -97,10 +174,19 @@ export async function runApply(
     else delete (result as Partial<ApplyResult>).output;
   } finally {
     if (temporary) await rm(temporary, { recursive: true, force: true });
+    await lock?.release();
   }
   if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
   return result;
+}
+
+/** The cache the flags or build.cache_dir name (checked: a file is an error), the default one, or none (--no-cache). */
+async function cacheFor(cmd: ApplyFlags, context: string, configCacheDir: string | undefined): Promise<BlobCache | undefined> {
+  if (cmd.noCache) return undefined;
+  if (cmd.cacheDir) return openBlobCache(resolve(cmd.cacheDir), '--cache-dir');
+  if (configCacheDir) return openBlobCache(resolve(context, configCacheDir), 'build.cache_dir');
+  return new BlobCache(defaultCacheDir());
 }
 
 export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseCommand)) {
@@ -124,8 +210,10 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
   async run(): Promise<number> {
     const cwd = process.cwd();
     const context = resolve(cwd, this.contextDir ?? '.');
-    const plan = await readPlan(resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE)));
+    const planFile = resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE));
+    const plan = await readPlan(planFile);
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
+    if (target && this.output === undefined) await checkPlanOutput(plan, context, this.planFile ?? DEFAULT_PLAN_FILE);
     const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
     await runApply(this, plan, context, target, client);
     return 0;

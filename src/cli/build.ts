@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
+import { openBlobCache } from '../cache/store.js';
 import { compileProject } from '../plan/compile.js';
 import { summarizePlan } from '../plan/summary.js';
 import { ConfigError } from '../errors.js';
@@ -25,6 +27,8 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
   async run(): Promise<number> {
     if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
     const cwd = process.cwd();
+    // Checked before compiling, which uses the same cache for base layers and wheels.
+    if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
     const options = await this.compileOptions();
     const { plan, config, context } = await compileProject(options);
     // pycontainer-build's configuration may ask for these too (its Poetry plugin reads them).
