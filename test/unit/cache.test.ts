@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
-import { BlobCache, defaultCacheDir } from '../../src/cache/store.js';
+import { BlobCache, defaultCacheDir, openBlobCache } from '../../src/cache/store.js';
+import { ConfigError } from '../../src/errors.js';
+import { acquireLock } from '../../src/lock.js';
 import { sha256Digest } from '../../src/oci/digest.js';
 
 const dirs: string[] = [];
@@ -59,4 +62,53 @@ test('eviction removes least recently used blobs until the cache fits its bound'
 test('the default cache directory follows XDG_CACHE_HOME', () => {
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }), '/x/cache/pycontainer');
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(os.homedir(), '.cache', 'pycontainer'));
+});
+
+test('a cache directory that is a file is an input error naming the flag; a missing one is created', async () => {
+  const cache = await freshCache(1 << 20);
+  const file = path.join(cache.root, 'not-a-dir');
+  await writeFile(file, 'x');
+  await assert.rejects(openBlobCache(file, '--cache-dir'), (err: ConfigError) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.exitCode, 2);
+    assert.equal(err.message, `--cache-dir ${file} is not a directory; name a directory (it is created when missing) or pass --no-cache`);
+    return true;
+  });
+  await assert.rejects(openBlobCache(path.join(file, 'below'), 'build.cache_dir'), /^ConfigError: build\.cache_dir .* cannot be created \(ENOTDIR\)/);
+  const created = await openBlobCache(path.join(cache.root, 'new', 'cache'), '--cache-dir');
+  assert.ok((await stat(created.root)).isDirectory());
+});
+
+test("eviction removes a killed writer's temporary file but never a live one's, and leaves blobs in use", async () => {
+  const cache = await freshCache(10);
+  const old = await cache.put(Readable.from([Buffer.alloc(100, 'o')]));
+  const recent = await cache.put(Readable.from([Buffer.alloc(100, 'r')]));
+  const t = new Date(Date.now() - 3600_000);
+  await utimes(cache.blobPath(old.digest), t, t);
+  const dir = path.join(cache.root, 'blobs', 'sha256');
+  const dead = `.tmp-${spawnSync(process.execPath, ['-e', '0']).pid}-0a0a`;
+  const live = `.tmp-${process.pid}-0b0b`;
+  for (const name of [dead, live]) {
+    await writeFile(path.join(dir, name), 'partial');
+    await utimes(path.join(dir, name), t, t);
+  }
+  await cache.evict();
+  const left = await readdir(dir);
+  assert.ok(left.includes(live), 'a live writer keeps its temporary file, however old');
+  assert.ok(!left.includes(dead));
+  assert.ok(!(await cache.has(old.digest)), 'an old blob goes');
+  assert.ok(await cache.has(recent.digest), 'a blob used minutes ago may be about to be linked by another build: it stays');
+});
+
+test('eviction is skipped while the eviction lock is held (another build is evicting)', async () => {
+  const cache = await freshCache(10);
+  const blob = await cache.put(Readable.from([Buffer.alloc(100, 'o')]));
+  const t = new Date(Date.now() - 3600_000);
+  await utimes(cache.blobPath(blob.digest), t, t);
+  const lock = await acquireLock(path.join(cache.root, '.evict.pycontainer-lock'), { what: cache.root });
+  await cache.evict();
+  assert.ok(await cache.has(blob.digest));
+  await lock.release();
+  await cache.evict();
+  assert.ok(!(await cache.has(blob.digest)));
 });
