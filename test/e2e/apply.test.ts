@@ -2,7 +2,7 @@
 // existing layout leave no stray blobs, several platforms give an index sharing the app layer.
 // Needs no external tools: the layouts are checked by our own independent checker.
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -169,4 +169,129 @@ test('a plan written by another pycontainer version of the same format applies',
   const res = await apply(planFile, dir, path.join(tmp, 'other-version-image'));
   assert.equal(res.code, 0, res.stderr);
   assert.equal(JSON.parse(res.stdout).images[0].config, p.images[0]!.configDigest);
+});
+
+/** Every file below `dir` with its bytes, to compare a layout before and after a failed apply. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.set(path.relative(dir, p), (await readFile(p)).toString('base64'));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+describe('a failed apply leaves the output as it was', () => {
+  /** A plan whose base (a copy of the stub base) lost a layer after planning: apply fails after writing the app layer. */
+  async function brokenBasePlan(as: string, extra: string[] = []): Promise<{ dir: string; planFile: string }> {
+    const dir = await copyExample('hello-cli', as);
+    const baseDir = path.join(tmp, `${as}-base`);
+    await cp(path.join(repo, 'test', 'fixtures', 'stub-base'), baseDir, { recursive: true });
+    const planFile = path.join(tmp, `${as}.json`);
+    await run('node', [cli, 'plan', '-C', dir, '--base-image', `oci:${baseDir}:3.11`, '-o', planFile, ...extra]);
+    const p = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
+    await rm(path.join(baseDir, 'blobs', 'sha256', p.base.images[0]!.layers[0]!.digest.slice(7)));
+    return { dir, planFile };
+  }
+
+  test('into an absent directory: it stays absent, nothing is left beside it', async () => {
+    const { dir, planFile } = await brokenBasePlan('fail-absent');
+    const parent = path.join(tmp, 'fail-absent-out');
+    await mkdir(parent);
+    const res = await apply(planFile, dir, path.join(parent, 'image'));
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^error: base image oci:.*: layer sha256:[0-9a-f]{64} is missing/);
+    assert.doesNotMatch(res.stderr, /^\s+at /m);
+    assert.deepEqual(await readdir(parent), [], 'no layout, no temporary directory, no lock');
+  });
+
+  test('into an existing layout: index.json and every blob are as before', async () => {
+    const out = path.join(tmp, 'fail-existing-image');
+    const other = await copyExample('flat-app', 'fail-existing-first');
+    const firstPlan = path.join(tmp, 'fail-existing-first.json');
+    await plan(other, firstPlan);
+    assert.equal((await apply(firstPlan, other, out)).code, 0);
+    const before = await snapshot(out);
+    // Another platform: its base layer is not in the layout yet, so apply must fetch it, and fails.
+    const { dir, planFile } = await brokenBasePlan('fail-existing', ['--platform', 'linux/arm64']);
+    const res = await apply(planFile, dir, out);
+    assert.equal(res.code, 2, res.stderr);
+    assert.deepEqual(await snapshot(out), before);
+    assertLayoutOk(await checkLayout(out));
+  });
+});
+
+describe('outputs refused in one line, exit 2, nothing written', () => {
+  test('-o oci-archive: with no path', async () => {
+    const dir = await copyExample('flat-app', 'empty-archive');
+    const cwd = path.join(tmp, 'empty-archive-cwd');
+    await mkdir(cwd);
+    const res = await run('node', [cli, 'build', '-C', dir, '--base-image', stubBase, '-o', 'oci-archive:', '--no-cache'], { cwd, allowFail: true });
+    assert.equal(res.code, 2);
+    assert.equal(res.stderr, 'error: --output "oci-archive:" names no file; write oci-archive:FILE, e.g. oci-archive:dist/image.tar\n');
+    assert.deepEqual(await readdir(cwd), []);
+  });
+
+  test('--cache-dir naming a file', async () => {
+    const dir = await copyExample('flat-app', 'cache-file');
+    const file = path.join(tmp, 'cache-file.txt');
+    await writeFile(file, 'not a cache');
+    const out = path.join(tmp, 'cache-file-image');
+    const res = await run('node', [cli, 'build', '-C', dir, '--base-image', stubBase, '-o', out, '--cache-dir', file], { allowFail: true });
+    assert.equal(res.code, 2);
+    assert.equal(res.stderr, `error: --cache-dir ${file} is not a directory; name a directory (it is created when missing) or pass --no-cache\n`);
+    await assert.rejects(readdir(out));
+  });
+
+  for (const [what, edit, why] of [
+    ['an absolute path', (t: string) => path.join(t, 'elsewhere-abs'), 'is an absolute path'],
+    ['a path leaving the project', () => '../elsewhere-rel', 'is outside the project'],
+    ['oci: and a path leaving the project', () => 'oci:dist/../../elsewhere-oci', 'is outside the project'],
+  ] as const) {
+    test(`a plan whose output was edited to ${what}`, async () => {
+      const dir = await copyExample('flat-app', `edited-${what.replace(/\W+/g, '-')}`);
+      const planFile = path.join(dir, 'pycontainer.plan.json');
+      const p = await plan(dir, planFile);
+      const output = edit(tmp);
+      await writeFile(planFile, JSON.stringify({ ...p, output }));
+      const before = await readdir(tmp);
+      const res = await run('node', [cli, 'apply', '-C', dir, '--no-cache'], { allowFail: true });
+      assert.equal(res.code, 2, res.stderr);
+      assert.equal(
+        res.stderr,
+        `error: pycontainer.plan.json: output "${output}" ${why}; a plan may only write inside its project directory: pass -o/--output to write elsewhere\n`,
+      );
+      assert.deepEqual(await readdir(tmp), before, 'nothing written beside the project');
+    });
+  }
+
+  test('a plan output leading out of the project through a symlink', async () => {
+    const dir = await copyExample('flat-app', 'edited-symlink');
+    const planFile = path.join(dir, 'pycontainer.plan.json');
+    const p = await plan(dir, planFile);
+    await run('ln', ['-s', tmp, path.join(dir, 'escape')]);
+    await writeFile(planFile, JSON.stringify({ ...p, output: 'escape/symlinked-image' }));
+    const res = await run('node', [cli, 'apply', '-C', dir, '--no-cache'], { allowFail: true });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /output "escape\/symlinked-image" leads outside the project through a symlink; .* pass -o\/--output/);
+    await assert.rejects(readdir(path.join(tmp, 'symlinked-image')));
+  });
+
+  test('the plan output inside the project, and -o anywhere, still apply', async () => {
+    const dir = await copyExample('flat-app', 'edited-ok');
+    const planFile = path.join(dir, 'pycontainer.plan.json');
+    const p = await plan(dir, planFile);
+    await writeFile(planFile, JSON.stringify({ ...p, output: 'oci:build/image' }));
+    const inside = await run('node', [cli, 'apply', '-C', dir, '--no-cache', '-q'], { allowFail: true });
+    assert.equal(inside.code, 0, inside.stderr);
+    assertLayoutOk(await checkLayout(path.join(dir, 'build', 'image')));
+    const elsewhere = path.join(tmp, 'edited-ok-elsewhere');
+    const res = await run('node', [cli, 'apply', '-C', dir, '--no-cache', '-q', '-o', elsewhere], { allowFail: true });
+    assert.equal(res.code, 0, res.stderr);
+    assertLayoutOk(await checkLayout(elsewhere));
+  });
 });
