@@ -106,12 +106,27 @@ describe('concurrent builds into one layout', { concurrency: false }, () => {
       assert.equal(busy.code, 75);
       assert.equal(busy.stderr, `error: another pycontainer (pid ${holder.pid}) is writing ${layout}; wait for it or choose another --output\n`);
       await assert.rejects(readdir(layout), 'nothing written');
-      const waiting = build(layout, 'held', { ...process.env, PYCONTAINER_LOCK_WAIT: '120' });
-      await new Promise((r) => setTimeout(r, 3000));
+      const waiter = spawn('node', [cli, 'build', '-C', project, '--base-image', stubBase, '-o', layout, '--no-cache', '--tag', 'app:held', '--json'], {
+        env: { ...process.env, PYCONTAINER_LOCK_WAIT: '240' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      waiter.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+      const exited = new Promise<number | null>((r) => waiter.once('close', r));
+      // It says once that it waits, and waits while the holder lives.
+      await new Promise<void>((resolve) => {
+        waiter.stderr!.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          if (stderr.includes('waiting for')) resolve();
+        });
+      });
+      assert.equal(stderr, `waiting for another pycontainer (pid ${holder.pid}) writing ${layout}\n`);
+      await new Promise((r) => setTimeout(r, 1000));
+      await assert.rejects(readdir(layout), 'nothing written while the holder lives');
       holder.kill('SIGKILL');
-      const res = await waiting;
+      const res = { code: (await exited) ?? -1, stdout, stderr };
       assert.equal(res.code, 0, res.stderr);
-      assert.match(res.stderr, new RegExp(`waiting for another pycontainer \\(pid ${holder.pid}\\) writing ${layout.replace(/[.]/g, '\\.')}`));
       await checkRound(t, layout, ['held'], [res]);
     } finally {
       holder.kill('SIGKILL');
