@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { findRepoRoot } from '../support/base-image.js';
-import { startFaultProxy, type FaultAction, type ProxyLogEntry } from '../support/fault-proxy.js';
+import { startFaultProxy, type FaultAction, type FaultProxy, type ProxyLogEntry } from '../support/fault-proxy.js';
 import { checkLayout } from '../support/layout-check.js';
 import { pushBaseImage, registryRequest, startRegistry } from '../support/registry.js';
 import { needTools, run } from '../support/tools.js';
@@ -60,12 +60,20 @@ describe('a registry failing 20% of requests', { concurrency: false }, () => {
   test('20 seeded runs of a pull and a push: each succeeds with a valid image', { timeout: 600_000 }, async (t: TestContext) => {
     if (!needTools(t, ['docker-registry', 'skopeo', 'apt-get', 'dpkg'])) return;
     const reg = await startRegistry('plain');
-    const proxy = await startFaultProxy(reg, []);
+    // Two proxies in front of the one registry, so two runs go at once (each proxy has its own schedule).
+    const proxies = [await startFaultProxy(reg, []), await startFaultProxy(reg, [])];
     const started = Date.now();
     try {
       await pushBaseImage(reg, 'plain', 'library/python', '3.11');
       let requests = 0;
-      for (const seed of SEEDS) {
+      const queue = [...SEEDS];
+      const worker = async (proxy: FaultProxy): Promise<void> => {
+        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+          const n = await runSeed(proxy, seed);
+          requests += n;
+        }
+      };
+      const runSeed = async (proxy: FaultProxy, seed: number): Promise<number> => {
         const from = proxy.log.length;
         // Besides the seeded schedule, every run meets the cases the issue names at least once.
         const cut: FaultAction = { kind: 'reset', when: 'mid-body' };
@@ -89,7 +97,6 @@ describe('a registry failing 20% of requests', { concurrency: false }, () => {
         proxy.setChaos(undefined);
         proxy.setRules([]);
         const log = proxy.log.slice(from);
-        requests += log.length;
         const context = `seed ${seed}${chunked ? ' (chunked)' : ''}; faults: ${describeFaults(log)}`;
         assert.equal(built.code, 0, `${context}\nexit ${built.code}: ${built.stderr}`);
         const result = JSON.parse(built.stdout) as { digest: string };
@@ -110,9 +117,12 @@ describe('a registry failing 20% of requests', { concurrency: false }, () => {
           assert.equal(Number(head.headers['content-length']), blob.size, `${context}: blob ${blob.digest} has its size`);
         }
         await rm(layout, { recursive: true, force: true });
-      }
-      const injected = proxy.log.filter((e) => e.fault !== undefined);
-      t.diagnostic(`${SEEDS.length} runs, ${requests} requests, ${injected.length} faults in ${Math.round((Date.now() - started) / 1000)} s: ${describeFaults(proxy.log)}`);
+        return log.length;
+      };
+      await Promise.all(proxies.map(worker));
+      const all = proxies.flatMap((p) => p.log);
+      const injected = all.filter((e) => e.fault !== undefined);
+      t.diagnostic(`${SEEDS.length} runs, ${requests} requests, ${injected.length} faults in ${Math.round((Date.now() - started) / 1000)} s: ${describeFaults(all)}`);
       // The schedule really was hostile, and hit the cases the issue names.
       assert.ok(injected.length >= requests * 0.12, `${injected.length} of ${requests} requests failed`);
       const seen = (pred: (e: ProxyLogEntry) => boolean, what: string) => assert.ok(injected.some(pred), `the schedule includes ${what}`);
@@ -124,7 +134,7 @@ describe('a registry failing 20% of requests', { concurrency: false }, () => {
       seen((e) => e.detail === 'status 429', 'a 429');
       seen((e) => e.detail === 'reset before forward', 'a reset before the registry saw the request');
     } finally {
-      await proxy.stop();
+      for (const p of proxies) await p.stop();
       await reg.stop();
     }
   });
