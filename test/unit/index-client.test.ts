@@ -73,9 +73,25 @@ function page(req: IncomingMessage): { status: number; type?: string; body?: str
   }
 }
 
+/** How many more times /flaky/ files fail: 'cut' sends half the body then resets, 503 answers so. */
+const flaky: ('cut' | 503)[] = [];
+
 before(async () => {
   server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', accept: String(req.headers.accept), authorization: req.headers.authorization });
+    if ((req.url ?? '').startsWith('/flaky/')) {
+      const next = flaky.shift();
+      const body = Buffer.from('flaky wheel bytes');
+      if (next === 503) {
+        res.writeHead(503, { 'retry-after': '0' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+        if (next === 'cut') res.write(body.subarray(0, 5), () => res.socket?.resetAndDestroy());
+        else res.end(body);
+      }
+      return;
+    }
     const p = page(req);
     const headers: Record<string, string> = {};
     if (p.type) headers['content-type'] = p.type;
@@ -192,6 +208,29 @@ describe('simple API', () => {
     assert.deepEqual(files.map((f) => f.filename), ['json_proj-1.0-py3-none-any.whl', 'json_proj-0.9.tar.gz', 'json_proj-2.0-py3-none-any.whl']);
     const none = createIndexClient({ indexUrls: [`${base}/simple/`], findLinks: [], noIndex: true });
     assert.deepEqual(await none.files('json-proj'), []);
+  });
+});
+
+describe('downloads', () => {
+  test('a server error or a body cut off halfway is tried again; a download that keeps breaking is a network error, not a hash mismatch', async () => {
+    process.env.PYCONTAINER_RETRY_BASE_MS = '1';
+    const store = await DistributionStore.open(undefined, { env: { HOME: '/nonexistent' } });
+    try {
+      flaky.push(503, 'cut', 'cut');
+      const file = await store.fetch({ filename: 'flaky-1.0-py3-none-any.whl', url: `${base}/flaky/files/flaky-1.0-py3-none-any.whl`, sha256: sha('flaky wheel bytes') }, '/');
+      assert.equal(await readFile(file, 'utf8'), 'flaky wheel bytes');
+      assert.equal(flaky.length, 0);
+      flaky.push('cut', 'cut', 'cut', 'cut');
+      await assert.rejects(store.fetch({ filename: 'flaky-2.0-py3-none-any.whl', url: `${base}/flaky/files/flaky-2.0-py3-none-any.whl`, sha256: sha('x') }, '/'), (err: unknown) => {
+        assert.ok(err instanceof NetworkError, String(err));
+        assert.equal(err.exitCode, 69);
+        assert.match(err.message, /the download of flaky-2\.0-py3-none-any\.whl broke off/);
+        return true;
+      });
+    } finally {
+      delete process.env.PYCONTAINER_RETRY_BASE_MS;
+      await store.close();
+    }
   });
 });
 

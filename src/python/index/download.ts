@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { BlobCache } from '../../cache/store.js';
 import { ConfigError, displayUrl, NetworkError } from '../../errors.js';
 import { sha256OfStream } from '../../oci/digest.js';
+import { isConnectionFailure } from '../../registry/http.js';
 import { readDownloadAuthorization } from './auth.js';
 
 /** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
@@ -94,15 +95,36 @@ export class DistributionStore {
     if (!file.url) throw new ConfigError('E_DIST_SOURCE', `${file.filename}: the lock gives neither a url nor a path`);
     // The index's credentials for files on its own origin (or netrc for the file's host).
     const auth = authorization ? authorization(file.url) : await readDownloadAuthorization(file.url, this.env);
-    const body = await download(file.url, file.filename, auth);
-    try {
-      await this.cache.put(body, digest);
-    } catch (err) {
-      if (err instanceof ConfigError) throw err;
-      throw new ConfigError('E_DIST_HASH', `${file.filename}: downloaded bytes do not match the lock's sha256 ${file.sha256}; the index served another file, or the lock is wrong`, { cause: err });
+    // A server failing (5xx, 429) or a connection that breaks, also halfway through the body, is tried
+    // again a few times; what finally fails is a NetworkError (exit 69), never a hash mismatch.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const body = await download(file.url, file.filename, auth);
+        try {
+          await this.cache.put(body, digest);
+        } catch (err) {
+          if (err instanceof ConfigError) throw err;
+          if (isConnectionFailure(err)) throw new NetworkError('E_DIST_DOWNLOAD', `${displayUrl(file.url)}: the download of ${file.filename} broke off`, { cause: err });
+          throw new ConfigError('E_DIST_HASH', `${file.filename}: downloaded bytes do not match the lock's sha256 ${file.sha256}; the index served another file, or the lock is wrong`, { cause: err });
+        }
+        return this.cache.blobPath(digest);
+      } catch (err) {
+        const retryable = err instanceof NetworkError && (err.code === 'E_DIST_DOWNLOAD' || isConnectionFailure(err.cause));
+        if (!retryable || attempt >= DOWNLOAD_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, downloadBackoff(attempt)));
+      }
     }
-    return this.cache.blobPath(digest);
   }
+}
+
+/** Attempts per download (a server error or a broken connection). */
+const DOWNLOAD_ATTEMPTS = 4;
+
+/** Backoff from PYCONTAINER_RETRY_BASE_MS (default 500 ms), doubling, ±25% jitter. */
+function downloadBackoff(attempt: number): number {
+  const raw = process.env.PYCONTAINER_RETRY_BASE_MS;
+  const base = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 500;
+  return Math.round(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
 }
 
 async function verify(stream: Readable, file: FileToFetch): Promise<void> {
