@@ -2,7 +2,7 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import { RegistryError } from '../errors.js';
 import { HashCounter, sha256Digest } from '../oci/digest.js';
 import { MEDIA_TYPES } from '../oci/image.js';
-import { RegistryHttp, type HttpOptions } from './http.js';
+import { DEFAULT_ATTEMPTS, RegistryHttp, RegistryStatusError, type HttpOptions } from './http.js';
 import { formatReference, repositoryScope, type ImageReference } from './reference.js';
 
 /** What a manifest GET accepts: OCI and Docker v2 manifests and indexes. */
@@ -45,13 +45,14 @@ export class RegistryClient {
 
   /** GETs a manifest or index by tag or digest and checks its digest (against the digest asked for). */
   async getManifest(ref: ImageReference, reference = ref.digest ?? ref.tag ?? 'latest'): Promise<FetchedManifest> {
-    const res = await this.http(ref.registry).send({
+    // Read inside the retry: a manifest whose body is cut off is fetched again.
+    const res = await this.http(ref.registry).sendAndRead({
       method: 'GET',
       path: `/v2/${ref.repository}/manifests/${reference}`,
       headers: { accept: MANIFEST_ACCEPT },
       scopes: [repositoryScope(ref, ['pull'])],
     });
-    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const bytes = res.bytes;
     const digest = sha256Digest(bytes);
     if (reference.startsWith('sha256:') && digest !== reference) {
       throw new RegistryError('E_DIGEST', `registry ${ref.registry}: manifest ${reference} of ${ref.repository} arrived with digest ${digest}`);
@@ -72,7 +73,7 @@ export class RegistryClient {
     const path = `/v2/${ref.repository}/blobs/${desc.digest}`;
     const scopes = [repositoryScope(ref, ['pull'])];
     const first = await http.send({ method: 'GET', path, scopes });
-    const attempts = this.options.attempts ?? 5;
+    const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
     async function* body(): AsyncGenerator<Buffer> {
       let res = first;
       let offset = 0;
@@ -98,7 +99,7 @@ export class RegistryClient {
             const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
             throw new RegistryError('E_NETWORK', `registry ${ref.registry}: the download of ${desc.digest} broke off ${attempts} times (${code}); try again later`, { temporary: true, cause: err });
           }
-          await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+          await sleep(http.backoff(attempt));
           res = await http.send({ method: 'GET', path, scopes, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
         }
       }
@@ -128,50 +129,129 @@ export class RegistryClient {
    * Makes a blob exist in `ref`'s repository: nothing when it is there, a cross-repository mount when
    * `mountFrom` (same registry) has it, else an upload of `open()`'s bytes, in one PUT or, above the
    * chunk threshold, in PATCH chunks.
+   *
+   * An upload session is never retried blindly: after a lost reply or a failed PUT the blob may have
+   * landed (a HEAD says so), and otherwise a NEW session uploads again from a re-opened source. A failed
+   * PATCH asks the session where it stands and resumes from there, or starts over when it is gone.
    */
   async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<Readable> | Readable, mountFrom?: string): Promise<PushOutcome> {
-    const push = [repositoryScope(ref, ['pull', 'push'])];
     if ((await this.blobSize(ref, desc.digest, ['pull', 'push'])) === desc.size) return 'exists';
     const http = this.http(ref.registry);
+    const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
+    let lastError: RegistryError | undefined;
+    for (let session = 1; session <= attempts; session++) {
+      const started = await this.startUpload(ref, desc, mountFrom);
+      if (started === 'mounted') return 'mounted';
+      try {
+        await this.uploadInSession(ref, desc, started, open);
+        return 'uploaded';
+      } catch (err) {
+        if (!isSessionFailure(err)) throw err;
+        lastError = err;
+        // The reply may be what was lost: the registry may have stored the blob.
+        if ((await this.blobSize(ref, desc.digest, ['pull', 'push'])) === desc.size) return 'uploaded';
+        const wait = (err instanceof RegistryStatusError ? err.retryAfterMs : undefined) ?? http.backoff(session);
+        this.options.onRequest?.(`upload of ${desc.digest} broke off (${err.message}); a new upload session in ${wait} ms`);
+        await sleep(wait);
+      }
+    }
+    throw new RegistryError('E_UPLOAD', `${lastError!.message}; the upload of ${desc.digest} failed in ${attempts} upload sessions, try again later`, { temporary: true, cause: lastError });
+  }
+
+  /** POSTs a new upload session (with a mount request when asked): 'mounted' or the upload URL. */
+  private async startUpload(ref: ImageReference, desc: { digest: string }, mountFrom: string | undefined): Promise<string | 'mounted'> {
+    const push = [repositoryScope(ref, ['pull', 'push'])];
     const scopes = mountFrom ? [...push, repositoryScope({ registry: ref.registry, repository: mountFrom }, ['pull'])] : push;
     const query = mountFrom ? `?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(mountFrom)}` : '';
-    const started = await http.send({ method: 'POST', path: `/v2/${ref.repository}/blobs/uploads/${query}`, headers: { 'content-length': '0' }, scopes, accept: [201, 202] });
-    await started.body.dump();
+    // A POST whose reply is lost only leaves an unused session behind: safe to retry.
+    const started = await this.http(ref.registry).send({ method: 'POST', path: `/v2/${ref.repository}/blobs/uploads/${query}`, headers: { 'content-length': '0' }, scopes, accept: [201, 202] });
+    await started.body.dump().catch(() => undefined);
     if (started.status === 201 && mountFrom) return 'mounted';
-    let location = uploadLocation(started, ref);
+    return uploadLocation(started, ref);
+  }
+
+  /** Uploads the whole blob into one session; throws a session failure when the session cannot go on. */
+  private async uploadInSession(ref: ImageReference, desc: { digest: string; size: number }, start: string, open: () => Promise<Readable> | Readable): Promise<void> {
+    const http = this.http(ref.registry);
+    const push = [repositoryScope(ref, ['pull', 'push'])];
     const threshold = this.options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
-    if (desc.size <= threshold) {
-      const source = await open();
-      const put = await http.send({
-        method: 'PUT',
-        path: withDigest(location, desc.digest),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
-        // A retry re-opens the source: a stream cannot be sent twice.
-        body: onceThen(source, () => Readable.from(reopen(open))),
-        scopes: push,
-      });
-      await put.body.dump();
-      return 'uploaded';
+    const source = await open();
+    try {
+      if (desc.size <= threshold) {
+        const put = await http.send({
+          method: 'PUT',
+          path: withDigest(start, desc.digest),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+          // An auth challenge re-sends the body: re-open the source then (a stream cannot be sent twice).
+          body: onceThen(source, () => Readable.from(reopen(open))),
+          scopes: push,
+          once: true,
+        });
+        await put.body.dump().catch(() => undefined);
+        return;
+      }
+      const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+      const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
+      let location = start;
+      let offset = 0;
+      for await (const chunk of chunks(source, chunkSize)) {
+        // How much of this chunk the session holds; only ever advanced by what the registry says.
+        let held = 0;
+        for (let attempt = 1; held < chunk.length; attempt++) {
+          const part = chunk.subarray(held);
+          try {
+            const patch = await http.send({
+              method: 'PATCH',
+              path: location,
+              headers: { 'content-type': 'application/octet-stream', 'content-length': String(part.length), 'content-range': `${offset + held}-${offset + chunk.length - 1}` },
+              body: () => part,
+              scopes: push,
+              accept: [202],
+              once: true,
+            });
+            await patch.body.dump().catch(() => undefined);
+            location = uploadLocation(patch, ref);
+            held = chunk.length;
+          } catch (err) {
+            if (!isSessionFailure(err) || attempt >= attempts) throw err;
+            // Never re-send on stale state: ask the session how much it has (and for a fresh Location).
+            const state = await this.uploadState(ref, location);
+            if (!state || state.size < offset + held || state.size > offset + chunk.length) throw err;
+            location = state.location;
+            held = state.size - offset;
+            if (held < chunk.length) await sleep((err instanceof RegistryStatusError ? err.retryAfterMs : undefined) ?? http.backoff(attempt));
+          }
+        }
+        offset += chunk.length;
+      }
+      if (offset !== desc.size) throw new RegistryError('E_BLOB_SIZE', `blob ${desc.digest}: read ${offset} bytes, expected ${desc.size}`);
+      const done = await http.send({ method: 'PUT', path: withDigest(location, desc.digest), headers: { 'content-length': '0' }, scopes: push, once: true });
+      await done.body.dump().catch(() => undefined);
+    } finally {
+      if (!source.readableEnded) source.destroy();
     }
-    const chunkSize = this.options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    let offset = 0;
-    for await (const chunk of chunks(await open(), chunkSize)) {
-      const patch = await http.send({
-        method: 'PATCH',
-        path: location,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
-        body: () => chunk,
-        scopes: push,
-        accept: [202],
-      });
-      await patch.body.dump();
-      location = uploadLocation(patch, ref);
-      offset += chunk.length;
+  }
+
+  /**
+   * Where an upload session stands (GET on its URL: `Range: 0-<last byte>` and a fresh Location), or
+   * undefined when the registry no longer knows it (a stale state makes some registries cancel it).
+   */
+  private async uploadState(ref: ImageReference, location: string): Promise<{ size: number; location: string } | undefined> {
+    let res;
+    try {
+      res = await this.http(ref.registry).send({ method: 'GET', path: location, scopes: [repositoryScope(ref, ['pull', 'push'])], accept: [204, 400, 404, 416] });
+    } catch (err) {
+      if (isSessionFailure(err)) return undefined;
+      throw err;
     }
-    if (offset !== desc.size) throw new RegistryError('E_BLOB_SIZE', `blob ${desc.digest}: read ${offset} bytes, expected ${desc.size}`);
-    const done = await http.send({ method: 'PUT', path: withDigest(location, desc.digest), headers: { 'content-length': '0' }, scopes: push });
-    await done.body.dump();
-    return 'uploaded';
+    await res.body.dump().catch(() => undefined);
+    if (res.status !== 204 && res.status !== 200) return undefined;
+    const range = res.headers.range;
+    const m = typeof range === 'string' ? /^(?:bytes=)?0-(\d+)$/.exec(range.trim()) : null;
+    if (!m || typeof res.headers.location !== 'string') return undefined;
+    // `0-0` is what distribution answers for an empty session too.
+    const end = Number(m[1]);
+    return { size: end === 0 ? 0 : end + 1, location: uploadLocation(res, ref) };
   }
 
   /** PUTs a manifest or index under a tag or its digest; returns the digest the registry stored. */
@@ -191,6 +271,20 @@ export class RegistryClient {
     }
     return digest;
   }
+}
+
+/**
+ * A failure after which the upload session cannot be trusted: temporary (5xx, 429, a reset, a lost
+ * reply) or the registry saying the session is gone or stale.
+ */
+function isSessionFailure(err: unknown): err is RegistryError {
+  if (!(err instanceof RegistryError)) return false;
+  if (err.temporary) return true;
+  return err instanceof RegistryStatusError && err.ociCodes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isConnectionError(err: unknown): boolean {

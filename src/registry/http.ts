@@ -18,6 +18,11 @@ export interface RegistryRequest {
   scopes: string[];
   /** Statuses that are answers, not errors (e.g. 404 for a HEAD that checks existence). */
   accept?: number[];
+  /**
+   * Send once, never retry here: for upload-session requests (PATCH, the PUT that completes an
+   * upload), whose retry against the same session is unsafe; the caller recovers.
+   */
+  once?: boolean;
 }
 
 export interface RegistryResponse {
@@ -39,6 +44,18 @@ export interface HttpOptions {
   userAgent?: string;
   /** Observes each request (method, URL without query secrets, status): for --verbose. Never sees headers. */
   onRequest?: (line: string) => void;
+}
+
+/** An error status from the registry, with its OCI error codes and the Retry-After it asked for. */
+export class RegistryStatusError extends RegistryError {
+  readonly ociCodes: string[];
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, options: { status: number; temporary: boolean; ociCodes: string[]; retryAfterMs?: number }) {
+    super(code, message, { status: options.status, temporary: options.temporary });
+    this.ociCodes = options.ociCodes;
+    this.retryAfterMs = options.retryAfterMs;
+  }
 }
 
 interface Challenge {
@@ -96,38 +113,65 @@ export class RegistryHttp {
     return this.cred;
   }
 
-  /** Sends a request; the caller must consume or dump the body. */
+  /**
+   * Sends a request; the caller must consume or dump the body. Temporary failures (408/429/5xx,
+   * resets) are retried with backoff unless `req.once` says the caller recovers on its own.
+   */
   async send(req: RegistryRequest): Promise<RegistryResponse> {
-    const attempts = this.options.attempts ?? 5;
+    return this.withRetries(req, async (res) => res);
+  }
+
+  /**
+   * Sends a GET or HEAD and reads the whole body inside the retry: a body cut off halfway is retried
+   * like a reset before the status line (the status and headers alone prove nothing).
+   */
+  async sendAndRead(req: RegistryRequest & { method: 'GET' | 'HEAD' }): Promise<RegistryResponse & { bytes: Buffer }> {
+    return this.withRetries(req, async (res) => {
+      try {
+        return { ...res, bytes: Buffer.from(await res.body.arrayBuffer()) };
+      } catch (err) {
+        throw this.networkError(err, req.method, req.path);
+      }
+    });
+  }
+
+  /** Runs `req` and `finish` (which reads the response) up to `attempts` times. */
+  private async withRetries<T>(req: RegistryRequest, finish: (res: RegistryResponse) => Promise<T>): Promise<T> {
+    const attempts = req.once ? 1 : (this.options.attempts ?? DEFAULT_ATTEMPTS);
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const res = await this.sendAuthorized(req);
         if (isTemporaryStatus(res.status) && attempt < attempts && !(req.accept ?? []).includes(res.status)) {
           const wait = retryAfterMs(res.headers['retry-after']) ?? this.backoff(attempt);
-          await res.body.dump();
+          await res.body.dump().catch(() => undefined);
           this.options.onRequest?.(`${req.method} ${displayUrl(res.url)} → ${res.status}, retrying in ${wait} ms`);
           await sleep(wait);
           continue;
         }
         if (res.status >= 400 && !(req.accept ?? []).includes(res.status)) throw await this.errorFrom(req, res);
-        return res;
+        return await finish(res);
       } catch (err) {
         lastError = err;
         if (err instanceof RegistryError && !err.temporary) throw err;
         if (attempt >= attempts) break;
         const wait = this.backoff(attempt);
-        this.options.onRequest?.(`${req.method} ${req.path.split('?')[0]} failed (${(err as Error).message}), retrying in ${wait} ms`);
+        this.options.onRequest?.(`${req.method} ${displayUrl(req.path)} failed (${(err as Error).message}), retrying in ${wait} ms`);
         await sleep(wait);
       }
     }
-    if (lastError instanceof RegistryError) throw lastError;
-    throw this.networkError(lastError, req.method, req.path);
+    const error = lastError instanceof RegistryError ? lastError : this.networkError(lastError, req.method, req.path);
+    if (attempts > 1 && error.temporary) {
+      // Name the registry and how often we tried: a hostile network, not a bug and not bad input.
+      throw new RegistryError(error.code, `${error.message} (gave up after ${attempts} attempts)`, { temporary: true, cause: error, ...(error.status !== undefined ? { status: error.status } : {}) });
+    }
+    throw error;
   }
 
-  private backoff(attempt: number): number {
-    const base = this.options.backoffMs ?? 500;
-    return Math.round(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
+  /** Exponential backoff from PYCONTAINER_RETRY_BASE_MS (or the option, or 500 ms), ±25% jitter, at most 30 s. */
+  backoff(attempt: number): number {
+    const base = this.options.backoffMs ?? retryBaseFromEnv() ?? 500;
+    return Math.round(Math.min(30_000, base * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5));
   }
 
   /** One attempt, answering an auth challenge once, following redirects. */
@@ -232,14 +276,27 @@ export class RegistryHttp {
         url.searchParams.set('account', cred.username);
       }
     }
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(url.toString(), { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 30_000 });
-    } catch (err) {
-      throw this.networkError(err, method, `${url.origin}${url.pathname}`);
+    // The token service is as exposed to a bad network as the registry: retried the same way.
+    const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
+    let res: Dispatcher.ResponseData | undefined;
+    let json: { token?: string; access_token?: string; expires_in?: number } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await request(url.toString(), { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 30_000 });
+        if (res.statusCode === 200) json = (await res.body.json()) as typeof json;
+        else if (isTemporaryStatus(res.statusCode) && attempt < attempts) {
+          await res.body.dump().catch(() => undefined);
+          await sleep(retryAfterMs(res.headers['retry-after']) ?? this.backoff(attempt));
+          continue;
+        }
+        break;
+      } catch (err) {
+        if (!isConnectionFailure(err) || attempt >= attempts) throw this.networkError(err, method, `${url.origin}${url.pathname}`);
+        await sleep(this.backoff(attempt));
+      }
     }
     this.options.onRequest?.(`${method} ${url.origin}${url.pathname} (token) → ${res.statusCode}`);
-    if (res.statusCode !== 200) {
+    if (res.statusCode !== 200 || !json) {
       await res.body.dump();
       throw new RegistryError(
         'E_AUTH',
@@ -247,7 +304,6 @@ export class RegistryHttp {
         { status: res.statusCode },
       );
     }
-    const json = (await res.body.json()) as { token?: string; access_token?: string; expires_in?: number };
     const token = json.token ?? json.access_token;
     if (!token) throw new RegistryError('E_AUTH', `the token service of ${this.registry} answered without a token`);
     // Renew a little early; registries default to 60 s when expires_in is missing.
@@ -257,20 +313,23 @@ export class RegistryHttp {
   /** A RegistryError from an error response: status, the OCI error codes and messages, what was asked. */
   private async errorFrom(req: RegistryRequest, res: RegistryResponse): Promise<RegistryError> {
     let detail = '';
+    let codes: string[] = [];
     if (req.method !== 'HEAD') {
       try {
         const text = (await res.body.text()).slice(0, 4096);
         const parsed = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
         detail = (parsed.errors ?? []).map((e) => `${e.code ?? 'ERROR'}: ${e.message ?? ''}`.trim()).join('; ');
+        codes = (parsed.errors ?? []).map((e) => e.code ?? '').filter((c) => c !== '');
       } catch {
         // Not an OCI error body.
       }
     } else await res.body.dump();
     const what = `${req.method} ${req.path.startsWith('http') ? new URL(req.path).pathname : req.path.split('?')[0]}`;
-    return new RegistryError(
+    const wait = retryAfterMs(res.headers['retry-after']);
+    return new RegistryStatusError(
       res.status === 404 ? 'E_NOT_FOUND' : 'E_REGISTRY',
       `registry ${this.registry}: ${what} failed with ${res.status} ${STATUS_CODES[res.status] ?? ''}${detail ? ` (${detail})` : ''}`.replace(/ +\(/, ' ('),
-      { status: res.status, temporary: isTemporaryStatus(res.status) },
+      { status: res.status, temporary: isTemporaryStatus(res.status), ociCodes: codes, ...(wait !== undefined ? { retryAfterMs: wait } : {}) },
     );
   }
 
@@ -287,7 +346,7 @@ export class RegistryHttp {
             ? ' (a TLS certificate problem: add the CA with NODE_EXTRA_CA_CERTS)'
             : '';
     return new RegistryError('E_NETWORK', `registry ${this.registry}: ${method} ${p} failed: ${code ?? e?.message ?? String(err)}${hint}`, {
-      temporary: code !== undefined && /ECONNRESET|ETIMEDOUT|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|EAI_AGAIN/.test(code),
+      temporary: isConnectionFailure(err),
       cause: err,
     });
   }
@@ -305,16 +364,37 @@ export async function closeRegistryConnections(): Promise<void> {
   await a?.close();
 }
 
-function isTemporaryStatus(status: number): boolean {
+/** Attempts per request when the options do not say. */
+export const DEFAULT_ATTEMPTS = 6;
+
+/**
+ * PYCONTAINER_RETRY_BASE_MS: the first backoff in ms (tests set it low to keep fault runs short);
+ * Retry-After from the registry still wins.
+ */
+function retryBaseFromEnv(): number | undefined {
+  const raw = process.env.PYCONTAINER_RETRY_BASE_MS;
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+export function isTemporaryStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
+export function retryAfterMs(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, 60_000);
   const when = Date.parse(value);
   return Number.isNaN(when) ? undefined : Math.max(0, Math.min(when - Date.now(), 60_000));
+}
+
+/** A connection that broke (before the status line or in the middle of a body): worth another try. */
+export function isConnectionFailure(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  if (err instanceof RegistryError) return err.temporary;
+  const text = `${e?.code ?? ''} ${e?.cause?.code ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`;
+  return /ECONNRESET|ETIMEDOUT|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|UND_ERR_RES_CONTENT_LENGTH_MISMATCH|EAI_AGAIN|other side closed|terminated/i.test(text);
 }
 
 function isTlsMismatch(err: unknown): boolean {

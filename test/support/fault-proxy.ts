@@ -63,6 +63,13 @@ export interface ProxyLogEntry {
   /** Index of the rule that injected a fault, if one did. */
   rule?: number;
   fault?: 'status' | 'reset' | 'redirect' | 'corrupt';
+  /** Whether the fault came from the seeded chaos schedule (not a rule). */
+  chaos?: boolean;
+  /**
+   * What exactly happened: `status 503`, `reset before forward` (the registry never saw it),
+   * `lost reply` (the registry processed it, the answer was reset), `cut body` (part of the body sent).
+   */
+  detail?: string;
 }
 
 export interface MirrorLogEntry {
@@ -84,6 +91,20 @@ export interface FaultProxy extends TestRegistry {
   mirror: { host: string; url: string; log: MirrorLogEntry[] };
   /** Replace the rules and reset hits/matches (the log is kept). */
   setRules(rules: FaultRule[]): void;
+  /**
+   * Seeded random faults for requests no rule claims (undefined: none). The decision for a request is
+   * a pure function of the seed, the request's shape (method, path without upload ids and `_state`)
+   * and how many requests of that shape came before, so a seed replays the same schedule.
+   */
+  setChaos(chaos: Chaos | undefined): void;
+}
+
+export interface Chaos {
+  seed: number;
+  /** Share of requests that get a fault, 0..1. */
+  rate: number;
+  /** The faults that may be given to a request; one is picked by the seed. Empty: no fault. */
+  actions: (method: string, path: string) => FaultAction[];
 }
 
 // ---------------------------------------------------------------------------
@@ -150,6 +171,29 @@ function resetSocket(sock: import('node:net').Socket | null | undefined): void {
   else sock.destroy();
 }
 
+/**
+ * The shape of a request for the chaos schedule: upload session ids and state tokens (random per run)
+ * are left out; the digest of a completing PUT stays.
+ */
+export function chaosKey(method: string, url: string): string {
+  const [pathPart, query = ''] = url.split('?') as [string, string?];
+  const shape = pathPart.replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/<id>');
+  const digest = new URLSearchParams(query).get('digest');
+  return `${method.toUpperCase()} ${shape}${digest ? ` digest=${digest}` : ''}`;
+}
+
+/** A number in [0, 1) from a seed and a text (FNV-1a, then a 32-bit mix). */
+export function seededUnit(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
+
 // ---------------------------------------------------------------------------
 
 export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]): Promise<FaultProxy> {
@@ -163,6 +207,8 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
   let current = [...rules];
   let hits = current.map(() => 0);
   let matches = current.map(() => 0);
+  let chaos: Chaos | undefined;
+  const seen = new Map<string, number>();
   const log: ProxyLogEntry[] = [];
   const mirrorLog: MirrorLogEntry[] = [];
   let proxyHost = '';
@@ -222,7 +268,18 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
 
     const headers = forwardHeaders(req.headers);
 
-    if (ruleIndex < 0) {
+    let chaosAction: FaultAction | undefined;
+    if (ruleIndex < 0 && chaos) {
+      const key = chaosKey(method, url);
+      const nth = seen.get(key) ?? 0;
+      seen.set(key, nth + 1);
+      const choices = chaos.actions(method, url);
+      if (choices.length > 0 && seededUnit(chaos.seed, `${key} #${nth}`) < chaos.rate) {
+        chaosAction = choices[Math.floor(seededUnit(chaos.seed + 1, `${key} #${nth}`) * choices.length)]!;
+      }
+    }
+
+    if (ruleIndex < 0 && !chaosAction) {
       forward(req, res, headers, (up) => {
         const out = forwardHeaders(up.headers);
         rewriteLocation(out);
@@ -234,12 +291,19 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
       return;
     }
 
-    hits[ruleIndex] += 1;
-    const action = current[ruleIndex]!.action;
-    entry.rule = ruleIndex;
+    let action: FaultAction;
+    if (chaosAction) {
+      action = chaosAction;
+      entry.chaos = true;
+    } else {
+      hits[ruleIndex] += 1;
+      action = current[ruleIndex]!.action;
+      entry.rule = ruleIndex;
+    }
     entry.fault = action.kind;
 
     if (action.kind === 'status') {
+      entry.detail = `status ${action.status}`;
       req.resume();
       req.on('end', () => {
         const code = action.code ?? DEFAULT_CODES[action.status] ?? 'UNKNOWN';
@@ -297,6 +361,7 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
 
     // reset
     if (action.when === 'before-forward') {
+      entry.detail = 'reset before forward';
       record();
       resetSocket(req.socket);
       return;
@@ -305,6 +370,7 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
       const length = Number(up.headers['content-length'] ?? NaN);
       const empty = method === 'HEAD' || length === 0 || up.statusCode === 204 || up.statusCode === 304;
       if (empty) {
+        entry.detail = 'lost reply';
         up.resume();
         up.on('end', () => {
           record();
@@ -312,6 +378,7 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
         });
         return;
       }
+      entry.detail = 'cut body';
       const limit = action.afterBytes ?? (Number.isFinite(length) ? Math.max(1, Math.floor(length / 2)) : undefined);
       const out = forwardHeaders(up.headers);
       rewriteLocation(out);
@@ -405,6 +472,10 @@ export async function startFaultProxy(target: TestRegistry, rules: FaultRule[]):
       matches = current.map(() => 0);
       proxy.hits = hits;
       proxy.matches = matches;
+    },
+    setChaos(next: Chaos | undefined) {
+      chaos = next;
+      seen.clear();
     },
     async stop() {
       await Promise.all([closeServer(server), closeServer(mirror)]);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -19,6 +19,10 @@ const basic = (user: string, password: string): string => `Basic ${Buffer.from(`
 
 let server: Server;
 let base = '';
+/** Another origin (a CDN, a redirect target): records whether credentials reached it. */
+let other: Server;
+let otherBase = '';
+const otherRequests: { url: string; authorization: string | undefined }[] = [];
 const requests: { url: string; accept: string; authorization: string | undefined }[] = [];
 const dirs: string[] = [];
 
@@ -28,6 +32,10 @@ function page(req: IncomingMessage): { status: number; type?: string; body?: str
   if (url.startsWith('/private/') && auth !== basic('netrc-user', 'netrc-pass')) return { status: 401 };
   if (url.startsWith('/userinfo/') && auth !== basic('alice', 's3cret/+')) return { status: 401 };
   if (url.startsWith('/boom/')) return { status: 503 };
+  // Distribution files of the protected indexes: the bytes are the label their sha256 is made of.
+  const file = /^\/(?:private|userinfo)\/files\/(html_proj-2\.0-py3-none-any\.whl|json_proj-1\.0-py3-none-any\.whl)$/.exec(url);
+  if (file) return { status: 200, type: 'application/octet-stream', body: file[1]!.startsWith('html') ? 'h2' : 'j1' };
+  if (url === '/userinfo/files/moved-1.0-py3-none-any.whl') return { status: 302, location: `${otherBase}/files/moved-1.0-py3-none-any.whl` };
   switch (url.replace(/^\/(private|userinfo)/, '')) {
     case '/simple/json-proj/':
       if (!String(req.headers.accept).includes('application/vnd.pypi.simple.v1+json')) return { status: 406 };
@@ -65,9 +73,25 @@ function page(req: IncomingMessage): { status: number; type?: string; body?: str
   }
 }
 
+/** How many more times /flaky/ files fail: 'cut' sends half the body then resets, 503 answers so. */
+const flaky: ('cut' | 503)[] = [];
+
 before(async () => {
   server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', accept: String(req.headers.accept), authorization: req.headers.authorization });
+    if ((req.url ?? '').startsWith('/flaky/')) {
+      const next = flaky.shift();
+      const body = Buffer.from('flaky wheel bytes');
+      if (next === 503) {
+        res.writeHead(503, { 'retry-after': '0' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+        if (next === 'cut') res.write(body.subarray(0, 5), () => res.socket?.resetAndDestroy());
+        else res.end(body);
+      }
+      return;
+    }
     const p = page(req);
     const headers: Record<string, string> = {};
     if (p.type) headers['content-type'] = p.type;
@@ -78,10 +102,18 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  other = createServer((req, res) => {
+    otherRequests.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end((req.url ?? '').includes('cdn') ? 'cdn' : 'moved');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
 });
 
 after(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => other.close(() => resolve()));
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
@@ -179,6 +211,29 @@ describe('simple API', () => {
   });
 });
 
+describe('downloads', () => {
+  test('a server error or a body cut off halfway is tried again; a download that keeps breaking is a network error, not a hash mismatch', async () => {
+    process.env.PYCONTAINER_RETRY_BASE_MS = '1';
+    const store = await DistributionStore.open(undefined, { env: { HOME: '/nonexistent' } });
+    try {
+      flaky.push(503, 'cut', 'cut');
+      const file = await store.fetch({ filename: 'flaky-1.0-py3-none-any.whl', url: `${base}/flaky/files/flaky-1.0-py3-none-any.whl`, sha256: sha('flaky wheel bytes') }, '/');
+      assert.equal(await readFile(file, 'utf8'), 'flaky wheel bytes');
+      assert.equal(flaky.length, 0);
+      flaky.push('cut', 'cut', 'cut', 'cut');
+      await assert.rejects(store.fetch({ filename: 'flaky-2.0-py3-none-any.whl', url: `${base}/flaky/files/flaky-2.0-py3-none-any.whl`, sha256: sha('x') }, '/'), (err: unknown) => {
+        assert.ok(err instanceof NetworkError, String(err));
+        assert.equal(err.exitCode, 69);
+        assert.match(err.message, /the download of flaky-2\.0-py3-none-any\.whl broke off/);
+        return true;
+      });
+    } finally {
+      delete process.env.PYCONTAINER_RETRY_BASE_MS;
+      await store.close();
+    }
+  });
+});
+
 describe('credentials', () => {
   test('from a netrc file (NETRC), sent as Basic auth, never in returned URLs', async () => {
     const dir = await tempDir();
@@ -210,6 +265,67 @@ describe('credentials', () => {
     await rejectsIndex(wrong.files('html-proj'), /401/, /refused/, new RegExp(`http://127\\.0\\.0\\.1:${port}/userinfo/simple/html-proj/`));
     const anonymous = createIndexClient({ indexUrls: [`${base}/private/simple/`], findLinks: [], env: { HOME: '/nonexistent' } });
     await rejectsIndex(anonymous.files('json-proj'), /401/, /netrc/);
+  });
+
+  test('wheels on an index that needs credentials are downloaded with them (URL userinfo), never sent to another host', async () => {
+    const port = new URL(base).port;
+    const client = createIndexClient({ indexUrls: [`http://alice:s3cret%2F%2B@127.0.0.1:${port}/userinfo/simple/`], findLinks: [], env: {} });
+    const [wheel] = await client.files('html-proj');
+    assert.equal(wheel!.url, `${base}/userinfo/files/html_proj-2.0-py3-none-any.whl`);
+    const store = await DistributionStore.open(undefined, { env: { HOME: '/nonexistent' } });
+    try {
+      requests.length = 0;
+      const file = await store.fetch({ filename: wheel!.filename, url: wheel!.url, sha256: wheel!.sha256! }, '/');
+      assert.equal(createHash('sha256').update(await readFile(file)).digest('hex'), sha('h2'));
+      assert.deepEqual(requests.map((r) => [r.url, r.authorization]), [['/userinfo/files/html_proj-2.0-py3-none-any.whl', basic('alice', 's3cret/+')]]);
+
+      // A redirect to another origin: followed, without the credentials.
+      otherRequests.length = 0;
+      await store.fetch({ filename: 'moved-1.0-py3-none-any.whl', url: `${base}/userinfo/files/moved-1.0-py3-none-any.whl`, sha256: sha('moved') }, '/');
+      assert.equal(requests.at(-1)!.authorization, basic('alice', 's3cret/+'), 'the index origin gets them');
+      assert.deepEqual(otherRequests, [{ url: '/files/moved-1.0-py3-none-any.whl', authorization: undefined }], 'the other origin does not');
+
+      // A file listed on another origin (a CDN) is fetched anonymously.
+      otherRequests.length = 0;
+      await store.fetch({ filename: 'cdn-1.0-py3-none-any.whl', url: `${otherBase}/files/cdn-1.0-py3-none-any.whl`, sha256: sha('cdn') }, '/');
+      assert.deepEqual(otherRequests, [{ url: '/files/cdn-1.0-py3-none-any.whl', authorization: undefined }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('wheels on an index that needs credentials are downloaded with them (netrc), also in a later process', async () => {
+    const dir = await tempDir();
+    const netrc = path.join(dir, 'netrc');
+    await writeFile(netrc, `machine 127.0.0.1 login netrc-user password netrc-pass\n`);
+    const client = createIndexClient({ indexUrls: [`${base}/private/simple/`], findLinks: [], env: { NETRC: netrc } });
+    const wheel = (await client.files('json-proj')).find((f) => f.filename.endsWith('.whl'))!;
+    const store = await DistributionStore.open(undefined, { env: { NETRC: netrc } });
+    try {
+      requests.length = 0;
+      await store.fetch({ filename: wheel.filename, url: wheel.url, sha256: wheel.sha256! }, '/');
+      // The same origin serves /userinfo/ with other credentials: the file gets its own index's.
+      assert.deepEqual(requests.map((r) => r.authorization), [basic('netrc-user', 'netrc-pass')]);
+    } finally {
+      await store.close();
+    }
+    // `pycontainer apply` in another process has read no page: netrc for the file's own host still works.
+    const { readDownloadAuthorization } = await import('../../src/python/index/auth.js');
+    assert.equal(await readDownloadAuthorization(`http://127.0.0.1:1/private/files/x.whl`, { NETRC: netrc }), basic('netrc-user', 'netrc-pass'));
+    assert.equal(await readDownloadAuthorization('http://files.example/x.whl', { NETRC: netrc }), undefined, 'no entry for that host: anonymous');
+    await writeFile(netrc, 'default login anyone password anything\n');
+    assert.equal(await readDownloadAuthorization('http://files.example/x.whl', { NETRC: netrc }), undefined, 'a default entry is not sent to a host no index was read from');
+    // Without credentials the refusal is an input error naming the file, not a crash.
+    const anonymous = await DistributionStore.open(undefined, { env: { HOME: '/nonexistent' } });
+    try {
+      await assert.rejects(anonymous.fetch({ filename: 'json_proj-1.0-py3-none-any.whl', url: `${base}/private/files/json_proj-1.0-py3-none-any.whl`, sha256: sha('j1') }, '/', () => undefined), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.match(err.message, /json_proj-1\.0-py3-none-any\.whl: download failed with HTTP 401/);
+        return true;
+      });
+    } finally {
+      await anonymous.close();
+    }
   });
 
   test('parseNetrc', () => {

@@ -8,6 +8,8 @@ import { request } from 'undici';
 import { BlobCache } from '../../cache/store.js';
 import { ConfigError, displayUrl, NetworkError } from '../../errors.js';
 import { sha256OfStream } from '../../oci/digest.js';
+import { isConnectionFailure } from '../../registry/http.js';
+import { readDownloadAuthorization } from './auth.js';
 
 /** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
 export interface FileToFetch {
@@ -27,12 +29,15 @@ export class DistributionStore {
   private constructor(
     private readonly cache: BlobCache,
     private readonly temporary: string | undefined,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async open(cache: BlobCache | undefined): Promise<DistributionStore> {
-    if (cache) return new DistributionStore(cache, undefined);
+  /** `env`: for NETRC and HOME (download credentials). Default: process.env. */
+  static async open(cache: BlobCache | undefined, options: { env?: NodeJS.ProcessEnv } = {}): Promise<DistributionStore> {
+    const env = options.env ?? process.env;
+    if (cache) return new DistributionStore(cache, undefined, env);
     const dir = await mkdtemp(join(tmpdir(), 'pycontainer-dists-'));
-    return new DistributionStore(new BlobCache(dir), dir);
+    return new DistributionStore(new BlobCache(dir), dir, env);
   }
 
   /** Adds a local file (a wheel built here) to the store; returns where it is and its digest. */
@@ -88,15 +93,38 @@ export class DistributionStore {
     const digest = `sha256:${file.sha256}`;
     if (await this.cache.has(digest, file.size)) return this.cache.blobPath(digest);
     if (!file.url) throw new ConfigError('E_DIST_SOURCE', `${file.filename}: the lock gives neither a url nor a path`);
-    const body = await download(file.url, file.filename, authorization?.(file.url));
-    try {
-      await this.cache.put(body, digest);
-    } catch (err) {
-      if (err instanceof ConfigError) throw err;
-      throw new ConfigError('E_DIST_HASH', `${file.filename}: downloaded bytes do not match the lock's sha256 ${file.sha256}; the index served another file, or the lock is wrong`, { cause: err });
+    // The index's credentials for files on its own origin (or netrc for the file's host).
+    const auth = authorization ? authorization(file.url) : await readDownloadAuthorization(file.url, this.env);
+    // A server failing (5xx, 429) or a connection that breaks, also halfway through the body, is tried
+    // again a few times; what finally fails is a NetworkError (exit 69), never a hash mismatch.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const body = await download(file.url, file.filename, auth);
+        try {
+          await this.cache.put(body, digest);
+        } catch (err) {
+          if (err instanceof ConfigError) throw err;
+          if (isConnectionFailure(err)) throw new NetworkError('E_DIST_DOWNLOAD', `${displayUrl(file.url)}: the download of ${file.filename} broke off`, { cause: err });
+          throw new ConfigError('E_DIST_HASH', `${file.filename}: downloaded bytes do not match the lock's sha256 ${file.sha256}; the index served another file, or the lock is wrong`, { cause: err });
+        }
+        return this.cache.blobPath(digest);
+      } catch (err) {
+        const retryable = err instanceof NetworkError && (err.code === 'E_DIST_DOWNLOAD' || isConnectionFailure(err.cause));
+        if (!retryable || attempt >= DOWNLOAD_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, downloadBackoff(attempt)));
+      }
     }
-    return this.cache.blobPath(digest);
   }
+}
+
+/** Attempts per download (a server error or a broken connection). */
+const DOWNLOAD_ATTEMPTS = 4;
+
+/** Backoff from PYCONTAINER_RETRY_BASE_MS (default 500 ms), doubling, ±25% jitter. */
+function downloadBackoff(attempt: number): number {
+  const raw = process.env.PYCONTAINER_RETRY_BASE_MS;
+  const base = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 500;
+  return Math.round(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
 }
 
 async function verify(stream: Readable, file: FileToFetch): Promise<void> {
@@ -121,13 +149,17 @@ export function unreachable(url: string, doing: string, cause: unknown): Network
   return new NetworkError('E_NETWORK', `could not reach ${host} (while ${doing})${code ? `: ${code}` : ''}`, { cause });
 }
 
-/** GETs a URL, following redirects; Authorization only for the first host. */
+/** GETs a URL, following redirects; Authorization only to the URL's own origin (scheme, host, port). */
 async function download(url: string, filename: string, authorization: string | undefined): Promise<Readable> {
-  let current = url;
-  const origin = new URL(url).host;
+  const first = new URL(url);
+  const origin = first.origin;
+  // Credentials in the URL are sent as a header (to this origin only), never as part of a request line.
+  first.username = '';
+  first.password = '';
+  let current = first.toString();
   for (let hop = 0; hop < 6; hop++) {
     const headers: Record<string, string> = { 'user-agent': 'pycontainer' };
-    if (authorization && new URL(current).host === origin) headers.authorization = authorization;
+    if (authorization && new URL(current).origin === origin) headers.authorization = authorization;
     let res;
     try {
       res = await request(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
@@ -136,7 +168,10 @@ async function download(url: string, filename: string, authorization: string | u
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && typeof res.headers.location === 'string') {
       await res.body.dump();
-      current = new URL(res.headers.location, current).toString();
+      const next = new URL(res.headers.location, current);
+      next.username = '';
+      next.password = '';
+      current = next.toString();
       continue;
     }
     if (res.statusCode !== 200) {

@@ -12,8 +12,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { ConfigError, NetworkError } from '../../errors.js';
 import { unreachable } from './download.js';
+import { parseNetrc, rememberIndexAuth, type NetrcEntry } from './auth.js';
 import { sha256OfStream } from '../../oci/digest.js';
 import { normalizeName, parseWheelFilename } from '../tags.js';
+
+export { parseNetrc, type NetrcEntry } from './auth.js';
 
 export interface IndexFile {
   filename: string;
@@ -97,6 +100,8 @@ class SimpleIndexClient implements IndexClient {
     const { url: base, auth } = await this.credentials(root);
     const url = new URL(`${encodeURIComponent(name)}/`, base.endsWith('/') ? base : `${base}/`).href;
     const res = await this.get(url, auth, ACCEPT);
+    // Credentials the index took are used for its files on this same origin (and only there).
+    if (auth) rememberIndexAuth(base, auth.header);
     if (res === undefined) return []; // 404: the index does not have the project
     const type = (res.contentType.split(';')[0] ?? '').trim().toLowerCase();
     if (type === JSON_TYPE || type === 'application/json') return parseSimpleJson(res.body, res.url);
@@ -118,6 +123,7 @@ class SimpleIndexClient implements IndexClient {
       const { url, auth } = await this.credentials(link);
       const res = await this.get(url, auth, 'text/html');
       if (res === undefined) throw new ConfigError('E_INDEX', `find-links page ${stripCredentials(url)} answered 404 Not Found`);
+      if (auth) rememberIndexAuth(url, auth.header);
       return parseSimpleHtml(res.body, res.url);
     }
     const dir = link.startsWith('file:') ? fileURLToPath(link) : link;
@@ -329,49 +335,4 @@ async function listDirectory(dir: string): Promise<IndexFile[]> {
 
 async function hashFile(abs: string): Promise<string> {
   return (await sha256OfStream(createReadStream(abs))).hex;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// netrc
-
-export interface NetrcEntry {
-  /** Undefined for the `default` entry. */
-  machine?: string;
-  login?: string;
-  password?: string;
-}
-
-/** Parses a .netrc: machine/default entries with login and password; macdef bodies are skipped. */
-export function parseNetrc(text: string): NetrcEntry[] {
-  const entries: NetrcEntry[] = [];
-  const lines = text.split(/\r?\n/);
-  const tokens: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*#/.test(line)) continue;
-    const lineTokens = [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
-    const macdef = lineTokens.indexOf('macdef');
-    if (macdef >= 0) {
-      tokens.push(...lineTokens.slice(0, macdef));
-      while (i + 1 < lines.length && lines[i + 1]!.trim() !== '') i++; // the macro body runs to a blank line
-      continue;
-    }
-    tokens.push(...lineTokens);
-  }
-  let current: NetrcEntry | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t === 'machine') {
-      current = { machine: tokens[++i] ?? '' };
-      entries.push(current);
-    } else if (t === 'default') {
-      current = {};
-      entries.push(current);
-    } else if (current && (t === 'login' || t === 'password' || t === 'account')) {
-      const v = tokens[++i];
-      if (t === 'login') current.login = v;
-      else if (t === 'password') current.password = v;
-    }
-  }
-  return entries;
 }
