@@ -39,7 +39,7 @@ export function validatePyproject(file: TomlFile): Diagnostic[] {
   const dynamic = isTable(project) ? project.dynamic : undefined;
   if (isTable(project) && Array.isArray(dynamic)) {
     for (const key of dynamic as unknown[]) {
-      if (typeof key === 'string' && key in project) {
+      if (typeof key === 'string' && key !== 'name' && key in project) {
         const line = locateKey(file.text, ['project', key]);
         diagnostics.push({ source: file.path, key: `project.${key}`, ...(line ? { line } : {}), message: `is set here and also listed in project.dynamic; remove one of the two` });
       }
