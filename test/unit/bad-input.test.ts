@@ -33,6 +33,7 @@ const cases: Case[] = [
   { name: 'project = "hello"', files: { 'pyproject.toml': 'project = "hello"\n' }, where: 'pyproject.toml:1: project:', says: 'must be a table, not string "hello"' },
   { name: 'dynamic name', files: { 'pyproject.toml': '[project]\nname = "demo"\nversion = "1.0"\ndynamic = ["name"]\n' }, where: 'pyproject.toml:4: project.dynamic.0:', says: 'cannot be dynamic' },
   { name: '[tool.poetry] version', files: { 'pyproject.toml': '[tool.poetry]\nname = "demo"\nversion = "one"\n' }, where: 'pyproject.toml:3: tool.poetry.version:', says: 'not a valid PEP 440 version' },
+  { name: 'an invalid version in setup.cfg', files: { 'pyproject.toml': '', 'setup.cfg': '[metadata]\nname = demo\nversion = not a version!\n' }, where: 'setup.cfg:', says: 'version "not a version!" is not a valid PEP 440 version' },
   // Configuration values.
   { name: 'entrypoint = [] in pycontainer.toml', files: { 'pycontainer.toml': '[build]\nentrypoint = []\n' }, where: 'pycontainer.toml:2: build.entrypoint:', says: 'is empty' },
   { name: 'entrypoint = [] in [tool.pycontainer]', files: { 'pyproject.toml': `${PROJECT}\n[tool.pycontainer]\nentrypoint = []\n` }, where: 'pyproject.toml:6: tool.pycontainer.entrypoint:', says: 'is empty' },
