@@ -95,8 +95,11 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
   for (const tag of tags) {
     const problem = referenceProblem(tag);
     if (problem === undefined) continue;
-    const from = provenance['build.tags'] ?? 'config';
-    diagnostics.push(from.startsWith('flag ') ? { source: from.slice(5), message: problem } : { source: from, key: 'build.tags', message: problem });
+    // A tag as configured is the tags' fault; one the registry url rewrote is the url's.
+    const [setting, from] = (b.tags ?? []).includes(tag) || merged.registry.url === undefined
+      ? ['build.tags', merged.provenance['build.tags'] ?? 'config']
+      : ['registry.url', merged.provenance['registry.url'] ?? 'config'];
+    diagnostics.push(from.startsWith('flag ') ? { source: from.slice(5), message: problem } : { source: from, key: setting, message: problem });
   }
   const output = pick('output', b.output, DEFAULT_OUTPUT, 'default');
   const includePaths = (b.include_paths ?? detection.includePaths.value).map(normalizeRelative);

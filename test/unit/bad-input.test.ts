@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: "tag ''", args: ['-t', ''], where: '--tag:', says: 'is empty' },
   { name: 'a 200-character tag', args: ['-t', `app:${'a'.repeat(200)}`], where: '--tag:', says: 'is 200 characters long, at most 128 are allowed' },
   { name: 'an upper-case repository in build.tags', files: { 'pycontainer.toml': '[build]\ntags = ["Org/App:1.0"]\n' }, where: 'pycontainer.toml:2: build.tags:', says: 'repository names must be lowercase' },
+  { name: '--registry with an upper-case path', args: ['--registry', 'ghcr.io/Org/'], where: '--registry:', says: 'invalid image reference "ghcr.io/Org/demo:1.0": repository names must be lowercase' },
+  { name: '[registry] url with an upper-case path', files: { 'pycontainer.toml': '[registry]\nurl = "ghcr.io/Org"\n' }, where: 'pycontainer.toml:2: registry.url:', says: 'repository names must be lowercase' },
   // Users: syntax first, then the base image's /etc/passwd and /etc/group.
   { name: "--user 'weird user'", args: ['--user', 'weird user'], where: '--user:', says: 'is not a user: give a name or a numeric uid' },
   { name: '--user :', args: ['--user', ':'], where: '--user:', says: 'is not a user' },
