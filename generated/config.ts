@@ -5,7 +5,7 @@
  */
 export type BaseImage = string;
 /**
- * Absolute directory in the image that receives the project's files and is the container's working directory.
+ * Absolute directory in the image that receives the project's files and is the container's working directory. No ".." segments.
  */
 export type WorkingDirectory = string;
 /**
@@ -26,6 +26,8 @@ export type Extras = string[];
 export type Reproducible = boolean;
 /**
  * The image's Entrypoint (exec form). Default: detected from [project.scripts], __main__.py or the web framework.
+ *
+ * @minItems 1
  */
 export type Entrypoint = string[];
 /**

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { valid as validVersion, validRange } from '@renovatebot/pep440';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseRequirement } from './python/locks/model.js';
+import { parseMarker } from './python/markers.js';
 
-/** The JSON schemas in schema/, the contracts of the configuration and the plan. */
-export type SchemaName = 'pycontainer' | 'plan';
+/**
+ * The JSON schemas in schema/: the contracts of the configuration and the plan, and the part of
+ * pyproject.toml we read ([project], Poetry 1's name and version).
+ */
+export type SchemaName = 'pycontainer' | 'plan' | 'pyproject-project';
 
 const cache = new Map<SchemaName, Record<string, unknown>>();
 const validators = new Map<SchemaName, ValidateFunction>();
@@ -17,11 +23,36 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
   return schema;
 }
 
+/** PEP 508's name rule (the same as the core metadata's Name field). */
+const PEP508_NAME = /^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/i;
+
+/**
+ * The string formats the schemas use that JSON Schema does not define: Python's own grammars, checked
+ * by the same code that later reads the values (so what validates is what the build understands).
+ */
+export const FORMATS: Record<string, (value: string) => boolean> = {
+  'pep508-name': (v) => PEP508_NAME.test(v),
+  'pep440-version': (v) => validVersion(v) !== null,
+  // An empty specifier allows every version; validRange('') says so too.
+  'pep440-specifier': (v) => v.trim() === '' || validRange(v.replace(/\s+/g, '')),
+  'pep508-requirement': (v) => {
+    try {
+      const req = parseRequirement(v);
+      if (req.specifier !== '' && !validRange(req.specifier)) return false;
+      if (req.marker !== undefined) parseMarker(req.marker);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
 /** A compiled validator (allErrors: every problem is reported at once). */
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    for (const [format, check] of Object.entries(FORMATS)) ajv.addFormat(format, { type: 'string', validate: check });
     validate = ajv.compile(loadSchema(name));
     validators.set(name, validate);
   }

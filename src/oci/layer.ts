@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
+import { ImageError } from '../errors.js';
 import { HashCounter, sha256Hex } from './digest.js';
 
 /** A file's content as it went into a layer: what was actually read. */
@@ -61,6 +62,8 @@ export class ReadAhead {
  * whose size differs from the plan makes the stream fail.
  */
 export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void): Pack {
+  // Refused before the first byte: a layer never holds a member outside its root.
+  for (const entry of entries) checkMemberPath(entry.path);
   const pack = createPack();
   const time = new Date(mtime * 1000);
   const ahead = new ReadAhead(entries, reader);
@@ -99,6 +102,29 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
   return pack;
+}
+
+/**
+ * Why a tar member path is not one a layer may hold, or undefined when it is: members are relative to
+ * the image's root, written in their normal form (`app/main.py`): not empty, not absolute, no empty,
+ * `.` or `..` segment, no NUL. Anything else could land outside the root (`app/../etc/passwd`) or
+ * mean two things to two runtimes. Pure.
+ */
+export function memberPathProblem(path: string): string | undefined {
+  if (path === '') return 'it is empty';
+  if (path.includes('\0')) return 'it holds a NUL byte';
+  if (path.startsWith('/')) return 'it is absolute; members are relative to the image root';
+  const segments = path.split('/');
+  if (segments.includes('..')) return 'it has a ".." segment and would leave the image root';
+  if (segments.includes('')) return 'it has an empty segment ("//" or a trailing "/")';
+  if (segments.includes('.')) return 'it has a "." segment';
+  return undefined;
+}
+
+/** Throws when `path` may not be a layer member (see memberPathProblem). */
+export function checkMemberPath(path: string): void {
+  const problem = memberPathProblem(path);
+  if (problem) throw new ImageError('E_LAYER_PATH', `layer member ${JSON.stringify(path)} refused: ${problem}; paths in a plan are normalized and stay inside the image`);
 }
 
 /** Adds a tar entry with no body or a small in-memory body. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { DependencyLayer, Entry, Layer, Plan } from '../../generated/plan.js';
 import type { ContextFile } from '../config/context.js';
 import { symlinkStaysInside } from '../config/context.js';
@@ -15,6 +16,7 @@ import { withParents } from '../oci/layer.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 import { venvEntries } from '../python/install/venv.js';
+import { referenceProblem } from '../registry/reference.js';
 
 export const DEFAULT_WORKDIR = '/app';
 /** The plan schema's $id, written as the plan's `$schema`. */
@@ -56,7 +58,12 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     provenance[`build.${key}`] = why;
     return fallback;
   };
-  const workdir = pick('workdir', b.workdir, DEFAULT_WORKDIR, 'default').replace(/\/+$/, '') || '/';
+  // Normalized (`//`, `/./`, a trailing `/`), and never outside `/`: every app path is built on it.
+  const workdirText = pick('workdir', b.workdir, DEFAULT_WORKDIR, 'default');
+  const workdir = posix.normalize(workdirText).replace(/\/+$/, '') || '/';
+  if (!workdirText.startsWith('/') || workdirText.split('/').includes('..')) {
+    diagnostics.push({ source: provenance['build.workdir'] ?? 'config', key: 'build.workdir', message: `"${workdirText}" must be an absolute path inside the image with no ".." segment, e.g. "/app"` });
+  }
   const platformTexts = pick('platforms', b.platforms, ['linux/amd64'], 'default');
   const platforms: Platform[] = [];
   for (const text of [...new Set(platformTexts)]) {
@@ -73,9 +80,9 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
     detection.pythonVersion ? `detected: python ${python} from ${detection.pythonVersion.why}` : `default (python ${python})`,
   );
   // The user is settled against the base's /etc/passwd, once it is read (resolveUser).
-  const writable = [...new Set((b.writable ?? []).map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
+  const writable = [...new Set((b.writable ?? []).map(normalizeRelative))].sort();
   for (const p of writable) {
-    if (p === '' || p === '.' || p.startsWith('/') || p.split('/').includes('..')) {
+    if (p === '' || p === '.' || p.startsWith('/') || p === '..' || p.startsWith('../')) {
       diagnostics.push({ source: provenance['build.writable'] ?? 'config', key: 'build.writable', message: `"${p}" is not inside the workdir; writable paths are relative to the workdir (e.g. "instance"); the workdir itself is always writable` });
     }
   }
@@ -84,11 +91,21 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
   Object.assign(provenance, tagging.provenance);
   diagnostics.push(...tagging.diagnostics);
   const tags = tagging.tags;
+  // Each tag by the distribution reference grammar, before anything is pulled or written.
+  for (const tag of tags) {
+    const problem = referenceProblem(tag);
+    if (problem === undefined) continue;
+    // A tag as configured is the tags' fault; one the registry url rewrote is the url's.
+    const [setting, from] = (b.tags ?? []).includes(tag) || merged.registry.url === undefined
+      ? ['build.tags', merged.provenance['build.tags'] ?? 'config']
+      : ['registry.url', merged.provenance['registry.url'] ?? 'config'];
+    diagnostics.push(from.startsWith('flag ') ? { source: from.slice(5), message: problem } : { source: from, key: setting, message: problem });
+  }
   const output = pick('output', b.output, DEFAULT_OUTPUT, 'default');
-  const includePaths = b.include_paths ?? detection.includePaths.value;
+  const includePaths = (b.include_paths ?? detection.includePaths.value).map(normalizeRelative);
   if (!b.include_paths) provenance['build.include_paths'] = `detected: ${detection.includePaths.why}`;
   for (const p of includePaths) {
-    if (p.startsWith('/') || p.split('/').includes('..')) {
+    if (p.startsWith('/') || p === '..' || p.startsWith('../')) {
       diagnostics.push({ source: provenance['build.include_paths'] ?? 'config', key: 'build.include_paths', message: `"${p}" is outside the context; include paths are relative to the context and stay inside it` });
     }
   }
@@ -99,6 +116,13 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
 }
 
 export { namesRegistry } from '../config/tags.js';
+
+/** A relative path as the layer will hold it: `./a//b/` → `a/b`, `a/../b` → `b`; `..` stays visible to be refused. */
+export function normalizeRelative(p: string): string {
+  if (p.startsWith('/')) return p;
+  const n = posix.normalize(p).replace(/\/+$/, '');
+  return n === '' ? '.' : n;
+}
 
 function fmt(p: Platform): string {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readTomlFile } from '../config/read.js';
-import { validateConfig } from '../config/validate.js';
+import { validateConfig, validateFlags, validatePyproject } from '../config/validate.js';
 import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
 import { baseBlobSource, type BaseBlobSource } from '../apply/base.js';
@@ -80,7 +80,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const diagnostics: Diagnostic[] = [];
   const sources: ConfigSource[] = [];
   const { source: flagSource, diagnostics: flagProblems } = flagsToSource(absolutizeFlags(options.flags ?? {}, cwd, context));
-  diagnostics.push(...flagProblems);
+  diagnostics.push(...flagProblems, ...validateFlags(flagSource));
   sources.push(flagSource);
   const configPath = options.config ? resolve(cwd, options.config) : join(context, 'pycontainer.toml');
   const pycontainerToml = await readTomlFile(configPath, shownPath(context, configPath));
@@ -99,6 +99,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
       continue;
     }
     inputs.push({ path: file.path, sha256: file.sha256 });
+    if (prefix.length) diagnostics.push(...validatePyproject(file));
     const table = prefix.length ? ((file.data.tool as Record<string, unknown> | undefined)?.pycontainer) : file.data;
     if (table === undefined) continue;
     const { config, diagnostics: problems } = validateConfig(table, file, [...prefix]);

@@ -57,6 +57,9 @@ function checkRepository(text: string, repository: string): void {
   if (repository === '') throw invalid(text, 'the repository name is empty');
   if (/[A-Z]/.test(repository)) throw invalid(text, 'repository names must be lowercase');
   for (const component of repository.split('/')) {
+    if (component.includes(':')) {
+      throw invalid(text, `${JSON.stringify(component)} holds a second ":"; only the tag follows a ":" (a registry port needs a "/" after it: host:port/repository)`);
+    }
     if (component === '') throw invalid(text, `repository ${JSON.stringify(repository)} has an empty path component (leading, trailing or double "/")`);
     if (!PATH_COMPONENT.test(component)) {
       throw invalid(
@@ -121,6 +124,20 @@ export function parseReference(text: string): ImageReference {
   if (digest !== undefined) ref.digest = digest;
   if (tag === undefined && digest === undefined) ref.tag = 'latest';
   return ref;
+}
+
+/**
+ * Why `text` is not a valid image reference by the distribution grammar (the message names the rule),
+ * or undefined when it is one. For checking tags before anything is pulled or written.
+ */
+export function referenceProblem(text: string): string | undefined {
+  try {
+    parseReference(text);
+    return undefined;
+  } catch (err) {
+    if (err instanceof RegistryError) return err.message;
+    throw err;
+  }
 }
 
 /** The canonical, fully qualified form: 'docker.io/library/python:3.12-slim', 'host/repo:tag@sha256:…'. */

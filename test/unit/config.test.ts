@@ -12,7 +12,7 @@ import { compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignor
 import { flagsToSource, mergeConfig, type ConfigSource, type MergedConfig } from '../../src/config/merge.js';
 import { resolveTags } from '../../src/config/tags.js';
 import { isDiagnostic, locateKey, parseTomlFile, type TomlFile } from '../../src/config/read.js';
-import { closest, validateConfig } from '../../src/config/validate.js';
+import { closest, validateConfig, validateFlags, validatePyproject as validatePyprojectTables } from '../../src/config/validate.js';
 import { formatDiagnostic, throwIfDiagnostics, ConfigError, type Diagnostic } from '../../src/errors.js';
 import { assembleImageConfig, canonicalJson, isoTime, mergeEnv, type BaseConfig, type ImageConfigInput } from '../../src/oci/image.js';
 import { formatPlatform, parsePlatform, platformMatches } from '../../src/oci/platform.js';
@@ -192,9 +192,42 @@ describe('validateConfig', () => {
     assert.equal(arr[0]!.message, 'must be an array, not string "python main.py"');
   });
 
-  test('relative workdir', () => {
-    const ds = validateToml('[build]\nworkdir = "app"\n');
-    assert.deepEqual(ds, [{ source: 'pycontainer.toml', key: 'build.workdir', line: 2, message: '"app" must be an absolute path, e.g. "/app"' }]);
+  test('relative workdir, and a workdir with a ".." segment', () => {
+    const message = (v: string) => `${JSON.stringify(v)} must be an absolute path inside the image with no ".." segment, e.g. "/app"`;
+    assert.deepEqual(validateToml('[build]\nworkdir = "app"\n'), [{ source: 'pycontainer.toml', key: 'build.workdir', line: 2, message: message('app') }]);
+    for (const bad of ['/app/../etc', '/..', '/../x', '/a/..']) {
+      assert.deepEqual(validateToml(`[build]\nworkdir = "${bad}"\n`), [{ source: 'pycontainer.toml', key: 'build.workdir', line: 2, message: message(bad) }], bad);
+    }
+    for (const good of ['/', '/app', '/srv/my..app', '/a/.hidden', '//srv/./x/']) assert.deepEqual(validateToml(`[build]\nworkdir = "${good}"\n`), [], good);
+  });
+
+  test('entrypoint must not be empty; cmd may be (it clears the base image\'s Cmd)', () => {
+    assert.deepEqual(validateToml('[build]\nentrypoint = []\n'), [
+      { source: 'pycontainer.toml', key: 'build.entrypoint', line: 2, message: 'is empty: give the program and its arguments, e.g. ["python", "-m", "app"], or leave entrypoint out to use the detected command' },
+    ]);
+    assert.equal(validateToml('[build]\nentrypoint = [""]\n')[0]?.key, 'build.entrypoint.0');
+    assert.deepEqual(validateToml('[build]\ncmd = []\n'), []);
+  });
+
+  test('user: a name or uid, then optionally ":" and a group name or gid', () => {
+    for (const good of ['root', '1000', '1000:1000', 'app:app', 'app:100', '100:app', '_svc', 'user.name-1', 'machine$']) {
+      assert.deepEqual(validateToml(`[build]\nuser = "${good}"\n`), [], good);
+    }
+    for (const bad of ['weird user', ':', '1000:', ':1000', 'a:b:c', '-x', '1x:2', 'app:', 'é']) {
+      const ds = validateToml(`[build]\nuser = "${bad}"\n`);
+      assert.equal(ds.length, 1, bad);
+      assert.equal(ds[0]!.key, 'build.user', bad);
+      assert.equal(ds[0]!.message, `${JSON.stringify(bad)} is not a user: give a name or a numeric uid, optionally followed by ":" and a group name or gid, e.g. "app", "1000" or "1000:1000"`);
+    }
+  });
+
+  test('flags go through the same schema and name the flag', () => {
+    const { source } = flagsToSource({ user: 'weird user', tag: [''] });
+    assert.deepEqual(
+      validateFlags(source).map((d) => `${d.source}: ${d.message}`).sort(),
+      ['--tag: is empty: give an image reference, e.g. "app:1.0"', '--user: "weird user" is not a user: give a name or a numeric uid, optionally followed by ":" and a group name or gid, e.g. "app", "1000" or "1000:1000"'],
+    );
+    assert.deepEqual(validateFlags(flagsToSource({ user: '1000:1000', tag: ['app:1'], workdir: '/srv' }).source), []);
   });
 
   test('bad platform pattern, in platform and in platforms', () => {
@@ -279,6 +312,92 @@ describe('validateConfig', () => {
     assert.equal(closest('include-deps', ['include_deps', 'include_paths']), 'include_deps');
     assert.equal(closest('BASE_IMAGE', ['base_image']), 'base_image');
     assert.equal(closest('color', ['workdir', 'user']), undefined);
+  });
+});
+
+describe('validatePyproject: [project] as PEP 621 defines it, [tool.poetry] name and version', () => {
+  const check = (text: string) => validatePyprojectTables(toml(text, 'pyproject.toml')).map(formatDiagnostic);
+  const project = (lines: string) => check(`[project]\nname = "demo"\nversion = "1.0"\n${lines}\n`);
+
+  test('a complete, valid [project] table passes', () => {
+    const text = [
+      '[project]',
+      'name = "my_app.core"',
+      'version = "2.1.0rc1.post2+local.7"',
+      'description = "d"',
+      'readme = { file = "README.md", content-type = "text/markdown" }',
+      'requires-python = ">=3.9, <4"',
+      'license = "MIT OR Apache-2.0"',
+      'license-files = ["LICENSE*"]',
+      'authors = [{ name = "A", email = "a@example.com" }]',
+      'keywords = ["k"]',
+      'classifiers = ["Programming Language :: Python"]',
+      'dependencies = ["requests>=2.31", "uvicorn[standard]; sys_platform == \'linux\'", "pkg @ https://example.com/pkg.whl", "attrs (>=22)"]',
+      '[project.optional-dependencies]',
+      'dev = ["pytest"]',
+      '[project.scripts]',
+      'app = "my_app.cli:main"',
+      '[project.gui-scripts]',
+      'gui = "my_app.gui:run"',
+      '[project.entry-points."my.group"]',
+      'x = "my_app:x"',
+      '[project.urls]',
+      'Homepage = "https://example.com"',
+      '[tool.other]',
+      'anything = [1, "two"]',
+    ].join('\n');
+    assert.deepEqual(check(text), []);
+    assert.deepEqual(check('[project]\nname = "demo"\ndynamic = ["version", "dependencies"]\n'), []);
+    assert.deepEqual(check('[tool.black]\nline-length = 100\n'), []);
+  });
+
+  test('each bad value is one diagnostic naming the line and the key', () => {
+    assert.deepEqual(check('[project]\nname = 5\n'), ['pyproject.toml:2: project.name: must be a string, not number 5']);
+    assert.deepEqual(check('[project]\nname = "-bad-"\n'), [
+      'pyproject.toml:2: project.name: "-bad-" is not a valid project name (PEP 508: letters, digits, ".", "_" and "-", starting and ending with a letter or digit)',
+    ]);
+    assert.deepEqual(check('[project]\nname = "demo"\nversion = "not a version!"\n'), [
+      'pyproject.toml:3: project.version: "not a version!" is not a valid PEP 440 version, e.g. "1.0", "2.1.0rc1" or "0.3.post1"',
+    ]);
+    assert.deepEqual(project('scripts = ["a"]'), ['pyproject.toml:4: project.scripts: must be a table, not an array']);
+    assert.deepEqual(project('[project.scripts]\napp = 1'), ['pyproject.toml:5: project.scripts.app: must be a string, not number 1']);
+    assert.deepEqual(project('gui-scripts = "x"'), ['pyproject.toml:4: project.gui-scripts: must be a table, not string "x"']);
+    assert.deepEqual(project('requires-python = ">=banana"'), [
+      'pyproject.toml:4: project.requires-python: ">=banana" is not a valid PEP 440 version specifier, e.g. ">=3.10" or ">=3.9,<4"',
+    ]);
+    assert.deepEqual(project('dependencies = "requests"'), ['pyproject.toml:4: project.dependencies: must be an array, not string "requests"']);
+    assert.deepEqual(check('project = "hello"\n'), ['pyproject.toml:1: project: must be a table, not string "hello"']);
+  });
+
+  test('dependencies are PEP 508 requirements: name, extras, specifier, marker', () => {
+    const bad = ['requests >= banana', 'requests; os_name =', '==1.0', 'foo[bar', 'requests @'];
+    for (const b of bad) {
+      const out = project(`dependencies = [${JSON.stringify(b)}]`);
+      assert.equal(out.length, 1, b);
+      assert.match(out[0]!, /^pyproject\.toml:4: project\.dependencies\.0: .* is not a PEP 508 requirement/, b);
+    }
+    assert.match(project('[project.optional-dependencies]\ndev = ["pytest>>1"]')[0]!, /project\.optional-dependencies\.dev\.0: "pytest>>1" is not a PEP 508 requirement/);
+  });
+
+  test('unknown keys: the specification allows no others in [project]', () => {
+    assert.deepEqual(project('dependecies = []'), [
+      'pyproject.toml:4: project.dependecies: unknown key "dependecies": the pyproject.toml specification allows no other keys in [project]; did you mean "dependencies"?',
+    ]);
+  });
+
+  test('dynamic: known keys only, never name, never also set statically', () => {
+    assert.deepEqual(check('[project]\nname = "demo"\ndynamic = ["versoin"]\n'), [
+      'pyproject.toml:3: project.dynamic.0: "versoin" cannot be dynamic: list only keys of [project] other than name (the name is always static)',
+    ]);
+    assert.deepEqual(project('dynamic = ["version"]'), ['pyproject.toml:3: project.version: is set here and also listed in project.dynamic; remove one of the two']);
+  });
+
+  test('[tool.poetry]: name and version checked lightly, the rest left to Poetry', () => {
+    assert.deepEqual(check('[tool.poetry]\nname = "demo"\nversion = "0.1.0"\n[tool.poetry.dependencies]\npython = "^3.11"\n[tool.poetry.scripts]\nx = { callable = "a:b" }\n'), []);
+    assert.deepEqual(check('[tool.poetry]\nname = ["demo"]\nversion = "one"\n'), [
+      'pyproject.toml:2: tool.poetry.name: must be a string, not an array',
+      'pyproject.toml:3: tool.poetry.version: "one" is not a valid PEP 440 version, e.g. "1.0", "2.1.0rc1" or "0.3.post1"',
+    ]);
   });
 });
 

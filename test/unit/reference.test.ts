@@ -5,6 +5,7 @@ import {
   formatReference,
   isLoopback,
   parseReference,
+  referenceProblem,
   registryEndpoint,
   repositoryScope,
   withDigest,
@@ -76,6 +77,11 @@ const invalid: [string, string][] = [
   ['[::1]:5000', 'registry "[::1]" needs a repository after it: write host/repository'],
   ['https://ghcr.io/org/app', 'leave out the scheme ("https://"): write host/repository[:tag]'],
   [`ghcr.io/${'a'.repeat(250)}`, 'the name is 258 characters long, at most 255 are allowed'],
+  ['foo:bar:baz', '"foo:bar" holds a second ":"; only the tag follows a ":" (a registry port needs a "/" after it: host:port/repository)'],
+  ['org/a:b:c', '"a:b" holds a second ":"; only the tag follows a ":" (a registry port needs a "/" after it: host:port/repository)'],
+  ['UPPER/Case:bad tag', 'tag "bad tag" may only contain letters, digits, "_", "." and "-" (at most 128)'],
+  ['UPPER/Case:ok', 'repository names must be lowercase'],
+  [`app:${'a'.repeat(200)}`, `tag "${'a'.repeat(20)}…" is 200 characters long, at most 128 are allowed`],
 ];
 
 for (const [text, problem] of invalid) {
@@ -92,6 +98,11 @@ for (const [text, problem] of invalid) {
     );
   });
 }
+
+test('referenceProblem: the message of the rule broken, or undefined for a valid reference', () => {
+  for (const [text, problem] of invalid) assert.equal(referenceProblem(text), `invalid image reference ${JSON.stringify(text)}: ${problem}`);
+  for (const [text] of valid) assert.equal(referenceProblem(text), undefined, text);
+});
 
 test('withDigest pins a reference and keeps its tag; a bad digest is refused', () => {
   const ref = parseReference('python:3.12-slim');

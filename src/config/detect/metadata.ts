@@ -3,6 +3,7 @@
  * `[project]` (PEP 621), Poetry 1's `[tool.poetry]`, `setup.cfg`, or a `setup.py` whose arguments are
  * plain literals. Pure: file texts and the git description come in as inputs.
  */
+import { valid as validVersion } from '@renovatebot/pep440';
 import { ConfigError } from '../../errors.js';
 
 export interface ProjectMetadata {
@@ -104,6 +105,11 @@ export function parseProjectMetadata(input: MetadataInput): MetadataResult {
   if (declaredVersion) {
     version = declaredVersion.value;
     versionWhy = declaredVersion.source;
+    // pyproject.toml's tables are checked by schema (src/config/validate.ts) before this runs; setup.cfg
+    // and setup.py have no schema, and an invalid version would become the image's tag.
+    if (validVersion(version) === null && !declaredVersion.source.startsWith('[')) {
+      throw new ConfigError('E_VERSION', `${declaredVersion.source}: version "${version}" is not a valid PEP 440 version, e.g. "1.0", "2.1.0rc1" or "0.3.post1"`);
+    }
   } else if (input.gitDescribe) {
     const fromGit = versionFromGitDescribe(input.gitDescribe);
     version = fromGit.version;
@@ -159,6 +165,11 @@ function declaredSources(input: Omit<MetadataInput, 'gitDescribe' | 'contextName
   return out;
 }
 
+/**
+ * `[project]` as the build reads it. compileProject has validated it against
+ * schema/pyproject-project.schema.json (types, PEP 508 names and requirements, PEP 440 versions and
+ * specifiers); the type guards remain for callers that read unvalidated files (`pycontainer init`).
+ */
 function fromProjectTable(project: Table): Declared {
   const dynamic = Array.isArray(project.dynamic) ? project.dynamic.map(String) : [];
   const d: Declared = { source: '[project]' };

@@ -4,7 +4,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { ScriptEntry } from '../../config/detect.js';
 import { ConfigError } from '../../errors.js';
-import { addEntry, sortEntries } from '../../oci/layer.js';
+import { addEntry, checkMemberPath, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
 import { ZipFile, ZipFormatError, type ZipEntry } from './zip.js';
 
@@ -105,6 +105,8 @@ export async function wheelsLayerTar(wheels: WheelToInstall[], target: VenvTarge
     ...[...files.values()].map((f) => ({ path: f.path, file: f })),
   ]);
 
+  // The wheel checks above refuse escapes; this is the layer writer's own guard (src/oci/layer.ts).
+  for (const item of items) checkMemberPath(item.path);
   const pack = createPack();
   const time = new Date(mtime * 1000);
   (async () => {
