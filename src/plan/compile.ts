@@ -3,10 +3,10 @@ import type { Plan } from '../../generated/plan.js';
 import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE, needsGitVersion } from '../config/detect.js';
 import { readGitDescribe } from '../config/git.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
-import { isDiagnostic, readTomlFile } from '../config/read.js';
+import { isDiagnostic, readRegularFile, readTomlFile } from '../config/read.js';
 import { validateConfig } from '../config/validate.js';
 import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
@@ -132,7 +132,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const inputFiles = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
   const texts = await readTexts(context, [...inputFiles, ...detectionCandidates(files, includeGuess)]);
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
-  for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
+  for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
   const workdirGuess = merged.build.workdir ?? '/app';
   const pyprojectData = pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {};
   // git runs only for a project whose version is computed at build time (or stated nowhere).
@@ -187,7 +187,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings);
   // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
   // `plan --check` notice a change to them.
-  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
+  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
 
   // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);

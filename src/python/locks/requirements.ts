@@ -5,9 +5,9 @@
  * hashes; for an unhashed pin, every file of that version whose sha256 the index states. A range or a
  * bare name needs a resolver: E_UNPINNED.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readRegularFile } from '../../config/read.js';
 import { ConfigError } from '../../errors.js';
 import { createIndexClient, type IndexClient, type IndexFile, type IndexSources } from '../index/index.js';
 import {
@@ -96,8 +96,9 @@ export async function readRequirementsFile(absPath: string, display: string, opt
     visiting.add(abs);
     let text: string;
     try {
-      text = await readFile(abs, 'utf8');
+      text = (await readRegularFile(abs, shown)).toString('utf8');
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
       throw new ConfigError('E_LOCK', `${from ?? shown}: cannot read ${shown}: ${why}`);
     }
