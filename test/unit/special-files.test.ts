@@ -73,3 +73,14 @@ test('a context file name that is not UTF-8 is refused, escaped; an ignored one 
   assert.deepEqual(files.map((f) => f.path), ['app.py', 'data']);
   assert.equal(escapeName(Buffer.from([0x61, 0x5c, 0x0a, 0xff])), 'a\\x5c\\x0a\\xff');
 });
+
+test('URL passwords: literal ones are secrets, ${VARIABLE} references and ssh user names are not', async () => {
+  const { hasUrlPassword } = await import('../../src/plan/compile.js');
+  assert.equal(hasUrlPassword('--index-url https://bob:hunter2@pypi.example/simple\n'), true);
+  assert.equal(hasUrlPassword('--extra-index-url https://ghp_abc123@pypi.example/simple\n'), true, 'a token as user info');
+  assert.equal(hasUrlPassword('[global]\nindex-url = https://:tok@pypi.example/simple\n'), true);
+  assert.equal(hasUrlPassword('--index-url https://${USER}:${PASSWORD}@pypi.example/simple\n'), false);
+  assert.equal(hasUrlPassword('--index-url https://${TOKEN}@pypi.example/simple\n'), false);
+  assert.equal(hasUrlPassword('pkg @ git+ssh://git@github.com/o/r.git\nrequests==2.32.3\n'), false);
+  assert.equal(hasUrlPassword('--index-url https://pypi.example/simple\n'), false);
+});
