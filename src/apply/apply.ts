@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
@@ -14,7 +15,7 @@ import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
-import { layerTar, ReadAhead } from '../oci/layer.js';
+import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import { baseBlobSource, type BaseBlobSource } from './base.js';
@@ -279,7 +280,10 @@ async function materializeLayer(
     await job.checkInputs();
     emit({ kind: 'layer-start', layer: job.name, total: hit.size, cached: true });
     try {
-      await cache.open(hit.digest).then((s) => s.destroy()); // marks it used
+      // The record maps diff_id → blob; a wrong mapping (or a damaged blob) must never be served, so the
+      // blob is checked against both before the layout takes it (open also marks it used).
+      const verifier = new LayerVerifier({ digest: hit.digest, size: hit.size, diffId: job.diffId, mediaType: MEDIA_TYPES.ociLayerGzip }, (m) => new ApplyError('E_CACHE_LAYER', `cached layer ${job.name}: ${describeLayerMismatch(m)}`));
+      await pipeline(await cache.open(hit.digest), verifier, new Writable({ write: (_c, _e, done) => done() }));
       await writer.linkOrCopyBlob(cache.blobPath(hit.digest), { digest: hit.digest, size: hit.size });
       emit({ kind: 'layer-done', layer: job.name, digest: hit.digest, size: hit.size, cached: true });
       return { digest: hit.digest, size: hit.size, cached: true };

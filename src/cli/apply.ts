@@ -165,7 +165,7 @@ export async function runApply(
     result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
     if (targets.length) {
-      const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan.base.ref, context, client, cache), onEvent);
+      const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers)), onEvent);
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;

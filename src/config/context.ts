@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { isIgnored, type IgnoreRule } from './ignore.js';
+import { readRegularFile } from './read.js';
 
 /** A file, directory or symlink in the build context, path relative to the context with `/`. */
 export interface ContextFile {
@@ -33,7 +34,23 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
   const anyNegation = rules.some((r) => r.negate);
   const out: ContextFile[] = [];
   async function visit(rel: string): Promise<void> {
-    const names = (await readdir(join(contextAbs, rel))).sort();
+    const raw = await readdir(join(contextAbs, rel), { encoding: 'buffer' });
+    const names: string[] = [];
+    for (const bytes of raw) {
+      const name = bytes.toString('utf8');
+      if (Buffer.from(name, 'utf8').equals(bytes)) {
+        names.push(name);
+        continue;
+      }
+      // A name that is not UTF-8 cannot be written into the plan (JSON) or matched later by apply. An
+      // ignored one is fine; otherwise refuse rather than silently ship an image without the file.
+      const path = rel ? `${rel}/${name}` : name;
+      const st = await lstat(Buffer.concat([Buffer.from(`${join(contextAbs, rel)}/`), bytes]));
+      if (isIgnored(rules, path, st.isDirectory())) continue;
+      const shown = rel ? `${rel}/${escapeName(bytes)}` : escapeName(bytes);
+      throw new ConfigError('E_CONTEXT_NAME', `${shown}: the file name is not valid UTF-8, which an image's file list cannot carry; rename it, or list it in .dockerignore`);
+    }
+    names.sort();
     // lstat a directory's entries together: one round trip each to the thread pool, not one after another.
     const stats = await Promise.all(names.map((name) => lstat(join(contextAbs, rel ? `${rel}/${name}` : name))));
     for (const [i, name] of names.entries()) {
@@ -56,6 +73,13 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
   return out.sort((a, b) => compareBytes(a.path, b.path));
 }
 
+/** A file name's bytes for a message: printable ASCII as is, everything else as \\xNN. */
+export function escapeName(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
 /** True when a symlink at `linkPath` pointing to `target` stays inside the context. */
 export function symlinkStaysInside(linkPath: string, target: string): boolean {
   if (target.startsWith('/')) return false;
@@ -66,8 +90,9 @@ export function symlinkStaysInside(linkPath: string, target: string): boolean {
 /** Reads a project's copied files for layers: small ones whole, large ones as streams. */
 export function contextReader(contextAbs: string): import('../oci/layer.js').FileReader {
   return {
-    stream: (entry) => createReadStream(join(contextAbs, entry.source!)),
-    read: (entry) => readFile(join(contextAbs, entry.source!)),
+    // O_NONBLOCK: a file swapped for a FIFO after planning reads as empty (a stale plan), never blocks.
+    stream: (entry) => createReadStream(join(contextAbs, entry.source!), { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string }),
+    read: (entry) => readRegularFile(join(contextAbs, entry.source!), entry.source!),
   };
 }
 
@@ -76,7 +101,10 @@ export async function readTexts(contextAbs: string, paths: string[], maxBytes = 
   const texts: Record<string, string> = {};
   for (const p of paths) {
     try {
-      const buf = await readFile(join(contextAbs, p));
+      const st = await stat(join(contextAbs, p));
+      if (!st.isFile()) continue; // a FIFO would block; walkContext and readers refuse it
+      if (st.size > maxBytes) continue;
+      const buf = await readRegularFile(join(contextAbs, p), p);
       if (buf.length <= maxBytes) texts[p] = buf.toString('utf8');
     } catch {
       // Not there: detection treats it as absent.

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
-import type { Diagnostic } from '../errors.js';
+import { ConfigError, type Diagnostic } from '../errors.js';
 import { sha256Hex } from '../oci/digest.js';
 
 /** A TOML file as read: its text (for locating keys), parsed data and digest. */
@@ -12,6 +13,32 @@ export interface TomlFile {
   sha256: string;
 }
 
+/** What a non-regular file is, for messages. */
+function describeType(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a file that must be a regular one (a project file: pyproject.toml, a lock, a requirements
+ * file, a context file). It is opened with O_NONBLOCK, which never waits for a FIFO's writer, and
+ * checked by type on the open descriptor (no window to swap it after a check): a FIFO, socket or
+ * device is refused with one line naming it instead of hanging the build forever.
+ */
+export async function readRegularFile(absPath: string, displayPath: string): Promise<Buffer> {
+  const handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new ConfigError('E_SPECIAL_FILE', `${displayPath}: is ${describeType(st)}, not a regular file; refusing to read it (replace it with a file or leave it out of the project)`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Reads and parses a TOML file. Returns undefined when it does not exist, a Diagnostic (with the parser's
  * line and column) when it is malformed.
@@ -19,8 +46,9 @@ export interface TomlFile {
 export async function readTomlFile(absPath: string, displayPath: string): Promise<TomlFile | Diagnostic | undefined> {
   let text: string;
   try {
-    text = await readFile(absPath, 'utf8');
+    text = (await readRegularFile(absPath, displayPath)).toString('utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { source: displayPath, message: `cannot read: ${(err as Error).message}` };
   }

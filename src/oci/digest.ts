@@ -37,6 +37,7 @@ export async function sha256OfStream(stream: AsyncIterable<Buffer> | Iterable<Bu
 /** A pass-through stream that hashes and counts what flows through it. */
 export class HashCounter extends Transform {
   private readonly hash: Hash = createHash('sha256');
+  private result: Digest | undefined;
   bytes = 0;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -45,8 +46,13 @@ export class HashCounter extends Transform {
     done(null, chunk);
   }
 
-  /** Valid once the stream has ended. */
+  /**
+   * Valid once the stream has ended. May be called any number of times: a node Hash can be finalized
+   * only once, and a second call used to throw "Digest already called" from inside the very messages
+   * that report a mismatch (and so masked them as a crash).
+   */
   digest(): Digest {
-    return `sha256:${this.hash.digest('hex')}`;
+    this.result ??= `sha256:${this.hash.digest('hex')}`;
+    return this.result;
   }
 }

@@ -1,8 +1,10 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { ImageError } from '../errors.js';
-import { HashCounter, sha256Hex } from './digest.js';
+import { HashCounter, sha256Hex, type Digest } from './digest.js';
 
 /** A file's content as it went into a layer: what was actually read. */
 export interface StreamedFile {
@@ -179,4 +181,135 @@ export function parentDirs(paths: string[]): Entry[] {
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
   return [...dirs].map((path) => ({ path, type: 'dir' as const, mode: '0755' }));
+}
+
+/** A layer blob as a manifest and config describe it: what its bytes must be, compressed and not. */
+export interface LayerExpectation {
+  digest: string;
+  size: number;
+  /** The config's diff_id for this layer: the sha256 of the uncompressed tar. */
+  diffId: string;
+  mediaType?: string;
+}
+
+/** What a layer's bytes turned out to be, when they are not what was expected. */
+export type LayerMismatch =
+  | { kind: 'size'; expected: number; found: number }
+  | { kind: 'digest'; expected: string; found: string }
+  | { kind: 'diff-id'; expected: string; found: string }
+  | { kind: 'compression'; expected: string; found: string }
+  | { kind: 'unsupported'; expected: string; found: string };
+
+/** How a layer of this media type is compressed: gzip (the OCI and Docker defaults), none, or zstd. */
+export function layerCompression(mediaType: string | undefined): 'gzip' | 'none' | 'zstd' {
+  if (!mediaType) return 'gzip';
+  if (/zstd$/.test(mediaType)) return 'zstd';
+  if (/\.tar$/.test(mediaType) || mediaType.endsWith('.tar')) return 'none';
+  return 'gzip';
+}
+
+/** One line for a mismatch: what was expected and what was found. */
+export function describeLayerMismatch(m: LayerMismatch): string {
+  switch (m.kind) {
+    case 'size':
+      return `expected ${m.expected} bytes, found ${m.found}`;
+    case 'digest':
+      return `its bytes should hash to ${m.expected}, found ${m.found}`;
+    case 'diff-id':
+      return `its uncompressed content should hash to diff_id ${m.expected} (from the image config), found ${m.found}`;
+    case 'compression':
+      return `expected ${m.expected} data as its media type says, found ${m.found}`;
+    case 'unsupported':
+      return `it is ${m.found}-compressed, which this Node.js cannot decompress to check its diff_id; use a base with ${m.expected} layers`;
+  }
+}
+
+/**
+ * A pass-through that verifies a layer blob in the same pass that copies it: the compressed bytes go
+ * through sha256 and a counter, and also into a decompressor whose output goes through a second sha256
+ * (the diff_id). At the end, before the stream reports its own end, a wrong size, digest, diff_id or
+ * compression fails it with the error `fail` makes; nothing downstream ever sees a clean end of a bad
+ * layer, so nothing gets published under its name.
+ */
+export class LayerVerifier extends Transform {
+  private readonly blobHash = createHash('sha256');
+  private readonly diffHash = createHash('sha256');
+  private readonly inflate: Gunzip | undefined;
+  private inflateError: Error | undefined;
+  private inflated: Promise<void> = Promise.resolve();
+  private bytes = 0;
+  private notGzip = false;
+  private unsupported = false;
+
+  constructor(
+    private readonly expected: LayerExpectation,
+    private readonly fail: (mismatch: LayerMismatch) => Error,
+    /** False when the diff_id is unknown (a bare descriptor): digest and size only. */
+    private readonly checkDiffId = true,
+  ) {
+    super();
+    const compression = checkDiffId ? layerCompression(expected.mediaType) : 'none';
+    if (compression === 'gzip') {
+      const inflate = createGunzip();
+      this.inflate = inflate;
+      inflate.on('data', (chunk: Buffer) => this.diffHash.update(chunk));
+      this.inflated = new Promise<void>((resolve) => {
+        inflate.once('end', () => resolve());
+        inflate.once('error', (err) => {
+          this.inflateError = err;
+          resolve();
+        });
+      });
+    } else if (compression === 'zstd') {
+      this.unsupported = true;
+    }
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.bytes === 0 && chunk.length > 0 && this.inflate && (chunk[0] !== 0x1f || (chunk.length > 1 && chunk[1] !== 0x8b))) this.notGzip = true;
+    this.blobHash.update(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > this.expected.size) return done(this.fail({ kind: 'size', expected: this.expected.size, found: this.bytes }));
+    if (this.unsupported) return done(null, chunk);
+    if (!this.inflate) {
+      this.diffHash.update(chunk);
+      return done(null, chunk);
+    }
+    // After a decompression error, keep hashing: a flipped byte is reported as a digest mismatch at the end.
+    if (this.inflateError || this.notGzip || this.inflate.write(chunk)) return done(null, chunk);
+    // Wait for the decompressor to catch up (or to fail): memory stays bounded.
+    const inflate = this.inflate;
+    const resume = () => {
+      inflate.off('drain', resume);
+      inflate.off('error', resume);
+      done(null, chunk);
+    };
+    inflate.once('drain', resume);
+    inflate.once('error', resume);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.inflate && !this.notGzip && !this.inflateError) this.inflate.end();
+    else this.inflate?.destroy();
+    void (this.inflate && !this.notGzip ? this.inflated : Promise.resolve()).then(() => {
+      if (this.bytes !== this.expected.size) return done(this.fail({ kind: 'size', expected: this.expected.size, found: this.bytes }));
+      const digest: Digest = `sha256:${this.blobHash.digest('hex')}`;
+      if (digest !== this.expected.digest) return done(this.fail({ kind: 'digest', expected: this.expected.digest, found: digest }));
+      if (this.unsupported) return done(this.fail({ kind: 'unsupported', expected: 'gzip', found: 'zstd' }));
+      if (this.notGzip) return done(this.fail({ kind: 'compression', expected: 'gzip', found: 'data that is not gzip' }));
+      if (this.inflateError) return done(this.corrupt());
+      const diffId = `sha256:${this.diffHash.digest('hex')}`;
+      if (this.checkDiffId && diffId !== this.expected.diffId) return done(this.fail({ kind: 'diff-id', expected: this.expected.diffId, found: diffId }));
+      done();
+    });
+  }
+
+  override _destroy(err: Error | null, done: (err: Error | null) => void): void {
+    this.inflate?.destroy();
+    done(err);
+  }
+
+  private corrupt(): Error {
+    return this.fail({ kind: 'compression', expected: 'gzip', found: `a broken gzip stream (${this.inflateError?.message ?? 'unknown'})` });
+  }
 }

@@ -191,6 +191,8 @@ export async function scanLayer(stream: Readable): Promise<LayerScan> {
   const head = await peekGzip(stream);
   const source = head.gzip ? head.stream.pipe(createGunzip()) : head.stream;
   const tar = extract();
+  // pipe() forwards no errors: a failed read (a layer that fails verification) must reach the loop below.
+  if (source !== head.stream) head.stream.on('error', (err) => tar.destroy(err));
   source.on('error', (err) => tar.destroy(err));
   source.pipe(tar as unknown as NodeJS.WritableStream);
   for await (const entry of tar) {

@@ -3,10 +3,10 @@ import type { Plan } from '../../generated/plan.js';
 import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE, needsGitVersion } from '../config/detect.js';
 import { readGitDescribe } from '../config/git.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
-import { isDiagnostic, readTomlFile } from '../config/read.js';
+import { isDiagnostic, readRegularFile, readTomlFile } from '../config/read.js';
 import { validateConfig, validateFlags, validatePyproject } from '../config/validate.js';
 import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
@@ -125,7 +125,13 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     extra,
   });
   const rules = compileIgnore(exclude);
-  const files = await walkContext(context, rules);
+  const walked = await walkContext(context, rules);
+  // Secrets never reach the image: a requirements (or pip config) file whose index URL carries a
+  // password is left out of the application layer (the installed dependencies do not need it at run
+  // time), and the plan's exclude rules say so, so apply lists the context the same way.
+  const secretFiles = await findFilesWithUrlPasswords(context, walked, merged.build.requirements);
+  exclude.push(...secretFiles);
+  const files = walked.filter((f) => !secretFiles.includes(f.path));
 
   // 3. Detection over what detection reads.
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
@@ -133,7 +139,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const inputFiles = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
   const texts = await readTexts(context, [...inputFiles, ...detectionCandidates(files, includeGuess)]);
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
-  for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
+  for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
   const workdirGuess = merged.build.workdir ?? '/app';
   const pyprojectData = pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {};
   // git runs only for a project whose version is computed at build time (or stated nowhere).
@@ -162,11 +168,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   if (!merged.build.entrypoint && !merged.build.cmd) warnings.push(...detection.commandWarnings);
   partial.provenance['project.name'] = detection.projectWhy.name;
   partial.provenance['project.version'] = detection.projectWhy.version;
-  // An index URL with user:password in a requirements file would be copied into the image with it.
-  for (const path of inputFiles) {
-    if (/^requirements[^/]*\.(txt|in)$/.test(path) && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(texts[path] ?? '') && partial.includePaths.some((p) => p === path || p === '.' || p === '')) {
-      warnings.push(`${path} has a password in an index URL and is copied into the image; write it as \${VARIABLE} (pycontainer and pip expand it) or put the credentials in ~/.netrc`);
-    }
+  for (const path of secretFiles) {
+    warnings.push(`${path} has a password in a URL, so it is left out of the image; write it as \${VARIABLE} (pycontainer and pip expand it) or put the credentials in ~/.netrc`);
   }
   // 5. The base's filesystem, read once per layer (cached by digest): the interpreter, the user, the
   // C library for wheels and the start-up check all look at it. Scratch has none, and no check.
@@ -188,7 +191,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings);
   // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
   // `plan --check` notice a change to them.
-  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readFile(join(context, path))) });
+  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
 
   // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
@@ -352,6 +355,38 @@ async function existingVenvDependencies(
     packages,
     entries: hashed.entries,
   };
+}
+
+/** Files whose URLs may carry index credentials: requirements and constraints files, pip's config. */
+const CREDENTIAL_BEARING = /(^|\/)([^/]*(requirements|constraints)[^/]*\.(txt|in)|pip\.conf|pip\.ini)$/i;
+
+/**
+ * A URL with a password in its user info (`https://user:pass@host`, `https://:token@host`): not one
+ * whose password is a `${VARIABLE}` reference, which pip and pycontainer expand at build time. Pure.
+ */
+export function hasUrlPassword(text: string): boolean {
+  const variable = /^(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)+$/;
+  for (const m of text.matchAll(/([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/\s@]*)@/g)) {
+    const scheme = m[1]!.toLowerCase();
+    const userinfo = m[2]!;
+    const colon = userinfo.indexOf(':');
+    // Over HTTP a lone user info is a token (`https://TOKEN@host`); over ssh (`git@`) it is a user name.
+    const secret = colon === -1 ? (/(^|\+)https?$/.test(scheme) ? userinfo : '') : userinfo.slice(colon + 1);
+    if (secret !== '' && !variable.test(secret)) return true;
+  }
+  return false;
+}
+
+/** The context files (as listed) that would carry a URL password into the image, sorted. */
+async function findFilesWithUrlPasswords(context: string, files: { path: string; type: string; size: number }[], requirements: string | undefined): Promise<string[]> {
+  const found: string[] = [];
+  for (const f of files) {
+    if (f.type !== 'file' || f.size > 1024 * 1024) continue;
+    if (!CREDENTIAL_BEARING.test(f.path) && f.path !== requirements) continue;
+    const text = (await readRegularFile(join(context, f.path), f.path)).toString('utf8');
+    if (hasUrlPassword(text)) found.push(f.path);
+  }
+  return found.sort();
 }
 
 /** A base image's layers as sources the root filesystem scan caches by digest. */

@@ -161,8 +161,11 @@ describe('pycontainer plan: success', { concurrency: true }, () => {
       await writeFile(join(dir, 'main.py'), 'print(1)\n');
       const r = await runCli(['plan', '-C', dir, '--base-image', 'scratch', '--json']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /^warning: requirements\.txt has a password in an index URL and is copied into the image/m);
+      assert.match(r.stderr, /^warning: requirements\.txt has a password in a URL, so it is left out of the image; write it as \$\{VARIABLE\}/m);
       assert.doesNotMatch(r.stderr, /hunter2/);
+      const plan = JSON.parse(r.stdout);
+      assert.ok(!plan.layers[0].entries.some((e: { path: string }) => e.path.endsWith('requirements.txt')), 'not in the app layer');
+      assert.ok(plan.layers[0].exclude.includes('requirements.txt'), 'excluded, so apply lists the context the same way');
       assert.doesNotMatch(JSON.stringify(JSON.parse(r.stdout).inputs), /hunter2/, 'inputs hold digests, not contents');
     } finally {
       await rm(dir, { recursive: true, force: true });

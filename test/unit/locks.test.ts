@@ -571,7 +571,14 @@ describe('requirements files', () => {
     await rejects(run(`requests==2.32.3 --hash=sha512:${'ab'.repeat(64)}\n`), 'E_NO_HASH', /other algorithms/);
     await rejects(run('-r base.txt\n', {}, { 'base.txt': 'six\n' }), 'E_UNPINNED', /^base\.txt:1: /, /"six"/);
     await rejects(run('--index-url https://${IDX_TOKEN}@x.example/simple\n', { environ: {} }), 'E_LOCK', /IDX_TOKEN/, /not set/);
-    await rejects(run(`requests==2.32.3 --hash=sha256:${h('nothing-matches')}\n`), 'E_NO_HASH', /"requests==2\.32\.3"/, /none of the/);
+    await rejects(
+      run(`requests==2.32.3 --hash=sha256:${h('nothing-matches')}\n`),
+      'E_HASH_MISMATCH',
+      /"requests==2\.32\.3"/,
+      /none of the/,
+      new RegExp(`expected sha256:${h('nothing-matches')}, found sha256:${h('requests-wheel')} \\(requests-2\.32\.3-py3-none-any\.whl\\)`),
+      new RegExp(`sha256:${h('requests-sdist')} \\(requests-2\.32\.3\.tar\.gz\\)`),
+    );
     await rejects(run(`certifi==1.0 --hash=sha256:${h('certifi')}\n`), 'E_NO_HASH', /no file/);
     await rejects(run('-r missing.txt\n'), 'E_LOCK', /requirements\.txt:1/, /missing\.txt/);
     await rejects(run('-e ./lib\n'), 'E_LOCK_UNSUPPORTED', /editable/);

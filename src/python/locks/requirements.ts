@@ -5,9 +5,9 @@
  * hashes; for an unhashed pin, every file of that version whose sha256 the index states. A range or a
  * bare name needs a resolver: E_UNPINNED.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readRegularFile } from '../../config/read.js';
 import { ConfigError } from '../../errors.js';
 import { createIndexClient, type IndexClient, type IndexFile, type IndexSources } from '../index/index.js';
 import {
@@ -96,8 +96,9 @@ export async function readRequirementsFile(absPath: string, display: string, opt
     visiting.add(abs);
     let text: string;
     try {
-      text = await readFile(abs, 'utf8');
+      text = (await readRegularFile(abs, shown)).toString('utf8');
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
       throw new ConfigError('E_LOCK', `${from ?? shown}: cannot read ${shown}: ${why}`);
     }
@@ -370,6 +371,7 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string, env: LockCo
   // recorded and verified on download, so the plan pins the bytes as a hashed lock would.
   const trustIndex = pin.hashes.size === 0;
   let excludedByPython = 0;
+  const mismatched: { filename: string; sha256: string }[] = [];
   for (const f of listed) {
     const id = fileIdentity(f.filename);
     if (!id || id.name !== pin.name || !sameVersion(id.version, pin.version)) continue;
@@ -384,7 +386,10 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string, env: LockCo
         excludedByPython++;
         continue;
       }
-    } else if (!pin.hashes.has(sha)) continue;
+    } else if (!pin.hashes.has(sha)) {
+      mismatched.push({ filename: f.filename, sha256: sha });
+      continue;
+    }
     const file: LockedFile = { filename: f.filename, sha256: sha };
     if (f.size !== undefined) file.size = f.size;
     place(file, f.url);
@@ -399,7 +404,17 @@ async function locate(pin: Pin, index: IndexClient, lockDir: string, env: LockCo
           ? `the index lists ${matchingName} file(s) but no sha256 for them; add --hash=sha256:… (pip-compile --generate-hashes)`
           : trustIndex
             ? `its ${excludedByPython} file(s) on the index all require another Python than ${env.python_full_version}; pin a version that supports it`
-            : `none of the ${matchingName} file(s) the index lists has one of the requirement's ${pin.hashes.size} hash(es)`;
+            : undefined;
+    if (why === undefined) {
+      // A hash mismatch is either a tampered index or a wrong lock: never drop the package, say both sides.
+      const expected = [...pin.hashes].sort().map((h) => `sha256:${h}`);
+      const found = mismatched.slice(0, 3).map((f) => `sha256:${f.sha256} (${f.filename})`);
+      const more = mismatched.length > 3 ? ` and ${mismatched.length - 3} more` : '';
+      throw new ConfigError(
+        'E_HASH_MISMATCH',
+        `${pin.where}: "${pin.name}==${pin.version}": none of the ${matchingName} file(s) the index lists has one of the requirement's hashes: expected ${expected.join(' or ')}, found ${found.join(', ')}${more}; if the index is right, regenerate the hashes (pip-compile --generate-hashes)`,
+      );
+    }
     throw new ConfigError('E_NO_HASH', `${pin.where}: "${pin.name}==${pin.version}": ${why}`);
   }
   return pkg;
