@@ -137,11 +137,12 @@ describe('concurrent builds into one layout', { concurrency: false }, () => {
     const layout = path.join(tmp, 'layout-kill');
     for (const delay of [300, 700, 1200, 2000]) {
       const killed = spawn('node', [cli, 'build', '-C', project, '--base-image', stubBase, '-o', layout, '--no-cache', '--tag', 'app:killed', '-q'], { stdio: 'ignore' });
+      // Listen from the start: a build that finishes before the kill must not leave this pending.
+      const gone = new Promise((r) => killed.once('exit', r));
       await new Promise((r) => setTimeout(r, delay / 2));
       // This one may find the layout locked by the doomed build and wait for it.
       const waiting = build(layout, 'next');
       await new Promise((r) => setTimeout(r, delay / 2));
-      const gone = new Promise((r) => killed.once('exit', r));
       killed.kill('SIGKILL');
       await gone;
       const res = await waiting;
