@@ -4,6 +4,7 @@
  * but the dispatcher (read.ts), so there is no cycle. Pure, except the types of the index client.
  */
 import path from 'node:path';
+import type { TomlFile } from '../../config/read.js';
 import { ConfigError, formatDiagnostic, type Diagnostic } from '../../errors.js';
 import { evaluateMarker, type MarkerEnvironment } from '../markers.js';
 import { normalizeName } from '../tags.js';
@@ -151,6 +152,22 @@ export function markerHolds(marker: string, ctx: LockContext, file: string, pkg:
 /** A one-line ConfigError `file:line: key: message`. */
 export function lockError(code: string, d: Diagnostic): ConfigError {
   return new ConfigError(code, formatDiagnostic(d));
+}
+
+/** How a TOML lock reader refuses: `file:line: key: message`, the line found from the package named. */
+export type LockFail = (key: string, message: string, pkg?: string, code?: string) => never;
+
+export function lockFailer(file: TomlFile): LockFail {
+  return (key, message, pkg, code = 'E_LOCK') => {
+    const line = pkg === undefined ? undefined : lineOfPackage(file.text, pkg);
+    throw lockError(code, { source: file.path, key, message, ...(line !== undefined ? { line } : {}) });
+  };
+}
+
+/** The lower-case hex of a lock's `hash = "sha256:<hex>"`; undefined for another algorithm or a malformed value. */
+export function sha256OfHash(hash: unknown): string | undefined {
+  const m = typeof hash === 'string' ? /^sha256:([0-9a-fA-F]{64})$/.exec(hash) : null;
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 /** The 1-based line of `name = "pkg"` in a TOML lock (best effort, for messages). */

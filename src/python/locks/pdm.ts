@@ -18,16 +18,16 @@ import {
   basenameOf,
   byFilename,
   isTable,
-  lineOfPackage,
-  lockError,
+  lockFailer,
   markerHolds,
   parseRequirement,
-  SHA256,
+  sha256OfHash,
   stripUserinfo,
+  type LocalMember,
   type LockContext,
   type LockedFile,
   type LockedPackage,
-  type LocalMember,
+  type LockFail,
   type Requirement,
   type Table,
 } from './model.js';
@@ -54,10 +54,7 @@ interface Node {
 export function parsePdmLock(file: TomlFile, opts: PdmLockOptions): { packages: LockedPackage[]; localMembers: LocalMember[] } {
   const src = file.path;
   const data = file.data;
-  const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
-    const line = pkg === undefined ? undefined : lineOfPackage(file.text, pkg);
-    throw lockError(code, { source: src, key, message, ...(line !== undefined ? { line } : {}) });
-  };
+  const fail = lockFailer(file);
   const metadata = isTable(data.metadata) ? data.metadata : fail('metadata', 'missing: the lock file is incomplete; run pdm lock');
   const lockVersion = metadata.lock_version;
   if (typeof lockVersion !== 'string' || !/^4(\.\d+)*$/.test(lockVersion)) {
@@ -211,7 +208,7 @@ function pdmIndexUrls(pyproject: Record<string, unknown>, environ: NodeJS.Proces
   return replacesPypi ? urls : [...urls, environ.PIP_INDEX_URL || 'https://pypi.org/simple/'];
 }
 
-function toPackage(node: Node, requested: boolean, fail: (key: string, message: string, pkg?: string, code?: string) => never): LockedPackage {
+function toPackage(node: Node, requested: boolean, fail: LockFail): LockedPackage {
   const { name, raw } = node;
   if (typeof raw.git === 'string') fail('git', `"${name}" comes from git (${stripUserinfo(raw.git)}), which pycontainer cannot install (it builds nothing); publish a wheel and lock it`, name, 'E_LOCK_UNSUPPORTED');
   const pkg: LockedPackage = { name, version: node.version, requested, wheels: [] };
@@ -223,12 +220,12 @@ function toPackage(node: Node, requested: boolean, fail: (key: string, message: 
     const url = typeof f.url === 'string' ? f.url : undefined;
     const filename = typeof f.file === 'string' ? f.file : url !== undefined ? basenameOf(url) : undefined;
     if (filename === undefined) continue;
-    const m = typeof f.hash === 'string' ? /^sha256:([0-9a-fA-F]{64})$/.exec(f.hash) : null;
-    if (!m || !SHA256.test(m[1]!.toLowerCase())) {
+    const sha256 = sha256OfHash(f.hash);
+    if (!sha256) {
       unhashed++;
       continue;
     }
-    const file: LockedFile = { filename, sha256: m[1]!.toLowerCase() };
+    const file: LockedFile = { filename, sha256 };
     if (url !== undefined) file.url = stripUserinfo(url);
     else if (packageUrl !== undefined && basenameOf(packageUrl) === filename) file.url = stripUserinfo(packageUrl);
     else if (packagePath !== undefined && basenameOf(packagePath) === filename) file.path = packagePath.replace(/\\/g, '/');

@@ -14,17 +14,17 @@ import { satisfies } from '../version.js';
 import {
   byFilename,
   isTable,
-  lineOfPackage,
-  lockError,
+  lockFailer,
   markerHolds,
   parseRequirement,
   pythonJsonDumps,
-  SHA256,
+  sha256OfHash,
   stripUserinfo,
+  type LocalMember,
   type LockContext,
   type LockedFile,
   type LockedPackage,
-  type LocalMember,
+  type LockFail,
   type Table,
 } from './model.js';
 
@@ -81,10 +81,7 @@ export function poetryContentHash(pyproject: Record<string, unknown>): string {
 export function parsePoetryLock(file: TomlFile, opts: PoetryLockOptions): { packages: LockedPackage[]; localMembers: LocalMember[] } {
   const src = file.path;
   const data = file.data;
-  const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
-    const line = pkg === undefined ? undefined : lineOfPackage(file.text, pkg);
-    throw lockError(code, { source: src, key, message, ...(line !== undefined ? { line } : {}) });
-  };
+  const fail = lockFailer(file);
   const metadata = isTable(data.metadata) ? data.metadata : fail('metadata', 'missing: the lock file is incomplete; run poetry lock');
   const lockVersion = metadata['lock-version'];
   if (typeof lockVersion !== 'string' || !/^[12](\.\d+)*$/.test(lockVersion)) {
@@ -284,7 +281,7 @@ function toPackage(
   legacyFiles: unknown,
   pyproject: Record<string, unknown>,
   environ: NodeJS.ProcessEnv,
-  fail: (key: string, message: string, pkg?: string, code?: string) => never,
+  fail: LockFail,
 ): LockedPackage {
   const { name, raw } = node;
   const source = isTable(raw.source) ? raw.source : undefined;
@@ -297,13 +294,11 @@ function toPackage(
   let unhashed = 0;
   for (const f of rawFiles as unknown[]) {
     if (!isTable(f) || typeof f.file !== 'string') continue;
-    const m = typeof f.hash === 'string' ? /^sha256:([0-9a-fA-F]{64})$/.exec(f.hash) : null;
-    if (!m) {
+    const sha256 = sha256OfHash(f.hash);
+    if (!sha256) {
       unhashed++;
       continue;
     }
-    const sha256 = m[1]!.toLowerCase();
-    if (!SHA256.test(sha256)) continue;
     const file: LockedFile = { filename: f.file, sha256 };
     if (type === 'file' && sourceUrl !== undefined) {
       // A local file: the source url is its path, relative to the lock's directory.

@@ -7,8 +7,7 @@ import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
-  lineOfPackage,
-  lockError,
+  lockFailer,
   markerHolds,
   parseSdistFilename,
   SHA256,
@@ -32,10 +31,7 @@ const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null 
 export function parsePylock(file: TomlFile, opts: PylockOptions): LockedPackage[] {
   const src = file.path;
   const data = file.data;
-  const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
-    const line = pkg === undefined ? undefined : lineOfPackage(file.text, pkg);
-    throw lockError(code, { source: src, key, message, ...(line !== undefined ? { line } : {}) });
-  };
+  const fail = lockFailer(file);
   const stringList = (key: string): string[] | undefined => {
     const v = data[key];
     if (v === undefined) return undefined;

@@ -10,15 +10,16 @@ import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
-  lineOfPackage,
   lockError,
+  lockFailer,
   markerHolds,
-  SHA256,
+  sha256OfHash,
   stripUserinfo,
+  type LocalMember,
   type LockContext,
   type LockedFile,
   type LockedPackage,
-  type LocalMember,
+  type LockFail,
 } from './model.js';
 import { normalizeName } from '../tags.js';
 import { satisfies } from '../version.js';
@@ -65,10 +66,7 @@ export interface UvLockSelection {
 export function parseUvLock(file: TomlFile, opts: UvLockOptions): UvLockSelection {
   const src = file.path;
   const data = file.data;
-  const fail = (key: string, message: string, pkg?: string, code = 'E_LOCK'): never => {
-    const line = pkg === undefined ? undefined : lineOfPackage(file.text, pkg);
-    throw lockError(code, { source: src, key, message, ...(line !== undefined ? { line } : {}) });
-  };
+  const fail = lockFailer(file);
 
   const version = data.version;
   if (version === undefined) fail('version', 'missing');
@@ -233,7 +231,7 @@ function sourceKey(source: Table): string {
 
 const isUrl = (s: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s);
 
-function toPackage(node: Node, requested: boolean, fail: (key: string, message: string, pkg?: string, code?: string) => never): LockedPackage {
+function toPackage(node: Node, requested: boolean, fail: LockFail): LockedPackage {
   const { name, source, raw } = node;
   if (node.version === '') fail('version', `"${name}" has no version`, name);
   const unsupported = (what: string): never =>
@@ -263,13 +261,11 @@ function toPackage(node: Node, requested: boolean, fail: (key: string, message: 
       unhashed++;
       return undefined;
     }
-    const m = typeof t.hash === 'string' ? /^sha256:([0-9a-fA-F]{64})$/.exec(t.hash) : null;
-    if (!m) {
+    const sha256 = sha256OfHash(t.hash);
+    if (!sha256) {
       unhashed++;
       return undefined;
     }
-    const sha256 = m[1]!.toLowerCase();
-    if (!SHA256.test(sha256)) fail(`${key}.hash`, 'not a sha256 digest', name);
     const out: LockedFile = { filename, sha256 };
     if (url !== undefined) out.url = stripUserinfo(url);
     else if (filePath !== undefined) out.path = filePath.replace(/\\/g, '/');
