@@ -3,7 +3,6 @@ import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { contextReader, walkContext } from '../config/context.js';
@@ -15,14 +14,14 @@ import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
+import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
 import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import { baseBlobSource, type BaseBlobSource } from './base.js';
 import { LayoutWriter } from './layout.js';
 
-/** gzip as every layer is written; part of the cache key, since other settings give other bytes. */
-export const COMPRESSION = { name: 'gzip-6', level: 6 } as const;
+export { COMPRESSION } from '../oci/compress.js';
 
 export type ApplyEvent =
   | { kind: 'check'; message: string }
@@ -306,7 +305,7 @@ async function materializeLayer(
   const tmp = writer.tempPath();
   try {
     try {
-      await pipeline(tar, diff, createGzip({ level: COMPRESSION.level, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), blob, createWriteStream(tmp));
+      await pipeline(tar, diff, createLayerCompressor(), blob, createWriteStream(tmp));
     } catch (err) {
       if (changed().length) throw stale(changed());
       if (!(err instanceof PycontainerError) && /size/i.test((err as Error).message)) throw stale([`a file of layer ${job.name} changed size while it was read`]);
