@@ -13,11 +13,18 @@ export type SchemaName = 'pycontainer' | 'plan' | 'pyproject-project';
 const cache = new Map<SchemaName, Record<string, unknown>>();
 const validators = new Map<SchemaName, ValidateFunction>();
 
+/**
+ * Where schema/NAME.schema.json lies: the schema directory ships with the package, two levels above
+ * this module both as compiled (dist/src/schemas.js) and bundled (dist/bundle/pycontainer.mjs).
+ */
+export function schemaFileUrl(name: SchemaName): URL {
+  return new URL(`../../schema/${name}.schema.json`, import.meta.url);
+}
+
 export function loadSchema(name: SchemaName): Record<string, unknown> {
   let schema = cache.get(name);
   if (!schema) {
-    // dist/src/schemas.js → ../../schema; the schema directory ships with the package.
-    schema = JSON.parse(readFileSync(new URL(`../../schema/${name}.schema.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    schema = JSON.parse(readFileSync(schemaFileUrl(name), 'utf8')) as Record<string, unknown>;
     cache.set(name, schema);
   }
   return schema;

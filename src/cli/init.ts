@@ -6,7 +6,7 @@ import { checkContext } from '../config/context.js';
 import { readInitDetection, renderInitConfig } from '../config/init.js';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../plan/file.js';
-import { loadSchema } from '../schemas.js';
+import { loadSchema, schemaFileUrl } from '../schemas.js';
 import { BaseCommand } from './base.js';
 
 export class InitCommand extends BaseCommand {
@@ -44,9 +44,9 @@ export class InitCommand extends BaseCommand {
   }
 }
 
-/** This package's schema/pycontainer.schema.json: dist/src/cli/init.js → ../../../schema. */
+/** This package's schema/pycontainer.schema.json. */
 export function installedSchemaPath(): string {
-  return fileURLToPath(new URL('../../../schema/pycontainer.schema.json', import.meta.url));
+  return fileURLToPath(schemaFileUrl('pycontainer'));
 }
 
 /**
