@@ -64,7 +64,7 @@ import {
 
 /** The project itself: the one version of it depends on the root requirements. */
 const ROOT = '';
-const ROOT_DOMAIN: Domain = { name: ROOT, versions: ['0'], prerelease: [false], yanked: [false], listed: 1, full: 1n };
+const ROOT_DOMAIN: Domain = { name: ROOT, versions: ['0'], prerelease: [false], yanked: [false], listed: 1, full: 1n, clauseMasks: new Map() };
 
 /** Gives up rather than run for ever on a pathological index (PubGrub terminates, but may take long). */
 const MAX_STEPS = 200_000;
@@ -147,6 +147,7 @@ class Solver {
   /** Exact pins (`==`/`===`) from roots and constraints: the yanked versions they match may be used. */
   private readonly yankPins = new Map<string, string[]>();
   private readonly preferences = new Map<string, string>();
+  private readonly specSets = new Map<string, bigint>();
   private roots: ParsedRoot[] = [];
 
   // The partial solution.
@@ -296,11 +297,21 @@ class Solver {
    * exact pin, here or in the roots and constraints.
    */
   private specSet(name: string, specifier: string): bigint {
+    const key = `${name} ${specifier}`;
+    let set = this.specSets.get(key);
+    if (set === undefined) {
+      set = this.computeSpecSet(name, specifier);
+      this.specSets.set(key, set);
+    }
+    return set;
+  }
+
+  private computeSpecSet(name: string, specifier: string): bigint {
     const domain = this.domains.get(name)!;
     const matching = matchingMask(domain, specifier);
     const exact = pinnedVersion(specifier) !== undefined;
-    const pins = this.yankPins.get(name) ?? [];
-    const yankOk = (i: number): boolean => !domain.yanked[i] || exact || pins.some((p) => (matchingMask(domain, p) & bit(i)) !== 0n);
+    const pinned = (this.yankPins.get(name) ?? []).reduce((mask, p) => mask | matchingMask(domain, p), 0n);
+    const yankOk = (i: number): boolean => !domain.yanked[i] || exact || (pinned & bit(i)) !== 0n;
     const policy = this.options.prereleases ?? 'if-necessary-or-explicit';
     let preOk = policy === 'allow' || (policy !== 'disallow' && (this.prereleaseAllowed.has(name) || namesPrerelease(specifier)));
     let set = 0n;
@@ -513,6 +524,9 @@ class Solver {
     if (!conflict) {
       this.level++;
       this.assign({ pkg, set: bit(index), absent: false, level: this.level });
+    } else if (pkg !== ROOT) {
+      // This version is ruled out at once, so the next older ones are likely to be tried next.
+      this.prefetchVersions(pkg, allowed & ~bit(index), 4);
     }
     return pkg;
   }
@@ -653,6 +667,22 @@ class Solver {
       if (this.prefetched.has(key) || this.metadataLoads.has(key)) continue;
       this.prefetched.add(key);
       wanted.push({ name: domain.name, version });
+    }
+    if (wanted.length > 0) this.provider.prefetch(wanted);
+  }
+
+  /** Tells the provider about the `count` newest versions of `pkg` in `set` whose metadata is not asked for yet. */
+  private prefetchVersions(pkg: string, set: bigint, count: number): void {
+    if (this.provider.prefetch === undefined) return;
+    const domain = this.domainOf(pkg);
+    const wanted: { name: string; version: string }[] = [];
+    for (let rest = set; rest !== 0n && wanted.length < count; ) {
+      const i = highestIndex(rest);
+      rest &= ~bit(i);
+      const key = `${domain.name}@${domain.versions[i]!}`;
+      if (this.prefetched.has(key) || this.metadataLoads.has(key)) continue;
+      this.prefetched.add(key);
+      wanted.push({ name: domain.name, version: domain.versions[i]! });
     }
     if (wanted.length > 0) this.provider.prefetch(wanted);
   }

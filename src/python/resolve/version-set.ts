@@ -21,6 +21,8 @@ export interface Domain {
   listed: number;
   /** Mask of every version. */
   full: bigint;
+  /** Versions matching one specifier clause, by clause (filled by matchingMask). */
+  clauseMasks: Map<string, bigint>;
 }
 
 export function bit(i: number): bigint {
@@ -84,6 +86,7 @@ export function assembleDomain(name: string, candidates: Candidate[], pythonVers
     yanked: kept.map((c) => c.yanked !== undefined && c.yanked !== false),
     listed: candidates.length,
     full: maskOf(kept.length, () => true),
+    clauseMasks: new Map(),
   };
 }
 
@@ -104,8 +107,19 @@ export function namesPrerelease(specifier: string): boolean {
 
 /** Versions matching a specifier with no pre-release or yank rule applied (`''` matches all). */
 export function matchingMask(domain: Domain, specifier: string): bigint {
-  if (specifier.trim() === '') return domain.full;
-  return maskOf(domain.versions.length, (i) => pep440.satisfies(domain.versions[i]!, specifier, { prereleases: true }));
+  // A set is the intersection of its clauses' sets; clauses recur across specifiers (`>=2.0` in many
+  // dependents), and PEP 440 matching is the costly part of resolving, so each is matched once.
+  let mask = domain.full;
+  for (const clause of specifier.split(',').map((c) => c.trim()).filter((c) => c !== '')) {
+    let clauseMask = domain.clauseMasks.get(clause);
+    if (clauseMask === undefined) {
+      const matching = new Set(pep440.filter(domain.versions, clause, { prereleases: true }));
+      clauseMask = maskOf(domain.versions.length, (i) => matching.has(domain.versions[i]!));
+      domain.clauseMasks.set(clause, clauseMask);
+    }
+    mask &= clauseMask;
+  }
+  return mask;
 }
 
 /**
