@@ -356,3 +356,59 @@ test('requiredBy names root sources and the parents whose requirements apply on 
     util: ['app', 'cli', 'requirements.txt:4'],
   });
 });
+
+test('on small random indexes the resolver finds a solution exactly when exhaustive search does', async () => {
+  let seed = 20261129;
+  const random = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const names = ['a', 'b', 'c', 'd'];
+  const versions = ['1.0', '2.0', '3.0'];
+  const randomSpec = (): string => {
+    const v = versions[random(3)]!;
+    return ['', `>=${v}`, `<${v}`, `==${v}`, `!=${v}`][random(5)]!;
+  };
+  let solvable = 0;
+  for (let round = 0; round < 150; round++) {
+    const index: MemoryPackages = {};
+    for (const [k, name] of names.entries()) {
+      index[name] = Object.fromEntries(
+        versions.map((v) => [v, names.slice(k + 1).filter(() => random(3) === 0).map((dep) => `${dep}${randomSpec()}`)]),
+      );
+    }
+    const rootLines = names.filter(() => random(2) === 0).map((n) => `${n}${randomSpec()}`);
+    if (rootLines.length === 0) rootLines.push('a');
+    // Exhaustive: every package absent or at one of its versions.
+    const holds = (line: string, chosen: Map<string, string>): boolean => {
+      const req = parseRequirement(line);
+      const v = chosen.get(req.name);
+      return v !== undefined && satisfies(v, req.specifier);
+    };
+    let exists = false;
+    for (let code = 0; code < 4 ** names.length && !exists; code++) {
+      const chosen = new Map<string, string>();
+      names.forEach((n, i) => {
+        const pick = Math.floor(code / 4 ** i) % 4;
+        if (pick > 0) chosen.set(n, versions[pick - 1]!);
+      });
+      exists =
+        rootLines.every((l) => holds(l, chosen)) &&
+        [...chosen].every(([n, v]) => (index[n]![v] as string[]).every((l) => holds(l, chosen)));
+    }
+    const opts = options(rootLines);
+    try {
+      const r = await resolve(new MemoryIndex(index), opts);
+      assert.ok(exists, `round ${round}: resolved ${JSON.stringify(pins(r))} but exhaustive search found nothing`);
+      assertConsistent(index, opts, r);
+      solvable++;
+    } catch (err) {
+      if (err instanceof assert.AssertionError) throw err;
+      assert.ok(err instanceof ConfigError && err.code === 'E_RESOLUTION', String(err));
+      assert.ok(!exists, `round ${round}: ${JSON.stringify({ index, rootLines })} has a solution but: ${err.message}`);
+    }
+  }
+  assert.ok(solvable > 20 && solvable < 130, `a mix of solvable and unsolvable cases (${solvable} solvable)`);
+});
