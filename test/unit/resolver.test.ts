@@ -159,7 +159,12 @@ test('requires-python excludes the newest versions, from the index or from the m
   const err = await resolutionError(index, options(['lib>=2.5']));
   assert.equal(
     err.message,
-    'because requirements.txt:1 wants lib>=2.5 and lib 2.5 requires Python >=3.12 (the target has 3.11.4), the requirements cannot be satisfied; relax one of them',
+    'because requirements.txt:1 wants lib>=2.5, lib 2.5 requires Python >=3.12 (the target has 3.11.4) and lib 3.0 requires Python >=3.12 (the target has 3.11.4), the requirements cannot be satisfied; relax one of them',
+  );
+  const direct = await resolutionError(index, options(['lib>=3']));
+  assert.equal(
+    direct.message,
+    `requirements.txt:1: the versions of 'lib' that match ">=3" require another Python (3.0: Requires-Python >=3.12; the target has 3.11.4); relax the requirement or use a base image with another Python`,
   );
 });
 

@@ -44,6 +44,7 @@
  * versions most likely to be tried next so that a network provider can fetch their metadata in
  * parallel while the solver works.
  */
+import * as pep440 from '@renovatebot/pep440';
 import { ConfigError } from '../../errors.js';
 import { evaluateMarker } from '../markers.js';
 import { parseRequirement, pinnedVersion, type Requirement } from '../locks/model.js';
@@ -64,7 +65,7 @@ import {
 
 /** The project itself: the one version of it depends on the root requirements. */
 const ROOT = '';
-const ROOT_DOMAIN: Domain = { name: ROOT, versions: ['0'], prerelease: [false], yanked: [false], listed: 1, full: 1n, clauseMasks: new Map() };
+const ROOT_DOMAIN: Domain = { name: ROOT, versions: ['0'], prerelease: [false], yanked: [false], listed: 1, needOtherPython: [], full: 1n, clauseMasks: new Map() };
 
 /** Gives up rather than run for ever on a pathological index (PubGrub terminates, but may take long). */
 const MAX_STEPS = 200_000;
@@ -236,6 +237,14 @@ class Solver {
       throw new ConfigError(
         'E_RESOLUTION',
         `${r.source}: no version of '${r.req.name}' on the index supports Python ${this.options.pythonVersion} (Requires-Python of all ${domain.listed}); use a base image with another Python`,
+      );
+    }
+    const otherPython = domain.needOtherPython.filter((c) => pep440.satisfies(c.version, r.req.specifier, { prereleases: true }));
+    if (otherPython.length > 0) {
+      const newest = otherPython[otherPython.length - 1]!;
+      throw new ConfigError(
+        'E_RESOLUTION',
+        `${r.source}: the versions of '${r.req.name}' that match ${JSON.stringify(r.req.specifier)} require another Python (${newest.version}: Requires-Python ${newest.requiresPython}; the target has ${this.options.pythonVersion}); relax the requirement or use a base image with another Python`,
       );
     }
     const newest = domain.versions.slice(-5).join(', ');
@@ -818,6 +827,15 @@ class Solver {
       const g = groups.get(k)!;
       return this.describeExternal(g.first, g.first.cause.kind === 'dependency' ? g.set : undefined);
     });
+    // Versions the index ruled out for the target's Python are not in the proof; name the newest of
+    // each package involved, since a newer Python is often the fix.
+    const involved = new Set(externals.flatMap((inc) => inc.terms.map((t) => baseOf(t.pkg))).filter((p) => p !== ROOT));
+    for (const name of [...involved].sort()) {
+      const newest = this.domains.get(name)?.needOtherPython.at(-1);
+      if (newest !== undefined) {
+        clauses.push(`${name} ${newest.version} requires Python ${newest.requiresPython} (the target has ${this.options.pythonVersion})`);
+      }
+    }
     const shown = clauses.length > 6 ? [...clauses.slice(0, 5), `${clauses.length - 5} more facts (see below)`] : clauses;
     const message = `because ${joinAnd(shown)}, the requirements cannot be satisfied; relax one of them`;
 

@@ -19,6 +19,8 @@ export interface Domain {
   yanked: boolean[];
   /** Candidates the provider listed (before Requires-Python and validity filtering). */
   listed: number;
+  /** Valid versions left out because the index's Requires-Python excludes the target, oldest first. */
+  needOtherPython: { version: string; requiresPython: string }[];
   /** Mask of every version. */
   full: bigint;
   /** Versions matching one specifier clause, by clause (filled by matchingMask). */
@@ -66,9 +68,14 @@ export function isPrerelease(version: string): boolean {
  * Requires-Python admits the target, one per PEP 440 version (`1.0` and `1.0.0` are one), oldest first.
  */
 export function assembleDomain(name: string, candidates: Candidate[], pythonVersion: string): Domain {
-  const usable = candidates
-    .filter((c) => isValidVersion(c.version) && requiresPythonAdmits(c.requiresPython, pythonVersion))
-    .sort((a, b) => compareVersions(a.version, b.version) || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+  const byVersion = (a: Candidate, b: Candidate): number =>
+    compareVersions(a.version, b.version) || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0);
+  const valid = candidates.filter((c) => isValidVersion(c.version));
+  const usable = valid.filter((c) => requiresPythonAdmits(c.requiresPython, pythonVersion)).sort(byVersion);
+  const needOtherPython = valid
+    .filter((c) => !requiresPythonAdmits(c.requiresPython, pythonVersion))
+    .sort(byVersion)
+    .map((c) => ({ version: c.version, requiresPython: c.requiresPython!.trim() }));
   const kept: Candidate[] = [];
   for (const c of usable) {
     const last = kept[kept.length - 1];
@@ -85,6 +92,7 @@ export function assembleDomain(name: string, candidates: Candidate[], pythonVers
     prerelease: kept.map((c) => isPrerelease(c.version)),
     yanked: kept.map((c) => c.yanked !== undefined && c.yanked !== false),
     listed: candidates.length,
+    needOtherPython,
     full: maskOf(kept.length, () => true),
     clauseMasks: new Map(),
   };
