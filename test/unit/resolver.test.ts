@@ -123,6 +123,57 @@ test('extras add their dependencies; extras from different parents give one vers
   assert.deepEqual(both.packages.find((p) => p.name === 'brotli')?.requiredBy, ['web']);
 });
 
+test('real Requires-Dist lines: extras spelled differently, markers that combine extra with the platform', async () => {
+  // As requests 2.32.3 and uvicorn 0.30 state them in their METADATA.
+  const index: MemoryPackages = {
+    requests: {
+      '2.32.3': [
+        'charset-normalizer<4,>=2',
+        'idna<4,>=2.5',
+        'urllib3<3,>=1.21.1',
+        'certifi>=2017.4.17',
+        'PySocks!=1.5.7,>=1.5.6; extra == "socks"',
+        'chardet<6,>=3.0.2; extra == "use-chardet-on-py3"',
+      ],
+    },
+    'charset-normalizer': { '3.3.2': [] },
+    idna: { '3.7': [], '3.8': [] },
+    urllib3: { '1.26.19': [], '2.2.2': [] },
+    certifi: { '2024.7.4': [] },
+    pysocks: { '1.5.7': [], '1.7.1': [] },
+    chardet: { '5.2.0': [] },
+    uvicorn: {
+      '0.30.1': [
+        'click>=7.0',
+        'h11>=0.8',
+        'uvloop!=0.15.0,!=0.15.1,>=0.14.0; (sys_platform != "win32" and (sys_platform != "cygwin" and platform_python_implementation != "PyPy")) and extra == "standard"',
+        'colorama>=0.4; sys_platform == "win32" and extra == "standard"',
+      ],
+    },
+    click: { '8.1.7': [] },
+    h11: { '0.14.0': [] },
+    uvloop: { '0.15.1': [], '0.19.0': [] },
+    colorama: { '0.4.6': [] },
+  };
+  const opts = options(['requests[SOCKS,use_chardet_on_py3]>=2.31', 'uvicorn[standard]', 'urllib3<2']);
+  const r = await resolveChecked(index, opts);
+  assert.deepEqual(pins(r), {
+    certifi: '2024.7.4',
+    chardet: '5.2.0',
+    'charset-normalizer': '3.3.2',
+    click: '8.1.7',
+    h11: '0.14.0',
+    idna: '3.8',
+    pysocks: '1.7.1',
+    requests: '2.32.3',
+    urllib3: '1.26.19',
+    uvicorn: '0.30.1',
+    uvloop: '0.19.0',
+  });
+  assert.deepEqual(r.packages.find((p) => p.name === 'requests')?.extras, ['socks', 'use-chardet-on-py3']);
+  assert.deepEqual(r.packages.find((p) => p.name === 'urllib3')?.requiredBy, ['requests', 'requirements.txt:3']);
+});
+
 test('markers are evaluated for the target: a dependency for x86_64 is dropped on an arm64 target', async () => {
   const index: MemoryPackages = {
     app: { '1.0': ['fastjson; platform_machine == "x86_64"', 'winonly; sys_platform == "win32"', 'old; python_version < "3.8"', 'new; python_version >= "3.10"'] },

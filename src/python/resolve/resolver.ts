@@ -143,7 +143,7 @@ class Solver {
   private readonly incompatibilities = new Map<string, Incompatibility[]>();
   private readonly dependencies = new Map<string, DependencyRecord>();
   private readonly constraints = new Map<string, ParsedRoot[]>();
-  /** Packages for which any version may be a pre-release (a root or constraint names one, or needs one). */
+  /** Packages for which any version may be a pre-release: a root or constraint names one for them. */
   private readonly prereleaseAllowed = new Set<string>();
   /** Exact pins (`==`/`===`) from roots and constraints: the yanked versions they match may be used. */
   private readonly yankPins = new Map<string, string[]>();
