@@ -68,9 +68,10 @@ export async function pushApplied(
     const parsed = JSON.parse(m.bytes.toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
     for (const d of [parsed.config, ...parsed.layers]) wanted.set(d.digest, d);
   }
-  // What we pulled from is a place these blobs are known to be.
-  if (blobInfo && base?.registryRef) {
-    for (const d of baseDigests) await blobInfo.writeLocation(d, base.registryRef);
+  // Where we pulled from or found a layer is a place these blobs are known to be.
+  if (blobInfo) {
+    if (base?.registryRef) for (const d of baseDigests) await blobInfo.writeLocation(d, base.registryRef);
+    for (const l of remoteByDigest.values()) await blobInfo.writeLocation(l.digest, l.from);
   }
 
   for (const target of targets) {
@@ -79,6 +80,7 @@ export async function pushApplied(
     if ((await currentDigest(client, repo, tag)) === staged.digest) {
       // The registry only accepted that manifest with all its blobs: nothing to check or send.
       for (const desc of wanted.values()) {
+        await blobInfo?.writeLocation(desc.digest, repo);
         emit({ kind: 'push-blob', digest: desc.digest, size: desc.size, outcome: 'exists' });
         blobs.push({ digest: desc.digest, size: desc.size, outcome: 'exists' });
       }
