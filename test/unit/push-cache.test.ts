@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { BlobInfoCache, MAX_LOCATIONS, mergeLocation, mountCandidates, parseLocations } from '../../src/cache/pushed.js';
 import { RegistryClient } from '../../src/registry/client.js';
@@ -152,6 +153,31 @@ describe('diff_id lookup in remote images', () => {
       image('team/liar', 'v1', [b], undefined, true);
       server = createServer((req, res) => {
         requests.push(`${req.method} ${req.url}`);
+        const url = new URL(req.url ?? '/', 'http://x');
+        // Uploads: a mount succeeds when the source repository has the blob, else opens a session.
+        const post = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(url.pathname);
+        if (req.method === 'POST' && post) {
+          const mount = url.searchParams.get('mount');
+          const from = url.searchParams.get('from');
+          const have = mount && from ? blobs.get(`${from}@${mount}`) : undefined;
+          if (have) {
+            blobs.set(`${post[1]}@${mount}`, have);
+            res.writeHead(201, { location: `/v2/${post[1]}/blobs/${mount}` }).end();
+          } else res.writeHead(202, { location: `/upload/${post[1]}/${requests.length}`, range: '0-0' }).end();
+          return;
+        }
+        const put = /^\/upload\/(.+)\/\d+$/.exec(url.pathname);
+        if (req.method === 'PUT' && put) {
+          const parts: Buffer[] = [];
+          req.on('data', (c: Buffer) => parts.push(c));
+          req.on('end', () => {
+            const body = Buffer.concat(parts);
+            if (sha(body) !== url.searchParams.get('digest')) return void res.writeHead(400).end();
+            blobs.set(`${put[1]}@${sha(body)}`, body);
+            res.writeHead(201).end();
+          });
+          return;
+        }
         const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/?]+)$/.exec(req.url ?? '');
         const body = m ? (m[2] === 'manifests' ? manifests.get(`${m[1]}:${m[3]}`) : blobs.get(`${m[1]}@${m[3]}`)) : undefined;
         if (!body) {
@@ -160,7 +186,7 @@ describe('diff_id lookup in remote images', () => {
           return;
         }
         res.writeHead(200, { 'content-type': m![2] === 'manifests' ? 'application/vnd.oci.image.manifest.v1+json' : 'application/octet-stream', 'content-length': body.length });
-        res.end(body);
+        res.end(req.method === 'HEAD' ? undefined : body);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -197,6 +223,38 @@ describe('diff_id lookup in remote images', () => {
       });
       assert.equal(found.size, 1);
       assert.ok(!requests.some((r) => r.includes('team/other')), requests.join('\n'));
+    });
+
+    test('mounts from the first candidate that has the blob; a declined mount falls back to an upload in the session it opened', async () => {
+      const client = new RegistryClient({ attempts: 1 });
+      const data = Buffer.from('a layer only team/app has');
+      blobs.set(`team/app@${sha(data)}`, data);
+      requests.length = 0;
+      const desc = { digest: sha(data), size: data.length };
+      assert.equal(await client.pushBlob({ registry: host, repository: 'new/one' }, desc, () => Readable.from([data]), ['gone/repo', 'team/app']), 'mounted');
+      assert.deepEqual(
+        requests.map((r) => r.replace(/\?.*/, '')),
+        ['HEAD /v2/new/one/blobs/' + desc.digest, 'POST /v2/new/one/blobs/uploads/', 'POST /v2/new/one/blobs/uploads/'],
+      );
+      assert.ok(blobs.has(`new/one@${desc.digest}`));
+
+      const fresh = Buffer.from('a layer nobody has');
+      requests.length = 0;
+      assert.equal(await client.pushBlob({ registry: host, repository: 'new/one' }, { digest: sha(fresh), size: fresh.length }, () => Readable.from([fresh]), ['team/app']), 'uploaded');
+      assert.deepEqual(
+        requests.map((r) => r.split(' ')[0]),
+        ['HEAD', 'POST', 'PUT'],
+        'the session the declined mount opened takes the upload: no second POST',
+      );
+      assert.ok(blobs.has(`new/one@${sha(fresh)}`));
+      assert.equal(await client.pushBlob({ registry: host, repository: 'new/one' }, { digest: sha(fresh), size: fresh.length }, () => Readable.from([fresh])), 'exists');
+    });
+
+    test('manifestDigest: what a tag points at, from one HEAD; none for a missing tag', async () => {
+      const client = new RegistryClient({ attempts: 1 });
+      requests.length = 0;
+      assert.equal(await client.manifestDigest({ registry: host, repository: 'team/app' }, 'nope'), undefined);
+      assert.deepEqual(requests, ['HEAD /v2/team/app/manifests/nope']);
     });
 
     test('a config whose bytes do not match the digest its manifest names is not trusted', async () => {
