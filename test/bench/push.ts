@@ -7,6 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plan } from '../../generated/plan.js';
+import { pushApplied } from '../../src/apply/push.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { closeRegistryConnections } from '../../src/registry/http.js';
 import { registryRequest, startRegistry, type TestRegistry } from '../support/registry.js';
 import { findOnPath } from '../support/tools.js';
 
@@ -83,6 +87,21 @@ function runCurl(args: string[]): Promise<string> {
   });
 }
 
+/** pushApplied of the layout's single image to `repository`, in this process, with a fresh client: wall seconds. */
+async function pushLayout(reg: TestRegistry, repository: string, layout: string): Promise<number> {
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; mediaType: string }[] };
+  const top = index.manifests[0]!;
+  const manifest = JSON.parse(await readFile(join(layout, 'blobs', 'sha256', top.digest.slice(7)), 'utf8')) as { config: { digest: string } };
+  const plan = { base: { ref: 'scratch', images: [] } } as unknown as Plan;
+  const staged = { digest: top.digest, mediaType: top.mediaType, size: top.size, tags: [], output: layout, images: [{ platform: 'linux/amd64', manifest: top.digest, config: manifest.config.digest }], layers: [] };
+  const client = new RegistryClient();
+  const started = process.hrtime.bigint();
+  await pushApplied(plan, staged, [{ registry: reg.host, repository, tag: '1' }], client, undefined);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await closeRegistryConnections();
+  return seconds;
+}
+
 /** Wall seconds and peak RSS (KiB, from GNU time) of one command. */
 async function timed(cmd: string, args: string[]): Promise<{ seconds: number; rssKiB: number; stdout: string }> {
   const started = process.hrtime.bigint();
@@ -128,8 +147,14 @@ async function main(): Promise<void> {
       (figures[name] ??= { seconds: [], rssKiB: [] }).seconds.push(r.seconds);
       figures[name].rssKiB.push(r.rssKiB);
     };
+    const pushOnly = process.env.BENCH_PUSH_ONLY === '1';
     for (let rep = 0; rep < reps; rep++) {
       note('curl floor', { seconds: await curlPushFloor(reg, `bench/curl-${rep}`, layout), rssKiB: NaN });
+      // The push alone, in this process, from the layout apply wrote: what pushApplied adds to apply.
+      note('pushApplied alone, fresh repo', { seconds: await pushLayout(reg, `bench/inproc-${rep}`, layout), rssKiB: NaN });
+      note('pushApplied alone, unchanged', { seconds: await pushLayout(reg, `bench/inproc-${rep}`, layout), rssKiB: NaN });
+      await unlinkBlobs(reg, `bench/inproc-${rep}`, await layoutBlobDigests(layout));
+      if (pushOnly) continue;
       const repoPlan = join(work, `plan-${rep}.json`);
       await writeFile(repoPlan, (await readFile(plan, 'utf8')).replaceAll(`${reg.host}/bench/app:1`, `${reg.host}/bench/app-${rep}:1`));
       const args = [cli, 'apply', repoPlan, '-C', project, '--push', '--json', '--cache-dir', cache];
