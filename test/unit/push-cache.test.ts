@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { cacheFromReferences } from '../../src/cli/apply.js';
+import { ConfigError } from '../../src/errors.js';
 import { BlobInfoCache, MAX_LOCATIONS, mergeLocation, mountCandidates, parseLocations } from '../../src/cache/pushed.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { closeRegistryConnections } from '../../src/registry/http.js';
@@ -267,5 +269,15 @@ describe('diff_id lookup in remote images', () => {
       assert.equal(found.size, 0);
       assert.match(notes.join('\n'), /team\/liar:v1: .*refusing them; not used as a cache/);
     });
+  });
+});
+
+describe('cache_from', () => {
+  test('--cache-from replaces build.cache_from; each must be a full registry reference, named in the error', () => {
+    assert.deepEqual(cacheFromReferences(undefined, ['ghcr.io/acme/app:main']), [{ registry: 'ghcr.io', repository: 'acme/app', tag: 'main' }]);
+    assert.deepEqual(cacheFromReferences(['localhost:5000/ci/app'], ['ghcr.io/acme/app:main']), [{ registry: 'localhost:5000', repository: 'ci/app', tag: 'latest' }]);
+    assert.deepEqual(cacheFromReferences([], undefined), []);
+    assert.throws(() => cacheFromReferences(['app:1'], undefined), (e: unknown) => e instanceof ConfigError && /^--cache-from: "app:1" names no registry/.test(e.message));
+    assert.throws(() => cacheFromReferences(undefined, ['ghcr.io/Acme/App']), (e: unknown) => e instanceof ConfigError && e.message.startsWith('build.cache_from: '));
   });
 });
