@@ -87,19 +87,26 @@ function runCurl(args: string[]): Promise<string> {
   });
 }
 
-/** pushApplied of the layout's single image to `repository`, in this process, with a fresh client: wall seconds. */
-async function pushLayout(reg: TestRegistry, repository: string, layout: string): Promise<number> {
+/**
+ * pushApplied of the layout's single image to `repository`, in this process, with a fresh client: wall
+ * seconds, and how far the process's RSS rose above where it was (KiB, sampled every 10 ms).
+ */
+async function pushLayout(reg: TestRegistry, repository: string, layout: string): Promise<{ seconds: number; rssKiB: number }> {
   const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; mediaType: string }[] };
   const top = index.manifests[0]!;
   const manifest = JSON.parse(await readFile(join(layout, 'blobs', 'sha256', top.digest.slice(7)), 'utf8')) as { config: { digest: string } };
   const plan = { base: { ref: 'scratch', images: [] } } as unknown as Plan;
   const staged = { digest: top.digest, mediaType: top.mediaType, size: top.size, tags: [], output: layout, images: [{ platform: 'linux/amd64', manifest: top.digest, config: manifest.config.digest }], layers: [] };
   const client = new RegistryClient();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = process.hrtime.bigint();
   await pushApplied(plan, staged, [{ registry: reg.host, repository, tag: '1' }], client, undefined);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
   await closeRegistryConnections();
-  return seconds;
+  return { seconds, rssKiB: (peak - before) / 1024 };
 }
 
 /** Wall seconds and peak RSS (KiB, from GNU time) of one command. */
@@ -151,8 +158,8 @@ async function main(): Promise<void> {
     for (let rep = 0; rep < reps; rep++) {
       note('curl floor', { seconds: await curlPushFloor(reg, `bench/curl-${rep}`, layout), rssKiB: NaN });
       // The push alone, in this process, from the layout apply wrote: what pushApplied adds to apply.
-      note('pushApplied alone, fresh repo', { seconds: await pushLayout(reg, `bench/inproc-${rep}`, layout), rssKiB: NaN });
-      note('pushApplied alone, unchanged', { seconds: await pushLayout(reg, `bench/inproc-${rep}`, layout), rssKiB: NaN });
+      note('pushApplied alone, fresh repo (RSS: growth)', await pushLayout(reg, `bench/inproc-${rep}`, layout));
+      note('pushApplied alone, unchanged (RSS: growth)', await pushLayout(reg, `bench/inproc-${rep}`, layout));
       await unlinkBlobs(reg, `bench/inproc-${rep}`, await layoutBlobDigests(layout));
       if (pushOnly) continue;
       const repoPlan = join(work, `plan-${rep}.json`);
