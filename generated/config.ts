@@ -93,6 +93,10 @@ export type UseTheCache = boolean;
  */
 export type CacheDirectory = string;
 /**
+ * With --push: images in registries (full references) whose layers are reused instead of built when their diff_ids match; the tags being pushed are always looked at. The --cache-from flag replaces this list.
+ */
+export type CacheFrom = string[];
+/**
  * Push to the registries the tags name after building (pycontainer build only, like --push). From pycontainer-build's Poetry plugin.
  */
 export type Push = boolean;
@@ -153,6 +157,7 @@ export interface PycontainerConfig {
   build?: BuildConfig;
   cache?: UseTheCache;
   cache_dir?: CacheDirectory;
+  cache_from?: CacheFrom;
   cmd?: Cmd;
   context_dir?: ContextDirectory;
   dependency_groups?: DependencyGroups;
@@ -215,6 +220,7 @@ export interface BuildConfig {
   sbom?: SBOMFormat;
   cache?: UseTheCache;
   cache_dir?: CacheDirectory;
+  cache_from?: CacheFrom;
   env?: Environment;
   labels?: Labels;
   push?: Push;

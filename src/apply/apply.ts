@@ -43,6 +43,12 @@ export interface ApplyOptions {
   registry?: RegistryClient;
   /** Leave base layers out of the layout (a staging layout for a push, which takes them from the base). */
   skipBaseBlobs?: boolean;
+  /**
+   * Layers a registry already holds, by diff_id (a push's staging layout only): such a layer is not
+   * built and its blob stays out of the layout, like base blobs with skipBaseBlobs; the manifest names
+   * the remote blob and the push skips or mounts it.
+   */
+  remoteLayers?: ReadonlyMap<string, { digest: string; size: number }>;
   onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -290,6 +296,14 @@ async function materializeLayer(
       // A damaged cache entry: drop it and build the layer.
       await cache.discard(hit.digest);
     }
+  }
+  const remote = options.remoteLayers?.get(job.diffId);
+  if (remote) {
+    // The same inputs as a cache hit would need: a stale plan is not published from a remote layer either.
+    await job.checkInputs();
+    emit({ kind: 'layer-start', layer: job.name, total: remote.size, cached: true });
+    emit({ kind: 'layer-done', layer: job.name, digest: remote.digest, size: remote.size, cached: true });
+    return { digest: remote.digest, size: remote.size, cached: true };
   }
   emit({ kind: 'layer-start', layer: job.name, total: job.size, cached: false });
   const { tar, changed } = await job.build();

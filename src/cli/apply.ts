@@ -8,7 +8,9 @@ import { writeLayoutArchive } from '../apply/archive.js';
 import { removeAbandonedSiblings, siblingTempPath } from '../apply/layout.js';
 import { acquireLock, lockWaitMs, outputLockPath, type HeldLock } from '../lock.js';
 import { baseBlobSource } from '../apply/base.js';
-import { pushApplied } from '../apply/push.js';
+import { findRemoteLayers, pushApplied } from '../apply/push.js';
+import { BlobInfoCache } from '../cache/pushed.js';
+import { COMPRESSION } from '../oci/compress.js';
 import { namesRegistry } from '../plan/assemble.js';
 import type { RegistryClient } from '../registry/client.js';
 import { parseReference, type ImageReference } from '../registry/reference.js';
@@ -132,6 +134,23 @@ export interface ApplyFlags {
   noCache: boolean;
   cacheDir: string | undefined;
   push: boolean;
+  cacheFrom?: string[] | undefined;
+}
+
+/**
+ * The images a push may take layers from: --cache-from, else build.cache_from; each a registry
+ * reference (checked here, naming the flag or key).
+ */
+export function cacheFromReferences(flag: string[] | undefined, configured: string[] | undefined): ImageReference[] {
+  const [list, source] = flag?.length ? [flag, '--cache-from'] : [configured ?? [], 'build.cache_from'];
+  return list.map((text) => {
+    if (!namesRegistry(text)) throw new ConfigError('E_CACHE_FROM', `${source}: "${text}" names no registry; write it in full, like ghcr.io/you/app:latest`);
+    try {
+      return parseReference(text);
+    } catch (err) {
+      throw new ConfigError('E_CACHE_FROM', `${source}: ${(err as Error).message}`);
+    }
+  });
 }
 
 /**
@@ -146,8 +165,10 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
+  configCacheFrom?: string[],
 ): Promise<ApplyResult & PushSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
+  const cacheFrom = targets.length ? cacheFromReferences(cmd.cacheFrom, configCacheFrom) : [];
   const cache = await cacheFor(cmd, context, configCacheDir);
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
   const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
@@ -161,11 +182,22 @@ export async function runApply(
       await mkdir(temporary);
     } else if (!target) temporary = await mkdtemp(join(tmpdir(), '.pycontainer-staging-'));
     const staging = target?.kind === 'layout' ? target.path : join(temporary!, 'layout');
+    // A push alone reuses layers the registry already holds (the tags pushed, --cache-from): they are
+    // neither built nor staged. A layout or archive must be whole, so it builds them.
+    const remoteLayers = targets.length && !target
+      ? await findRemoteLayers(plan, targets, cacheFrom, client, {
+          isCached: async (diffId) => (cache ? (await cache.lookupLayer(diffId, COMPRESSION.name)) !== undefined : false),
+          ...(cmd.verbose ? { onNote: (line: string) => onEvent({ kind: 'check', message: line }) } : {}),
+        })
+      : new Map();
+    for (const l of remoteLayers.values()) onEvent({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
     // Only a layout or archive needs the base layers locally; a push takes them from the base.
-    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined });
+    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, remoteLayers });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
     if (targets.length) {
-      const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers)), onEvent);
+      const blobInfo = cache ? new BlobInfoCache(cache.root) : undefined;
+      const source = baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers));
+      const pushed = await pushApplied(plan, result, targets, client, source, onEvent, { remoteLayers, ...(blobInfo ? { blobInfo } : {}) });
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;

@@ -40,7 +40,7 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
     }
     if (config.build.cache === false) this.noCache = true;
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
-    await runApply(this, plan, context, target, options.registry, config.build.cache_dir);
+    await runApply(this, plan, context, target, options.registry, config.build.cache_dir, config.build.cache_from);
     return 0;
   }
 }

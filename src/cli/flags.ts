@@ -134,6 +134,7 @@ export function withApplyOptions<T extends CommandClass>(Base: T) {
     quiet = Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' });
     json = Option.Boolean('--json', false, { description: 'Print the result (image digest, tags, layers) as JSON' });
     push = Option.Boolean('--push', false, { description: 'Push to the registries the tags name (without --output, no local layout is written)' });
+    cacheFrom = Option.Array('--cache-from', { description: 'With --push: images (registry references) whose layers are reused instead of built when their diff_ids match; the tags pushed are always looked at' });
   }
   return Applying;
 }

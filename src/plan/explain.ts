@@ -82,6 +82,6 @@ export function settingValue(plan: Plan, key: string): string {
     case 'registry.url':
       return list(plan.tags);
     default:
-      return key.startsWith('registry.') || /^build\.(cache|cache_dir|sbom)$/.test(key) ? '(used by apply)' : '—';
+      return key.startsWith('registry.') || /^build\.(cache|cache_dir|cache_from|sbom)$/.test(key) ? '(used by apply)' : '—';
   }
 }

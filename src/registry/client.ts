@@ -22,6 +22,9 @@ export interface FetchedManifest {
 
 export type PushOutcome = 'exists' | 'mounted' | 'uploaded';
 
+/** Mount sources tried per blob before uploading it: each declined mount is a round trip. */
+export const MAX_MOUNT_SOURCES = 3;
+
 export interface RegistryClientOptions extends HttpOptions {
   chunkThreshold?: number;
   chunkSize?: number;
@@ -44,13 +47,13 @@ export class RegistryClient {
   }
 
   /** GETs a manifest or index by tag or digest and checks its digest (against the digest asked for). */
-  async getManifest(ref: ImageReference, reference = ref.digest ?? ref.tag ?? 'latest'): Promise<FetchedManifest> {
+  async getManifest(ref: ImageReference, reference = ref.digest ?? ref.tag ?? 'latest', actions: ('pull' | 'push')[] = ['pull']): Promise<FetchedManifest> {
     // Read inside the retry: a manifest whose body is cut off is fetched again.
     const res = await this.http(ref.registry).sendAndRead({
       method: 'GET',
       path: `/v2/${ref.repository}/manifests/${reference}`,
       headers: { accept: MANIFEST_ACCEPT },
-      scopes: [repositoryScope(ref, ['pull'])],
+      scopes: [repositoryScope(ref, actions)],
     });
     const bytes = res.bytes;
     const digest = sha256Digest(bytes);
@@ -68,10 +71,10 @@ export class RegistryClient {
    * that breaks mid-body is resumed with a Range request from where it stopped (or, if the registry
    * ignores Range, by skipping what already arrived), a few times with backoff.
    */
-  async getBlob(ref: ImageReference, desc: { digest: string; size?: number }): Promise<Readable> {
+  async getBlob(ref: ImageReference, desc: { digest: string; size?: number }, actions: ('pull' | 'push')[] = ['pull']): Promise<Readable> {
     const http = this.http(ref.registry);
     const path = `/v2/${ref.repository}/blobs/${desc.digest}`;
-    const scopes = [repositoryScope(ref, ['pull'])];
+    const scopes = [repositoryScope(ref, actions)];
     const first = await http.send({ method: 'GET', path, scopes });
     const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
     async function* body(): AsyncGenerator<Buffer> {
@@ -111,9 +114,9 @@ export class RegistryClient {
   }
 
   /** A small blob (a config) in memory, verified. */
-  async getBlobBytes(ref: ImageReference, desc: { digest: string; size?: number }): Promise<Buffer> {
+  async getBlobBytes(ref: ImageReference, desc: { digest: string; size?: number }, actions: ('pull' | 'push')[] = ['pull']): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const c of await this.getBlob(ref, desc)) chunks.push(c as Buffer);
+    for await (const c of await this.getBlob(ref, desc, actions)) chunks.push(c as Buffer);
     return Buffer.concat(chunks);
   }
 
@@ -126,21 +129,54 @@ export class RegistryClient {
   }
 
   /**
-   * Makes a blob exist in `ref`'s repository: nothing when it is there, a cross-repository mount when
-   * `mountFrom` (same registry) has it, else an upload of `open()`'s bytes, in one PUT or, above the
-   * chunk threshold, in PATCH chunks.
+   * The digest a tag (or digest) of `ref`'s repository points at, from one HEAD (Docker-Content-Digest),
+   * or undefined when there is none or the registry does not say. For a push: a tag that already points
+   * at the planned manifest needs nothing else.
+   */
+  async manifestDigest(ref: ImageReference, reference: string, actions: ('pull' | 'push')[] = ['pull']): Promise<string | undefined> {
+    const res = await this.http(ref.registry).send({
+      method: 'HEAD',
+      path: `/v2/${ref.repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [repositoryScope(ref, actions)],
+      accept: [404],
+    });
+    await res.body.dump().catch(() => undefined);
+    const said = res.headers['docker-content-digest'];
+    return res.status === 200 && typeof said === 'string' && /^sha256:[0-9a-f]{64}$/.test(said) ? said : undefined;
+  }
+
+  /**
+   * Makes a blob exist in `ref`'s repository: nothing when it is there, a cross-repository mount from
+   * the first of `mountFrom` (repositories of the same registry, tried in order) that has it, else an
+   * upload of `open()`'s bytes, in one PUT or, above the chunk threshold, in PATCH chunks. A mount the
+   * registry declines opens an upload session, which the upload then uses.
    *
    * An upload session is never retried blindly: after a lost reply or a failed PUT the blob may have
    * landed (a HEAD says so), and otherwise a NEW session uploads again from a re-opened source. A failed
    * PATCH asks the session where it stands and resumes from there, or starts over when it is gone.
    */
-  async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<Readable> | Readable, mountFrom?: string): Promise<PushOutcome> {
+  async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<Readable> | Readable, mountFrom?: string | string[]): Promise<PushOutcome> {
     if ((await this.blobSize(ref, desc.digest, ['pull', 'push'])) === desc.size) return 'exists';
     const http = this.http(ref.registry);
     const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
+    // A session a declined mount opened: the first upload goes into it.
+    let opened: string | undefined;
+    for (const from of (mountFrom === undefined ? [] : [mountFrom].flat()).slice(0, MAX_MOUNT_SOURCES)) {
+      try {
+        const started = await this.startUpload(ref, desc, from);
+        if (started === 'mounted') return 'mounted';
+        opened = started;
+      } catch (err) {
+        // A source we may not read (403 on its scope) or that is gone: only a missed shortcut.
+        if (!(err instanceof RegistryError) || err.temporary) throw err;
+        this.options.onRequest?.(`mount of ${desc.digest} from ${from} declined (${err.message}); uploading`);
+      }
+    }
     let lastError: RegistryError | undefined;
     for (let session = 1; session <= attempts; session++) {
-      const started = await this.startUpload(ref, desc, mountFrom);
+      const started = opened ?? (await this.startUpload(ref, desc, undefined));
+      opened = undefined;
       if (started === 'mounted') return 'mounted';
       try {
         await this.uploadInSession(ref, desc, started, open);
