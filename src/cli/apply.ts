@@ -146,11 +146,13 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
+  /** build's one pass: the layers its compile already compressed into the cache. */
+  builtLayers?: ReadonlySet<string>,
 ): Promise<ApplyResult & PushSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
   const cache = await cacheFor(cmd, context, configCacheDir);
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
-  const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(builtLayers ? { builtLayers } : {}), onEvent };
   let result: ApplyResult & PushSummary;
   const lock = target ? await lockOutput(target, (line) => (cmd.quiet ? undefined : cmd.context.stderr.write(`${line}\n`))) : undefined;
   let temporary: string | undefined;
