@@ -49,8 +49,17 @@ const CLOCK_MARGIN_NS = 50_000_000n;
 
 interface CacheEntry {
   key: string;
-  changedNs: bigint;
   sha256: string;
+}
+
+/** The later of mtime and ctime of a stamp key (`size mtimeNs ctimeNs ...`). Pure. */
+function changedOf(key: string): bigint {
+  const a = key.indexOf(' ');
+  const b = key.indexOf(' ', a + 1);
+  const c = key.indexOf(' ', b + 1);
+  const mtime = BigInt(key.slice(a + 1, b));
+  const ctime = BigInt(key.slice(b + 1, c));
+  return mtime > ctime ? mtime : ctime;
 }
 
 /** The current time in ns, from the clock the kernel stamps files with (well, its fine twin). */
@@ -111,7 +120,7 @@ export class StatCache {
    */
   lookup(path: string, stamp: FileStamp): string | undefined {
     const e = this.old.get(path);
-    if (e && e.key === stamp.key && e.changedNs < this.trustBefore) {
+    if (e && e.key === stamp.key && stamp.changedNs < this.trustBefore) {
       this.seen.set(path, e);
       this.hits++;
       return e.sha256;
@@ -122,12 +131,15 @@ export class StatCache {
 
   /** Records what the file with this stamp hashed to (the stamp taken before it was read). */
   record(path: string, stamp: FileStamp, sha256: string): void {
-    this.seen.set(path, { key: stamp.key, changedNs: stamp.changedNs, sha256 });
+    this.seen.set(path, { key: stamp.key, sha256 });
+    this.recorded++;
   }
 
-  /** Whether anything was recorded or looked up that `write` would save. */
+  private recorded = 0;
+
+  /** Whether `write` has anything new to save: a run that found everything unchanged writes nothing. */
   get dirty(): boolean {
-    return this.seen.size > 0;
+    return this.recorded > 0;
   }
 
   /**
@@ -138,7 +150,7 @@ export class StatCache {
     if (!this.file || !this.dirty) return;
     const lines = [`${HEADER} ${this.startedNs - CLOCK_MARGIN_NS}`];
     const all = new Map(this.seen);
-    for (const [path, e] of this.old) if (!all.has(path) && e.changedNs < this.trustBefore) all.set(path, e);
+    for (const [path, e] of this.old) if (!all.has(path) && changedOf(e.key) < this.trustBefore) all.set(path, e);
     for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${JSON.stringify(path)}`);
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -159,24 +171,36 @@ export class StatCache {
  */
 export function parseStatCache(text: string): { entries: Map<string, CacheEntry>; trustBefore: bigint } {
   const entries = new Map<string, CacheEntry>();
-  const lines = text.split('\n');
-  const head = /^pycontainer-stat-cache 1 (\d+)$/.exec(lines[0] ?? '');
-  if (!head) return { entries, trustBefore: 0n };
-  const line = /^([0-9a-f]{64}) ((\d+) (\d+) (\d+) \d+ \d+ \d+) (".*")$/;
-  for (const text of lines.slice(1)) {
-    if (text === '') continue;
-    const m = line.exec(text);
-    if (!m) return { entries: new Map(), trustBefore: 0n };
-    let path: unknown;
-    try {
-      path = JSON.parse(m[6]!);
-    } catch {
-      return { entries: new Map(), trustBefore: 0n };
+  const empty = { entries: new Map<string, CacheEntry>(), trustBefore: 0n };
+  const firstEnd = text.indexOf('\n');
+  const head = /^pycontainer-stat-cache 1 (\d+)$/.exec(text.slice(0, firstEnd === -1 ? text.length : firstEnd));
+  if (!head) return empty;
+  // Hand-split rather than a regex and JSON.parse per line: this runs on every plan, over every file.
+  let at = firstEnd + 1;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    const line = text.slice(at, end);
+    at = end + 1;
+    if (line === '') continue;
+    // sha256, then the six numbers of the key, then the path as a JSON string.
+    let pathAt = 65;
+    for (let i = 0; i < 6 && pathAt > 0; i++) pathAt = line.indexOf(' ', pathAt) + 1;
+    if (pathAt <= 0 || line[64] !== ' ' || line[pathAt] !== '"' || !line.endsWith('"')) return empty;
+    const sha256 = line.slice(0, 64);
+    const key = line.slice(65, pathAt - 1);
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^\d+( \d+){5}$/.test(key)) return empty;
+    const quoted = line.slice(pathAt);
+    let path: unknown = quoted.slice(1, -1);
+    if (quoted.includes('\\') || (path as string).includes('"')) {
+      try {
+        path = JSON.parse(quoted);
+      } catch {
+        return empty;
+      }
     }
-    if (typeof path !== 'string') return { entries: new Map(), trustBefore: 0n };
-    const mtime = BigInt(m[4]!);
-    const ctime = BigInt(m[5]!);
-    entries.set(path, { sha256: m[1]!, key: m[2]!, changedNs: mtime > ctime ? mtime : ctime });
+    if (typeof path !== 'string') return empty;
+    entries.set(path, { sha256, key });
   }
   return { entries, trustBefore: BigInt(head[1]!) };
 }

@@ -454,7 +454,7 @@ async function readBaseFilesystems(
   for (const p of platforms) {
     const text = p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
     const image = base.images.find((i) => i.platform === text) ?? base.images[0]!;
-    out.push({ platform: text, env: image.imageConfig.Env, fs: await readRootfs(baseLayerSources(source, image)) });
+    out.push({ platform: text, env: image.imageConfig.Env, fs: await readRootfs(baseLayerSources(source, image), cache?.root) });
   }
   return out;
 }

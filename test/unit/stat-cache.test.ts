@@ -252,3 +252,37 @@ test('build then apply: one pass fills the cache, apply of the same plan reads n
   const result = await applyPlan(next, { context: dir, output: path.join(out, 'a'), cache });
   assert.deepEqual(result.layers.map((l) => [l.name, l.cached]), [['app', false]]);
 });
+
+test('base layer scans are kept on disk by digest: a later plan does not open the layer again', async () => {
+  const { pack } = await import('tar-stream');
+  const { readRootfs } = await import('../../src/oci/rootfs.js');
+  const p = pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
+  })();
+  p.entry({ name: 'etc/passwd', mode: 0o644 }, 'root:x:0:0:root:/root:/bin/sh\n');
+  p.entry({ name: 'usr/bin/python3', type: 'symlink', linkname: 'python3.12' });
+  p.entry({ name: 'tmp/', type: 'directory', mode: 0o1777 });
+  p.finalize();
+  await done;
+  const tar = Buffer.concat(chunks);
+  const root = await tempDir('pyc-stat-scan-');
+  // A digest of its own per run: the in-process scan cache must not answer for the disk.
+  const digest = `sha256:${sha256Hex(`${tar.toString('hex')}${Date.now()}${Math.random()}`)}`;
+  let opens = 0;
+  const source = Object.assign(async () => (opens++, (await import('node:stream')).Readable.from([tar])), { digest });
+  const first = await readRootfs([source], root);
+  assert.equal(opens, 1);
+  // Another process: read what the first one stored (a fresh digest → no in-process entry; same file).
+  const other = `sha256:${sha256Hex(`${digest}-other`)}`;
+  await writeFile(path.join(root, 'rootfs-scans', `${other.slice(7)}.json`), await readFile(path.join(root, 'rootfs-scans', `${digest.slice(7)}.json`)));
+  const never = Object.assign(async () => {
+    throw new Error('the stored scan should have been used');
+  }, { digest: other });
+  const second = await readRootfs([never], root);
+  assert.deepEqual([...second.nodes].sort(), [...first.nodes].sort());
+  assert.equal(second.readText('/etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  assert.equal(second.lstat('tmp')?.mode, 0o1777);
+  assert.deepEqual(second.resolve('/usr/bin/python3'), first.resolve('/usr/bin/python3'));
+});
