@@ -574,8 +574,8 @@ async function hashLayer(
   });
   const diff = new HashCounter();
   if (caches?.compress) {
-    await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs);
-    caches.built.add(diff.digest());
+    // A layer the cache already held (the same project at another path) is reported as cached, as before.
+    if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs)) caches.built.add(diff.digest());
   } else await pipeline(tar, diff, new Writable({ write: (_c, _e, done) => done() }));
   const diffId = diff.digest();
   const out = entries.map((e) => {
@@ -589,9 +589,10 @@ async function hashLayer(
 
 /**
  * `build`'s one pass: the tar goes through `diff` (its diff_id) and the layer compressor into the
- * blob cache, recorded as diff_id → blob, so apply reads no input again for it.
+ * blob cache, recorded as diff_id → blob, so apply reads no input again for it. False when the cache
+ * already held that layer (its blob is kept, ours dropped).
  */
-async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, cache: BlobCache): Promise<void> {
+async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, cache: BlobCache): Promise<boolean> {
   const dir = join(cache.root, 'blobs', 'sha256');
   await mkdir(dir, { recursive: true });
   // The cache's own temporary naming: eviction leaves a live process's temporary files alone.
@@ -599,10 +600,12 @@ async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, 
   const blob = new HashCounter();
   try {
     await pipeline(tar, diff, createLayerCompressor(), blob, createWriteStream(tmp));
+    if (await cache.lookupLayer(diff.digest(), COMPRESSION.name)) return false;
     const digest = blob.digest();
     await cache.adopt(tmp, digest);
     await writeBlobTrust(cache.root, cache.blobPath(digest), digest);
     await cache.recordLayer({ diffId: diff.digest(), compression: COMPRESSION.name, digest, size: blob.bytes });
+    return true;
   } finally {
     await rm(tmp, { force: true });
   }

@@ -108,10 +108,11 @@ test('stat cache: a file changed after the cache began stamping (racy) is hashed
   const stamp = await stampAt(file);
   first.record('racy.py', stamp, sha256Hex('x = 2\n'));
   await first.write();
+  // The next run starts after the change has settled: what it hashes, it trusts next time.
+  await sleep(SETTLE_MS);
   const second = await StatCache.read(root, dir);
   assert.equal(second.lookup('racy.py', stamp), undefined, 'the identical stamp is not trusted');
   second.record('racy.py', stamp, sha256Hex('x = 2\n'));
-  await sleep(SETTLE_MS);
   await second.write();
   const third = await StatCache.read(root, dir);
   assert.equal(third.lookup('racy.py', stamp), sha256Hex('x = 2\n'), 'hashed again after the change settled: trusted');
@@ -285,4 +286,20 @@ test('base layer scans are kept on disk by digest: a later plan does not open th
   assert.equal(second.readText('/etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   assert.equal(second.lstat('tmp')?.mode, 0o1777);
   assert.deepEqual(second.resolve('/usr/bin/python3'), first.resolve('/usr/bin/python3'));
+});
+
+test('build of the same project at another path: the layer the cache held is reported as cached', async () => {
+  const { cp } = await import('node:fs/promises');
+  const dir = await project();
+  const copy = path.join(await tempDir('pyc-stat-copy-'), 'demo');
+  await cp(dir, copy, { recursive: true });
+  const cache = new BlobCache(await tempDir('pyc-stat-cache-'));
+  const out = await tempDir('pyc-stat-out-');
+  const first = await compileProject(planOptions(dir, { cache, compressLayers: true }));
+  assert.equal(first.builtLayers.size, 1);
+  const second = await compileProject(planOptions(copy, { cache, compressLayers: true }));
+  assert.equal(second.builtLayers.size, 0, 'compressed again (another path: no stat cache), but the cache already had it');
+  assert.equal(second.plan.layers[0]!.diffId, first.plan.layers[0]!.diffId);
+  const result = await applyPlan(second.plan, { context: copy, output: out, cache, builtLayers: second.builtLayers });
+  assert.equal(result.layers[0]!.cached, true);
 });
