@@ -1,7 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, readdir, readFile, rm } from 'node:fs/promises';
+import { link, lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
@@ -15,10 +14,12 @@ import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
 import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
-import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead } from '../oci/layer.js';
+import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead, type FileReader } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
 import { baseBlobSource, type BaseBlobSource } from './base.js';
+import { StatCache, stampOf, stampSize, type FileStamp } from '../cache/stat.js';
+import { layerKey, readBlobTrusted, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
 import { LayoutWriter } from './layout.js';
 
 export { COMPRESSION } from '../oci/compress.js';
@@ -41,6 +42,18 @@ export interface ApplyOptions {
   cache?: BlobCache;
   /** For base images in registries. */
   registry?: RegistryClient;
+  /**
+   * Inputs whose stamps the stat cache vouches for are not read again; default: the cache directory's
+   * stat cache for this context (none without a cache).
+   */
+  statCache?: StatCache;
+  /**
+   * diff_ids of layers this process built into the cache just before (build's one pass): taken from the
+   * cache, but reported as built (cached: false), which is what they are.
+   */
+  builtLayers?: ReadonlySet<string>;
+  /** How copied files are read (tests count reads through it); default: from the context. */
+  readerFor?: (contextAbs: string) => FileReader;
   /** Leave base layers out of the layout (a staging layout for a push, which takes them from the base). */
   skipBaseBlobs?: boolean;
   /**
@@ -73,12 +86,16 @@ export interface ApplyResult {
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const emit = options.onEvent ?? (() => undefined);
   emit({ kind: 'check', message: 'checking the plan against the context' });
-  await checkInputs(plan, options.context);
-  for (const layer of plan.layers) await checkListing(layer, options.context);
+  const statCache = options.statCache ?? (options.cache ? await StatCache.read(options.cache.root, options.context) : StatCache.inMemory());
+  await checkInputs(plan, options.context, statCache);
+  const stamps = new Map<string, FileStamp>();
+  for (const layer of plan.layers) for (const [path, stamp] of await checkListing(layer, options.context)) stamps.set(path, stamp);
 
   const writer = await LayoutWriter.open(options.output);
   try {
-    return await writeImage(plan, options, writer, emit);
+    const result = await writeImage(plan, { ...options, statCache }, writer, emit, stamps);
+    await statCache.write();
+    return result;
   } catch (err) {
     await writer.abort().catch(() => undefined);
     throw err;
@@ -86,11 +103,18 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 }
 
 /** Everything apply writes, into `writer`; published (and a new layout renamed into place) last. */
-async function writeImage(plan: Plan, options: ApplyOptions, writer: LayoutWriter, emit: (e: ApplyEvent) => void): Promise<ApplyResult> {
+async function writeImage(
+  plan: Plan,
+  options: ApplyOptions & { statCache: StatCache },
+  writer: LayoutWriter,
+  emit: (e: ApplyEvent) => void,
+  stamps: Map<string, FileStamp>,
+): Promise<ApplyResult> {
   const baseSource = options.skipBaseBlobs ? undefined : baseBlobSource(plan.base.ref, options.context, options.registry, options.cache);
 
+  const reader = (options.readerFor ?? contextReader)(options.context);
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
-  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context), options, writer, emit)) });
+  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context, { stat: options.statCache, stamps, reader }), options, writer, emit)) });
   const deps = new Map<string, { digest: string; size: number; cached: boolean; diffId: string }>();
   for (const dep of plan.dependencies ?? []) deps.set(dep.platform, { diffId: dep.diffId, ...(await materializeLayer(depsLayerJob(dep, plan, options), options, writer, emit)) });
 
@@ -165,8 +189,11 @@ function stale(what: string[]): PlanError {
   });
 }
 
-/** The configuration inputs (pyproject.toml, pycontainer.toml, ignore and lock files) as hashed at plan time. */
-async function checkInputs(plan: Plan, context: string): Promise<void> {
+/**
+ * The configuration inputs (pyproject.toml, pycontainer.toml, ignore and lock files) as hashed at plan
+ * time; those the stat cache vouches for are not read.
+ */
+async function checkInputs(plan: Plan, context: string, statCache: StatCache): Promise<void> {
   const changed: string[] = [];
   const known = new Set(plan.inputs.map((i) => i.path));
   for (const name of (await readdir(context)).sort()) {
@@ -174,7 +201,11 @@ async function checkInputs(plan: Plan, context: string): Promise<void> {
   }
   for (const input of plan.inputs) {
     try {
+      const st = await lstat(join(context, input.path), { bigint: true }).catch(() => undefined);
+      const stamp = st?.isFile() ? stampOf(st) : undefined;
+      if (stamp && statCache.lookup(input.path, stamp) === input.sha256) continue;
       const hex = sha256Hex(await readFile(join(context, input.path)));
+      if (stamp) statCache.record(input.path, stamp, hex);
       if (hex !== input.sha256) changed.push(`${input.path} changed`);
     } catch {
       changed.push(`${input.path} was removed`);
@@ -183,8 +214,11 @@ async function checkInputs(plan: Plan, context: string): Promise<void> {
   if (changed.length) throw stale(changed);
 }
 
-/** The context, listed with the plan's include and exclude rules, must hold exactly the planned files. */
-async function checkListing(layer: Layer, context: string): Promise<void> {
+/**
+ * The context, listed with the plan's include and exclude rules, must hold exactly the planned files.
+ * Returns the listed files' stamps, for the stat cache.
+ */
+async function checkListing(layer: Layer, context: string): Promise<Map<string, FileStamp>> {
   const files = await walkContext(context, compileIgnore(layer.exclude));
   // The same rule as compile's (`.` is the whole context).
   const included = files.filter((f) => isIncluded(f.path, layer.include));
@@ -201,16 +235,34 @@ async function checkListing(layer: Layer, context: string): Promise<void> {
   }
   for (const path of planned.keys()) problems.push(`${path} was removed`);
   if (problems.length) throw stale(problems);
+  return new Map(included.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
 }
 
-/** Re-reads the layer's copied files and compares their digests with the plan. */
-async function verifyFiles(entries: Layer['entries'], context: string): Promise<void> {
+/** The stat cache and the stamps listed by checkListing: what lets apply skip reading unchanged files. */
+interface StatVouching {
+  stat: StatCache;
+  stamps: Map<string, FileStamp>;
+  reader: FileReader;
+}
+
+/**
+ * Compares the layer's copied files with the plan's digests: those the stat cache vouches for by their
+ * stamps are taken as hashed; the others are read again (and the cache learns them).
+ */
+async function verifyFiles(entries: Layer['entries'], context: string, vouching: StatVouching | undefined): Promise<void> {
   const problems: string[] = [];
-  const reader = contextReader(context);
-  const ahead = new ReadAhead(entries, reader);
-  for (const [index, e] of entries.entries()) {
-    if (e.type !== 'file' || e.source === undefined) continue;
+  const stampOfEntry = (e: Layer['entries'][number]) => (e.source !== undefined ? vouching?.stamps.get(e.source) : undefined);
+  const unvouched = entries.filter((e) => {
+    if (e.type !== 'file' || e.source === undefined) return false;
+    const stamp = stampOfEntry(e);
+    return !(stamp && stampSize(stamp) === e.size && vouching!.stat.lookup(e.source, stamp) === e.sha256);
+  });
+  const reader = vouching?.reader ?? contextReader(context);
+  const ahead = new ReadAhead(unvouched, reader);
+  for (const [index, e] of unvouched.entries()) {
     const { hex, size } = await sha256OfStream(ReadAhead.isSmall(e) ? [await ahead.take(index)] : reader.stream(e));
+    const stamp = stampOfEntry(e);
+    if (stamp && stampSize(stamp) === size) vouching!.stat.record(e.source!, stamp, hex);
     if (hex !== e.sha256 || size !== e.size) problems.push(`${e.source} changed`);
   }
   if (problems.length) throw stale(problems);
@@ -225,19 +277,31 @@ interface LayerJob {
   checkInputs(): Promise<void>;
   /** The uncompressed tar, and after it has been read, the inputs that turned out different. */
   build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
+  /** The layer key cache's key (entries, mtime, tar version), when the entries state every digest. */
+  key?: string;
 }
 
 /** A layer of planned entries (files from the context, generated files): the app layer, a venv copy. */
-function entriesLayerJob(layer: { name: string; diffId: string; size: number; mtime: number; entries: Layer['entries'] }, context: string): LayerJob {
+function entriesLayerJob(
+  layer: { name: string; diffId: string; size: number; mtime: number; entries: Layer['entries'] },
+  context: string,
+  vouching?: StatVouching,
+): LayerJob {
+  const key = layerKey(layer.entries, layer.mtime);
   return {
     name: layer.name,
     diffId: layer.diffId,
     size: layer.size,
-    checkInputs: () => verifyFiles(layer.entries, context),
+    ...(key ? { key } : {}),
+    checkInputs: () => verifyFiles(layer.entries, context, vouching),
     build: async () => {
       const changed: string[] = [];
-      const tar = layerTar(layer.entries, layer.mtime, contextReader(context), (f) => {
+      const tar = layerTar(layer.entries, layer.mtime, vouching?.reader ?? contextReader(context), (f) => {
         if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
+        else {
+          const stamp = f.entry.source !== undefined ? vouching?.stamps.get(f.entry.source) : undefined;
+          if (stamp && stampSize(stamp) === f.size) vouching!.stat.record(f.entry.source!, stamp, f.sha256);
+        }
       });
       return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => changed };
     },
@@ -283,15 +347,12 @@ async function materializeLayer(
   const hit = cache ? await cache.lookupLayer(job.diffId, COMPRESSION.name) : undefined;
   if (hit && cache) {
     await job.checkInputs();
-    emit({ kind: 'layer-start', layer: job.name, total: hit.size, cached: true });
+    emit({ kind: 'layer-start', layer: job.name, total: hit.size, cached: !options.builtLayers?.has(job.diffId) });
     try {
-      // The record maps diff_id → blob; a wrong mapping (or a damaged blob) must never be served, so the
-      // blob is checked against both before the layout takes it (open also marks it used).
-      const verifier = new LayerVerifier({ digest: hit.digest, size: hit.size, diffId: job.diffId, mediaType: MEDIA_TYPES.ociLayerGzip }, (m) => new ApplyError('E_CACHE_LAYER', `cached layer ${job.name}: ${describeLayerMismatch(m)}`));
-      await pipeline(await cache.open(hit.digest), verifier, new Writable({ write: (_c, _e, done) => done() }));
-      await writer.linkOrCopyBlob(cache.blobPath(hit.digest), { digest: hit.digest, size: hit.size });
-      emit({ kind: 'layer-done', layer: job.name, digest: hit.digest, size: hit.size, cached: true });
-      return { digest: hit.digest, size: hit.size, cached: true };
+      await adoptCachedBlob(cache, hit, job, writer);
+      const cached = !options.builtLayers?.has(job.diffId);
+      emit({ kind: 'layer-done', layer: job.name, digest: hit.digest, size: hit.size, cached });
+      return { digest: hit.digest, size: hit.size, cached };
     } catch {
       // A damaged cache entry: drop it and build the layer.
       await cache.discard(hit.digest);
@@ -336,6 +397,8 @@ async function materializeLayer(
         await cache.put(createReadStream(tmp), digest).catch(() => undefined);
       });
       await cache.recordLayer({ diffId: job.diffId, compression: COMPRESSION.name, digest, size: blob.bytes }).catch(() => undefined);
+      await writeBlobTrust(cache.root, cache.blobPath(digest), digest);
+      if (job.key) await writeLayerKey(cache.root, job.key, { diffId: job.diffId, size: diff.bytes });
     }
     await writer.commitBlob(tmp, digest);
     emit({ kind: 'layer-done', layer: job.name, digest, size: blob.bytes, cached: false });
@@ -343,6 +406,37 @@ async function materializeLayer(
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/**
+ * Puts a cached layer blob into the layout, reading it at most once: not at all when the layout has it
+ * or the cache's trust record still matches the blob (size, inode, mtime) and a hard link works; else
+ * copied through a verifier of its digest, size and diff_id (a wrong diff_id → blob record, or a
+ * damaged blob, must never be served), after which it is trusted.
+ */
+async function adoptCachedBlob(cache: BlobCache, hit: { digest: string; size: number }, job: LayerJob, writer: LayoutWriter): Promise<void> {
+  if (await writer.hasBlob(hit.digest, hit.size)) return;
+  const path = cache.blobPath(hit.digest);
+  if (await readBlobTrusted(cache.root, path, hit.digest, hit.size)) {
+    const tmp = writer.tempPath();
+    try {
+      await link(path, tmp);
+      await writer.commitBlob(tmp, hit.digest);
+      await writeBlobTrust(cache.root, path, hit.digest);
+      return;
+    } catch {
+      await rm(tmp, { force: true });
+    }
+  }
+  const verifier = new LayerVerifier({ digest: hit.digest, size: hit.size, diffId: job.diffId, mediaType: MEDIA_TYPES.ociLayerGzip }, (m) => new ApplyError('E_CACHE_LAYER', `cached layer ${job.name}: ${describeLayerMismatch(m)}`));
+  const tmp = writer.tempPath();
+  try {
+    await pipeline(await cache.open(hit.digest), verifier, createWriteStream(tmp));
+    await writer.commitBlob(tmp, hit.digest);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  await writeBlobTrust(cache.root, path, hit.digest);
 }
 
 async function copyBaseBlob(

@@ -166,12 +166,14 @@ export async function runApply(
   client: RegistryClient,
   configCacheDir?: string,
   configCacheFrom?: string[],
+  /** build's one pass: the layers its compile already compressed into the cache. */
+  builtLayers?: ReadonlySet<string>,
 ): Promise<ApplyResult & PushSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
   const cacheFrom = targets.length ? cacheFromReferences(cmd.cacheFrom, configCacheFrom) : [];
   const cache = await cacheFor(cmd, context, configCacheDir);
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
-  const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(builtLayers ? { builtLayers } : {}), onEvent };
   let result: ApplyResult & PushSummary;
   const lock = target ? await lockOutput(target, (line) => (cmd.quiet ? undefined : cmd.context.stderr.write(`${line}\n`))) : undefined;
   let temporary: string | undefined;

@@ -29,8 +29,10 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
     const cwd = process.cwd();
     // Checked before compiling, which uses the same cache for base layers and wheels.
     if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
-    const options = await this.compileOptions();
-    const { plan, config, context } = await compileProject(options);
+    // One pass: the application layer that compile streams (to learn its diff_id) is compressed into
+    // the cache on the way, so apply takes it from there instead of reading the files again.
+    const options = { ...(await this.compileOptions()), compressLayers: true, dryRun: this.dryRun };
+    const { plan, config, context, builtLayers } = await compileProject(options);
     // pycontainer-build's configuration may ask for these too (its Poetry plugin reads them).
     if (config.build.verbose) this.verbose = true;
     if (config.build.push) this.push = true;
@@ -40,7 +42,7 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
     }
     if (config.build.cache === false) this.noCache = true;
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
-    await runApply(this, plan, context, target, options.registry, config.build.cache_dir, config.build.cache_from);
+    await runApply(this, plan, context, target, options.registry, config.build.cache_dir, config.build.cache_from, builtLayers);
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 import { constants, createReadStream } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { stampOf, type FileStamp } from '../cache/stat.js';
 import { ConfigError } from '../errors.js';
 import { isIgnored, type IgnoreRule } from './ignore.js';
 import { readRegularFile } from './read.js';
@@ -13,6 +14,8 @@ export interface ContextFile {
   executable: boolean;
   /** Symlinks: the link text as stored. */
   target?: string;
+  /** Regular files: what lstat said while listing (the stat cache's key). */
+  stamp?: FileStamp;
 }
 
 /** Checks that the context exists and is a directory; a clear error otherwise. */
@@ -52,7 +55,8 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
     }
     names.sort();
     // lstat a directory's entries together: one round trip each to the thread pool, not one after another.
-    const stats = await Promise.all(names.map((name) => lstat(join(contextAbs, rel ? `${rel}/${name}` : name))));
+    // bigint: nanosecond times and full inode numbers for the stat cache.
+    const stats = await Promise.all(names.map((name) => lstat(join(contextAbs, rel ? `${rel}/${name}` : name), { bigint: true })));
     for (const [i, name] of names.entries()) {
       const path = rel ? `${rel}/${name}` : name;
       const st = stats[i]!;
@@ -63,7 +67,7 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
       } else if (isIgnored(rules, path, false)) {
         continue;
       } else if (st.isFile()) {
-        out.push({ path, type: 'file', size: st.size, executable: (st.mode & 0o111) !== 0 });
+        out.push({ path, type: 'file', size: Number(st.size), executable: (Number(st.mode) & 0o111) !== 0, stamp: stampOf(st) });
       } else if (st.isSymbolicLink()) {
         out.push({ path, type: 'symlink', size: 0, executable: false, target: await readlink(join(contextAbs, path)) });
       }

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -273,23 +276,83 @@ export function teeScan(source: AsyncIterable<Buffer>): { stream: AsyncIterable<
 const scanCache = new Map<string, Promise<LayerScan>>();
 const SCAN_CACHE_MAX = 64;
 
-/** The root filesystem of an image from its layers, lowest first; scans are cached by digest. */
-export async function readRootfs(layers: LayerSource[]): Promise<Rootfs> {
+/**
+ * The root filesystem of an image from its layers, lowest first; scans are cached by digest in this
+ * process and, given a cache directory, on disk (a base layer is scanned once, not on every plan).
+ */
+export async function readRootfs(layers: LayerSource[], cacheRoot?: string): Promise<Rootfs> {
   const scans: LayerScan[] = [];
-  for (const layer of layers) scans.push(await scanCached(layer));
+  for (const layer of layers) scans.push(await scanCached(layer, cacheRoot));
   return foldLayers(scans);
 }
 
-function scanCached(layer: LayerSource): Promise<LayerScan> {
-  if (!layer.digest) return layer().then(scanLayer);
+function scanCached(layer: LayerSource, cacheRoot: string | undefined): Promise<LayerScan> {
+  if (!layer.digest || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) return layer().then(scanLayer);
   let p = scanCache.get(layer.digest);
   if (!p) {
-    p = layer().then(scanLayer);
-    p.catch(() => scanCache.delete(layer.digest!));
+    const digest = layer.digest;
+    p = cacheRoot ? scanThroughDisk(layer, digest, cacheRoot) : layer().then(scanLayer);
+    p.catch(() => scanCache.delete(digest));
     if (scanCache.size >= SCAN_CACHE_MAX) scanCache.delete(scanCache.keys().next().value!);
-    scanCache.set(layer.digest, p);
+    scanCache.set(digest, p);
   }
   return p;
+}
+
+/** The version of the scan format on disk: bump when scanLayer would find something else in a layer. */
+const SCAN_FORMAT = 1;
+
+function scanFile(cacheRoot: string, digest: string): string {
+  return join(cacheRoot, 'rootfs-scans', `${digest.slice('sha256:'.length)}.json`);
+}
+
+/** A layer's scan from the disk cache, else scanned (the layer source verifies the blob) and stored. */
+async function scanThroughDisk(layer: LayerSource, digest: string, cacheRoot: string): Promise<LayerScan> {
+  const file = scanFile(cacheRoot, digest);
+  const stored = await readFile(file, 'utf8').then(parseStoredScan, () => undefined);
+  if (stored) return stored;
+  const scan = await layer().then(scanLayer);
+  const tmp = join(cacheRoot, 'rootfs-scans', `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await mkdir(join(cacheRoot, 'rootfs-scans'), { recursive: true });
+    await writeFile(tmp, serializeScan(scan));
+    await rename(tmp, file);
+  } catch {
+    // Not stored: scanned again next time.
+    await rm(tmp, { force: true }).catch(() => undefined);
+  }
+  return scan;
+}
+
+/** A scan as JSON: nodes as [path, type, mode, uid, gid, target?], kept contents in base64. Pure. */
+export function serializeScan(scan: LayerScan): string {
+  return JSON.stringify({
+    format: SCAN_FORMAT,
+    nodes: [...scan.nodes].map(([k, n]) => (n.target !== undefined ? [k, n.type, n.mode, n.uid, n.gid, n.target] : [k, n.type, n.mode, n.uid, n.gid])),
+    whiteouts: scan.whiteouts,
+    opaque: scan.opaque,
+    contents: [...scan.contents].map(([k, b]) => [k, b.toString('base64')]),
+    ...(scan.libc ? { libc: scan.libc } : {}),
+  });
+}
+
+/** serializeScan's text back, or undefined when it is not one of this format. Pure. */
+export function parseStoredScan(text: string): LayerScan | undefined {
+  try {
+    const raw = JSON.parse(text) as { format: number; nodes: [string, FsNode['type'], number, number, number, string?][]; whiteouts: string[]; opaque: string[]; contents: [string, string][]; libc?: Libc };
+    if (raw.format !== SCAN_FORMAT || !Array.isArray(raw.nodes)) return undefined;
+    const nodes = new Map<string, FsNode>();
+    for (const [k, type, mode, uid, gid, target] of raw.nodes) nodes.set(k, { type, mode, uid, gid, ...(target !== undefined ? { target } : {}) });
+    return {
+      nodes,
+      whiteouts: raw.whiteouts,
+      opaque: raw.opaque,
+      contents: new Map(raw.contents.map(([k, b]) => [k, Buffer.from(b, 'base64')])),
+      ...(raw.libc ? { libc: raw.libc } : {}),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the first bytes to tell gzip from plain tar, then hands back a stream with them put back. */

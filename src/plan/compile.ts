@@ -18,8 +18,16 @@ import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/index/download.js';
 import { resolveDependencies } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
-import { sha256Hex, sha256OfStream } from '../oci/digest.js';
-import { layerTar, withParents } from '../oci/layer.js';
+import { HashCounter, sha256Hex } from '../oci/digest.js';
+import { layerTar, withParents, type FileReader } from '../oci/layer.js';
+import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
+import { layerKey, readLayerKey, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
+import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { RegistryClient } from '../registry/client.js';
@@ -57,6 +65,26 @@ export interface CompileOptions {
   cache?: BlobCache | null;
   /** Called for each warning (the CLI prints them). */
   onWarning?: (message: string) => void;
+  /**
+   * `build`'s one pass: the application layer's tar, when it has to be streamed to learn its diff_id,
+   * is compressed into the cache in the same pass, so apply takes the blob from there.
+   */
+  compressLayers?: boolean;
+  /** Write nothing into the cache (`build --dry-run`): caches are read, never written. */
+  dryRun?: boolean;
+  /** How copied files are read (tests count reads through it); default: from the context. */
+  readerFor?: (contextAbs: string) => FileReader;
+}
+
+/** The caches a compile reads and (unless it is a dry run) writes. */
+interface CompileCaches {
+  /** The cache directory's root: layer keys and compressed layers go there. */
+  blobs: BlobCache;
+  stat: StatCache;
+  write: boolean;
+  compress: boolean;
+  /** diff_ids compressed into the cache by this compile. */
+  built: Set<string>;
 }
 
 /**
@@ -69,7 +97,7 @@ export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
 }
 
 /** compilePlan, also returning the merged configuration (build reads its apply-time settings: cache). */
-export async function compileProject(options: CompileOptions = {}): Promise<{ plan: Plan; config: MergedConfig; context: string }> {
+export async function compileProject(options: CompileOptions = {}): Promise<{ plan: Plan; config: MergedConfig; context: string; builtLayers: Set<string> }> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const contextShown = options.context ?? '.';
@@ -173,7 +201,22 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   }
   // 5. The base's filesystem, read once per layer (cached by digest): the interpreter, the user, the
   // C library for wheels and the start-up check all look at it. Scratch has none, and no check.
-  const cache = options.cache === null ? undefined : (options.cache ?? new BlobCache(defaultCacheDir(env)));
+  // build.cache_dir names the cache apply uses: the one-pass build must compress into that one.
+  const configuredCache = merged.build.cache_dir ? new BlobCache(resolve(context, merged.build.cache_dir)) : undefined;
+  const cache = options.cache === null ? undefined : (options.cache ?? configuredCache ?? new BlobCache(defaultCacheDir(env)));
+  const reader = (options.readerFor ?? contextReader)(context);
+  // The stat and layer key caches follow the cache switches (--no-cache, use_cache = false); a dry run
+  // reads them but writes nothing.
+  const caches: CompileCaches | undefined =
+    cache && merged.build.cache !== false
+      ? {
+          blobs: cache,
+          stat: await StatCache.read(cache.root, context),
+          write: !options.dryRun && merged.build.dry_run !== true,
+          compress: !!options.compressLayers && !options.dryRun && merged.build.dry_run !== true,
+          built: new Set(),
+        }
+      : undefined;
   const baseFs = await readBaseFilesystems(baseRef, context, base, partial.platforms, client, cache);
   let python: { pythonMinor: string; pythonVersion: string; interpreter: string };
   if (baseFs) {
@@ -196,7 +239,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
   throwIfDiagnostics(entryProblems);
-  const hashed = await hashLayer(context, entries, mtimeOf(env));
+  const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
+  const hashed = await hashLayer(context, entries, mtimeOf(env), reader, caches && { ...caches, stamps });
+  if (caches?.write) await caches.stat.write();
 
   const reproducible = merged.build.reproducible ?? true;
   const plan = assemblePlan({
@@ -232,7 +277,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     }
   }
   for (const w of resolved.warnings) options.onWarning?.(w);
-  return { plan, config: merged, context };
+  return { plan, config: merged, context, builtLayers: caches?.built ?? new Set() };
 }
 
 /**
@@ -342,7 +387,7 @@ async function existingVenvDependencies(
   if (packages.length === 0) return undefined;
   const note = `no lock found: copying ${packages.length} packages from ${found.dir} as a last resort; a lock (uv lock, or uv export --format pylock.toml) gives verified dependencies for any platform`;
   for (const w of [note, ...fit]) if (!warnings.includes(w)) warnings.push(w);
-  const hashed = await hashLayer(context, withParents(entries), mtime);
+  const hashed = await hashLayer(context, withParents(entries), mtime, contextReader(context));
   return {
     platform: platformText,
     lock: found.dir,
@@ -409,7 +454,7 @@ async function readBaseFilesystems(
   for (const p of platforms) {
     const text = p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
     const image = base.images.find((i) => i.platform === text) ?? base.images[0]!;
-    out.push({ platform: text, env: image.imageConfig.Env, fs: await readRootfs(baseLayerSources(source, image)) });
+    out.push({ platform: text, env: image.imageConfig.Env, fs: await readRootfs(baseLayerSources(source, image), cache?.root) });
   }
   return out;
 }
@@ -496,16 +541,74 @@ function pinnedBase(ref: string, platforms: Resolved['platforms'], pinned: Plan 
   };
 }
 
-/** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */
-async function hashLayer(context: string, entries: Entry[], mtime: number): Promise<{ entries: Entry[]; diffId: string; size: number }> {
+/**
+ * A layer's file digests and its diff_id. When the stat cache vouches for every copied file and the
+ * layer key was recorded before, nothing is read. Otherwise the layer is streamed once: each file's
+ * sha256 and size and the tar's diff_id and size in one pass (compressed into the cache in the same
+ * pass for `build`), and the caches learn the results.
+ */
+async function hashLayer(
+  context: string,
+  entries: Entry[],
+  mtime: number,
+  reader: FileReader,
+  caches?: CompileCaches & { stamps: Map<string, FileStamp> },
+): Promise<{ entries: Entry[]; diffId: string; size: number }> {
+  if (caches) {
+    const vouched = entries.map((e) => {
+      if (e.type !== 'file' || e.source === undefined || e.content !== undefined) return e;
+      const stamp = caches.stamps.get(e.source);
+      const sha256 = stamp && caches.stat.lookup(e.source, stamp);
+      return sha256 ? { ...e, size: stampSize(stamp), sha256 } : e;
+    });
+    const key = layerKey(vouched, mtime);
+    const known = key ? await readLayerKey(caches.blobs.root, key) : undefined;
+    if (known) return { entries: vouched, diffId: known.diffId, size: known.size };
+  }
   const hashes = new Map<string, { sha256: string; size: number }>();
-  const tar = layerTar(entries, mtime, contextReader(context), (f) => hashes.set(f.entry.path, f));
-  const { hex, size } = await sha256OfStream(tar as AsyncIterable<Buffer>);
+  const tar = layerTar(entries, mtime, reader, (f) => {
+    hashes.set(f.entry.path, f);
+    const stamp = f.entry.source !== undefined ? caches?.stamps.get(f.entry.source) : undefined;
+    // The stamp was taken before the read: a file changed since has another stamp next time.
+    if (stamp && stampSize(stamp) === f.size) caches!.stat.record(f.entry.source!, stamp, f.sha256);
+  });
+  const diff = new HashCounter();
+  if (caches?.compress) {
+    // A layer the cache already held (the same project at another path) is reported as cached, as before.
+    if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs)) caches.built.add(diff.digest());
+  } else await pipeline(tar, diff, new Writable({ write: (_c, _e, done) => done() }));
+  const diffId = diff.digest();
   const out = entries.map((e) => {
     const h = hashes.get(e.path);
     return h ? { ...e, size: h.size, sha256: h.sha256 } : e;
   });
-  return { entries: out, diffId: `sha256:${hex}`, size };
+  const key = caches?.write ? layerKey(out, mtime) : undefined;
+  if (key) await writeLayerKey(caches!.blobs.root, key, { diffId, size: diff.bytes });
+  return { entries: out, diffId, size: diff.bytes };
+}
+
+/**
+ * `build`'s one pass: the tar goes through `diff` (its diff_id) and the layer compressor into the
+ * blob cache, recorded as diff_id → blob, so apply reads no input again for it. False when the cache
+ * already held that layer (its blob is kept, ours dropped).
+ */
+async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, cache: BlobCache): Promise<boolean> {
+  const dir = join(cache.root, 'blobs', 'sha256');
+  await mkdir(dir, { recursive: true });
+  // The cache's own temporary naming: eviction leaves a live process's temporary files alone.
+  const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const blob = new HashCounter();
+  try {
+    await pipeline(tar, diff, createLayerCompressor(), blob, createWriteStream(tmp));
+    if (await cache.lookupLayer(diff.digest(), COMPRESSION.name)) return false;
+    const digest = blob.digest();
+    await cache.adopt(tmp, digest);
+    await writeBlobTrust(cache.root, cache.blobPath(digest), digest);
+    await cache.recordLayer({ diffId: diff.digest(), compression: COMPRESSION.name, digest, size: blob.bytes });
+    return true;
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 function dedupeInputs(list: { path: string; sha256: string }[]): { path: string; sha256: string }[] {

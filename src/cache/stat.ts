@@ -1,0 +1,206 @@
+/**
+ * A stat cache, like git's index: what a context file's bytes hashed to, keyed by what lstat says
+ * about it (size, mtime and ctime in nanoseconds, inode, device, mode). A file is re-read only when one
+ * of these changed. ctime is in the key because it cannot be set from user space: a same-size edit
+ * with the mtime put back (`touch -r`, rsync -t, some editors) still moves it, and so does a chmod.
+ *
+ * Racy files (git's "racy clean" problem): a file changed after it was hashed, within the same clock
+ * tick as its stat, looks unchanged. So the cache records when its stamps were taken, and an entry
+ * whose mtime or ctime is at or after that moment (less a margin for the file system's coarse clock)
+ * is not trusted: it is hashed again next time, and trusted from then on.
+ *
+ * One cache file per context (named by a hash of the context's absolute path) in the cache directory,
+ * one line per file, written whole (temporary name, then rename): a concurrent reader sees the old
+ * cache or the new one. Memory: one short string and a digest per file (~250 bytes).
+ */
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256Hex } from '../oci/digest.js';
+
+/** What lstat says about a file, as the cache compares it. */
+export interface FileStamp {
+  /** `size mtimeNs ctimeNs ino dev mode`: equal keys mean "not touched", as far as the kernel tells. */
+  key: string;
+  /** The later of mtime and ctime (ns): the racy check compares it with the cache's stamp time. */
+  changedNs: bigint;
+}
+
+/** A file's stamp from `lstat(path, { bigint: true })`. Pure. */
+export function stampOf(st: BigIntStats): FileStamp {
+  return {
+    key: `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.dev} ${st.mode}`,
+    changedNs: st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs,
+  };
+}
+
+/** The size a stamp records. Pure. */
+export function stampSize(stamp: FileStamp): number {
+  return Number(stamp.key.slice(0, stamp.key.indexOf(' ')));
+}
+
+const HEADER = 'pycontainer-stat-cache 1';
+/**
+ * File systems stamp times from a coarse clock (one kernel tick, up to 10 ms, behind the fine one):
+ * entries changed this close before the stamps were taken are treated as racy too.
+ */
+const CLOCK_MARGIN_NS = 50_000_000n;
+
+interface CacheEntry {
+  key: string;
+  sha256: string;
+}
+
+/** The later of mtime and ctime of a stamp key (`size mtimeNs ctimeNs ...`). Pure. */
+function changedOf(key: string): bigint {
+  const a = key.indexOf(' ');
+  const b = key.indexOf(' ', a + 1);
+  const c = key.indexOf(' ', b + 1);
+  const mtime = BigInt(key.slice(a + 1, b));
+  const ctime = BigInt(key.slice(b + 1, c));
+  return mtime > ctime ? mtime : ctime;
+}
+
+/** The current time in ns, from the clock the kernel stamps files with (well, its fine twin). */
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export class StatCache {
+  /** Entries as loaded; trusted only when older than `trustBefore`. */
+  private readonly old: Map<string, CacheEntry>;
+  /** Entries seen (stamped) by this process: what `write` saves. */
+  private readonly seen = new Map<string, CacheEntry>();
+  /** When this process started stamping: entries it records are trusted next time only if older. */
+  private readonly startedNs = nowNs();
+  /** How many lookups were answered from the cache, and how many had to be hashed (for tests and --verbose). */
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    /** The cache file; undefined for an in-memory cache (never written). */
+    readonly file: string | undefined,
+    old: Map<string, CacheEntry>,
+    private readonly trustBefore: bigint,
+  ) {
+    this.old = old;
+  }
+
+  /** An empty cache that is never written (no cache directory, or --no-cache). */
+  static inMemory(): StatCache {
+    return new StatCache(undefined, new Map(), 0n);
+  }
+
+  /** The cache file of a context in a cache directory. */
+  static pathFor(cacheRoot: string, contextAbs: string): string {
+    return join(cacheRoot, 'stat', `${sha256Hex(contextAbs).slice(0, 32)}.txt`);
+  }
+
+  /**
+   * Reads the context's cache (an empty one when there is none, or when it cannot be read: a cache is
+   * never a reason to fail a build).
+   */
+  static async read(cacheRoot: string, contextAbs: string): Promise<StatCache> {
+    const file = StatCache.pathFor(cacheRoot, contextAbs);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return new StatCache(file, new Map(), 0n);
+    }
+    const { entries, trustBefore } = parseStatCache(text);
+    return new StatCache(file, entries, trustBefore);
+  }
+
+  /**
+   * The sha256 (hex) of the file at `path` (relative to the context) when the cache vouches for it:
+   * same stamp as when it was hashed, and not racy. Undefined means: read and hash it, then `record`.
+   * Every lookup also marks the path as seen, so that `write` keeps it.
+   */
+  lookup(path: string, stamp: FileStamp): string | undefined {
+    const e = this.old.get(path);
+    if (e && e.key === stamp.key && stamp.changedNs < this.trustBefore) {
+      this.seen.set(path, e);
+      this.hits++;
+      return e.sha256;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  /** Records what the file with this stamp hashed to (the stamp taken before it was read). */
+  record(path: string, stamp: FileStamp, sha256: string): void {
+    this.seen.set(path, { key: stamp.key, sha256 });
+    this.recorded++;
+  }
+
+  private recorded = 0;
+
+  /** Whether `write` has anything new to save: a run that found everything unchanged writes nothing. */
+  get dirty(): boolean {
+    return this.recorded > 0;
+  }
+
+  /**
+   * Saves the entries seen by this process, plus the loaded ones it did not see that are still
+   * trusted (another command may have hashed other files of the context), atomically.
+   */
+  async write(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    const lines = [`${HEADER} ${this.startedNs - CLOCK_MARGIN_NS}`];
+    const all = new Map(this.seen);
+    for (const [path, e] of this.old) if (!all.has(path) && changedOf(e.key) < this.trustBefore) all.set(path, e);
+    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${JSON.stringify(path)}`);
+    const dir = join(this.file, '..');
+    const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, `${lines.join('\n')}\n`);
+      await rename(tmp, this.file);
+    } catch {
+      // A cache that cannot be written is a slower next build, not a failed one.
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Reads a cache file's text: `HEADER trustBeforeNs` then `sha256 size mtimeNs ctimeNs ino dev mode
+ * "path"` per line. A file that is not one (another version, damage) gives an empty cache. Pure.
+ */
+export function parseStatCache(text: string): { entries: Map<string, CacheEntry>; trustBefore: bigint } {
+  const entries = new Map<string, CacheEntry>();
+  const empty = { entries: new Map<string, CacheEntry>(), trustBefore: 0n };
+  const firstEnd = text.indexOf('\n');
+  const head = /^pycontainer-stat-cache 1 (\d+)$/.exec(text.slice(0, firstEnd === -1 ? text.length : firstEnd));
+  if (!head) return empty;
+  // Hand-split rather than a regex and JSON.parse per line: this runs on every plan, over every file.
+  let at = firstEnd + 1;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    const line = text.slice(at, end);
+    at = end + 1;
+    if (line === '') continue;
+    // sha256, then the six numbers of the key, then the path as a JSON string.
+    let pathAt = 65;
+    for (let i = 0; i < 6 && pathAt > 0; i++) pathAt = line.indexOf(' ', pathAt) + 1;
+    if (pathAt <= 0 || line[64] !== ' ' || line[pathAt] !== '"' || !line.endsWith('"')) return empty;
+    const sha256 = line.slice(0, 64);
+    const key = line.slice(65, pathAt - 1);
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^\d+( \d+){5}$/.test(key)) return empty;
+    const quoted = line.slice(pathAt);
+    let path: unknown = quoted.slice(1, -1);
+    if (quoted.includes('\\') || (path as string).includes('"')) {
+      try {
+        path = JSON.parse(quoted);
+      } catch {
+        return empty;
+      }
+    }
+    if (typeof path !== 'string') return empty;
+    entries.set(path, { sha256, key });
+  }
+  return { entries, trustBefore: BigInt(head[1]!) };
+}
