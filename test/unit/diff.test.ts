@@ -66,11 +66,9 @@ function depLayer(platform: string, packages: LockedWheel[]): DependencyLayer {
     platform,
     lock: 'uv.lock',
     target: { python: '3.11', libc: 'glibc 2.36', tag: 'manylinux_2_36_x86_64' },
-    createdBy: 'pycontainer: dependencies from uv.lock',
-    diffId: `sha256:${'1'.repeat(64)}`,
-    size: 4096,
     mtime: 0,
     packages,
+    layers: [{ name: 'deps', createdBy: 'pycontainer: dependencies from uv.lock', diffId: `sha256:${'1'.repeat(64)}`, size: 4096, packages: packages.map((p) => p.name) }],
   };
 }
 
