@@ -10,6 +10,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Entry, Plan } from '../../generated/plan.js';
+import { applyPlan } from '../../src/apply/apply.js';
 import { BlobCache } from '../../src/cache/store.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { sha256OfStream } from '../../src/oci/digest.js';
@@ -123,6 +124,16 @@ describe('application layers', () => {
     const after = await plan(dir);
     assert.equal(after.layers[0]!.diffId, assets!.diffId, 'assets unchanged');
     assert.notEqual(after.layers[1]!.diffId, app!.diffId, 'code layer changed');
+    // Apply with a cache: the second build takes the assets layer from the cache and builds only the code.
+    const cache = new BlobCache(await tempDir());
+    const out = await tempDir();
+    await writeFile(join(dir, 'util.py'), 'X = 1\n');
+    const first = await applyPlan(before, { context: dir, output: join(out, 'a'), cache });
+    assert.deepEqual(first.layers.map((l) => [l.name, l.cached]), [['assets', false], ['app', false]]);
+    await writeFile(join(dir, 'util.py'), 'X = 2\n');
+    const second = await applyPlan(after, { context: dir, output: join(out, 'b'), cache });
+    assert.deepEqual(second.layers.map((l) => [l.name, l.cached]), [['assets', true], ['app', false]]);
+    assert.deepEqual(second.layers.map((l) => l.diffId), after.layers.map((l) => l.diffId));
     const changes = planChanges(before, after);
     assert.deepEqual(changes.filter((c) => c.section === 'layers').map((c) => [c.kind, c.subject]), [['changed', 'app']]);
     assert.match(formatChanges(changes, { color: false }), /^layers:\n {2}~ app sha256:[0-9a-f]{12}… → sha256:[0-9a-f]{12}…/m);
@@ -281,6 +292,20 @@ describe('dependency layers', () => {
     const text = formatChanges(planChanges(cold, after), { color: false });
     assert.match(text, /^ {2}~ multidict 1\.0 → 1\.1$/m);
     assert.match(text, new RegExp(`^ {2}~ deps group \\d sha256:[0-9a-f]{12}… → sha256:[0-9a-f]{12}…`, 'm'));
+
+    // Apply builds what the plan states, layer by layer; after the upgrade only the changed group is built.
+    const blobs = new BlobCache(await tempDir());
+    const out = await tempDir();
+    await lockedProject(dir, versions);
+    const applied = await applyPlan(cold, { context: dir, output: join(out, 'a'), cache: blobs });
+    assert.deepEqual(applied.layers.filter((l) => l.name.startsWith('deps')).map((l) => [l.name, l.diffId, l.cached]), deps.layers.map((l) => [`${l.name} linux/amd64`, l.diffId, false]));
+    await lockedProject(dir, { ...versions, [upgraded]: '1.1' });
+    const again = await applyPlan(after, { context: dir, output: join(out, 'b'), cache: blobs });
+    assert.deepEqual(
+      again.layers.filter((l) => !l.cached).map((l) => l.name),
+      [`${changed[0]!.subject} linux/amd64`, 'app'],
+      'only the upgraded group is built, and the app layer (it holds pylock.toml, which changed)',
+    );
 
     // Upgrade the large one: only its own layer changes.
     await lockedProject(dir, { ...versions, big: '2.0' });
