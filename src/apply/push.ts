@@ -138,7 +138,7 @@ export async function findRemoteLayers(
   options: { isCached?: (diffId: string) => Promise<boolean>; onNote?: (line: string) => void } = {},
 ): Promise<Map<string, RemoteLayer>> {
   const wanted = new Set<string>();
-  for (const diffId of [...plan.layers.map((l) => l.diffId), ...(plan.dependencies ?? []).map((d) => d.diffId)]) {
+  for (const diffId of [...plan.layers.map((l) => l.diffId), ...(plan.dependencies ?? []).flatMap((d) => d.layers.map((l) => l.diffId))]) {
     // A layer the local cache holds is not worth a request.
     if (!(await options.isCached?.(diffId))) wanted.add(diffId);
   }
