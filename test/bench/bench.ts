@@ -470,14 +470,6 @@ async function main(): Promise<void> {
       if (warm.layers[0]?.digest !== cold.layers[0]?.digest) process.stderr.write(' (warning: warm and cold layer digests differ)');
       process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warm.layers[0]?.cached})`);
 
-      // One .py file changed (a line appended), the same cache and layout; then the file is put back.
-      await writeFile(edited, `${editedText}# edited by the benchmark, repetition ${rep + 1}\n`);
-      const e = await run(process.execPath, buildArgs, env);
-      await writeFile(edited, editedText);
-      results['build-touch'].push(e);
-      const touched = JSON.parse(e.stdout) as { layers: { cached: boolean }[] };
-      touchCached.push(touched.layers.map((l) => l.cached === true));
-      process.stderr.write(`, one .py changed ${e.seconds.toFixed(1)}s (cached=${touchCached[rep]!.join('/')})`);
 
       if (registry) {
         // Cold push: a repository of its own, the layer cache warm (so this is mostly the upload).
@@ -520,6 +512,16 @@ async function main(): Promise<void> {
         await unlinkBlobs(registry, skopeoRepo, digests);
         await unlinkBlobs(registry, repository, digests);
       }
+
+      // After the pushes, which publish the warm layout:
+      // one .py file changed (a line appended), the same cache and layout; then the file is put back.
+      await writeFile(edited, `${editedText}# edited by the benchmark, repetition ${rep + 1}\n`);
+      const e = await run(process.execPath, buildArgs, env);
+      await writeFile(edited, editedText);
+      results['build-touch'].push(e);
+      const touched = JSON.parse(e.stdout) as { layers: { cached: boolean }[] };
+      touchCached.push(touched.layers.map((l) => l.cached === true));
+      process.stderr.write(`, one .py changed ${e.seconds.toFixed(1)}s (cached=${touchCached[rep]!.join('/')})`);
       process.stderr.write('\n');
 
       await rm(cache, { recursive: true, force: true });
@@ -677,7 +679,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB`,
-    `each scenario ran ${REPS}× (interleaved: baseline, plan, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""} per repetition); figures are medians; all runs: see last.json`,
+    `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
     `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layer from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `one .py file changed = a line appended to ${relative(work, edited)}, then the same build (layers from cache, per repetition: ${touchCached.map((c) => c.join('/')).join(', ')})`,
     `plan (again, warm) = the same plan command right after the first one (its caches and the page cache warm)`,
