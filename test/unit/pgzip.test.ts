@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { crc32, gunzipSync } from 'node:zlib';
+import { COMPRESSION, createLayerCompressor } from '../../src/oci/compress.js';
+import { ParallelGzip, storedBlocks, type ParallelGzipOptions } from '../../src/oci/pgzip.js';
+
+const KiB = 1024;
+/** Small blocks in most tests, so a few hundred KB of input spans many blocks. */
+const SMALL: ParallelGzipOptions = { level: 6, blockSize: 64 * KiB };
+
+/** Deterministic incompressible bytes: an AES-256-CTR keystream keyed by `seed`. */
+function randomBytes(seed: string, length: number): Buffer {
+  const key = createHash('sha256').update(seed).digest();
+  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
+}
+
+/** Deterministic compressible bytes: Python-like source lines with varying numbers and names. */
+function textBytes(seed: string, length: number): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < length; i++) {
+    const h = createHash('sha256').update(`${seed}/${i}`).digest('hex');
+    const line = `def f_${i % 997}(x: int) -> int:\n    return (x * ${parseInt(h.slice(0, 6), 16)} + ${i}) % 1000003  # ${h.slice(0, 8 + (i % 24))}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return Buffer.from(lines.join('')).subarray(0, length);
+}
+
+/** Feeds `input` in pieces of the given sizes (cycled; default: one piece) and returns the gzip bytes. */
+async function compress(input: Buffer, options: ParallelGzipOptions = SMALL, pieces: number[] = [input.length || 1]): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for (let off = 0, i = 0; off < input.length; i++) {
+    const n = pieces[i % pieces.length]!;
+    chunks.push(input.subarray(off, off + n));
+    off += n;
+  }
+  return buffer(Readable.from(chunks).pipe(new ParallelGzip(options)));
+}
+
+function gunzipWithTool(gz: Buffer): Buffer {
+  const r = spawnSync('gunzip', ['-c'], { input: gz, maxBuffer: 1 << 30 });
+  assert.equal(r.status, 0, `gunzip failed: ${r.stderr?.toString()}`);
+  return r.stdout;
+}
+
+function gunzipWithPython(gz: Buffer): Buffer {
+  const r = spawnSync('python3', ['-c', 'import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))'], {
+    input: gz,
+    maxBuffer: 1 << 30,
+  });
+  assert.equal(r.status, 0, `python3 gzip failed: ${r.stderr?.toString()}`);
+  return r.stdout;
+}
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/**
+ * The deflate stream of `gz` read as stored blocks only (throws at any other block type): the
+ * payloads concatenated, and how many blocks there were. Used on random input, which must be stored.
+ */
+function readStoredOnly(gz: Buffer): { payload: Buffer; blocks: number; sizes: number[] } {
+  const parts: Buffer[] = [];
+  const sizes: number[] = [];
+  let o = 10;
+  for (;;) {
+    const head = gz[o]!;
+    assert.equal((head >> 1) & 3, 0, `block ${sizes.length} at byte ${o} is not a stored block (header byte ${head})`);
+    assert.equal(head >> 3, 0, 'the padding bits of a stored block header are zero');
+    const len = gz.readUInt16LE(o + 1);
+    assert.equal(gz.readUInt16LE(o + 3), len ^ 0xffff, `NLEN of block ${sizes.length} is the complement of LEN`);
+    parts.push(gz.subarray(o + 5, o + 5 + len));
+    sizes.push(len);
+    o += 5 + len;
+    if (head & 1) break;
+  }
+  assert.equal(o, gz.length - 8, 'the final stored block is followed by the 8-byte trailer only');
+  return { payload: Buffer.concat(parts), blocks: sizes.length, sizes };
+}
+
+test('the header is gzip -n style (MTIME 0, OS 255) and the trailer holds the CRC-32 and size of the input', async () => {
+  const input = Buffer.concat([textBytes('hdr', 150 * KiB), randomBytes('hdr', 70 * KiB)]);
+  const gz = await compress(input);
+  assert.deepEqual([...gz.subarray(0, 10)], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+  assert.equal(gz.readUInt32LE(gz.length - 8), crc32(input));
+  assert.equal(gz.readUInt32LE(gz.length - 4), input.length);
+  const nine = await compress(input, { ...SMALL, level: 9 });
+  assert.equal(nine[8], 2, 'XFL 2 at level 9, as gzip writes it');
+  const one = await compress(input, { ...SMALL, level: 1 });
+  assert.equal(one[8], 4, 'XFL 4 at level 1');
+});
+
+test('gunzip, Python gzip and zlib all give back the exact input, at every size around the block boundaries', async () => {
+  const source = Buffer.concat([textBytes('sizes', 200 * KiB), randomBytes('sizes', 100 * KiB), textBytes('sizes2', 100 * KiB)]);
+  const b = SMALL.blockSize;
+  const inputs: Buffer[] = [];
+  const members: Buffer[] = [];
+  for (const size of [0, 1, 100, b - 1, b, b + 1, 2 * b, 3 * b + 17, source.length]) {
+    const input = source.subarray(0, size);
+    const gz = await compress(input);
+    assert.equal(sha(gunzipSync(gz)), sha(input), `zlib, ${size} bytes`);
+    inputs.push(input);
+    members.push(gz);
+  }
+  // One run of each tool: both read concatenated gzip members, checking each member's CRC and size.
+  const all = Buffer.concat(members);
+  assert.equal(sha(gunzipWithTool(all)), sha(Buffer.concat(inputs)), 'gunzip');
+  assert.equal(sha(gunzipWithPython(all)), sha(Buffer.concat(inputs)), 'python gzip');
+});
+
+test('empty input gives one final empty deflate block and a zero trailer', async () => {
+  const gz = await compress(Buffer.alloc(0));
+  assert.equal(gz.length, 10 + 2 + 8, `${gz.toString('hex')}`);
+  assert.deepEqual([...gz.subarray(10)], [0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(gunzipWithTool(gz).length, 0);
+  assert.equal(gunzipWithPython(gz).length, 0);
+});
+
+test('the bytes are the same for every in-flight limit and every chunking of the input', async () => {
+  const input = Buffer.concat([textBytes('det', 300 * KiB), randomBytes('det', 130 * KiB), textBytes('det2', 90 * KiB + 5)]);
+  const expected = sha(await compress(input));
+  for (const maxInFlight of [1, 2, 3, 16]) {
+    assert.equal(sha(await compress(input, { ...SMALL, maxInFlight })), expected, `maxInFlight ${maxInFlight}`);
+  }
+  for (const pieces of [[1], [7], [4096], [65_535, 1, 3], [64 * KiB], [64 * KiB + 1], [1_000_000]]) {
+    const pieceInput = pieces[0] === 1 ? input.subarray(0, 70 * KiB) : input;
+    const want = pieces[0] === 1 ? sha(await compress(pieceInput)) : expected;
+    assert.equal(sha(await compress(pieceInput, SMALL, pieces)), want, `pieces ${pieces.join(',')}`);
+  }
+  // And again, run to run.
+  assert.equal(sha(await compress(input)), expected);
+});
+
+test('the bytes are the same whatever the size of the libuv threadpool (child processes)', () => {
+  const moduleUrl = pathToFileURL(new URL('../../src/oci/pgzip.js', import.meta.url).pathname).href;
+  const script = [
+    `import { ParallelGzip } from ${JSON.stringify(moduleUrl)};`,
+    "import { createHash, createCipheriv } from 'node:crypto';",
+    "import { Readable } from 'node:stream';",
+    "import { buffer } from 'node:stream/consumers';",
+    "const rnd = createCipheriv('aes-256-ctr', Buffer.alloc(32, 7), Buffer.alloc(16)).update(Buffer.alloc(200000));",
+    "const txt = Buffer.from('import os\\nprint(os.getcwd())\\n'.repeat(20000));",
+    'const gz = await buffer(Readable.from([txt, rnd, txt]).pipe(new ParallelGzip({ level: 6, blockSize: 65536 })));',
+    "process.stdout.write(createHash('sha256').update(gz).digest('hex'));",
+  ].join('\n');
+  const digests = ['1', '2', '7'].map((threads) => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, UV_THREADPOOL_SIZE: threads } });
+    assert.equal(r.status, 0, r.stderr.toString());
+    return r.stdout.toString();
+  });
+  assert.match(digests[0]!, /^[0-9a-f]{64}$/);
+  assert.deepEqual(digests, [digests[0], digests[0], digests[0]]);
+});
+
+test('random input goes out as stored blocks only, the input bytes verbatim', async () => {
+  const input = randomBytes('stored', 200 * KiB + 3);
+  const gz = await compress(input);
+  const { payload, sizes } = readStoredOnly(gz);
+  assert.ok(payload.equals(input));
+  // Each full 64 KiB block: stored blocks of 65535 bytes and 1 byte; the last block: the 8 KiB + 3 left.
+  assert.deepEqual(sizes, [65_535, 1, 65_535, 1, 65_535, 1, 8 * KiB + 3]);
+  assert.equal(gz.length, input.length + 10 + 8 + 5 * sizes.length);
+  assert.ok(gunzipWithTool(gz).equals(input));
+});
+
+test('huge stored runs: megabytes of random input in 1 MiB blocks stay within 5 bytes per 64 KiB of the input size', async () => {
+  const input = randomBytes('huge', 5 * 1024 * KiB + 12_345);
+  const gz = await compress(input, { level: 6, blockSize: 1024 * KiB }, [100_000]);
+  const { payload, blocks } = readStoredOnly(gz);
+  assert.ok(payload.equals(input));
+  assert.equal(blocks, 5 * 17 + 1, 'per 1 MiB block: 16 stored blocks of 65535 bytes and one of 16');
+  assert.equal(sha(gunzipWithPython(gz)), sha(input));
+});
+
+test('stored and deflated blocks mix: random between compressible runs decompresses exactly and shrinks only the text', async () => {
+  const text = textBytes('mix', 256 * KiB);
+  const rnd = randomBytes('mix', 256 * KiB);
+  const input = Buffer.concat([text, rnd, text, rnd.subarray(0, 1000), text.subarray(0, 64 * KiB)]);
+  const gz = await compress(input);
+  assert.ok(gunzipWithTool(gz).equals(input));
+  assert.ok(gunzipWithPython(gz).equals(input));
+  // The random part costs its own size plus 5 bytes per stored block; the text compresses several-fold.
+  assert.ok(gz.length < rnd.length + 1000 + 2 * text.length / 3, `${gz.length} bytes`);
+  // The verbatim random bytes appear in the output (stored, not re-coded).
+  assert.ok(gz.includes(rnd.subarray(0, 65_535)));
+});
+
+test('storedBlocks writes LEN/NLEN headers, at most 65535 bytes each, BFINAL on the last only when asked', () => {
+  const data = randomBytes('sb', 65_535 * 2 + 10);
+  const notFinal = storedBlocks(data, false);
+  assert.equal(notFinal.length, data.length + 15);
+  assert.deepEqual([notFinal[0], notFinal[65_540], notFinal[131_080]], [0, 0, 0]);
+  assert.equal(notFinal.readUInt16LE(131_081), 10);
+  assert.equal(notFinal.readUInt16LE(131_083), 10 ^ 0xffff);
+  const final = storedBlocks(data, true);
+  assert.deepEqual([final[0], final[65_540], final[131_080]], [0, 0, 1]);
+  assert.deepEqual([...storedBlocks(Buffer.alloc(0), true)], [1, 0, 0, 0xff, 0xff]);
+});
+
+test('the layer compressor is within 2% of gzip -6 on compressible input and its name states the block size', async (t) => {
+  assert.match(COMPRESSION.name, /^gzip-6-pz\d+k$/);
+  assert.equal(COMPRESSION.name, `gzip-6-pz${COMPRESSION.blockSize / KiB}k`);
+  const input = textBytes('ratio', 3 * 1024 * KiB);
+  const gz = await buffer(Readable.from([input]).pipe(createLayerCompressor()));
+  assert.ok(gunzipWithTool(gz).equals(input));
+  const ref = spawnSync('gzip', ['-6', '-n', '-c'], { input, maxBuffer: 1 << 30 });
+  if (ref.status !== 0) return t.skip('gzip did not run');
+  const ratio = gz.length / ref.stdout.length;
+  assert.ok(ratio <= 1.02, `parallel ${gz.length} bytes vs gzip -6 ${ref.stdout.length} bytes (${ratio.toFixed(4)})`);
+});
+
+test('backpressure: with nobody reading, the compressor stops taking input after a bounded amount', async () => {
+  const blockSize = 64 * KiB;
+  const input = Buffer.concat([textBytes('bp', 20 * blockSize)]);
+  const gz = new ParallelGzip({ level: 6, blockSize, maxInFlight: 2 });
+  let accepted = 0;
+  for (let off = 0; off < input.length; off += blockSize) {
+    const chunk = input.subarray(off, off + blockSize);
+    gz.write(chunk, () => (accepted += chunk.length));
+  }
+  // Let the threadpool finish whatever it was given, until nothing moves any more.
+  let last = -1;
+  for (let still = 0; still < 5; ) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = accepted + gz.readableLength;
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  assert.ok(accepted < input.length / 2, `accepted ${accepted} of ${input.length} bytes without a reader`);
+  assert.ok(gz.writableLength > 0, 'the rest of the input waits in the writable buffer');
+  gz.end();
+  const out = await buffer(gz);
+  assert.ok(gunzipSync(out).equals(input));
+});
