@@ -13,7 +13,10 @@ import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
 import { teeScan, type LayerScan } from '../oci/rootfs.js';
 import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
-import { readLock } from '../python/locks/read.js';
+import { readDeclaredResolution, readLock } from '../python/locks/read.js';
+import type { ResolutionRequest } from '../python/locks/model.js';
+import type { MarkerEnvironment } from '../python/markers.js';
+import { resolveRequest } from '../python/resolve/provider.js';
 import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
@@ -43,6 +46,10 @@ export interface DependencyInput {
   baseLayers?: (() => Promise<Readable>)[];
   store: DistributionStore;
   env: NodeJS.ProcessEnv;
+  /** Without a lock: the committed plan's versions to keep while they fit (name → version). */
+  preferences?: Map<string, string>;
+  /** The cache directory's root, for index pages and metadata of resolution; undefined: none kept. */
+  cacheRoot?: string;
 }
 
 /** The C library wheels are chosen for; glibc 2.17 (manylinux2014) when the base does not tell. */
@@ -76,11 +83,48 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     ...(input.pyproject ? { pyproject: input.pyproject } : {}),
     environ: input.env,
   });
-  if (!lock) return {};
+  // No lock, or a requirements file of ranges: resolved here for this target (libc included).
+  const request = lock ? lock.resolve : await readDeclaredResolution({
+    projectName: input.project.name,
+    declared: input.project.dependencies,
+    ...(input.project.dependenciesFrom ? { declaredFrom: input.project.dependenciesFrom } : {}),
+    ...(input.pyproject ? { pyproject: input.pyproject } : {}),
+    ...(input.extras ? { extras: input.extras } : {}),
+    ...(input.groups ? { groups: input.groups } : {}),
+    environ: input.env,
+  });
+  if (!lock && !request) return {};
+  const libc = request || lock!.packages.length || lock!.localMembers?.length ? await targetLibc(input) : undefined;
+  const target: Target | undefined = libc ? { pythonVersion: fullVersion, architecture: input.platform.architecture, libc } : undefined;
+  let requiredBy: Map<string, string[]> | undefined;
+  const resolved: Lock | undefined = request && target ? await resolveForTarget(request, target, env, input).then((r) => ((requiredBy = r.requiredBy), r.lock)) : lock;
+  return buildDependencyLayer(input, resolved!, target, fullVersion, requiredBy);
+}
+
+/** The resolution of a lockless project for one target, as a lock of its chosen files. */
+async function resolveForTarget(request: ResolutionRequest, target: Target, env: MarkerEnvironment, input: DependencyInput): Promise<{ lock: Lock; requiredBy: Map<string, string[]> }> {
+  const result = await resolveRequest(request, {
+    target,
+    env,
+    store: input.store,
+    ...(input.cacheRoot ? { cacheRoot: input.cacheRoot } : {}),
+    ...(input.preferences ? { preferences: input.preferences } : {}),
+    buildSdist: async (name, version, sdist) => ((await input.store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${name} ${version}`, sdist, input.context, input.store, input.env))).file,
+    environ: input.env,
+  });
+  return { lock: { kind: 'requirements', path: request.input, packages: result.packages }, requiredBy: result.requiredBy };
+}
+
+async function buildDependencyLayer(
+  input: DependencyInput,
+  lock: Lock,
+  target: Target | undefined,
+  fullVersion: string,
+  requiredBy: Map<string, string[]> | undefined,
+): Promise<{ layer?: DependencyLayer; lock?: Lock; listing?: LayerScan }> {
   // A lock that locks nothing (a requirements file with only options): no dependency layer.
-  if (lock.packages.length === 0 && !lock.localMembers?.length) return { lock };
-  const libc = await targetLibc(input);
-  const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
+  if (!target || (lock.packages.length === 0 && !lock.localMembers?.length)) return { lock };
+  const libc = target.libc;
   const lockDir = dirname(join(input.context, lock.path));
   const packages: LockedWheel[] = [];
   const toInstall: WheelToInstall[] = [];
@@ -120,6 +164,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       tag: chosen.tag,
       ...(pkg.directUrl ? { directUrl: pkg.directUrl } : {}),
       ...(chosen.sdist ? { sdist: chosen.sdist } : {}),
+      ...(requiredBy?.get(pkg.name)?.length ? { requiredBy: requiredBy.get(pkg.name)! } : {}),
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
@@ -159,6 +204,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       diffId: `sha256:${hex}`,
       size,
       mtime: input.mtime,
+      ...(requiredBy ? { source: 'resolved' as const } : {}),
       packages: packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     },
   };

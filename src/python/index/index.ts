@@ -105,6 +105,15 @@ class SimpleIndexClient implements IndexClient {
 
   /** The simple API page of one project under an index root. */
   private async project(root: string, name: string): Promise<IndexFile[]> {
+    if (root.startsWith('file:')) {
+      // A simple index on disk (pip's file:// index URLs): <root>/<name>/index.html.
+      const page = new URL(`${encodeURIComponent(name)}/index.html`, root.endsWith('/') ? root : `${root}/`);
+      try {
+        return parseSimpleHtml(await readFile(fileURLToPath(page), 'utf8'), page.href);
+      } catch {
+        return [];
+      }
+    }
     const { url: base, auth } = await this.credentials(root);
     const url = new URL(`${encodeURIComponent(name)}/`, base.endsWith('/') ? base : `${base}/`).href;
     const res = await this.get(url, auth, ACCEPT);

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { ConfigError, NetworkError } from '../../errors.js';
 import { writeFileAtomic } from '../../plan/file.js';
@@ -25,6 +26,11 @@ import { normalizeName, parseWheelFilename, selectWheel, type Target } from '../
 import { compareVersions, isValidVersion } from '../version.js';
 import { httpRangeFetch, parseCoreMetadata, readMetadataByRange, readWheelMetadata, type CoreMetadata, type RangeFetch } from './metadata.js';
 import type { Candidate, CandidateMetadata, ResolverProvider } from './types.js';
+import { createIndexClient } from '../index/index.js';
+import type { ResolutionRequest } from '../locks/model.js';
+import type { MarkerEnvironment } from '../markers.js';
+import { HttpCache } from './http-cache.js';
+import { resolve } from './resolver.js';
 
 export interface IndexProviderOptions {
   index: IndexClient;
@@ -148,7 +154,12 @@ export class IndexProvider implements ResolverProvider {
   async lockedPackage(name: string, version: string, requested: boolean): Promise<LockedPackage> {
     const v = (await this.project(name)).get(version);
     if (!v) throw new ConfigError('E_RESOLVE', `${name} ${version}: not among the index's versions`);
-    const locked = (f: IndexFile): LockedFile => ({ filename: f.filename, url: stripCredentials(f.url), sha256: f.sha256!, ...(f.size !== undefined ? { size: f.size } : {}) });
+    const locked = (f: IndexFile): LockedFile => ({
+      filename: f.filename,
+      ...(f.url.startsWith('file:') ? { path: fileURLToPath(f.url) } : { url: stripCredentials(f.url) }),
+      sha256: f.sha256!,
+      ...(f.size !== undefined ? { size: f.size } : {}),
+    });
     const pkg: LockedPackage = { name: normalizeName(name), version, requested, wheels: v.wheels.map(locked) };
     if (v.sdist) pkg.sdist = locked(v.sdist);
     return pkg;
@@ -197,12 +208,12 @@ export class IndexProvider implements ResolverProvider {
     const locked: LockedFile = { filename: file.filename, url, sha256: file.sha256!, ...(file.size !== undefined ? { size: file.size } : {}) };
     if (isWheel) {
       this.stats.download++;
-      const path = await this.opts.store.fetch(url.startsWith('file:') ? { ...locked, url: undefined, path: new URL(url).pathname } : locked, '/');
+      const path = await this.opts.store.fetch(url.startsWith('file:') ? { ...locked, url: undefined, path: fileURLToPath(url) } : locked, '/');
       return readWheelMetadata(path, name, file.filename);
     }
     if (!this.opts.buildSdist) throw new ConfigError('E_RESOLVE', `${name} ${version} has only a source distribution, ${file.filename}, and no wheel for the target`);
     this.stats.sdistBuild++;
-    const wheel = await this.opts.buildSdist(name, version, url.startsWith('file:') ? { ...locked, url: undefined, path: new URL(url).pathname } as LockedFile : locked);
+    const wheel = await this.opts.buildSdist(name, version, url.startsWith('file:') ? { ...locked, url: undefined, path: fileURLToPath(url) } as LockedFile : locked);
     return readWheelMetadata(wheel, name, file.filename);
   }
 
@@ -256,4 +267,42 @@ class Limiter {
       this.waiting.shift()?.();
     }
   }
+}
+
+export interface ResolveRequestOptions {
+  target: Target;
+  env: MarkerEnvironment;
+  store: DistributionStore;
+  /** The cache directory's root (index pages and metadata are kept under it); undefined: memory only. */
+  cacheRoot?: string;
+  preferences?: Map<string, string>;
+  buildSdist?: IndexProviderOptions['buildSdist'];
+  environ?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Resolves a lockless project's requirements for one target and returns them as locked packages (the
+ * files of each chosen version with their sha256 from the index) and why each is there.
+ */
+export async function resolveRequest(request: ResolutionRequest, opts: ResolveRequestOptions): Promise<{ packages: LockedPackage[]; requiredBy: Map<string, string[]>; stats: ProviderStats }> {
+  const environ = opts.environ ?? process.env;
+  const index = createIndexClient({ ...request.sources, env: environ, httpCache: new HttpCache(opts.cacheRoot ? join(opts.cacheRoot, 'index-pages') : undefined) });
+  const provider = new IndexProvider({
+    index,
+    target: opts.target,
+    store: opts.store,
+    ...(opts.cacheRoot ? { cacheDir: join(opts.cacheRoot, 'metadata') } : {}),
+    ...(opts.buildSdist ? { buildSdist: opts.buildSdist } : {}),
+    env: environ,
+  });
+  const resolution = await resolve(provider, {
+    roots: request.roots,
+    constraints: request.constraints,
+    env: opts.env,
+    pythonVersion: opts.env.python_full_version,
+    ...(opts.preferences?.size ? { preferences: opts.preferences } : {}),
+  });
+  const direct = new Set(request.direct);
+  const packages = await Promise.all(resolution.packages.map((p) => provider.lockedPackage(p.name, p.version, direct.has(p.name))));
+  return { packages, requiredBy: new Map(resolution.packages.map((p) => [p.name, p.requiredBy])), stats: provider.stats };
 }
