@@ -84,7 +84,7 @@ export function httpRangeFetch(url: string, authorization: string | undefined): 
     }
     if (res.statusCode !== 206) {
       // A full body (200), a redirect or an error: not read here; the download path handles the file.
-      res.body.destroy();
+      await res.body.dump({ limit: 0 }).catch(() => undefined);
       return undefined;
     }
     const m = /bytes\s+(\d+)-(\d+)\/(\d+)/.exec(String(res.headers['content-range'] ?? ''));
