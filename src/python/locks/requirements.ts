@@ -263,7 +263,7 @@ export function requirementsToResolve(parsed: ParsedRequirements, display: strin
   if (unpinned.length === 0) return undefined;
   const hashed = parsed.requirements.find((r) => r.hashes.length > 0 || r.otherHashes);
   if (hashed) {
-    throw new ConfigError('E_UNPINNED', `${unpinned[0]!.where}: "${unpinned[0]!.text}" is not pinned with ==, but ${hashed.where} has --hash (pip's hash-checking mode needs every requirement pinned); pin it, or drop the hashes to let pycontainer resolve`);
+    throw new ConfigError('E_UNPINNED', `${unpinned[0]!.where}: "${unpinned[0]!.text}" is not pinned with ==, but ${hashed.where} has --hash (pip's hash-checking mode needs every requirement pinned; without hashes pycontainer resolves ranges itself); ${UNPINNED_FIX}`);
   }
   const url = parsed.requirements.find((r) => r.req.url !== undefined);
   if (url) throw new ConfigError('E_UNPINNED', `${url.where}: a direct URL requirement (${url.req.name}) cannot be mixed with ranges pycontainer resolves; pin every requirement, or name it by version`);
