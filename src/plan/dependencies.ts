@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { DependencyLayer, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
-import { ConfigError, PlanError } from '../errors.js';
+import { ConfigError, NetworkError, PlanError } from '../errors.js';
 import { assembleMemberWheel, readMemberSources } from '../python/install/member-wheel.js';
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/index/download.js';
@@ -111,6 +111,12 @@ async function resolveForTarget(request: ResolutionRequest, target: Target, env:
     ...(input.preferences ? { preferences: input.preferences } : {}),
     buildSdist: async (name, version, sdist) => ((await input.store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${name} ${version}`, sdist, input.context, input.store, input.env))).file,
     environ: input.env,
+  }).catch((err: unknown) => {
+    // One line that says what was being resolved, why it failed, and the ways out.
+    if (!(err instanceof NetworkError) && !(err instanceof ConfigError && err.code.startsWith('E_RESOLVE'))) throw err;
+    const names = request.direct.slice(0, 4).join(', ') + (request.direct.length > 4 ? ` and ${request.direct.length - 4} more` : '');
+    const message = `${request.input}: the dependencies (${names}) could not be resolved for ${platformText(input.platform)}: ${err.message}; fix the requirement or the index, make a lock (uv lock, pip-compile), or set include_deps = false to build without them`;
+    throw err instanceof NetworkError ? new NetworkError(err.code, message, { cause: err, details: err.details }) : new ConfigError(err.code, message, { cause: err, details: err.details });
   });
   return { lock: { kind: 'requirements', path: request.input, packages: result.packages }, requiredBy: result.requiredBy };
 }
