@@ -180,7 +180,30 @@ export class IndexProvider implements ResolverProvider {
     }
     const result: CandidateMetadata = { requiresDist: meta.requiresDist, ...(meta.requiresPython ? { requiresPython: meta.requiresPython } : {}) };
     await this.writeCached(file.sha256!, result);
+    this.lookAhead(result);
     return result;
+  }
+
+  /**
+   * Speculation that keeps the pipe full whatever order the resolver asks in: the pages of the
+   * projects a version requires (extras aside), and the metadata of each one's newest final release,
+   * the likeliest pick. Bounded by the same limit; failures are left for the real question to meet.
+   */
+  private lookAhead(meta: CandidateMetadata): void {
+    for (const line of meta.requiresDist) {
+      if (/\bextra\b/.test(line)) continue;
+      const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
+      if (!m) continue;
+      const key = normalizeName(m[1]!);
+      if (this.projects.has(key)) continue;
+      this.project(key)
+        .then((versions) => {
+          const finals = [...versions.values()].filter((v) => !/[a-z]/i.test(v.version) && !(v.best ?? v.sdist)!.yanked && v.best);
+          const newest = finals.sort((a, b) => compareVersions(b.version, a.version))[0];
+          if (newest) this.metadata(key, newest.version).catch(() => undefined);
+        })
+        .catch(() => undefined);
+    }
   }
 
   private async fetchMetadata(name: string, version: string, file: IndexFile, isWheel: boolean): Promise<CoreMetadata> {
