@@ -75,7 +75,9 @@ export class PlanCommand extends PlanningCommand {
       return 0;
     }
     const color = !!(this.context.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
-    this.context.stdout.write(`${file} is out of date; update it with \`pycontainer plan --write${plan.base.digest !== committed.base.digest ? ' --upgrade-base' : ''}\`\n\n`);
+    // Resolved dependencies are kept by `plan --write`: taking newer releases needs --upgrade.
+    const resolvedMoved = (plan.dependencies ?? []).some((d) => d.source === 'resolved' && JSON.stringify(d.packages) !== JSON.stringify(committed.dependencies?.find((c) => c.platform === d.platform)?.packages));
+    this.context.stdout.write(`${file} is out of date; update it with \`pycontainer plan --write${resolvedMoved ? ' --upgrade' : plan.base.digest !== committed.base.digest ? ' --upgrade-base' : ''}\`\n\n`);
     this.context.stdout.write(formatChanges(planChanges(committed, plan), { color }));
     this.context.stdout.write('\n');
     this.context.stdout.write(unifiedPlanDiff(committed, plan, { color, labelA: `${file} (committed)`, labelB: `${file} (now)` }));

@@ -261,6 +261,7 @@ describe('resolution of lockless projects on a local index', { concurrency: fals
     const check = await runCli(['plan', '--check', ...planArgs], { env });
     assert.equal(check.code, 1, check.stderr);
     assert.match(check.stdout, /alpha 1\.1 → 1\.2/);
+    assert.match(check.stdout, /plan --write --upgrade`/, "the hint says how to take it");
     const locked = await runCli(['plan', '--locked', ...planArgs], { env });
     assert.equal(locked.code, 1, locked.stderr);
     assert.match(locked.stderr, /--locked/);
