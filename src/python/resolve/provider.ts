@@ -23,7 +23,7 @@ import { unreachable, type DistributionStore } from '../index/download.js';
 import { distributionName, stripCredentials, type IndexClient, type IndexFile } from '../index/index.js';
 import { parseSdistFilename, type LockedFile, type LockedPackage } from '../locks/model.js';
 import { normalizeName, parseWheelFilename, selectWheel, type Target } from '../tags.js';
-import { compareVersions, isValidVersion } from '../version.js';
+import { compareVersions, isValidVersion, satisfies } from '../version.js';
 import { httpRangeFetch, parseCoreMetadata, readMetadataByRange, readWheelMetadata, type CoreMetadata, type RangeFetch } from './metadata.js';
 import type { Candidate, CandidateMetadata, ResolverProvider } from './types.js';
 import { createIndexClient } from '../index/index.js';
@@ -198,7 +198,14 @@ export class IndexProvider implements ResolverProvider {
       if (this.projects.has(key)) continue;
       this.project(key)
         .then((versions) => {
-          const finals = [...versions.values()].filter((v) => !/[a-z]/i.test(v.version) && !(v.best ?? v.sdist)!.yanked && v.best);
+          const fits = (rp: string | undefined) => {
+            try {
+              return rp === undefined || satisfies(this.opts.target.pythonVersion, rp, { prereleases: true });
+            } catch {
+              return true;
+            }
+          };
+          const finals = [...versions.values()].filter((v) => v.best && !/[a-z]/i.test(v.version) && !v.best.yanked && fits(v.best.requiresPython));
           const newest = finals.sort((a, b) => compareVersions(b.version, a.version))[0];
           if (newest) this.metadata(key, newest.version).catch(() => undefined);
         })
