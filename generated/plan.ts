@@ -257,9 +257,9 @@ export interface DependencyLayer {
   mtime: number;
   packages: LockedWheel[];
   /**
-   * Where the packages come from: a lock file (wheels), or, as a last resort, an existing virtual environment's site-packages copied file by file.
+   * Where the packages come from: a lock file (wheels); pycontainer's own resolution of unpinned requirements (`lock` names the requirements file or pyproject.toml, and the plan is the lock); or, as a last resort, an existing virtual environment's site-packages copied file by file.
    */
-  source?: 'lock' | 'venv';
+  source?: 'lock' | 'resolved' | 'venv';
   /**
    * For a venv source: every file copied, as in the application layer.
    */
@@ -309,6 +309,10 @@ export interface LockedWheel {
    * Set for direct URL requirements: recorded in the installed direct_url.json (PEP 610).
    */
   directUrl?: string;
+  /**
+   * Resolved dependencies only: why the package is there, sorted: the requirements that name it (`requirements.txt:3`, `pyproject.toml [project]`) and the resolved packages that require it.
+   */
+  requiredBy?: string[];
   /**
    * Set for a workspace member (or local path dependency) installed from its source directory: the wheel is built from exactly these files, which apply re-reads (a change makes the plan stale).
    */

@@ -41,7 +41,8 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
     description: 'Where to push: a full repository (ghcr.io/org/app: tagged ghcr.io/org/app:<version>), a full reference (ghcr.io/org/app:1.0), or a prefix (ghcr.io, ghcr.io/org/); plan --explain says how it was read',
   });
   offline = Option.Boolean('--offline', false, { description: 'Do not contact registries: take the base image pinned in the existing plan' });
-  upgrade = Option.Boolean('--upgrade', false, { description: 'Re-resolve every pin of the committed plan (base image digests)' });
+  upgrade = Option.Boolean('--upgrade', false, { description: 'Re-resolve every pin of the committed plan (base image digests, resolved dependency versions)' });
+  upgradePackage = Option.Array('--upgrade-package', { description: 'Re-resolve this dependency instead of keeping the committed plan\'s version (repeatable; projects without a lock)' });
   upgradeBase = Option.Boolean('--upgrade-base', false, { description: 'Re-resolve the base image tag instead of keeping the committed digest' });
 
   /** The flags as the config merge takes them. */
@@ -69,6 +70,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
       registry: await registryClient(this, () => this.explicitRegistry()),
       ...(this.offline ? { offline: await this.pinnedPlan() } : {}),
       ...(await this.pinsOption()),
+      ...(this.upgradePackage?.length ? { upgradePackages: this.upgradePackage } : {}),
       ...this.cacheOption(),
       onWarning: (m: string) => this.warn(m),
     };

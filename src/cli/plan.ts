@@ -18,6 +18,8 @@ export class PlanCommand extends PlanningCommand {
 
       Without -o or --write it prints a summary. Commit the plan like a lock file: \`plan --write\` writes pycontainer.plan.json, keeping the base image digest it pins (\`--upgrade-base\` re-resolves it); \`plan --check\` in CI exits 1 with a diff when the committed plan no longer matches the project or the base tag moved; \`apply\` builds it.
 
+      Without a lock (a requirements.txt of ranges or bare names, or only [project.dependencies]) pycontainer resolves the dependencies for the target itself and the plan records the result: committed, it is the lock. \`plan --write\` keeps its versions while they still fit; \`--upgrade\` re-resolves all, \`--upgrade-package NAME\` one; \`plan --check\` and \`--locked\` resolve fresh and exit 1 when a newer version would change the plan.
+
       Exit codes: 0 success (with --check: up to date), 1 --check found differences or --locked refused a pin change, 2 errors.
     `,
     examples: [
@@ -25,6 +27,7 @@ export class PlanCommand extends PlanningCommand {
       ['Write pycontainer.plan.json, to commit', 'pycontainer plan --write'],
       ['Gate CI on the committed plan', 'pycontainer plan --check'],
       ['Take a newer base image on purpose', 'pycontainer plan --write --upgrade-base'],
+      ['Take a newer version of one resolved dependency', 'pycontainer plan --write --upgrade-package requests'],
       ['Where did each setting come from?', 'pycontainer plan --explain'],
     ],
   });
@@ -47,7 +50,8 @@ export class PlanCommand extends PlanningCommand {
   }
 
   async run(): Promise<number> {
-    const options = await this.compileOptions();
+    // --locked asks what a fresh resolution gives, and refuses it when any pin would change.
+    const options = { ...(await this.compileOptions()), ...(this.locked ? { resolveFresh: true } : {}) };
     const plan = await compilePlan(options);
     const committed = options.pins ?? (this.check || this.locked ? await this.committedPlan() : undefined);
     if (this.check) return this.reportCheck(plan, committed);
@@ -71,7 +75,9 @@ export class PlanCommand extends PlanningCommand {
       return 0;
     }
     const color = !!(this.context.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
-    this.context.stdout.write(`${file} is out of date; update it with \`pycontainer plan --write${plan.base.digest !== committed.base.digest ? ' --upgrade-base' : ''}\`\n\n`);
+    // Resolved dependencies are kept by `plan --write`: taking newer releases needs --upgrade.
+    const resolvedMoved = (plan.dependencies ?? []).some((d) => d.source === 'resolved' && JSON.stringify(d.packages) !== JSON.stringify(committed.dependencies?.find((c) => c.platform === d.platform)?.packages));
+    this.context.stdout.write(`${file} is out of date; update it with \`pycontainer plan --write${resolvedMoved ? ' --upgrade' : plan.base.digest !== committed.base.digest ? ' --upgrade-base' : ''}\`\n\n`);
     this.context.stdout.write(formatChanges(planChanges(committed, plan), { color }));
     this.context.stdout.write('\n');
     this.context.stdout.write(unifiedPlanDiff(committed, plan, { color, labelA: `${file} (committed)`, labelB: `${file} (now)` }));

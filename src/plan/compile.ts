@@ -8,7 +8,7 @@ import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
 import { isDiagnostic, readRegularFile, readTomlFile } from '../config/read.js';
 import { validateConfig, validateFlags, validatePyproject } from '../config/validate.js';
-import { ConfigError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
+import { ConfigError, NetworkError, PlanError, RegistryError, throwIfDiagnostics, type Diagnostic } from '../errors.js';
 import type { DependencyLayer } from '../../generated/plan.js';
 import { baseBlobSource, type BaseBlobSource } from '../apply/base.js';
 import { readRootfs, type LayerScan, type LayerSource, type Rootfs } from '../oci/rootfs.js';
@@ -63,6 +63,13 @@ export interface CompileOptions {
    * (`--upgrade`, `--upgrade-base`, `--check`).
    */
   pins?: Plan;
+  /**
+   * Resolved dependencies (no lock): ignore the committed plan's versions (`plan --check`, `--locked`:
+   * what would a fresh resolution give?). `--upgrade` drops `pins` altogether.
+   */
+  resolveFresh?: boolean;
+  /** `--upgrade-package NAME`: these packages' committed versions are not preferred. */
+  upgradePackages?: string[];
   /** The cache for pulled base layers and wheels; null for none; default $XDG_CACHE_HOME/pycontainer. */
   cache?: BlobCache | null;
   /** Called for each warning (the CLI prints them). */
@@ -233,7 +240,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
 
   // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
   const listings = new Map<string, LayerScan>();
-  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings);
+  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options));
   // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
   // `plan --check` notice a change to them.
   for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
@@ -309,6 +316,8 @@ async function planDependencies(
   pyproject: Record<string, unknown> | undefined,
   /** Filled with each platform's dependency layer as listed while it was hashed. */
   listings: Map<string, LayerScan>,
+  /** Per platform: the committed plan's resolved versions to keep while they fit. */
+  preferences: Map<string, Map<string, string>>,
 ): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
   const own = ownDependencyNames(detection.project.dependencies, pyproject);
@@ -327,7 +336,7 @@ async function planDependencies(
     for (const platform of resolved.platforms) {
       const text = platform.variant ? `${platform.os}/${platform.architecture}/${platform.variant}` : `${platform.os}/${platform.architecture}`;
       const image = base?.images.find((i) => i.platform === text) ?? base?.images[0];
-      const result = await resolveDependencies({
+      const request = {
         context,
         project: detection.project,
         platform,
@@ -343,7 +352,21 @@ async function planDependencies(
         env,
         layering: resolved.layering,
         ...(cache ? { derived: new DerivedCache(cache.root) } : {}),
-      });
+        ...(preferences.get(text) ? { preferences: preferences.get(text)! } : {}),
+        ...(cache ? { cacheRoot: cache.root } : {}),
+      };
+      let result: Awaited<ReturnType<typeof resolveDependencies>>;
+      try {
+        result = await resolveDependencies(request);
+      } catch (err) {
+        // Resolution needs the index; with none reachable, a project's own venv is still the last resort.
+        if (!(err instanceof NetworkError)) throw err;
+        const venvLayer = await existingVenvDependencies(context, resolved, platform, text, mtimeOf(env), warnings);
+        if (!venvLayer) throw err;
+        warnings.push(`${err.message}: the dependencies could not be resolved`);
+        layers.push(venvLayer);
+        continue;
+      }
       if (result.lock) locks.add(result.lock.path);
       if (result.layer) {
         layers.push(result.layer);
@@ -364,6 +387,18 @@ async function planDependencies(
     await store.close();
   }
   return { layers, locks: [...locks].sort() };
+}
+
+/** Per platform, the versions of the committed plan's resolved dependency layer (none when resolving fresh). */
+function resolvedPins(options: CompileOptions): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  if (!options.pins || options.resolveFresh) return out;
+  const dropped = new Set((options.upgradePackages ?? []).map((n) => n.toLowerCase().replace(/[-_.]+/g, '-')));
+  for (const layer of options.pins.dependencies ?? []) {
+    if (layer.source !== 'resolved') continue;
+    out.set(layer.platform, new Map(layer.packages.filter((p) => !dropped.has(p.name)).map((p) => [p.name, p.version])));
+  }
+  return out;
 }
 
 /** The names of the project's own declared dependencies ([project], setup.cfg, Poetry's table), sorted. */

@@ -6,14 +6,17 @@ import type { Readable } from 'node:stream';
 import type { DependencyLayer, DependencyPart, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
-import { ConfigError, PlanError } from '../errors.js';
+import { ConfigError, NetworkError, PlanError } from '../errors.js';
 import { assembleMemberWheel, readMemberSources } from '../python/install/member-wheel.js';
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
 import type { LayerScan } from '../oci/rootfs.js';
 import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
-import { readLock } from '../python/locks/read.js';
+import { readDeclaredResolution, readLock } from '../python/locks/read.js';
+import type { ResolutionRequest } from '../python/locks/model.js';
+import type { MarkerEnvironment } from '../python/markers.js';
+import { resolveRequest } from '../python/resolve/provider.js';
 import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
@@ -50,6 +53,10 @@ export interface DependencyInput {
   layering?: Layering;
   /** Where diff_ids of dependency layers built before are kept; none: every layer is built and hashed. */
   derived?: DerivedCache;
+  /** Without a lock: the committed plan's versions to keep while they fit (name → version). */
+  preferences?: Map<string, string>;
+  /** The cache directory's root, for index pages and metadata of resolution; undefined: none kept. */
+  cacheRoot?: string;
 }
 
 /** The C library wheels are chosen for; glibc 2.17 (manylinux2014) when the base does not tell. */
@@ -83,11 +90,54 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     ...(input.pyproject ? { pyproject: input.pyproject } : {}),
     environ: input.env,
   });
-  if (!lock) return {};
+  // No lock, or a requirements file of ranges: resolved here for this target (libc included).
+  const request = lock ? lock.resolve : await readDeclaredResolution({
+    projectName: input.project.name,
+    declared: input.project.dependencies,
+    ...(input.project.dependenciesFrom ? { declaredFrom: input.project.dependenciesFrom } : {}),
+    ...(input.pyproject ? { pyproject: input.pyproject } : {}),
+    ...(input.extras ? { extras: input.extras } : {}),
+    ...(input.groups ? { groups: input.groups } : {}),
+    environ: input.env,
+  });
+  if (!lock && !request) return {};
+  const libc = request || lock!.packages.length || lock!.localMembers?.length ? await targetLibc(input) : undefined;
+  const target: Target | undefined = libc ? { pythonVersion: fullVersion, architecture: input.platform.architecture, libc } : undefined;
+  let requiredBy: Map<string, string[]> | undefined;
+  const resolved: Lock | undefined = request && target ? await resolveForTarget(request, target, env, input).then((r) => ((requiredBy = r.requiredBy), r.lock)) : lock;
+  return buildDependencyLayer(input, resolved!, target, fullVersion, requiredBy);
+}
+
+/** The resolution of a lockless project for one target, as a lock of its chosen files. */
+async function resolveForTarget(request: ResolutionRequest, target: Target, env: MarkerEnvironment, input: DependencyInput): Promise<{ lock: Lock; requiredBy: Map<string, string[]> }> {
+  const result = await resolveRequest(request, {
+    target,
+    env,
+    store: input.store,
+    ...(input.cacheRoot ? { cacheRoot: input.cacheRoot } : {}),
+    ...(input.preferences ? { preferences: input.preferences } : {}),
+    buildSdist: async (name, version, sdist) => ((await input.store.builtFrom(sdist.sha256)) ?? (await buildAndStore(`${name} ${version}`, sdist, input.context, input.store, input.env))).file,
+    environ: input.env,
+  }).catch((err: unknown) => {
+    // One line that says what was being resolved, why it failed, and the ways out.
+    if (!(err instanceof NetworkError) && !(err instanceof ConfigError && err.code.startsWith('E_RESOL'))) throw err;
+    const names = request.direct.slice(0, 4).join(', ') + (request.direct.length > 4 ? ` and ${request.direct.length - 4} more` : '');
+    const message = `${request.input}: the dependencies (${names}) could not be resolved for ${platformText(input.platform)}: ${err.message}; fix the requirement or the index, make a lock (uv lock, pip-compile), or set include_deps = false to build without them`;
+    throw err instanceof NetworkError ? new NetworkError(err.code, message, { cause: err, details: err.details }) : new ConfigError(err.code, message, { cause: err, details: err.details });
+  });
+  return { lock: { kind: 'requirements', path: request.input, packages: result.packages }, requiredBy: result.requiredBy };
+}
+
+async function buildDependencyLayer(
+  input: DependencyInput,
+  lock: Lock,
+  target: Target | undefined,
+  fullVersion: string,
+  requiredBy: Map<string, string[]> | undefined,
+): Promise<{ layer?: DependencyLayer; lock?: Lock; listing?: LayerScan }> {
   // A lock that locks nothing (a requirements file with only options): no dependency layer.
-  if (lock.packages.length === 0 && !lock.localMembers?.length) return { lock };
-  const libc = await targetLibc(input);
-  const target: Target = { pythonVersion: fullVersion, architecture: input.platform.architecture, libc };
+  if (!target || (lock.packages.length === 0 && !lock.localMembers?.length)) return { lock };
+  const libc = target.libc;
   const lockDir = dirname(join(input.context, lock.path));
   const packages: LockedWheel[] = [];
   const toInstall: WheelToInstall[] = [];
@@ -127,6 +177,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       tag: chosen.tag,
       ...(pkg.directUrl ? { directUrl: pkg.directUrl } : {}),
       ...(chosen.sdist ? { sdist: chosen.sdist } : {}),
+      ...(requiredBy?.get(pkg.name)?.length ? { requiredBy: requiredBy.get(pkg.name)! } : {}),
     });
     toInstall.push({ file, filename: w.filename, name: pkg.name, version: pkg.version, requested: pkg.requested, ...(pkg.directUrl ? { directUrl: { url: pkg.directUrl, archiveHash: `sha256=${w.sha256}` } } : {}) });
   }
@@ -169,6 +220,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
       lock: lock.path,
       target: { python: fullVersion, libc: formatLibc(libc), tag: platformTag(target) },
       mtime: input.mtime,
+      ...(requiredBy ? { source: 'resolved' as const } : {}),
       packages: packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       layers,
     },

@@ -240,7 +240,9 @@ describe('dependencies', { concurrency: false }, () => {
     const site = (await run('python3', ['-c', 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")'])).stdout.trim();
     await run('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--disable-pip-version-check', '--target', path.join(dir, '.venv', 'lib', site, 'site-packages'), wheelWhl.path]);
     const layout = path.join(tmp, 'venv-image');
-    const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--no-cache', '--json']);
+    // Resolution comes first; with no index reachable, the venv is the last resort.
+    const noIndex = { PIP_INDEX_URL: 'http://127.0.0.1:9/simple/', PIP_CONFIG_FILE: os.devNull };
+    const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', layout, '--no-cache', '--json'], noIndex);
     assert.equal(built.code, 0, built.stderr);
     assert.match(built.stderr, /warning: no lock found: copying 1 packages from \.venv as a last resort/);
     assert.equal((await runImage(layout, '1.0.0')).stdout, `wheel ${wheelWhl.version}\n`);
@@ -249,7 +251,7 @@ describe('dependencies', { concurrency: false }, () => {
     // A venv made with another Python is still used, with a warning that says so.
     const cfg = path.join(dir, '.venv', 'pyvenv.cfg');
     await writeFile(cfg, (await readFile(cfg, 'utf8')).replace(/^version\s*=.*$/m, 'version = 3.12.1'));
-    const other = await pyc(['plan', '-C', dir, '--base-image', base.ref]);
+    const other = await pyc(['plan', '-C', dir, '--base-image', base.ref], noIndex);
     assert.equal(other.code, 0, other.stderr);
     assert.match(other.stderr, /\.venv was made with Python 3\.12\.1, the image has 3\.11: packages may not import/);
   });
@@ -364,16 +366,17 @@ describe('dependencies', { concurrency: false }, () => {
     assert.match(stale.stderr, /stale: \.\.\/uv\.lock changed/);
   });
 
-  test('never without its dependencies: no lock fails naming them and the ways out; include_deps = false builds with a warning', async (t: TestContext) => {
+  test('never without its dependencies: no lock and no index fails naming them and the ways out; include_deps = false builds with a warning', async (t: TestContext) => {
     if (!needTools(t, ['apt-get', 'dpkg', 'gcc', 'python3'])) return;
     const base = await ensureBaseImage('plain');
     const dir = await project('unlocked-app', [], undefined);
     await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "unlocked-app"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["flask>=3", "gunicorn", "sqlalchemy", "alembic", "redis", "celery", "httpx"]\n');
-    const res = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', path.join(tmp, 'unlocked-image'), '--no-cache']);
-    assert.equal(res.code, 2, res.stderr);
+    // Without a lock they are resolved; with the index unreachable that fails with exit 69 (try again later).
+    const res = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', path.join(tmp, 'unlocked-image'), '--no-cache'], { PIP_INDEX_URL: 'http://127.0.0.1:9/simple/', PIP_CONFIG_FILE: os.devNull });
+    assert.equal(res.code, 69, res.stderr);
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
-    assert.match(res.stderr, /the project depends on alembic, celery, flask, gunicorn, httpx and 2 more, which cannot be installed: there is no lock/);
-    assert.match(res.stderr, /uv lock, poetry lock, pip-compile --generate-hashes, or pip freeze > requirements\.txt\), or set include_deps = false/);
+    assert.match(res.stderr, /pyproject\.toml: the dependencies \(alembic, celery, flask, gunicorn and 3 more\) could not be resolved for linux\/amd64: could not reach 127\.0\.0\.1:9/);
+    assert.match(res.stderr, /make a lock \(uv lock, pip-compile\), or set include_deps = false/);
     const without = await pyc(['plan', '-C', dir, '--base-image', base.ref, '--no-include-deps']);
     assert.equal(without.code, 0, without.stderr);
     assert.match(without.stderr, /warning: the project depends on alembic, .* not installed: include_deps is false/);

@@ -147,7 +147,11 @@ describe('real projects: bad input is one line naming the file and the fix, exit
       [/requirements\.txt/, /fastsum 1\.0/, /linux\/amd64/],
     ],
     ['a [project.scripts] value that is not module:attr', async (dir) => ({ context: await writeBadScript(dir) }), [/pyproject\.toml/, /project\.scripts/, /serve/, /module:/]],
-    ['a project that declares dependencies but has no lock', async (dir) => ({ context: await writeNoLock(dir) }), [/pyproject\.toml/, /lock/, /include_deps = false/]],
+    [
+      'a project that declares dependencies, has no lock, and an index without them',
+      async (dir) => ({ context: await writeNoLock(dir), env: { PIP_INDEX_URL: house!.indexUrl.replace(/\/simple\/$/, '/empty/'), PIP_CONFIG_FILE: os.devNull } }),
+      [/pyproject\.toml/, /flask/, /lock/, /include_deps = false/],
+    ],
   ];
   for (const [what, setup, messages] of cases) {
     test(what, async (t) => {

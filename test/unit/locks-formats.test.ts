@@ -373,9 +373,15 @@ describe('pip freeze: pins without hashes, resolved on the index', () => {
     await rejects(readLock(dir, { env: py312, projectName: 'app', index: fakeIndex(INDEX), environ: {} }), 'E_LOCK_UNSUPPORTED', /editable/);
   });
 
-  test('a range or a bare name is E_UNPINNED, naming the line and the ways out', async () => {
+  test('a range or a bare name is not a lock: the file is handed to the resolver, every line with where it is', async () => {
     const dir = await copyFixture('pip-freeze');
     await writeFile(path.join(dir, 'requirements.txt'), 'flask==3.1.0\nrequests>=2\n');
-    await rejects(readLock(dir, { env: py312, projectName: 'app', index: fakeIndex(INDEX), environ: {} }), 'E_UNPINNED', /^requirements\.txt:2: "requests>=2"/, /uv lock/, /pip freeze/, /include_deps = false/);
+    const lock = await readLock(dir, { env: py312, projectName: 'app', index: fakeIndex(INDEX), environ: { PIP_CONFIG_FILE: os.devNull } });
+    assert.deepEqual(lock?.packages, []);
+    assert.deepEqual(lock?.resolve?.roots, [
+      { requirement: 'flask==3.1.0', source: 'requirements.txt:1' },
+      { requirement: 'requests>=2', source: 'requirements.txt:2' },
+    ]);
+    assert.deepEqual(lock?.resolve?.sources.indexUrls, ['https://pypi.org/simple/']);
   });
 });

@@ -569,7 +569,8 @@ describe('requirements files', () => {
     assert.ok(unpinned);
     await rejects(run('# c\n\ncertifi==9.9\n'), 'E_NO_HASH', /^requirements\.txt:3: /, /certifi==9\.9/, /no file/);
     await rejects(run(`requests==2.32.3 --hash=sha512:${'ab'.repeat(64)}\n`), 'E_NO_HASH', /other algorithms/);
-    await rejects(run('-r base.txt\n', {}, { 'base.txt': 'six\n' }), 'E_UNPINNED', /^base\.txt:1: /, /"six"/);
+    // A bare name without hashes is not an error any more: the resolver takes it (see resolve-provider.test).
+    assert.deepEqual((await run('-r base.txt\n', {}, { 'base.txt': 'six\n' }))?.resolve?.roots, [{ requirement: 'six', source: 'base.txt:1' }]);
     await rejects(run('--index-url https://${IDX_TOKEN}@x.example/simple\n', { environ: {} }), 'E_LOCK', /IDX_TOKEN/, /not set/);
     await rejects(
       run(`requests==2.32.3 --hash=sha256:${h('nothing-matches')}\n`),

@@ -15,6 +15,7 @@ import { unreachable } from './download.js';
 import { parseNetrc, rememberIndexAuth, type NetrcEntry } from './auth.js';
 import { sha256OfStream } from '../../oci/digest.js';
 import { normalizeName, parseWheelFilename } from '../tags.js';
+import type { HttpCache } from '../resolve/http-cache.js';
 
 export { parseNetrc, type NetrcEntry } from './auth.js';
 
@@ -26,6 +27,11 @@ export interface IndexFile {
   size?: number;
   requiresPython?: string;
   yanked: boolean;
+  /**
+   * PEP 658/714: the index serves the file's core metadata at `<url>.metadata` (`data-core-metadata`,
+   * `core-metadata` in JSON; the older `dist-info-metadata` spelling too), with its sha256 when stated.
+   */
+  coreMetadata?: { sha256?: string };
 }
 
 export interface IndexClient {
@@ -44,6 +50,8 @@ export interface IndexSources {
 export interface IndexClientOptions extends IndexSources {
   /** For NETRC and HOME (credentials). Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Keeps index pages between runs (ETag / Last-Modified revalidation, max-age); default none. */
+  httpCache?: HttpCache;
 }
 
 const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
@@ -97,6 +105,15 @@ class SimpleIndexClient implements IndexClient {
 
   /** The simple API page of one project under an index root. */
   private async project(root: string, name: string): Promise<IndexFile[]> {
+    if (root.startsWith('file:')) {
+      // A simple index on disk (pip's file:// index URLs): <root>/<name>/index.html.
+      const page = new URL(`${encodeURIComponent(name)}/index.html`, root.endsWith('/') ? root : `${root}/`);
+      try {
+        return parseSimpleHtml(await readFile(fileURLToPath(page), 'utf8'), page.href);
+      } catch {
+        return [];
+      }
+    }
     const { url: base, auth } = await this.credentials(root);
     const url = new URL(`${encodeURIComponent(name)}/`, base.endsWith('/') ? base : `${base}/`).href;
     const res = await this.get(url, auth, ACCEPT);
@@ -168,9 +185,15 @@ class SimpleIndexClient implements IndexClient {
 
   /** GET with redirects (auth only to its own origin); undefined on 404; E_INDEX on other failures. */
   private async get(url: string, auth: Auth | undefined, accept: string): Promise<{ body: string; contentType: string; url: string } | undefined> {
+    const cache = this.opts.httpCache;
+    const cached = cache ? await cache.lookup(url, accept) : { state: 'miss' as const };
+    if (cached.state === 'fresh') {
+      cache!.stats.fresh++;
+      return cached.response;
+    }
     let current = url;
     for (let hop = 0; hop < 10; hop++) {
-      const headers: Record<string, string> = { accept, 'user-agent': 'pycontainer' };
+      const headers: Record<string, string> = { accept, 'user-agent': 'pycontainer', ...(hop === 0 && cached.state === 'stale' ? cached.headers : {}) };
       const origin = new URL(current).origin;
       if (auth && auth.origin === origin) headers.authorization = auth.header;
       let res: Awaited<ReturnType<typeof request>>;
@@ -186,6 +209,12 @@ class SimpleIndexClient implements IndexClient {
         current = stripCredentials(new URL(location, current).href);
         continue;
       }
+      if (status === 304 && cached.state === 'stale') {
+        await res.body.dump();
+        cache!.stats.revalidated++;
+        await cache!.refresh(url, accept, cached.response, res.headers);
+        return cached.response;
+      }
       if (status === 404) {
         await res.body.dump();
         return undefined;
@@ -198,7 +227,12 @@ class SimpleIndexClient implements IndexClient {
         throw new ConfigError('E_INDEX', message);
       }
       const contentType = String(res.headers['content-type'] ?? 'text/html');
-      return { body: await res.body.text(), contentType, url: current };
+      const page = { body: await res.body.text(), contentType, url: current };
+      if (cache) {
+        cache.stats.fetched++;
+        await cache.store(url, accept, page, res.headers);
+      }
+      return page;
     }
     throw new ConfigError('E_INDEX', `index ${stripCredentials(url)}: too many redirects`);
   }
@@ -242,6 +276,12 @@ export function parseSimpleJson(text: string, pageUrl: string): IndexFile[] {
     if (typeof hashes?.sha256 === 'string') file.sha256 = hashes.sha256.toLowerCase();
     if (typeof f.size === 'number') file.size = f.size;
     if (typeof f['requires-python'] === 'string') file.requiresPython = f['requires-python'];
+    const meta = f['core-metadata'] ?? f['data-dist-info-metadata'] ?? f['dist-info-metadata'];
+    if (meta === true) file.coreMetadata = {};
+    else if (meta !== null && typeof meta === 'object') {
+      const sha = (meta as Record<string, unknown>).sha256;
+      file.coreMetadata = typeof sha === 'string' && /^[0-9a-fA-F]{64}$/.test(sha) ? { sha256: sha.toLowerCase() } : {};
+    }
     out.push(file);
   }
   return out;
@@ -272,6 +312,11 @@ export function parseSimpleHtml(text: string, pageUrl: string): IndexFile[] {
     if (hash) file.sha256 = hash[1]!.toLowerCase();
     const rp = attrs.get('data-requires-python');
     if (rp) file.requiresPython = rp;
+    const meta = attrs.get('data-core-metadata') ?? attrs.get('data-dist-info-metadata');
+    if (meta !== undefined && meta.toLowerCase() !== 'false') {
+      const sha = /^sha256=([0-9a-fA-F]{64})$/.exec(meta.trim());
+      file.coreMetadata = sha ? { sha256: sha[1]!.toLowerCase() } : {};
+    }
     out.push(file);
   }
   return out;

@@ -64,6 +64,25 @@ export interface Lock {
    * path sources; uv's virtual members have none). Sorted by name.
    */
   localMembers?: LocalMember[];
+  /**
+   * Set when the file pins nothing to install as is (a requirements file with ranges or bare names):
+   * what to resolve instead; `packages` is then empty.
+   */
+  resolve?: ResolutionRequest;
+}
+
+/** Requirements to resolve against indexes, for projects without a lock. */
+export interface ResolutionRequest {
+  /** The input file, relative to the context: `requirements.txt`, `pyproject.toml`, `setup.cfg`. */
+  input: string;
+  /** PEP 508 requirements with where each was written (`requirements.txt:3`). */
+  roots: { requirement: string; source: string }[];
+  /** `-c` constraints. */
+  constraints: { requirement: string; source: string }[];
+  /** Simple API roots (credentials allowed: never shown), find-links. */
+  sources: { indexUrls: string[]; findLinks: string[]; noIndex?: boolean };
+  /** Normalized names of the direct requirements (→ REQUESTED). */
+  direct: string[];
 }
 
 export interface LockContext {

@@ -4,7 +4,8 @@
  * checks the result against what pyproject.toml declares. The only module of locks/ that touches the
  * filesystem; the readers are pure and import the shared model, never this module.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { isDiagnostic, readTomlFile, type TomlFile } from '../../config/read.js';
 import { ConfigError, formatDiagnostic } from '../../errors.js';
@@ -13,6 +14,7 @@ import { normalizeName } from '../tags.js';
 import { isValidSpecifier, satisfies } from '../version.js';
 import {
   isTable,
+  type Table,
   markerHolds,
   parseRequirement,
   toPosix,
@@ -25,7 +27,8 @@ import {
 import { parsePdmLock } from './pdm.js';
 import { parsePoetryLock } from './poetry.js';
 import { parsePylock } from './pylock.js';
-import { DEFAULT_INDEX_URL, readRequirements } from './requirements.js';
+import { DEFAULT_INDEX_URL, readRequirements, readRequirementsFile, requirementsToResolve } from './requirements.js';
+import type { ResolutionRequest } from './model.js';
 import { parseUvLock } from './uv.js';
 
 export interface ReadLockOptions extends LockContext {
@@ -64,9 +67,25 @@ export async function readLock(contextDir: string, opts: ReadLockOptions): Promi
   const direct = directNameSet(opts);
   const lock: Lock = { kind: found.kind, path: display, packages: [] };
   switch (found.kind) {
-    case 'requirements':
-      lock.packages = await readRequirements(abs, display, { ...opts, contextDir, direct });
+    case 'requirements': {
+      const environ = opts.environ ?? process.env;
+      const parsed = await readRequirementsFile(abs, display, { contextDir, environ });
+      let request = requirementsToResolve(parsed, display, opts);
+      if (request) {
+        // Resolution looks where pip and uv would (pip.conf, [[tool.uv.index]]) when the file names no index.
+        const again = await readRequirementsFile(abs, display, { contextDir, environ, defaultIndexUrls: await readIndexUrls(environ, opts.pyproject) });
+        request = requirementsToResolve(again, display, opts)!;
+        // Ranges or bare names: resolved for the target by the caller; what pyproject.toml declares too.
+        for (const d of opts.declared ?? []) {
+          const name = nameOf(d);
+          if (name !== undefined && name !== normalizeName(opts.projectName)) request.roots.push({ requirement: d, source: 'pyproject.toml' });
+        }
+        lock.resolve = request;
+        return lock;
+      }
+      lock.packages = await readRequirements(abs, display, { ...opts, contextDir, direct }, parsed);
       break;
+    }
     case 'pylock':
       lock.packages = parsePylock(await readLockToml(abs, display), { ...opts, direct });
       break;
@@ -330,4 +349,159 @@ export function checkStale(lock: Lock, declared: string[], ctx: LockContext & { 
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Projects without a lock: what to resolve, and where
+
+function nameOf(requirement: string): string | undefined {
+  try {
+    return parseRequirement(requirement).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The index roots for resolution and for requirements files that name none, as pip and uv find them:
+ * PIP_INDEX_URL / UV_INDEX_URL / UV_DEFAULT_INDEX, else the `[[tool.uv.index]]` marked `default = true`,
+ * else pip.conf's `index-url` (/etc/pip.conf, ~/.pip/pip.conf, ~/.config/pip/pip.conf, then
+ * PIP_CONFIG_FILE, the later winning; PIP_CONFIG_FILE=/dev/null reads none), else PyPI; then the extra indexes: PIP_EXTRA_INDEX_URL and
+ * UV_INDEX (space-separated), the other `[[tool.uv.index]]` entries, pip.conf's `extra-index-url`.
+ * Credentials in these URLs are kept for the index client and never shown.
+ */
+export async function readIndexUrls(environ: NodeJS.ProcessEnv, pyproject?: Record<string, unknown>): Promise<string[]> {
+  const conf = await readPipConf(environ);
+  const uvIndexes = ((((pyproject?.tool as Table | undefined)?.uv as Table | undefined)?.index) ?? []) as unknown;
+  const uv = Array.isArray(uvIndexes) ? uvIndexes.filter((i): i is Table => isTable(i) && typeof i.url === 'string') : [];
+  const uvDefault = uv.find((i) => i.default === true)?.url as string | undefined;
+  const main = environ.PIP_INDEX_URL || environ.UV_INDEX_URL || environ.UV_DEFAULT_INDEX || uvDefault || conf.indexUrl || DEFAULT_INDEX_URL;
+  const split = (v: string | undefined) => (v ?? '').split(/\s+/).filter((u) => u !== '');
+  const extra = [
+    ...split(environ.PIP_EXTRA_INDEX_URL),
+    ...split(environ.UV_INDEX).map((u) => u.replace(/^[A-Za-z0-9_-]+=(?=[a-z]+:)/i, '')),
+    ...uv.filter((i) => i.default !== true && i.explicit !== true).map((i) => i.url as string),
+    ...conf.extraIndexUrls,
+  ];
+  return [...new Set([main, ...extra])];
+}
+
+/** index-url and extra-index-url of pip's configuration files ([global] then [install]). */
+async function readPipConf(environ: NodeJS.ProcessEnv): Promise<{ indexUrl?: string; extraIndexUrls: string[] }> {
+  const home = environ.HOME ?? os.homedir();
+  // pip: site-wide, then the user's, then PIP_CONFIG_FILE; PIP_CONFIG_FILE=/dev/null loads none.
+  if (environ.PIP_CONFIG_FILE === os.devNull) return { extraIndexUrls: [] };
+  const files = ['/etc/xdg/pip/pip.conf', '/etc/pip.conf', path.join(home, '.pip', 'pip.conf'), path.join(environ.XDG_CONFIG_HOME || path.join(home, '.config'), 'pip', 'pip.conf'), ...(environ.PIP_CONFIG_FILE ? [environ.PIP_CONFIG_FILE] : [])];
+  const out: { indexUrl?: string; extraIndexUrls: string[] } = { extraIndexUrls: [] };
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const values = parsePipConf(text);
+    if (values['index-url']) out.indexUrl = values['index-url'];
+    if (values['extra-index-url']) out.extraIndexUrls = values['extra-index-url'].split(/\s+/).filter((u) => u !== '');
+  }
+  return out;
+}
+
+/** The keys of [global] and [install] (install wins) of a pip.conf (INI with indented continuation lines). */
+export function parsePipConf(text: string): Record<string, string> {
+  const sections: Record<string, Record<string, string>> = {};
+  let section = '';
+  let last: { table: Record<string, string>; key: string } | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*[#;]/.test(raw) || raw.trim() === '') continue;
+    const head = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
+    if (head) {
+      section = head[1]!.trim().toLowerCase();
+      last = undefined;
+      continue;
+    }
+    if (/^\s/.test(raw) && last) {
+      last.table[last.key] += ` ${raw.trim()}`;
+      continue;
+    }
+    const kv = /^\s*([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!kv) continue;
+    const table = (sections[section] ??= {});
+    const key = kv[1]!.toLowerCase().replace(/_/g, '-');
+    table[key] = kv[2]!.trim();
+    last = { table, key };
+  }
+  return { ...sections.global, ...sections.install };
+}
+
+export interface DeclaredResolutionOptions {
+  projectName: string;
+  /** The project's declared dependencies (pyproject [project], Poetry, setup.cfg, setup.py). */
+  declared: string[];
+  /** Where they are declared (`pyproject.toml [project]`, `setup.cfg`). */
+  declaredFrom?: string;
+  pyproject?: Record<string, unknown>;
+  extras?: string[];
+  groups?: string[];
+  environ?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A project with no lock: its declared dependencies, the optional-dependency extras and the PEP 735
+ * dependency groups named in the configuration (`include-group` followed), to be resolved against the
+ * project's indexes. Undefined when it declares nothing.
+ */
+export async function readDeclaredResolution(opts: DeclaredResolutionOptions): Promise<ResolutionRequest | undefined> {
+  const self = normalizeName(opts.projectName);
+  const from = opts.declaredFrom ?? 'pyproject.toml [project]';
+  const input = from.split(' ')[0]!;
+  const project = isTable(opts.pyproject?.project) ? opts.pyproject.project : {};
+  const optional = isTable(project['optional-dependencies']) ? project['optional-dependencies'] : {};
+  const optionalByName = new Map(Object.entries(optional).map(([k, v]) => [normalizeName(k), Array.isArray(v) ? v.map(String) : []]));
+  const roots: { requirement: string; source: string }[] = [];
+  const extrasDone = new Set<string>();
+  const add = (text: string, source: string): void => {
+    const name = nameOf(text);
+    if (name === self) {
+      // `myproject[extra]`: the extra's dependencies, not the project itself (it is the application).
+      for (const e of parseRequirement(text).extras) addExtra(e, source);
+      return;
+    }
+    roots.push({ requirement: text, source });
+  };
+  const addExtra = (extra: string, source: string): void => {
+    const key = normalizeName(extra);
+    if (extrasDone.has(key)) return;
+    extrasDone.add(key);
+    const list = optionalByName.get(key);
+    if (!list) throw new ConfigError('E_EXTRA', `${source}: extra "${extra}" is not in pyproject.toml [project.optional-dependencies] (it has ${[...optionalByName.keys()].join(', ') || 'none'})`);
+    for (const d of list) add(d, `pyproject.toml [project.optional-dependencies] ${extra}`);
+  };
+  for (const d of opts.declared) add(d, from);
+  for (const e of opts.extras ?? []) addExtra(e, 'build.extras');
+  const groupsTable = isTable(opts.pyproject?.['dependency-groups']) ? (opts.pyproject['dependency-groups'] as Table) : {};
+  const groupsByName = new Map(Object.entries(groupsTable).map(([k, v]) => [normalizeName(k), { shown: k, items: Array.isArray(v) ? v : [] }]));
+  const groupsDone = new Set<string>();
+  const addGroup = (group: string, source: string, chain: string[]): void => {
+    const key = normalizeName(group);
+    if (chain.includes(key)) throw new ConfigError('E_GROUP', `pyproject.toml [dependency-groups]: "${group}" includes itself (${[...chain, key].join(' → ')})`);
+    if (groupsDone.has(key)) return;
+    const found = groupsByName.get(key);
+    if (!found) throw new ConfigError('E_GROUP', `${source}: dependency group "${group}" is not in pyproject.toml [dependency-groups] (it has ${[...groupsByName.values()].map((g) => g.shown).join(', ') || 'none'})`);
+    groupsDone.add(key);
+    for (const item of found.items) {
+      if (typeof item === 'string') add(item, `pyproject.toml [dependency-groups] ${found.shown}`);
+      else if (isTable(item) && typeof item['include-group'] === 'string') addGroup(item['include-group'], `pyproject.toml [dependency-groups] ${found.shown}`, [...chain, key]);
+    }
+  };
+  for (const g of opts.groups ?? []) addGroup(g, 'build.dependency_groups', []);
+  if (roots.length === 0) return undefined;
+  const environ = opts.environ ?? process.env;
+  return {
+    input,
+    roots,
+    constraints: [],
+    sources: { indexUrls: await readIndexUrls(environ, opts.pyproject), findLinks: [] },
+    direct: [...new Set(roots.map((r) => nameOf(r.requirement)).filter((n): n is string => n !== undefined))].sort(),
+  };
 }

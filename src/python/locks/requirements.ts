@@ -2,8 +2,8 @@
  * A pinned requirements file (pip's format): every requirement pinned with `==`, hashed
  * (`--hash=sha256:...`, pip's hash-checking mode) or not (`pip freeze`). Files are found on the index /
  * find-links the file names (or the caller's): for a hashed pin, those whose sha256 is one of its
- * hashes; for an unhashed pin, every file of that version whose sha256 the index states. A range or a
- * bare name needs a resolver: E_UNPINNED.
+ * hashes; for an unhashed pin, every file of that version whose sha256 the index states. A file with a
+ * range or a bare name is not a lock: requirementsToResolve hands it to the resolver instead.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,6 +25,7 @@ import {
   type LockedFile,
   type LockedPackage,
   type Requirement,
+  type ResolutionRequest,
 } from './model.js';
 import { parseWheelFilename } from '../tags.js';
 import { compareVersions, satisfies } from '../version.js';
@@ -59,8 +60,8 @@ export interface ParsedRequirements {
 }
 
 /** Reads a requirements file (and the files it includes) into the packages to install for the target. */
-export async function readRequirements(absPath: string, display: string, opts: RequirementsOptions): Promise<LockedPackage[]> {
-  const parsed = await readRequirementsFile(absPath, display, opts);
+export async function readRequirements(absPath: string, display: string, opts: RequirementsOptions, parsedAlready?: ParsedRequirements): Promise<LockedPackage[]> {
+  const parsed = parsedAlready ?? (await readRequirementsFile(absPath, display, opts));
   const lockDir = path.dirname(absPath);
   const wanted = selectPins(parsed, opts);
   if (wanted.length === 0) return [];
@@ -83,7 +84,11 @@ interface Pin {
 }
 
 /** Reads the file tree (-r, -c) and its options. */
-export async function readRequirementsFile(absPath: string, display: string, opts: { contextDir: string; environ?: NodeJS.ProcessEnv }): Promise<ParsedRequirements> {
+export async function readRequirementsFile(
+  absPath: string,
+  display: string,
+  opts: { contextDir: string; environ?: NodeJS.ProcessEnv; /** Index roots when the file names none (pip.conf, [[tool.uv.index]]); default PIP_INDEX_URL etc. */ defaultIndexUrls?: string[] },
+): Promise<ParsedRequirements> {
   const out: ParsedRequirements = { requirements: [], constraints: [], sources: { indexUrls: [DEFAULT_INDEX_URL], findLinks: [], noIndex: false } };
   let indexUrl: string | undefined;
   const extra: string[] = [];
@@ -192,8 +197,8 @@ export async function readRequirementsFile(absPath: string, display: string, opt
 
   await visit(absPath, display, false);
   // pip's own default: PIP_INDEX_URL (uv's UV_INDEX_URL) when the file names no --index-url.
-  const fallback = environ.PIP_INDEX_URL || environ.UV_INDEX_URL || environ.UV_DEFAULT_INDEX || DEFAULT_INDEX_URL;
-  out.sources.indexUrls = out.sources.noIndex ? [] : [indexUrl ?? fallback, ...extra];
+  const fallback = opts.defaultIndexUrls?.length ? opts.defaultIndexUrls : [environ.PIP_INDEX_URL || environ.UV_INDEX_URL || environ.UV_DEFAULT_INDEX || DEFAULT_INDEX_URL];
+  out.sources.indexUrls = out.sources.noIndex ? [] : [...new Set(indexUrl !== undefined ? [indexUrl, ...extra] : [...fallback, ...extra])];
   return out;
 }
 
@@ -245,6 +250,31 @@ function splitOption(tokens: string[], where: string): [string, string | undefin
 function need(value: string | undefined, opt: string, where: string): string {
   if (value === undefined || value === '') throw new ConfigError('E_LOCK', `${where}: ${opt} needs a value`);
   return value;
+}
+
+/**
+ * The requirements to resolve when the file pins nothing exactly (a range or a bare name, not in
+ * hash-checking mode), else undefined (the file is a lock: readRequirements installs it as pinned).
+ */
+export function requirementsToResolve(parsed: ParsedRequirements, display: string, opts: Pick<RequirementsOptions, 'env'>): ResolutionRequest | undefined {
+  const applies = (r: RequirementLine): boolean => r.req.marker === undefined || markerHolds(r.req.marker, { env: opts.env }, r.where.replace(/:\d+$/, ''), r.req.name, [], []);
+  const pinnedByConstraint = new Set(parsed.constraints.filter((c) => applies(c) && pinnedVersion(c.req.specifier) !== undefined).map((c) => c.req.name));
+  const unpinned = parsed.requirements.filter((r) => applies(r) && r.req.url === undefined && pinnedVersion(r.req.specifier) === undefined && !pinnedByConstraint.has(r.req.name));
+  if (unpinned.length === 0) return undefined;
+  const hashed = parsed.requirements.find((r) => r.hashes.length > 0 || r.otherHashes);
+  if (hashed) {
+    throw new ConfigError('E_UNPINNED', `${unpinned[0]!.where}: "${unpinned[0]!.text}" is not pinned with ==, but ${hashed.where} has --hash (pip's hash-checking mode needs every requirement pinned; without hashes pycontainer resolves ranges itself); ${UNPINNED_FIX}`);
+  }
+  const url = parsed.requirements.find((r) => r.req.url !== undefined);
+  if (url) throw new ConfigError('E_UNPINNED', `${url.where}: a direct URL requirement (${url.req.name}) cannot be mixed with ranges pycontainer resolves; pin every requirement, or name it by version`);
+  return {
+    input: display,
+    roots: parsed.requirements.map((r) => ({ requirement: r.text, source: r.where })),
+    constraints: parsed.constraints.map((c) => ({ requirement: c.text, source: c.where })),
+    sources: parsed.sources,
+    // What the file names is what the user asked for (pip marks all of it REQUESTED).
+    direct: [...new Set(parsed.requirements.map((r) => r.req.name))].sort(),
+  };
 }
 
 /** Applies markers and constraints; every requirement left must be pinned and hashed. */
