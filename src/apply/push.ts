@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Plan } from '../../generated/plan.js';
 import { digestHex } from '../oci/digest.js';
 import { MEDIA_TYPES } from '../oci/image.js';
@@ -10,6 +11,19 @@ import { formatReference, type ImageReference } from '../registry/reference.js';
 import type { ApplyEvent, ApplyResult } from './apply.js';
 import type { BaseBlobSource } from './base.js';
 import { inParallel } from '../parallel.js';
+
+/** `source` as it is read, reporting the bytes read so far (for progress); errors and destroy pass through. */
+function counted(source: Readable, onBytes: (bytes: number) => void): Readable {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      onBytes(bytes);
+      done(null, chunk);
+    },
+  });
+  return pipeline(source, counter, () => undefined);
+}
 
 /** How many blobs upload at once. */
 export const PUSH_CONCURRENCY = 4;
@@ -55,7 +69,8 @@ export async function pushApplied(
     await inParallel([...wanted.values()], PUSH_CONCURRENCY, async (desc) => {
       const isBase = baseDigests.has(desc.digest);
       const mountFrom = isBase && base?.registryRef && base.registryRef.registry === target.registry && base.registryRef.repository !== target.repository ? base.registryRef.repository : undefined;
-      const open = isBase ? () => base!.open(desc) : async () => createReadStream(join(layout, 'blobs', 'sha256', digestHex(desc.digest)));
+      const read = isBase ? () => base!.open(desc) : async () => createReadStream(join(layout, 'blobs', 'sha256', digestHex(desc.digest)));
+      const open = async () => counted(await read(), (bytes) => emit({ kind: 'push-progress', digest: desc.digest, bytes, size: desc.size }));
       emit({ kind: 'push-blob', digest: desc.digest, size: desc.size, outcome: 'started' });
       const outcome = await client.pushBlob(repo, desc, open, mountFrom);
       emit({ kind: 'push-blob', digest: desc.digest, size: desc.size, outcome });
