@@ -112,11 +112,16 @@ test('the packed package: import { build, applyPlan } from "pycontainer", in Jav
   const version = await run(process.execPath, [join(installed, 'bin', 'pycontainer.js'), '--version'], { cwd: app });
   assert.equal(version.stdout.trim(), manifest.version);
 
-  // TypeScript: the declarations type-check a script, and reject what they should.
+  // TypeScript: the declarations type-check a script, and reject what they should; README's example
+  // ("From a script") type-checks against them as JavaScript.
   await writeFile(join(app, 'check.ts'), TYPED);
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const example = /### From a script[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README has a "From a script" example');
+  await writeFile(join(app, 'readme.mjs'), example);
   await writeFile(
     join(app, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['check.ts'] }),
+    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, allowJs: true, checkJs: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['check.ts', 'readme.mjs'] }),
   );
   const tsc = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, allowFail: true });
   assert.equal(tsc.code, 0, `${tsc.stdout}${tsc.stderr}`);
