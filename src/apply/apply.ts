@@ -32,6 +32,8 @@ export type ApplyEvent =
   | { kind: 'base-copy'; digest: string; size: number; skipped: boolean }
   | { kind: 'published'; digest: string; tags: string[] }
   | { kind: 'push-blob'; digest: string; size: number; outcome: 'started' | 'exists' | 'mounted' | 'uploaded' }
+  /** Bytes of a blob sent so far in its current upload (a retried upload starts again at 0). */
+  | { kind: 'push-progress'; digest: string; bytes: number; size: number }
   | { kind: 'pushed'; reference: string; digest: string };
 
 export interface ApplyOptions {

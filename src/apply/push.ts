@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Plan } from '../../generated/plan.js';
 import { digestHex } from '../oci/digest.js';
 import { MEDIA_TYPES } from '../oci/image.js';
@@ -13,6 +14,19 @@ import { formatReference, type ImageReference } from '../registry/reference.js';
 import type { ApplyEvent, ApplyResult } from './apply.js';
 import type { BaseBlobSource } from './base.js';
 import { inParallel } from '../parallel.js';
+
+/** `source` as it is read, reporting the bytes read so far (for progress); errors and destroy pass through. */
+function counted(source: Readable, onBytes: (bytes: number) => void): Readable {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      onBytes(bytes);
+      done(null, chunk);
+    },
+  });
+  return pipeline(source, counter, () => undefined);
+}
 
 /** How many blobs upload at once (the shared undici pool keeps 8 connections per registry). */
 export const PUSH_CONCURRENCY = 6;
@@ -93,11 +107,12 @@ export async function pushApplied(
       const known = blobInfo ? await blobInfo.readLocations(desc.digest) : [];
       const sources = [...(isBase && base?.registryRef ? [base.registryRef] : []), ...(remote ? [remote.from] : []), ...known];
       const mountFrom = mountCandidates(sources, repo);
-      const open = isBase
+      const read = isBase
         ? () => base!.open(desc)
         : remote
           ? () => client.getBlob(remote.from, desc)
           : async () => createReadStream(blobPath(desc.digest), { highWaterMark: READ_CHUNK });
+      const open = async () => counted(await read(), (bytes) => emit({ kind: 'push-progress', digest: desc.digest, bytes, size: desc.size }));
       emit({ kind: 'push-blob', digest: desc.digest, size: desc.size, outcome: 'started' });
       const outcome = await client.pushBlob(repo, desc, open, mountFrom);
       await blobInfo?.writeLocation(desc.digest, repo);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -197,5 +197,57 @@ export class BlobCache {
       await rm(blob.path, { force: true });
       total -= blob.size;
     }
+  }
+}
+
+/**
+ * A cache that a run which must write nothing (`--dry-run`) reads through: what the cache at `source`
+ * holds is read from there (without marking it used), what the run would store goes to a scratch
+ * directory of its own outside the cache, which `close()` removes. The cache itself is not created,
+ * touched or locked.
+ */
+export class ReadOnlyBlobCache extends BlobCache {
+  private constructor(
+    scratch: string,
+    private readonly source: BlobCache,
+  ) {
+    super(scratch);
+  }
+
+  /** A read-through view of the cache at `root` (which need not exist). */
+  static async over(root: string): Promise<ReadOnlyBlobCache> {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    return new ReadOnlyBlobCache(await mkdtemp(join(tmpdir(), 'pycontainer-dry-run-')), new BlobCache(root));
+  }
+
+  /** The cache's file when it has the blob, else the scratch one (where put() stores it). */
+  override blobPath(digest: string): string {
+    const own = super.blobPath(digest);
+    const cached = this.source.blobPath(digest);
+    return !existsSync(own) && existsSync(cached) ? cached : own;
+  }
+
+  override async lookupLayer(diffId: string, compression: string): Promise<LayerRecord | undefined> {
+    return (await super.lookupLayer(diffId, compression)) ?? this.source.lookupLayer(diffId, compression);
+  }
+
+  override async has(digest: string, size?: number): Promise<boolean> {
+    return (await super.has(digest, size)) || this.source.has(digest, size);
+  }
+
+  override async open(digest: string): Promise<Readable> {
+    return createReadStream(this.blobPath(digest));
+  }
+
+  override async discard(digest: string): Promise<void> {
+    await rm(super.blobPath(digest), { force: true });
+  }
+
+  override async evict(): Promise<void> {}
+
+  /** Removes the scratch directory. */
+  async close(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
   }
 }

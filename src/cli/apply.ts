@@ -1,58 +1,21 @@
-import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
-import { applyPlan, type ApplyResult } from '../apply/apply.js';
-import { writeLayoutArchive } from '../apply/archive.js';
-import { removeAbandonedSiblings, siblingTempPath } from '../apply/layout.js';
-import { acquireLock, lockWaitMs, outputLockPath, type HeldLock } from '../lock.js';
-import { baseBlobSource } from '../apply/base.js';
-import { findRemoteLayers, pushApplied } from '../apply/push.js';
-import { BlobInfoCache } from '../cache/pushed.js';
-import { COMPRESSION } from '../oci/compress.js';
+import { outputTarget, parseOutput, type OutputTarget } from '../apply/target.js';
+import { applyPlan, type ApplyPlanResult, type BuildEvent } from '../build.js';
 import { namesRegistry } from '../plan/assemble.js';
 import type { RegistryClient } from '../registry/client.js';
-import { parseReference, type ImageReference } from '../registry/reference.js';
-import { BlobCache, defaultCacheDir, openBlobCache } from '../cache/store.js';
-import { ApplyError, ConfigError, PlanError } from '../errors.js';
+import { openBlobCache } from '../cache/store.js';
+import { PlanError } from '../errors.js';
 import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
 import { withApplyOptions, withRegistryOptions } from './flags.js';
 import { registryClient, registryOf } from './registry.js';
 import { progressMode, progressReporter } from './progress.js';
 
-
-/** Where the image goes: an OCI layout directory, or an OCI archive file. */
-export interface OutputTarget {
-  kind: 'layout' | 'archive';
-  path: string;
-}
-
-/**
- * Turns `--output` (oci:DIR, DIR or oci-archive:FILE) into an absolute target; without it, the plan's
- * `output` (relative to the context). An empty path is refused: it would name the working directory.
- */
-export function outputTarget(output: string | undefined, plan: Plan, context: string, cwd: string): OutputTarget {
-  if (output === undefined) {
-    const parsed = parseOutput(plan.output, 'the plan\'s output');
-    return { kind: parsed.kind, path: resolve(context, parsed.path) };
-  }
-  if (/^(docker|docker-archive|docker-daemon):/.test(output)) {
-    throw new ConfigError('E_OUTPUT', `--output ${output}: pycontainer writes OCI layouts (oci:DIR) and OCI archives (oci-archive:FILE); convert with skopeo copy`);
-  }
-  const parsed = parseOutput(output, '--output');
-  return { kind: parsed.kind, path: resolve(cwd, parsed.path) };
-}
-
-function parseOutput(output: string, source: string): OutputTarget {
-  const archive = output.startsWith('oci-archive:');
-  const path = archive ? output.slice('oci-archive:'.length) : output.replace(/^oci:/, '');
-  if (path.trim() === '') {
-    throw new ConfigError('E_OUTPUT', `${source} "${output}" names no ${archive ? 'file' : 'directory'}; write ${archive ? 'oci-archive:FILE, e.g. oci-archive:dist/image.tar' : 'oci:DIR, e.g. oci:dist/image'}`);
-  }
-  return { kind: archive ? 'archive' : 'layout', path };
-}
+export { outputTarget, type OutputTarget } from '../apply/target.js';
+export { pushTargets } from '../build.js';
 
 /**
  * A plan read from a file may only write inside its project: its `output` is a relative path below the
@@ -82,82 +45,38 @@ export async function checkPlanOutput(plan: Plan, context: string, planFile: str
   if (realExisting !== realContext && !inside(realContext, realExisting)) throw refuse('leads outside the project through a symlink');
 }
 
-/**
- * Takes the lock of an output (layout directory or archive file), waiting a bounded time for another
- * pycontainer writing it, and removes what killed runs left beside it.
- */
-async function lockOutput(target: OutputTarget, announce: (line: string) => void): Promise<HeldLock> {
-  try {
-    await mkdir(dirname(target.path), { recursive: true });
-  } catch (err) {
-    throw new ApplyError('E_OUTPUT', `cannot create the directory of the output ${target.path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); choose another --output`);
-  }
-  if (target.kind === 'archive' && (await stat(target.path).then((s) => s.isDirectory(), () => false))) {
-    throw new ConfigError('E_OUTPUT', `--output oci-archive:${target.path} is a directory; name a file, e.g. oci-archive:${join(target.path, 'image.tar')}`);
-  }
-  const lock = await acquireLock(outputLockPath(target.path), {
-    what: target.path,
-    waitMs: lockWaitMs(),
-    onWait: (owner) => announce(`waiting for another pycontainer (pid ${owner.pid}) writing ${target.path}`),
-  });
-  try {
-    await removeAbandonedSiblings(target.path);
-  } catch (err) {
-    await lock.release();
-    throw err;
-  }
-  return lock;
-}
-
-/** The references a push goes to: the plan's tags, each of which must name a registry. */
-export function pushTargets(plan: Plan): ImageReference[] {
-  return plan.tags.map((tag) => {
-    if (!namesRegistry(tag)) {
-      throw new ConfigError(
-        'E_PUSH_TARGET',
-        `--push: the tag "${tag}" names no registry (it would go to Docker Hub's library namespace); tag it like ghcr.io/you/${tag} or set --registry / [registry] url`,
-      );
-    }
-    return parseReference(tag);
-  });
-}
-
-/** What `--json` adds for a push: the references pushed and what happened to the blobs. */
-export interface PushSummary {
-  pushed?: string[];
-  pushedBlobs?: Record<'uploaded' | 'mounted' | 'exists', number>;
-}
-
 export interface ApplyFlags {
   quiet: boolean;
   json: boolean;
   noCache: boolean;
   cacheDir: string | undefined;
   push: boolean;
+  progress: boolean;
   cacheFrom?: string[] | undefined;
 }
 
 /**
- * The images a push may take layers from: --cache-from, else build.cache_from; each a registry
- * reference (checked here, naming the flag or key).
+ * The handler of build/apply events for a command: progress on stderr (live on a terminal, lines
+ * elsewhere, none with --quiet, --json or --no-progress); a wait for another pycontainer is always
+ * said, unless --quiet.
  */
-export function cacheFromReferences(flag: string[] | undefined, configured: string[] | undefined): ImageReference[] {
-  const [list, source] = flag?.length ? [flag, '--cache-from'] : [configured ?? [], 'build.cache_from'];
-  return list.map((text) => {
-    if (!namesRegistry(text)) throw new ConfigError('E_CACHE_FROM', `${source}: "${text}" names no registry; write it in full, like ghcr.io/you/app:latest`);
-    try {
-      return parseReference(text);
-    } catch (err) {
-      throw new ConfigError('E_CACHE_FROM', `${source}: ${(err as Error).message}`);
-    }
-  });
+export function eventPrinter(cmd: BaseCommand & ApplyFlags): (e: BuildEvent) => void {
+  const stderr = cmd.context.stderr as NodeJS.WriteStream;
+  const progress = progressReporter(stderr, progressMode(stderr, cmd.quiet || cmd.json || !cmd.progress));
+  return (e) => {
+    if (e.kind === 'wait') {
+      if (!cmd.quiet) stderr.write(`${e.message}\n`);
+    } else if (e.kind !== 'planned') progress(e);
+  };
 }
 
-/**
- * Applies a plan the way the flags say: into a layout or an archive, and/or (with --push) to the
- * registries its tags name. A push without --output stages our blobs in a temporary layout and takes
- * base layers straight from the base image.
- */
+/** Prints what apply did: the digest, or with --json the whole result. */
+export function printApplied(cmd: BaseCommand & ApplyFlags, result: ApplyPlanResult): void {
+  if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
+}
+
+/** Applies a plan the way the flags say (see applyPlan) and prints the result. */
 export async function runApply(
   cmd: BaseCommand & ApplyFlags,
   plan: Plan,
@@ -165,62 +84,22 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
-  configCacheFrom?: string[],
-  /** build's one pass: the layers its compile already compressed into the cache. */
-  builtLayers?: ReadonlySet<string>,
-): Promise<ApplyResult & PushSummary> {
-  const targets = cmd.push ? pushTargets(plan) : [];
-  const cacheFrom = targets.length ? cacheFromReferences(cmd.cacheFrom, configCacheFrom) : [];
-  const cache = await cacheFor(cmd, context, configCacheDir);
-  const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
-  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(builtLayers ? { builtLayers } : {}), onEvent };
-  let result: ApplyResult & PushSummary;
-  const lock = target ? await lockOutput(target, (line) => (cmd.quiet ? undefined : cmd.context.stderr.write(`${line}\n`))) : undefined;
-  let temporary: string | undefined;
-  try {
-    // An archive is packed from a layout staged beside it; a push alone stages in the temp directory.
-    if (target?.kind === 'archive') {
-      temporary = siblingTempPath(target.path);
-      await mkdir(temporary);
-    } else if (!target) temporary = await mkdtemp(join(tmpdir(), '.pycontainer-staging-'));
-    const staging = target?.kind === 'layout' ? target.path : join(temporary!, 'layout');
-    // A push alone reuses layers the registry already holds (the tags pushed, --cache-from): they are
-    // neither built nor staged. A layout or archive must be whole, so it builds them.
-    const remoteLayers = targets.length && !target
-      ? await findRemoteLayers(plan, targets, cacheFrom, client, {
-          isCached: async (diffId) => (cache ? (await cache.lookupLayer(diffId, COMPRESSION.name)) !== undefined : false),
-          ...(cmd.verbose ? { onNote: (line: string) => onEvent({ kind: 'check', message: line }) } : {}),
-        })
-      : new Map();
-    for (const l of remoteLayers.values()) onEvent({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
-    // Only a layout or archive needs the base layers locally; a push takes them from the base.
-    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, remoteLayers });
-    if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
-    if (targets.length) {
-      const blobInfo = cache ? new BlobInfoCache(cache.root) : undefined;
-      const source = baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers));
-      const pushed = await pushApplied(plan, result, targets, client, source, onEvent, { remoteLayers, ...(blobInfo ? { blobInfo } : {}) });
-      result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
-      result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
-      for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
-    }
-    if (target) result.output = target.path;
-    else delete (result as Partial<ApplyResult>).output;
-  } finally {
-    if (temporary) await rm(temporary, { recursive: true, force: true });
-    await lock?.release();
-  }
-  if (cmd.json) cmd.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
+): Promise<ApplyPlanResult> {
+  let cacheDir: string | false | undefined;
+  if (cmd.noCache) cacheDir = false;
+  else if (cmd.cacheDir) cacheDir = (await openBlobCache(resolve(cmd.cacheDir), '--cache-dir')).root;
+  else if (configCacheDir) cacheDir = (await openBlobCache(resolve(context, configCacheDir), 'build.cache_dir')).root;
+  const result = await applyPlan(plan, {
+    context,
+    push: cmd.push,
+    ...(cmd.cacheFrom?.length ? { cacheFrom: cmd.cacheFrom } : {}),
+    registry: client,
+    onEvent: eventPrinter(cmd),
+    ...(target ? { output: target } : {}),
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
+  });
+  printApplied(cmd, result);
   return result;
-}
-
-/** The cache the flags or build.cache_dir name (checked: a file is an error), the default one, or none (--no-cache). */
-async function cacheFor(cmd: ApplyFlags, context: string, configCacheDir: string | undefined): Promise<BlobCache | undefined> {
-  if (cmd.noCache) return undefined;
-  if (cmd.cacheDir) return openBlobCache(resolve(cmd.cacheDir), '--cache-dir');
-  if (configCacheDir) return openBlobCache(resolve(context, configCacheDir), 'build.cache_dir');
-  return new BlobCache(defaultCacheDir());
 }
 
 export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseCommand)) {
@@ -230,26 +109,53 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
     details: `
       Materializes a plan — and nothing else — into an OCI image layout. Every input is re-hashed while it streams; if the project changed since the plan was made, apply stops before the image is published and names what changed.
 
-      Paths in the plan are relative to the project directory: run apply from there, or pass --context.
+      Paths in the plan are relative to the project directory it was made in: apply finds it from where the plan file lies (the project, or a directory below it) or the working directory; else pass --context.
     `,
     examples: [
       ['Apply the committed plan', 'pycontainer apply'],
       ['Apply a plan into another layout', 'pycontainer apply build/plan.json --output oci:build/image'],
+      ['Write an archive for docker load', 'pycontainer apply --output docker-archive:dist/image.tar'],
     ],
   });
 
   planFile = Option.String({ required: false, name: 'PLAN' });
-  contextDir = Option.String('--context,-C', { description: 'Project directory the plan was made in (default: .)' });
+  contextDir = Option.String('--context,-C', { description: "Project directory the plan was made in (default: the plan file's project, else .)" });
 
   async run(): Promise<number> {
     const cwd = process.cwd();
-    const context = resolve(cwd, this.contextDir ?? '.');
-    const planFile = resolve(cwd, this.planFile ?? resolve(context, DEFAULT_PLAN_FILE));
+    const planFile = resolve(cwd, this.planFile ?? resolve(cwd, this.contextDir ?? '.', DEFAULT_PLAN_FILE));
     const plan = await readPlan(planFile);
+    const context = this.contextDir !== undefined ? resolve(cwd, this.contextDir) : await findPlanContext(plan, planFile, cwd, this.planFile ?? DEFAULT_PLAN_FILE);
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
     if (target && this.output === undefined) await checkPlanOutput(plan, context, this.planFile ?? DEFAULT_PLAN_FILE);
     const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
     await runApply(this, plan, context, target, client);
     return 0;
   }
+}
+
+/**
+ * The project a plan was made in, when -C does not say: a plan's paths are relative to its project, and
+ * a plan usually lies in it (pycontainer.plan.json at its root, or a build/ directory below). The
+ * plan file's directory and its parents are tried, then the working directory; the first where every
+ * input the plan hashed (pyproject.toml, lock files) exists is the project. Whether they still match is
+ * apply's staleness check; here only the place is found, or the user is told to pass -C.
+ */
+export async function findPlanContext(plan: Plan, planFile: string, cwd: string, shown: string): Promise<string> {
+  const inputs = plan.inputs.map((i) => i.path);
+  if (!inputs.length) return cwd;
+  const candidates: string[] = [];
+  for (let dir = dirname(planFile); ; dir = dirname(dir)) {
+    candidates.push(dir);
+    if (dirname(dir) === dir) break;
+  }
+  candidates.push(cwd);
+  for (const dir of candidates) {
+    const present = await Promise.all(inputs.map((p) => access(join(dir, p)).then(() => true, () => false)));
+    if (present.every(Boolean)) return dir;
+  }
+  throw new PlanError(
+    'E_PLAN_CONTEXT',
+    `${shown}: cannot find the project it was made in (no directory above the plan, nor ${cwd}, has its ${inputs.slice(0, 2).join(', ')}); pass -C DIR, the project directory`,
+  );
 }

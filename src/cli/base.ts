@@ -33,7 +33,23 @@ export abstract class BaseCommand extends Command {
     return 70;
   }
 
+  /** Whether this command's output to `stream` (default stdout) may carry colors: see colorEnabled. */
+  useColor(stream: { isTTY?: boolean } = this.context.stdout as NodeJS.WriteStream): boolean {
+    return colorEnabled(stream, this.context.env ?? process.env);
+  }
+
   warn(message: string): void {
     this.context.stderr.write(`warning: ${message}\n`);
   }
+}
+
+/**
+ * Whether to color what goes to `stream`: FORCE_COLOR (non-empty, not 0/false) forces colors,
+ * NO_COLOR (non-empty, no-color.org) turns them off, otherwise only a terminal that is not TERM=dumb
+ * gets them. Pipes, files and CI logs get plain text.
+ */
+export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
+import { build } from '../build.js';
 import { openBlobCache } from '../cache/store.js';
-import { compileProject } from '../plan/compile.js';
 import { summarizePlan } from '../plan/summary.js';
 import { ConfigError } from '../errors.js';
-import { outputTarget, runApply } from './apply.js';
+import { eventPrinter, printApplied } from './apply.js';
 import { PlanningCommand, withApplyOptions } from './flags.js';
 
 export class BuildCommand extends withApplyOptions(PlanningCommand) {
@@ -18,6 +18,7 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
       ['Build the project in the current directory', 'pycontainer build'],
       ['Build an example on a local base image', 'pycontainer build -C examples/hello-cli --base-image oci:base:3.11'],
       ['See what would be built', 'pycontainer build --dry-run'],
+      ['Build for docker load', 'pycontainer build -o docker-archive:dist/image.tar && docker load -i dist/image.tar'],
     ],
   });
 
@@ -26,23 +27,25 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
 
   async run(): Promise<number> {
     if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
-    const cwd = process.cwd();
-    // Checked before compiling, which uses the same cache for base layers and wheels.
-    if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
-    // One pass: the application layer that compile streams (to learn its diff_id) is compressed into
-    // the cache on the way, so apply takes it from there instead of reading the files again.
-    const options = { ...(await this.compileOptions()), compressLayers: true, dryRun: this.dryRun };
-    const { plan, config, context, builtLayers } = await compileProject(options);
-    // pycontainer-build's configuration may ask for these too (its Poetry plugin reads them).
-    if (config.build.verbose) this.verbose = true;
-    if (config.build.push) this.push = true;
-    if (this.dryRun || config.build.dry_run) {
-      this.context.stdout.write(summarizePlan(plan));
-      return 0;
-    }
-    if (config.build.cache === false) this.noCache = true;
-    const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
-    await runApply(this, plan, context, target, options.registry, config.build.cache_dir, config.build.cache_from, builtLayers);
+    // Checked before compiling, which uses the same cache for base layers and wheels; a dry run creates nothing.
+    if (this.cacheDir !== undefined && !this.noCache && !this.dryRun) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
+    const { cache: _cache, ...options } = await this.compileOptions();
+    const printEvent = eventPrinter(this);
+    const result = await build({
+      ...options,
+      dryRun: this.dryRun,
+      push: this.push,
+      ...(this.cacheFrom?.length ? { cacheFrom: this.cacheFrom } : {}),
+      ...(this.output !== undefined ? { output: this.output } : {}),
+      ...(this.noCache ? { cacheDir: false as const } : this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
+      onEvent: (e) => {
+        // pycontainer-build's configuration may ask for verbose output (its Poetry plugin reads it).
+        if (e.kind === 'planned' && e.verbose) this.verbose = true;
+        printEvent(e);
+      },
+    });
+    if (!result.image) this.context.stdout.write(summarizePlan(result.plan));
+    else printApplied(this, result.image);
     return 0;
   }
 }

@@ -16,7 +16,7 @@ export class DiffCommand extends BaseCommand {
 
       Prints what changed (base image, platforms, dependencies, files, image config, tags, annotations, output), then a unified diff of the two plans in their canonical form. Exits 0 when the plans are identical, 1 when they differ, 2 on errors, like diff(1).
 
-      Colors are used when standard output is a terminal and NO_COLOR is not set.
+      Colors are used when standard output is a terminal and NO_COLOR is not set (FORCE_COLOR forces them).
     `,
     examples: [
       ['Compare the committed plan with the project as it is now', 'pycontainer diff pycontainer.plan.json .'],
@@ -48,12 +48,6 @@ export class DiffCommand extends BaseCommand {
       this.context.stdout.write(unifiedPlanDiff(a, b, { color, labelA: this.a === '-' ? '(stdin)' : this.a, labelB: this.b === '-' ? '(stdin)' : this.b }));
     }
     return identical ? 0 : 1;
-  }
-
-  /** Colors only for a terminal, and never with NO_COLOR set. */
-  useColor(): boolean {
-    const env = this.context.env ?? process.env;
-    return (this.context.stdout as { isTTY?: boolean }).isTTY === true && env.NO_COLOR === undefined;
   }
 
   /** A plan file, `-` (standard input), or a project directory compiled now. */

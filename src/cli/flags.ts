@@ -130,11 +130,12 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
 /** Adds the options of commands that write an image (`apply`, `build`). */
 export function withApplyOptions<T extends CommandClass>(Base: T) {
   abstract class Applying extends Base {
-    output = Option.String('--output,-o', { description: "Where to write the image: oci:DIR or DIR (a layout), oci-archive:FILE (default: the plan's output, dist/image)" });
+    output = Option.String('--output,-o', { description: "Where to write the image: oci:DIR or DIR (a layout), oci-archive:FILE, docker-archive:FILE (for docker/podman load; one platform) (default: the plan's output, dist/image)" });
     noCache = Option.Boolean('--no-cache', false, { description: 'Do not read or write the layer cache' });
     cacheDir = Option.String('--cache-dir', { description: 'Cache directory (default $XDG_CACHE_HOME/pycontainer)' });
     quiet = Option.Boolean('--quiet,-q', false, { description: 'Print nothing but errors' });
     json = Option.Boolean('--json', false, { description: 'Print the result (image digest, tags, layers) as JSON' });
+    progress = Option.Boolean('--progress', true, { description: '--no-progress: show no progress, only the result' });
     push = Option.Boolean('--push', false, { description: 'Push to the registries the tags name (without --output, no local layout is written)' });
     cacheFrom = Option.Array('--cache-from', { description: 'With --push: images (registry references) whose layers are reused instead of built when their diff_ids match; the tags pushed are always looked at' });
   }

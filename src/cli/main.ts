@@ -2,6 +2,7 @@ import { Builtins, Cli } from 'clipanion';
 import { closeRegistryConnections } from '../registry/http.js';
 import { EXIT } from '../errors.js';
 import { PYCONTAINER_VERSION } from '../version.js';
+import { colorEnabled } from './base.js';
 import { ApplyCommand } from './apply.js';
 import { BuildCommand } from './build.js';
 import { DiffCommand } from './diff.js';
@@ -12,7 +13,15 @@ import { PlanCommand } from './plan.js';
 
 /** Runs the CLI and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const cli = new Cli({ binaryLabel: 'pycontainer', binaryName: 'pycontainer', binaryVersion: PYCONTAINER_VERSION });
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
+  const cli = new Cli({
+    binaryLabel: 'pycontainer',
+    binaryName: 'pycontainer',
+    binaryVersion: PYCONTAINER_VERSION,
+    // clipanion asks the terminal type, not whether stdout is one: decide here (help text, errors).
+    enableColors: colorEnabled(process.stdout),
+  });
   cli.register(PlanCommand);
   cli.register(ApplyCommand);
   cli.register(BuildCommand);
@@ -47,4 +56,17 @@ function usageError(err: unknown, argv: string[], cli: Cli): string {
   const named = commands.includes(argv[0] ?? '') ? argv[0] : undefined;
   if (!named) return `${message === 'Command not found' && argv[0] ? `"${argv[0]}" is not a command` : message}; the commands are ${[...new Set(commands)].filter((c) => !c.startsWith('-')).join(', ')} (pycontainer --help)`;
   return `${named}: ${message.replace(/\.$/, '')}; see pycontainer ${named} --help`;
+}
+
+/**
+ * `pycontainer plan --json | head -1`: when the reader goes away, the next write fails with EPIPE. That
+ * is the reader's choice, not an error of ours: exit at once, quietly, with 0, as the shell's own tools
+ * do when they are not killed by SIGPIPE first (Node ignores SIGPIPE). Writing to a stream whose reader
+ * left can only fail again, so nothing more is printed.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    process.exitCode = EXIT.bug;
+  });
 }

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { openBlobCache } from '../cache/store.js';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
@@ -38,6 +39,8 @@ export class PlanCommand extends PlanningCommand {
   check = Option.Boolean('--check', false, { description: 'Compare a fresh plan with the committed one: exit 1 with a diff when they differ' });
   locked = Option.Boolean('--locked', false, { description: 'Refuse to change pins (base digests, wheels) of the committed plan' });
   explain = Option.Boolean('--explain', false, { description: 'Print where each resolved setting came from' });
+  cacheDir = Option.String('--cache-dir', { description: 'Cache directory for base layers and wheels (default $XDG_CACHE_HOME/pycontainer)' });
+  noCache = Option.Boolean('--no-cache', false, { description: 'Do not read or write the cache (downloads go to a temporary directory)' });
 
   /** The committed plan file: -o's file, else pycontainer.plan.json in the project. */
   planPath(): string {
@@ -50,6 +53,7 @@ export class PlanCommand extends PlanningCommand {
   }
 
   async run(): Promise<number> {
+    if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
     // --locked asks what a fresh resolution gives, and refuses it when any pin would change.
     const options = { ...(await this.compileOptions()), ...(this.locked ? { resolveFresh: true } : {}) };
     const plan = await compilePlan(options);
@@ -74,7 +78,7 @@ export class PlanCommand extends PlanningCommand {
       this.context.stdout.write(`${file} is up to date\n`);
       return 0;
     }
-    const color = !!(this.context.stdout as NodeJS.WriteStream).isTTY && !process.env.NO_COLOR;
+    const color = this.useColor();
     // Resolved dependencies are kept by `plan --write`: taking newer releases needs --upgrade.
     const resolvedMoved = (plan.dependencies ?? []).some((d) => d.source === 'resolved' && JSON.stringify(d.packages) !== JSON.stringify(committed.dependencies?.find((c) => c.platform === d.platform)?.packages));
     this.context.stdout.write(`${file} is out of date; update it with \`pycontainer plan --write${resolvedMoved ? ' --upgrade' : plan.base.digest !== committed.base.digest ? ' --upgrade-base' : ''}\`\n\n`);

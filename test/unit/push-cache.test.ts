@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { cacheFromReferences } from '../../src/cli/apply.js';
+import { cacheFromReferences } from '../../src/build.js';
 import { ConfigError } from '../../src/errors.js';
 import { BlobInfoCache, MAX_LOCATIONS, mergeLocation, mountCandidates, parseLocations } from '../../src/cache/pushed.js';
 import { RegistryClient } from '../../src/registry/client.js';
