@@ -15,6 +15,9 @@ import { parseReference, type ImageReference } from '../registry/reference.js';
 import { BlobCache, defaultCacheDir, openBlobCache } from '../cache/store.js';
 import { ApplyError, ConfigError, PlanError } from '../errors.js';
 import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
+import { SBOM_FORMATS, type SbomFormat } from '../sbom/model.js';
+import { writeSbomFiles } from '../sbom/artifacts.js';
+import { pushSbomReferrer } from '../sbom/referrers.js';
 import { BaseCommand } from './base.js';
 import { withApplyOptions, withRegistryOptions } from './flags.js';
 import { registryClient, registryOf } from './registry.js';
@@ -126,6 +129,18 @@ export interface PushSummary {
   pushedBlobs?: Record<'uploaded' | 'mounted' | 'exists', number>;
 }
 
+/** What `--json` adds for --sbom: the artifacts (one per platform, by digest) and the files beside the output. */
+export interface SbomSummary {
+  sbom?: { format: SbomFormat; artifacts: { platform: string; digest: string; subject: string }[]; files?: string[] };
+}
+
+/** `--sbom FORMAT`: spdx or cyclonedx (a typo is an input error, exit 2). */
+export function parseSbomFlag(value: string): SbomFormat {
+  const v = value.trim().toLowerCase();
+  if ((SBOM_FORMATS as readonly string[]).includes(v)) return v as SbomFormat;
+  throw new ConfigError('E_SBOM', `--sbom ${value}: unknown SBOM format; use --sbom spdx or --sbom cyclonedx`);
+}
+
 export interface ApplyFlags {
   quiet: boolean;
   json: boolean;
@@ -146,12 +161,13 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
-): Promise<ApplyResult & PushSummary> {
+  sbom?: SbomFormat,
+): Promise<ApplyResult & PushSummary & SbomSummary> {
   const targets = cmd.push ? pushTargets(plan) : [];
   const cache = await cacheFor(cmd, context, configCacheDir);
   const onEvent = progressReporter(cmd.context.stderr as NodeJS.WriteStream, progressMode(cmd.context.stderr as NodeJS.WriteStream, cmd.quiet || cmd.json));
   const common = { context, registry: client, ...(cache ? { cache } : {}), onEvent };
-  let result: ApplyResult & PushSummary;
+  let result: ApplyResult & PushSummary & SbomSummary;
   const lock = target ? await lockOutput(target, (line) => (cmd.quiet ? undefined : cmd.context.stderr.write(`${line}\n`))) : undefined;
   let temporary: string | undefined;
   try {
@@ -162,13 +178,18 @@ export async function runApply(
     } else if (!target) temporary = await mkdtemp(join(tmpdir(), '.pycontainer-staging-'));
     const staging = target?.kind === 'layout' ? target.path : join(temporary!, 'layout');
     // Only a layout or archive needs the base layers locally; a push takes them from the base.
-    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined });
+    result = await applyPlan(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, ...(sbom ? { sbom } : {}) });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
+    const sboms = result.sboms ?? [];
+    delete result.sboms;
+    if (sboms.length) result.sbom = { format: sbom!, artifacts: sboms.map((a) => ({ platform: a.platform, digest: a.descriptor.digest, subject: a.subject.digest })), ...(target ? { files: await writeSbomFiles(target.path, sboms) } : {}) };
     if (targets.length) {
       const pushed = await pushApplied(plan, result, targets, client, baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers)), onEvent);
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
+      // The SBOMs as referrers of the manifests just pushed.
+      for (const t of targets) for (const a of sboms) await pushSbomReferrer(client, { registry: t.registry, repository: t.repository }, a);
     }
     if (target) result.output = target.path;
     else delete (result as Partial<ApplyResult>).output;
@@ -206,6 +227,7 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
 
   planFile = Option.String({ required: false, name: 'PLAN' });
   contextDir = Option.String('--context,-C', { description: 'Project directory the plan was made in (default: .)' });
+  sbom = Option.String('--sbom', { description: 'Also write an SBOM (spdx or cyclonedx): beside the output, into the layout, and with --push as a referrer of the image' });
 
   async run(): Promise<number> {
     const cwd = process.cwd();
@@ -215,7 +237,7 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
     if (target && this.output === undefined) await checkPlanOutput(plan, context, this.planFile ?? DEFAULT_PLAN_FILE);
     const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
-    await runApply(this, plan, context, target, client);
+    await runApply(this, plan, context, target, client, undefined, this.sbom === undefined ? undefined : parseSbomFlag(this.sbom));
     return 0;
   }
 }

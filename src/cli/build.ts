@@ -3,8 +3,7 @@ import { Command, Option } from 'clipanion';
 import { openBlobCache } from '../cache/store.js';
 import { compileProject } from '../plan/compile.js';
 import { summarizePlan } from '../plan/summary.js';
-import { ConfigError } from '../errors.js';
-import { outputTarget, runApply } from './apply.js';
+import { outputTarget, parseSbomFlag, runApply } from './apply.js';
 import { PlanningCommand, withApplyOptions } from './flags.js';
 
 export class BuildCommand extends withApplyOptions(PlanningCommand) {
@@ -18,14 +17,15 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
       ['Build the project in the current directory', 'pycontainer build'],
       ['Build an example on a local base image', 'pycontainer build -C examples/hello-cli --base-image oci:base:3.11'],
       ['See what would be built', 'pycontainer build --dry-run'],
+      ['Build and write an SPDX SBOM beside the image', 'pycontainer build --sbom spdx'],
     ],
   });
 
   dryRun = Option.Boolean('--dry-run', false, { description: 'Print what would be built; write nothing' });
-  sbom = Option.String('--sbom', { description: 'SBOM format (spdx, cyclonedx; not in this version)' });
+  sbom = Option.String('--sbom', { description: 'Also write an SBOM (spdx or cyclonedx): beside the output, into the layout, and with --push as a referrer of the image' });
 
   async run(): Promise<number> {
-    if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
+    const flagSbom = this.sbom === undefined ? undefined : parseSbomFlag(this.sbom);
     const cwd = process.cwd();
     // Checked before compiling, which uses the same cache for base layers and wheels.
     if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
@@ -40,7 +40,7 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
     }
     if (config.build.cache === false) this.noCache = true;
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
-    await runApply(this, plan, context, target, options.registry, config.build.cache_dir);
+    await runApply(this, plan, context, target, options.registry, config.build.cache_dir, flagSbom ?? config.build.sbom);
     return 0;
   }
 }
