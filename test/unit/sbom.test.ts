@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { Ajv } from 'ajv';
 import { pack } from 'tar-stream';
 import type { Plan } from '../../generated/plan.js';
 import type { Detection } from '../../src/config/detect.js';
@@ -17,6 +14,7 @@ import { parseApkInstalled, parseDpkgStatus, parseOsRelease, readBaseSoftware } 
 import { assembleSbomArtifact, mergeReferrersIndex, referrersTag } from '../../src/sbom/referrers.js';
 import { sbomFilePath } from '../../src/sbom/artifacts.js';
 import { renderSpdx } from '../../src/sbom/spdx.js';
+import { cycloneDxValidator } from '../support/cyclonedx-schema.js';
 
 // dpkg's status file as dpkg writes it (deb-control(5) fields, Status first word the wanted state),
 // with a removed package that left its conffiles behind.
@@ -177,20 +175,6 @@ const INPUT: SbomInput = {
   ],
   base: { os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' }, packages: parseDpkgStatus(STATUS, { id: 'debian', versionId: '12' }) },
 };
-
-/** The CycloneDX 1.6 JSON schema the CycloneDX library ships, with the two schemas it references. */
-function cycloneDxValidator() {
-  const dir = join(process.cwd(), 'node_modules', '@cyclonedx', 'cyclonedx-library', 'res', 'schema');
-  const load = (name: string, id: string) => ({ ...(JSON.parse(readFileSync(join(dir, name), 'utf8')) as object), $id: id });
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
-  ajv.addFormat('iri-reference', /^\S+$/);
-  ajv.addFormat('idn-email', /^\S+@\S+$/);
-  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\S*$/i);
-  ajv.addSchema(load('spdx.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json'));
-  ajv.addSchema(load('jsf-0.82.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json'));
-  return ajv.compile(load('bom-1.6.SNAPSHOT.schema.json', 'http://cyclonedx.org/schema/bom-1.6.schema.json'));
-}
 
 describe('CycloneDX 1.6', () => {
   test('valid against the 1.6 schema; purls, hashes, licenses, layers; the same input gives the same bytes', () => {
