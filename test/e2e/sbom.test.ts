@@ -144,7 +144,7 @@ describe('sbom', { concurrency: false }, () => {
       assert.notEqual(p.licenseDeclared, 'NOASSERTION', `${w.name}'s license is read from its METADATA`);
     }
     assert.equal(byName('sbom-app').licenseDeclared, 'MIT');
-    for (const deb of ['python3.11', 'libc6', 'libpython3.11-stdlib']) {
+    for (const deb of ['python3.11-minimal', 'libc6', 'libpython3.11-stdlib']) {
       const p = byName(deb);
       assert.ok(p, `the base's Debian package ${deb} is listed`);
       assert.match(p.externalRefs[0].referenceLocator, new RegExp(`^pkg:deb/debian/${deb.replace('.', '\\.')}@[^?]+\\?arch=[a-z0-9]+&distro=debian-12$`));

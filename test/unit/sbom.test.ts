@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
@@ -11,7 +13,8 @@ import { renderCycloneDx } from '../../src/sbom/cyclonedx.js';
 import { isLicenseExpression, parseMetadataLicense } from '../../src/sbom/license.js';
 import { assembleSbomInput, nameUuid, pypiPurl, type SbomInput } from '../../src/sbom/model.js';
 import { parseApkInstalled, parseDpkgStatus, parseOsRelease, readBaseSoftware } from '../../src/sbom/packages.js';
-import { assembleSbomArtifact, mergeReferrersIndex, referrersTag } from '../../src/sbom/referrers.js';
+import { assembleSbomArtifact, mergeReferrersIndex, pushSbomReferrer, referrersTag } from '../../src/sbom/referrers.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { sbomFilePath } from '../../src/sbom/artifacts.js';
 import { renderSpdx } from '../../src/sbom/spdx.js';
 import { cycloneDxValidator } from '../support/cyclonedx-schema.js';
@@ -341,5 +344,74 @@ describe('annotations', () => {
     assert.equal(withoutCredentials('git@github.com:org/app.git'), 'git@github.com:org/app.git');
     assert.equal(withoutCredentials('user:secret@host:org/app.git'), undefined);
     assert.equal(withoutCredentials('/srv/git/app.git'), undefined, 'a local path is nobody else\'s source');
+  });
+});
+
+describe('pushing the SBOM as a referrer', () => {
+  /** A registry stand-in on loopback: blobs exist, manifests are stored; `subjectHeader` says whether it has the referrers API. */
+  async function fakeRegistry(subjectHeader: boolean) {
+    const manifests = new Map<string, Buffer>();
+    const puts: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = req.url ?? '';
+        const body = Buffer.concat(chunks);
+        const m = /^\/v2\/apps\/x\/manifests\/(.+)$/.exec(url);
+        if (req.method === 'HEAD' && url.includes('/blobs/')) {
+          res.writeHead(200, { 'content-length': url.endsWith(EMPTY_DIGEST) ? '2' : String(SBOM.length) });
+          res.end();
+        } else if (req.method === 'PUT' && m) {
+          puts.push(m[1]!);
+          manifests.set(m[1]!, body);
+          const subject = (JSON.parse(body.toString('utf8')) as { subject?: { digest: string } }).subject;
+          res.writeHead(201, subjectHeader && subject ? { 'oci-subject': subject.digest } : {});
+          res.end();
+        } else if (req.method === 'GET' && m) {
+          const found = manifests.get(m[1]!);
+          res.writeHead(found ? 200 : 404, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
+          res.end(found ?? '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
+        } else {
+          res.writeHead(404);
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    return { repo: { registry: `127.0.0.1:${port}`, repository: 'apps/x' }, manifests, puts, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const SBOM = Buffer.from('{"bomFormat":"CycloneDX"}\n');
+  const EMPTY_DIGEST = '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+  const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: DIGEST, size: 100 };
+
+  test('a registry with the referrers API: the manifest by digest, no referrers tag', async () => {
+    const reg = await fakeRegistry(true);
+    try {
+      const a = assembleSbomArtifact(SBOM, 'cyclonedx', 'linux/amd64', subject, 'x');
+      assert.deepEqual(await pushSbomReferrer(new RegistryClient({ backoffMs: 1 }), reg.repo, a), { digest: a.descriptor.digest, via: 'api' });
+      assert.deepEqual(reg.puts, [a.descriptor.digest]);
+    } finally {
+      await reg.close();
+    }
+  });
+
+  test('without it: the sha256-<hex> tag points at an index of the referrers, merged with the one there', async () => {
+    const reg = await fakeRegistry(false);
+    try {
+      const client = new RegistryClient({ backoffMs: 1 });
+      const a = assembleSbomArtifact(SBOM, 'cyclonedx', 'linux/amd64', subject, 'x');
+      const b = assembleSbomArtifact(Buffer.from('{"spdxVersion":"SPDX-2.3"}'), 'spdx', 'linux/amd64', subject, 'x');
+      assert.equal((await pushSbomReferrer(client, reg.repo, a)).via, 'tag');
+      await pushSbomReferrer(client, reg.repo, b);
+      const index = JSON.parse(reg.manifests.get(referrersTag(DIGEST))!.toString('utf8'));
+      assert.deepEqual(index.manifests.map((m: { digest: string; artifactType: string }) => [m.digest, m.artifactType]).sort(), [
+        [a.descriptor.digest, 'application/vnd.cyclonedx+json'],
+        [b.descriptor.digest, 'application/spdx+json'],
+      ].sort());
+    } finally {
+      await reg.close();
+    }
   });
 });
