@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -105,7 +106,7 @@ export async function readBaseSoftware(layers: (() => Promise<Readable>)[]): Pro
 }
 
 function resolveLink(dir: string, target: string): string {
-  return target.startsWith('/') ? target : `${dir}/${target}`;
+  return posix.normalize(target.startsWith('/') ? target : `/${dir}/${target}`);
 }
 
 /** The layer as a stream of tar bytes: gzip is unpacked, a plain tar passes through. */
