@@ -1,6 +1,10 @@
 /* Generated from schema/ by `npm run generate`. Do not edit. */
 
 /**
+ * Take org.opencontainers.image.revision (HEAD's commit), .created (its commit time, unless SOURCE_DATE_EPOCH is set) and .source (the origin remote's URL, without credentials) from git. Off by default: they change with every commit, so a committed plan would never pass plan --check; turn it on where the plan is made and applied in one go (pycontainer build in CI).
+ */
+export type AnnotationsFromGit = boolean;
+/**
  * The image to build on: a registry reference (python:3.12-slim, ghcr.io/org/py@sha256:...), a local OCI layout (oci:PATH[:TAG], PATH relative to the context) or scratch. Default: python:<version>-slim, where the version comes from requires-python.
  */
 export type BaseImage = string;
@@ -104,7 +108,7 @@ export type Output = string;
  */
 export type RequirementsFile = string;
 /**
- * Write a software bill of materials in this format.
+ * Write a software bill of materials in this format (SPDX 2.3 or CycloneDX 1.6 JSON): beside the output (dist/image.spdx.json, dist/image.cdx.json), into the OCI layout as an artifact whose subject is the image manifest, and with --push as an OCI 1.1 referrer. Like --sbom.
  */
 export type SBOMFormat = 'spdx' | 'cyclonedx';
 /**
@@ -176,6 +180,7 @@ export type Insecure = boolean;
  * pycontainer configuration: pycontainer.toml, or the same tables under [tool.pycontainer] in pyproject.toml. The keys of [build] may also be written directly under [tool.pycontainer] (or at the top of pycontainer.toml), as pycontainer-build writes them: [tool.pycontainer] tag = "x" is [tool.pycontainer.build] tag = "x". Command-line flags override pycontainer.toml, which overrides [tool.pycontainer].
  */
 export interface PycontainerConfig {
+  annotations_from_git?: AnnotationsFromGit;
   base_image?: BaseImage;
   build?: BuildConfig;
   cache?: UseTheCache;
@@ -248,6 +253,7 @@ export interface BuildConfig {
   cache_from?: CacheFrom;
   env?: Environment;
   labels?: Labels;
+  annotations_from_git?: AnnotationsFromGit;
   push?: Push;
   verbose?: Verbose;
   dry_run?: DryRun;

@@ -14,6 +14,9 @@ import { removeAbandonedSiblings, siblingTempPath } from './apply/layout.js';
 import { findRemoteLayers, pushApplied } from './apply/push.js';
 import { BlobInfoCache } from './cache/pushed.js';
 import { COMPRESSION } from './oci/compress.js';
+import { writeSbomFiles } from './sbom/artifacts.js';
+import type { SbomFormat } from './sbom/model.js';
+import { pushSbomReferrer } from './sbom/referrers.js';
 import { formatTarget, outputTarget, type OutputTarget } from './apply/target.js';
 import { BlobCache, defaultCacheDir, openBlobCache, ReadOnlyBlobCache } from './cache/store.js';
 import { ApplyError, ConfigError } from './errors.js';
@@ -64,6 +67,12 @@ export interface ApplyPlanOptions {
    * `build.cache_from` in `build`.
    */
   cacheFrom?: string[];
+  /**
+   * Also write an SBOM (SPDX 2.3 or CycloneDX 1.6 JSON) per platform image: beside the output, into
+   * the layout as an OCI 1.1 artifact whose subject is the image manifest, and with `push` as a
+   * referrer. Default: the project's `build.sbom` in `build`.
+   */
+  sbom?: SbomFormat;
   onEvent?: (event: BuildEvent) => void;
 }
 
@@ -82,6 +91,8 @@ export interface ApplyPlanResult extends Omit<ApplyResult, 'output'> {
   /** `reference@digest` for each reference pushed. */
   pushed?: string[];
   pushedBlobs?: Record<'uploaded' | 'mounted' | 'exists', number>;
+  /** With `sbom`: the artifacts (one per platform, by digest) and the files written beside the output. */
+  sbom?: { format: SbomFormat; artifacts: { platform: string; digest: string; subject: string }[]; files?: string[] };
 }
 
 /** Options of `build`: how to compile (as `pycontainer plan`) and where the image goes (as `applyPlan`). */
@@ -135,6 +146,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     push: options.push || config.build.push === true,
     cacheDir: cacheDir ?? (config.build.cache === false ? false : await configCacheDir(context, config.build.cache_dir)),
     ...(config.build.cache_from ? { configCacheFrom: config.build.cache_from } : {}),
+    ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
   });
   return { plan, context, image };
@@ -186,10 +198,15 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
       : new Map();
     for (const l of remoteLayers.values()) emit({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
     // Only a layout or archive needs the base layers locally; a push takes them from the base.
-    const applied = await applyPlanToLayout(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, remoteLayers });
+    const applied = await applyPlanToLayout(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, remoteLayers, ...(options.sbom ? { sbom: options.sbom } : {}) });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
     if (target?.kind === 'docker-archive') await writeDockerArchive(staging, target.path, plan.tags);
-    result = { ...applied };
+    const { sboms = [], ...image } = applied;
+    result = image;
+    if (sboms.length) {
+      const files = target ? await writeSbomFiles(target.path, sboms) : undefined;
+      result.sbom = { format: sboms[0]!.format, artifacts: sboms.map((a) => ({ platform: a.platform, digest: a.descriptor.digest, subject: a.subject.digest })), ...(files ? { files } : {}) };
+    }
     if (targets.length) {
       const blobInfo = cache ? new BlobInfoCache(cache.root) : undefined;
       const source = baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers));
@@ -197,6 +214,8 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
+      // The SBOMs as referrers of the manifests just pushed.
+      for (const t of targets) for (const a of sboms) await pushSbomReferrer(client, { registry: t.registry, repository: t.repository }, a);
     }
     if (target) result.output = target.path;
     else delete result.output;

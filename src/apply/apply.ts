@@ -17,6 +17,9 @@ import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
 import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead, type FileReader } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
+import { referrerEntries, writeSbomArtifacts } from '../sbom/artifacts.js';
+import type { SbomFormat } from '../sbom/model.js';
+import type { SbomArtifact } from '../sbom/referrers.js';
 import { baseBlobSource, type BaseBlobSource } from './base.js';
 import { StatCache, stampOf, stampSize, type FileStamp } from '../cache/stat.js';
 import { layerKey, readBlobTrusted, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
@@ -65,6 +68,8 @@ export interface ApplyOptions {
    */
   remoteLayers?: ReadonlyMap<string, { digest: string; size: number }>;
   onEvent?: (event: ApplyEvent) => void;
+  /** Also write an SBOM per platform image into the layout, as an OCI 1.1 artifact (src/sbom/). */
+  sbom?: SbomFormat;
 }
 
 export interface ApplyResult {
@@ -76,6 +81,8 @@ export interface ApplyResult {
   output: string;
   images: { platform: string; manifest: string; config: string }[];
   layers: { name: string; diffId: string; digest: string; size: number; cached: boolean }[];
+  /** With options.sbom: the SBOM artifacts written into the layout. */
+  sboms?: SbomArtifact[];
 }
 
 /**
@@ -127,6 +134,7 @@ async function writeImage(
 
   const images: ApplyResult['images'] = [];
   const manifests: Descriptor[] = [];
+  const subjects: { platform: string; manifest: Descriptor }[] = [];
   for (const image of plan.images) {
     const configText = canonicalJson(image.config);
     if (`sha256:${sha256Hex(configText)}` !== image.configDigest) {
@@ -150,6 +158,7 @@ async function writeImage(
     const desc = await writer.writeJsonBlob(canonicalJson(manifest), MEDIA_TYPES.ociManifest);
     const [os, architecture, variant] = image.platform.split('/');
     manifests.push({ ...desc, platform: { os: os!, architecture: architecture!, ...(variant ? { variant } : {}) } });
+    subjects.push({ platform: image.platform, manifest: desc });
     images.push({ platform: image.platform, manifest: desc.digest, config: config.digest });
   }
 
@@ -166,7 +175,8 @@ async function writeImage(
     };
     top = await writer.writeJsonBlob(canonicalJson(index), MEDIA_TYPES.ociIndex);
   }
-  await writer.publish(top, plan.tags);
+  const sboms = options.sbom ? await writeSbomArtifacts(plan, options.sbom, subjects, writer, { context: options.context, ...(options.cache ? { cache: options.cache } : {}), ...(options.registry ? { registry: options.registry } : {}) }) : undefined;
+  await writer.publish(top, plan.tags, sboms ? referrerEntries(sboms, top) : []);
   await writer.finish();
   if (options.cache) await options.cache.evict().catch(() => undefined);
   emit({ kind: 'published', digest: top.digest, tags: plan.tags });
@@ -181,6 +191,7 @@ async function writeImage(
       ...[...deps.values()].flat().map((d) => ({ name: d.name, diffId: d.diffId, digest: d.digest, size: d.size, cached: d.cached })),
       ...built.map((b) => ({ name: b.layer.name, diffId: b.layer.diffId, digest: b.digest, size: b.size, cached: b.cached })),
     ],
+    ...(sboms ? { sboms } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { digestHex, HashCounter, sha256Digest } from '../oci/digest.js';
 import { MEDIA_TYPES } from '../oci/image.js';
 import { REF_NAME, type Descriptor } from '../oci/layout.js';
 import { isLiveProcess } from '../lock.js';
+import { REFERRER_OF } from '../sbom/referrers.js';
 
 const TMP_PREFIX = '.tmp-';
 
@@ -164,12 +165,16 @@ export class LayoutWriter {
   /**
    * Points the given names at `desc` in index.json (replacing images of the same names), atomically.
    * `names` are full references; ref.name holds the tag, as `skopeo oci:DIR:TAG` and umoci expect.
+   * `referrers` (SBOM artifacts, unnamed) are listed too; those of images no name points at any more go.
    */
-  async publish(desc: Descriptor, names: string[]): Promise<void> {
+  async publish(desc: Descriptor, names: string[], referrers: Descriptor[] = []): Promise<void> {
     await this.writeSmallFile('oci-layout', '{"imageLayoutVersion":"1.0.0"}');
     const index = await this.readIndex();
     const refNames = new Set(names.map(refNameOf));
-    const kept = index.manifests.filter((m) => !refNames.has(m.annotations?.[REF_NAME] ?? ''));
+    const named = index.manifests.filter((m) => m.annotations?.[REFERRER_OF] === undefined && !refNames.has(m.annotations?.[REF_NAME] ?? ''));
+    const live = new Set([desc.digest, ...named.map((m) => m.digest)]);
+    const fresh = new Set(referrers.map((r) => r.digest));
+    const kept = [...named, ...index.manifests.filter((m) => m.annotations?.[REFERRER_OF] !== undefined && live.has(m.annotations[REFERRER_OF]) && !fresh.has(m.digest)), ...referrers];
     const added = names.map((name) => ({
       mediaType: desc.mediaType,
       digest: desc.digest,

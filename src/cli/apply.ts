@@ -9,6 +9,8 @@ import type { RegistryClient } from '../registry/client.js';
 import { openBlobCache } from '../cache/store.js';
 import { PlanError } from '../errors.js';
 import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
+import { SBOM_FORMATS, type SbomFormat } from '../sbom/model.js';
+import { ConfigError } from '../errors.js';
 import { BaseCommand } from './base.js';
 import { withApplyOptions, withRegistryOptions } from './flags.js';
 import { registryClient, registryOf } from './registry.js';
@@ -43,6 +45,13 @@ export async function checkPlanOutput(plan: Plan, context: string, planFile: str
   const realContext = await realpath(context).catch(() => context);
   const realExisting = await realpath(existing).catch(() => existing);
   if (realExisting !== realContext && !inside(realContext, realExisting)) throw refuse('leads outside the project through a symlink');
+}
+
+/** `--sbom FORMAT`: spdx or cyclonedx (a typo is an input error, exit 2). */
+export function parseSbomFlag(value: string): SbomFormat {
+  const v = value.trim().toLowerCase();
+  if ((SBOM_FORMATS as readonly string[]).includes(v)) return v as SbomFormat;
+  throw new ConfigError('E_SBOM', `--sbom ${value}: unknown SBOM format; use --sbom spdx or --sbom cyclonedx`);
 }
 
 export interface ApplyFlags {
@@ -84,6 +93,7 @@ export async function runApply(
   target: OutputTarget | undefined,
   client: RegistryClient,
   configCacheDir?: string,
+  sbom?: SbomFormat,
 ): Promise<ApplyPlanResult> {
   let cacheDir: string | false | undefined;
   if (cmd.noCache) cacheDir = false;
@@ -93,6 +103,7 @@ export async function runApply(
     context,
     push: cmd.push,
     ...(cmd.cacheFrom?.length ? { cacheFrom: cmd.cacheFrom } : {}),
+    ...(sbom ? { sbom } : {}),
     registry: client,
     onEvent: eventPrinter(cmd),
     ...(target ? { output: target } : {}),
@@ -120,6 +131,7 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
 
   planFile = Option.String({ required: false, name: 'PLAN' });
   contextDir = Option.String('--context,-C', { description: "Project directory the plan was made in (default: the plan file's project, else .)" });
+  sbom = Option.String('--sbom', { description: 'Also write an SBOM (spdx or cyclonedx): beside the output, into the layout, and with --push as a referrer of the image' });
 
   async run(): Promise<number> {
     const cwd = process.cwd();
@@ -129,7 +141,7 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
     if (target && this.output === undefined) await checkPlanOutput(plan, context, this.planFile ?? DEFAULT_PLAN_FILE);
     const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
-    await runApply(this, plan, context, target, client);
+    await runApply(this, plan, context, target, client, undefined, this.sbom === undefined ? undefined : parseSbomFlag(this.sbom));
     return 0;
   }
 }

@@ -3,8 +3,7 @@ import { Command, Option } from 'clipanion';
 import { build } from '../build.js';
 import { openBlobCache } from '../cache/store.js';
 import { summarizePlan } from '../plan/summary.js';
-import { ConfigError } from '../errors.js';
-import { eventPrinter, printApplied } from './apply.js';
+import { eventPrinter, parseSbomFlag, printApplied } from './apply.js';
 import { PlanningCommand, withApplyOptions } from './flags.js';
 
 export class BuildCommand extends withApplyOptions(PlanningCommand) {
@@ -19,14 +18,15 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
       ['Build an example on a local base image', 'pycontainer build -C examples/hello-cli --base-image oci:base:3.11'],
       ['See what would be built', 'pycontainer build --dry-run'],
       ['Build for docker load', 'pycontainer build -o docker-archive:dist/image.tar && docker load -i dist/image.tar'],
+      ['Build and write an SPDX SBOM beside the image', 'pycontainer build --sbom spdx'],
     ],
   });
 
   dryRun = Option.Boolean('--dry-run', false, { description: 'Print what would be built; write nothing' });
-  sbom = Option.String('--sbom', { description: 'SBOM format (spdx, cyclonedx; not in this version)' });
+  sbom = Option.String('--sbom', { description: 'Also write an SBOM (spdx or cyclonedx): beside the output, into the layout, and with --push as a referrer of the image' });
 
   async run(): Promise<number> {
-    if (this.sbom !== undefined) throw new ConfigError('E_SBOM', '--sbom: SBOM generation is not supported by this version yet');
+    const sbom = this.sbom === undefined ? undefined : parseSbomFlag(this.sbom);
     // Checked before compiling, which uses the same cache for base layers and wheels; a dry run creates nothing.
     if (this.cacheDir !== undefined && !this.noCache && !this.dryRun) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
     const { cache: _cache, ...options } = await this.compileOptions();
@@ -36,6 +36,7 @@ export class BuildCommand extends withApplyOptions(PlanningCommand) {
       dryRun: this.dryRun,
       push: this.push,
       ...(this.cacheFrom?.length ? { cacheFrom: this.cacheFrom } : {}),
+      ...(sbom ? { sbom } : {}),
       ...(this.output !== undefined ? { output: this.output } : {}),
       ...(this.noCache ? { cacheDir: false as const } : this.cacheDir !== undefined ? { cacheDir: this.cacheDir } : {}),
       onEvent: (e) => {

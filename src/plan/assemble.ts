@@ -7,6 +7,7 @@ import { DEFAULT_PYTHON, satisfiesMinor, type Detection } from '../config/detect
 import { isRootUser, parseGroup, parsePasswd, resolveRuntimeUser, withDefaultUser } from '../oci/passwd.js';
 import type { Rootfs } from '../oci/rootfs.js';
 import type { MergedConfig } from '../config/merge.js';
+import type { GitInfo } from '../config/git.js';
 import { resolveTags } from '../config/tags.js';
 import type { Diagnostic } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
@@ -387,6 +388,58 @@ export interface PlanInput {
   /** Seconds: SOURCE_DATE_EPOCH or 0; the build time with reproducible = false. */
   created: number;
   mtime: number;
+  annotationSources?: AnnotationSources;
+}
+
+/** What the manifest annotations come from besides detection: pyproject.toml's data, git (when asked), SOURCE_DATE_EPOCH. */
+export interface AnnotationSources {
+  pyproject?: Record<string, unknown>;
+  /** Only with build.annotations_from_git (see the schema): HEAD moves with every commit. */
+  git?: GitInfo;
+  /** SOURCE_DATE_EPOCH when it is set. */
+  sourceDateEpoch?: number;
+}
+
+/**
+ * The manifest's (and index's) OCI annotations, recorded in the plan: title, version, description,
+ * licenses ([project] license as an SPDX expression, or Poetry's license), url (Homepage), source (the
+ * git origin with annotations_from_git, else [project.urls] Source/Repository), revision (git),
+ * created (SOURCE_DATE_EPOCH, else the commit time with annotations_from_git; else none: no time
+ * the plan could state honestly), and the base's name and digest. Pure.
+ */
+export function assembleAnnotations(detection: Detection, baseRef: string, baseDigest: string | undefined, sources: AnnotationSources): Record<string, string> {
+  const a: Record<string, string> = {};
+  const project = (sources.pyproject?.project ?? {}) as Record<string, unknown>;
+  const poetry = ((sources.pyproject?.tool as Record<string, unknown> | undefined)?.poetry ?? {}) as Record<string, unknown>;
+  const urls = { ...stringEntries(poetry.urls), ...(typeof poetry.homepage === 'string' ? { homepage: poetry.homepage } : {}), ...(typeof poetry.repository === 'string' ? { repository: poetry.repository } : {}), ...stringEntries(project.urls) };
+  const url = (...names: string[]) => {
+    for (const want of names) for (const [k, v] of Object.entries(urls)) if (k.toLowerCase().replace(/[\s_-]+/g, '') === want) return v;
+    return undefined;
+  };
+  const created = sources.sourceDateEpoch ?? sources.git?.time;
+  if (created !== undefined) a['org.opencontainers.image.created'] = isoTime(created);
+  a['org.opencontainers.image.title'] = detection.project.name;
+  a['org.opencontainers.image.version'] = detection.project.version;
+  if (detection.project.description) a['org.opencontainers.image.description'] = detection.project.description;
+  const license = typeof project.license === 'string' ? project.license : typeof project['license-expression'] === 'string' ? project['license-expression'] : typeof poetry.license === 'string' ? poetry.license : undefined;
+  if (license?.trim()) a['org.opencontainers.image.licenses'] = license.trim();
+  const homepage = url('homepage', 'home');
+  if (homepage) a['org.opencontainers.image.url'] = homepage;
+  const source = sources.git?.remote ?? url('source', 'repository', 'sourcecode', 'code');
+  if (source) a['org.opencontainers.image.source'] = source;
+  if (sources.git) a['org.opencontainers.image.revision'] = sources.git.commit;
+  if (baseDigest !== undefined) {
+    // The reference as the plan states it: an image reference, or for a local layout `oci:` and the
+    // path relative to the context (never an absolute host path).
+    a['org.opencontainers.image.base.name'] = baseRef;
+    a['org.opencontainers.image.base.digest'] = baseDigest;
+  }
+  return sortObject(a);
+}
+
+function stringEntries(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** Assembles the plan: the image config per platform and its digest. Pure and deterministic. */
@@ -443,12 +496,7 @@ export function assemblePlan(input: PlanInput): Plan {
     return { platform: platformText, config, configDigest: sha256Digest(bytes), configSize: Buffer.byteLength(bytes) };
   });
 
-  const annotations: Record<string, string> = {};
-  if (base) {
-    // base.name is an image reference; a local layout path is not one, and would leak a host path.
-    if (!resolved.baseRef.startsWith('oci:')) annotations['org.opencontainers.image.base.name'] = resolved.baseRef;
-    annotations['org.opencontainers.image.base.digest'] = base.digest;
-  }
+  const annotations = assembleAnnotations(detection, resolved.baseRef, base?.digest, input.annotationSources ?? {});
   const plan: Plan = {
     // Editors validate and complete plans with it (map it to schema/plan.schema.json, see README).
     $schema: PLAN_SCHEMA_ID,

@@ -2,7 +2,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE, needsGitVersion } from '../config/detect.js';
-import { readGitDescribe } from '../config/git.js';
+import { readGitDescribe, readGitInfo } from '../config/git.js';
 import { readdir } from 'node:fs/promises';
 import { compileIgnore, ignorePatterns } from '../config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type FlagValues, type MergedConfig } from '../config/merge.js';
@@ -269,6 +269,11 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     inputs: dedupeInputs(inputs),
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
     mtime: mtimeOf(env),
+    annotationSources: {
+      ...pyprojectData,
+      ...(merged.build.annotations_from_git ? await readGitInfo(context).then((git) => (git ? { git } : {})) : {}),
+      ...(env.SOURCE_DATE_EPOCH ? { sourceDateEpoch: mtimeOf(env) } : {}),
+    },
   });
   // 7. Would it start? Checked before anything is written or published.
   if (baseFs) {

@@ -343,7 +343,7 @@ describe('projects in temporary directories', () => {
     assert.equal(plan.python.version, '3.12');
     assert.equal(plan.base.ref, 'scratch');
     assert.deepEqual(plan.base.images, []);
-    assert.deepEqual(plan.annotations, {});
+    assert.deepEqual(plan.annotations, { 'org.opencontainers.image.title': 'tool-x', 'org.opencontainers.image.version': '2.1' }, 'scratch: no base annotations; the project\'s title and version');
     assert.deepEqual(plan.tags, ['tool-x:2.1']);
     const c = plan.images[0]!.config;
     assert.deepEqual(c.config?.Entrypoint, ['/app/.venv/bin/tool-x']);
