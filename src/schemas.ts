@@ -3,6 +3,7 @@ import { valid as validVersion, validRange } from '@renovatebot/pep440';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseRequirement } from './python/locks/model.js';
 import { parseMarker } from './python/markers.js';
+import { PYCONTAINER_VERSION } from './version.js';
 
 /**
  * The JSON schemas in schema/: the contracts of the configuration and the plan, and the part of
@@ -19,6 +20,15 @@ const validators = new Map<SchemaName, ValidateFunction>();
  */
 export function schemaFileUrl(name: SchemaName): URL {
   return new URL(`../../schema/${name}.schema.json`, import.meta.url);
+}
+
+/**
+ * Where the published package serves schema/NAME.schema.json: the npm CDN's copy of this very version
+ * (unpkg serves every file of every published npm version), so an editor or validator that follows
+ * the URL gets the schema this pycontainer wrote against.
+ */
+export function publishedSchemaUrl(name: SchemaName): string {
+  return `https://unpkg.com/pycontainer@${PYCONTAINER_VERSION}/schema/${name}.schema.json`;
 }
 
 export function loadSchema(name: SchemaName): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'clipanion';
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,7 @@ import { checkContext } from '../config/context.js';
 import { readInitDetection, renderInitConfig } from '../config/init.js';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../plan/file.js';
-import { loadSchema, schemaFileUrl } from '../schemas.js';
+import { publishedSchemaUrl, schemaFileUrl } from '../schemas.js';
 import { BaseCommand } from './base.js';
 
 export class InitCommand extends BaseCommand {
@@ -50,22 +51,26 @@ export function installedSchemaPath(): string {
 }
 
 /**
- * What the `#:schema` line points at: a path relative to the context when it travels with the
- * project — the schema lies inside the context (node_modules/pycontainer/…), or the context lies inside
- * the package (its examples) — else the schema's `$id` URL, since a path into one machine's global
- * install or another checkout means nothing to the next person.
+ * What the `#:schema` line points at: a path relative to the context when the schema travels with the
+ * project — the project has pycontainer in its node_modules (or this install lies inside the context),
+ * or the context lies inside the package (its examples) — else the npm CDN's URL of this version's
+ * schema, since a path into one machine's global install or another checkout means nothing to the
+ * next person. Taplo and Even Better TOML follow both.
  */
-export function schemaReference(contextAbs: string, schemaAbs = installedSchemaPath()): string {
+export function schemaReference(contextAbs: string, schemaAbs = installedSchemaPath(), hasFile = existsSync): string {
   const packageRoot = resolve(schemaAbs, '..', '..');
   const inside = (child: string, parent: string) => {
     const rel = relative(parent, child);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   };
+  const local = join(contextAbs, 'node_modules', 'pycontainer', 'schema', 'pycontainer.schema.json');
+  if (!inside(schemaAbs, contextAbs) && !inside(contextAbs, packageRoot) && hasFile(local)) {
+    return relative(contextAbs, local).split(sep).join('/');
+  }
   if (inside(schemaAbs, contextAbs) || inside(contextAbs, packageRoot)) {
     return relative(contextAbs, schemaAbs).split(sep).join('/');
   }
-  const id = loadSchema('pycontainer').$id;
-  return typeof id === 'string' ? id : relative(contextAbs, schemaAbs).split(sep).join('/');
+  return publishedSchemaUrl('pycontainer');
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -19,10 +19,11 @@ import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 import { venvEntries } from '../python/install/venv.js';
 import { referenceProblem } from '../registry/reference.js';
 import { resolveLayering, type Layering } from './layers.js';
+import { publishedSchemaUrl } from '../schemas.js';
 
 export const DEFAULT_WORKDIR = '/app';
-/** The plan schema's $id, written as the plan's `$schema`. */
-export const PLAN_SCHEMA_ID = 'https://pycontainer.dev/schema/plan.schema.json';
+/** The plan's `$schema`: the published plan schema of this version (a URL that serves it). */
+export const PLAN_SCHEMA_ID = publishedSchemaUrl('plan');
 export const DEFAULT_USER = '65532:65532';
 export const DEFAULT_HOME = '/home/nonroot';
 export const DEFAULT_OUTPUT = 'dist/image';

@@ -13,12 +13,13 @@ import { readInitDetection, renderInitConfig } from '../../src/config/init.js';
 import { parseTomlFile, isDiagnostic } from '../../src/config/read.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { compilePlan } from '../../src/plan/compile.js';
+import { PYCONTAINER_VERSION } from '../../src/version.js';
 import { findRepoRoot } from '../support/base-image.js';
 import { runCli as runPycontainer } from '../support/cli.js';
 
 const root = findRepoRoot();
 const STUB = `oci:${root}/test/fixtures/stub-base:3.11`;
-const SCHEMA_ID = 'https://pycontainer.dev/schema/pycontainer.schema.json';
+const SCHEMA_ID = `https://unpkg.com/pycontainer@${PYCONTAINER_VERSION}/schema/pycontainer.schema.json`;
 
 interface Run {
   code: number | null;
@@ -136,7 +137,9 @@ describe('pycontainer init', () => {
     const schema = join(root, 'schema', 'pycontainer.schema.json');
     assert.equal(schemaReference(join(root, 'examples', 'hello-cli'), schema), '../../schema/pycontainer.schema.json');
     assert.equal(schemaReference('/home/me/proj', '/home/me/proj/node_modules/pycontainer/schema/pycontainer.schema.json'), 'node_modules/pycontainer/schema/pycontainer.schema.json');
-    assert.equal(schemaReference('/home/me/proj', '/usr/lib/node_modules/pycontainer/schema/pycontainer.schema.json'), SCHEMA_ID);
+    assert.equal(schemaReference('/home/me/proj', '/usr/lib/node_modules/pycontainer/schema/pycontainer.schema.json', () => false), SCHEMA_ID);
+    // A global (or pip) install, but the project has pycontainer in node_modules: that copy.
+    assert.equal(schemaReference('/home/me/proj', '/usr/lib/node_modules/pycontainer/schema/pycontainer.schema.json', (p) => p === '/home/me/proj/node_modules/pycontainer/schema/pycontainer.schema.json'), 'node_modules/pycontainer/schema/pycontainer.schema.json');
     // The default is this package's own schema file.
     assert.equal(schemaReference(join(root, 'examples', 'fastapi-app')), '../../schema/pycontainer.schema.json');
   });
@@ -150,7 +153,7 @@ describe('pycontainer schema', () => {
     assert.equal((await runCli(['schema', 'config'])).stdout, config.stdout);
     const plan = await runCli(['schema', 'plan']);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.equal((JSON.parse(plan.stdout) as { $id: string }).$id, 'https://pycontainer.dev/schema/plan.schema.json');
+    assert.equal((JSON.parse(plan.stdout) as { $id: string }).$id, 'https://unpkg.com/pycontainer/schema/plan.schema.json');
     assert.ok(plan.stdout.endsWith('}\n'));
   });
 
