@@ -55,6 +55,29 @@ export type IncludePaths = string[];
  */
 export type Exclude = string[];
 /**
+ * How the image's own layers are cut, so that a change rebuilds and re-pushes little. "auto" (default): application files of large_file or more that are not Python source (.py, .pyi, .pyw, .pyx, .pxd: data, models, assets) go in an `assets` layer below the code; each dependency whose installed size is large_package or more gets a layer of its own, the others share up to 4 layers by a hash of their name (so adding, removing or upgrading one changes only its layer), and workspace members get a layer of their own; at most `max` layers of ours per platform (two are kept for the application), the smallest large dependencies joining their group first. Dependency diff_ids are kept in the cache, so a `plan` with unchanged wheels builds nothing. "single": one dependency layer and one application layer. A table sets the thresholds: { strategy = "auto", large_file = "1MiB", large_package = "20MiB", max = 20 }.
+ */
+export type Layers =
+  | ('auto' | 'single')
+  | {
+      /**
+       * auto (split by how often things change) or single (one dependency layer, one application layer).
+       */
+      strategy?: 'auto' | 'single';
+      /**
+       * Application files this large or larger (and not code) go in the assets layer. Default 1MiB. A size: bytes as an integer, or a number with a unit (kB, MB, GB decimal; KiB, MiB, GiB binary), e.g. "1MiB".
+       */
+      large_file?: number | string;
+      /**
+       * Dependencies whose installed size is this large or larger get a layer of their own. Default 20MiB. A size: bytes as an integer, or a number with a unit (kB, MB, GB decimal; KiB, MiB, GiB binary), e.g. "1MiB".
+       */
+      large_package?: number | string;
+      /**
+       * The most layers pycontainer adds per platform (dependencies and application; containerd allows 127 in all, the base's included). Default 20.
+       */
+      max?: number;
+    };
+/**
  * One target platform, os/arch[/variant]. Use platforms for several.
  */
 export type Platform = string;
@@ -166,6 +189,7 @@ export interface PycontainerConfig {
   include_deps?: IncludeDependencies;
   include_paths?: IncludePaths;
   labels?: Labels;
+  layers?: Layers;
   max_cache_size_mb?: MaximumCacheSize;
   no_cache?: DoNotUseTheCache;
   output?: Output;
@@ -206,6 +230,7 @@ export interface BuildConfig {
   exposed_ports?: ExposedPorts;
   include_paths?: IncludePaths;
   exclude?: Exclude;
+  layers?: Layers;
   platform?: Platform;
   platforms?: Platforms;
   tag?: Tag;

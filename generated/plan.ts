@@ -133,7 +133,7 @@ export interface BaseLayer {
 }
 export interface Layer {
   /**
-   * What the layer holds (app, deps).
+   * What the layer holds: `assets` (large non-code project files, build.layers) or `app` (code, small files, venv entry points).
    */
   name: string;
   /**
@@ -254,9 +254,6 @@ export interface DependencyLayer {
     libc: string;
     tag: string;
   };
-  createdBy: string;
-  diffId: Digest;
-  size: number;
   mtime: number;
   packages: LockedWheel[];
   /**
@@ -267,6 +264,12 @@ export interface DependencyLayer {
    * For a venv source: every file copied, as in the application layer.
    */
   entries?: Entry[];
+  /**
+   * The layers these packages are installed in, lowest first (build.layers): a large distribution alone, the others in groups by a hash of their name, workspace members apart; one layer for build.layers = "single" or a venv source. Each layer holds whole distributions.
+   *
+   * @minItems 1
+   */
+  layers: DependencyPart[];
 }
 export interface LockedWheel {
   name: string;
@@ -323,4 +326,23 @@ export interface LockedWheel {
       size: number;
     }[];
   };
+}
+export interface DependencyPart {
+  /**
+   * The layer's name: `deps` (one layer), `deps NAME` (a large distribution), `deps group N` (small ones, by name hash), `deps local` (workspace members).
+   */
+  name: string;
+  /**
+   * History text for the image config: what the layer holds and why.
+   */
+  createdBy: string;
+  diffId: Digest;
+  /**
+   * Size of the uncompressed tar.
+   */
+  size: number;
+  /**
+   * Names of the distributions (of `packages` above) installed in this layer, sorted.
+   */
+  packages: string[];
 }

@@ -3,7 +3,7 @@ import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { DependencyLayer, Layer, Plan } from '../../generated/plan.js';
+import type { DependencyLayer, DependencyPart, Layer, Plan } from '../../generated/plan.js';
 import type { BlobCache } from '../cache/store.js';
 import { contextReader, walkContext } from '../config/context.js';
 import { INPUT_FILE, isIncluded } from '../config/detect.js';
@@ -68,7 +68,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const emit = options.onEvent ?? (() => undefined);
   emit({ kind: 'check', message: 'checking the plan against the context' });
   await checkInputs(plan, options.context);
-  for (const layer of plan.layers) await checkListing(layer, options.context);
+  // The application layers share one listing of the context (build.layers cuts it into parts).
+  await checkListing({ ...plan.layers[0]!, entries: plan.layers.flatMap((l) => l.entries) }, options.context);
 
   const writer = await LayoutWriter.open(options.output);
   try {
@@ -85,8 +86,13 @@ async function writeImage(plan: Plan, options: ApplyOptions, writer: LayoutWrite
 
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
   for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context), options, writer, emit)) });
-  const deps = new Map<string, { digest: string; size: number; cached: boolean; diffId: string }>();
-  for (const dep of plan.dependencies ?? []) deps.set(dep.platform, { diffId: dep.diffId, ...(await materializeLayer(depsLayerJob(dep, plan, options), options, writer, emit)) });
+  // Per platform, the dependency layers in the plan's order (build.layers: large ones alone, groups).
+  const deps = new Map<string, { name: string; digest: string; size: number; cached: boolean; diffId: string }[]>();
+  for (const dep of plan.dependencies ?? []) {
+    const parts = [];
+    for (const part of dep.layers) parts.push({ name: `${part.name} ${dep.platform}`, diffId: part.diffId, ...(await materializeLayer(depsLayerJob(dep, part, plan, options), options, writer, emit)) });
+    deps.set(dep.platform, parts);
+  }
 
   const images: ApplyResult['images'] = [];
   const manifests: Descriptor[] = [];
@@ -105,7 +111,7 @@ async function writeImage(plan: Plan, options: ApplyOptions, writer: LayoutWrite
       config,
       layers: [
         ...baseLayers.map((l) => ({ mediaType: ociLayerType(l.mediaType), digest: l.digest, size: l.size })),
-        ...(deps.has(image.platform) ? [deps.get(image.platform)!] : []).map((d) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: d.digest, size: d.size })),
+        ...(deps.get(image.platform) ?? []).map((d) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: d.digest, size: d.size })),
         ...built.map((b) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: b.digest, size: b.size })),
       ],
       ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
@@ -141,7 +147,7 @@ async function writeImage(plan: Plan, options: ApplyOptions, writer: LayoutWrite
     output: options.output,
     images,
     layers: [
-      ...[...deps.entries()].map(([platform, d]) => ({ name: `deps ${platform}`, diffId: d.diffId, digest: d.digest, size: d.size, cached: d.cached })),
+      ...[...deps.values()].flat().map((d) => ({ name: d.name, diffId: d.diffId, digest: d.digest, size: d.size, cached: d.cached })),
       ...built.map((b) => ({ name: b.layer.name, diffId: b.layer.diffId, digest: b.digest, size: b.size, cached: b.cached })),
     ],
   };
@@ -238,18 +244,21 @@ function entriesLayerJob(layer: { name: string; diffId: string; size: number; mt
   };
 }
 
-function depsLayerJob(layer: DependencyLayer, plan: Plan, options: ApplyOptions): LayerJob {
-  if (layer.entries) return entriesLayerJob({ ...layer, name: `deps ${layer.platform}`, entries: layer.entries }, options.context);
+/** One dependency layer of a platform: its packages' wheels installed, or (a venv source) its copied files. */
+function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, options: ApplyOptions): LayerJob {
+  const name = `${part.name} ${layer.platform}`;
+  if (layer.entries) return entriesLayerJob({ name, diffId: part.diffId, size: part.size, mtime: layer.mtime, entries: layer.entries }, options.context);
   return {
-    name: `deps ${layer.platform}`,
-    diffId: layer.diffId,
-    size: layer.size,
+    name,
+    diffId: part.diffId,
+    size: part.size,
     // Wheels are content-addressed and the lock is among the plan's inputs: nothing more to check.
     checkInputs: async () => undefined,
     build: async () => {
       const store = await DistributionStore.open(options.cache);
       try {
-        const wheels = await wheelsOf(layer, options.context, store);
+        // Only this layer's wheels are planned: the same bytes as this part of the whole plan.
+        const wheels = await wheelsOf(layer, options.context, store, process.env, part.packages);
         const tar = await wheelsLayerTar(wheels, { venv: plan.python.venv, pythonMinor: plan.python.version.split('.').slice(0, 2).join('.') }, layer.mtime);
         // The store (temporary without a cache) must outlive the stream.
         tar.once('close', () => void store.close());

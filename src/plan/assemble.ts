@@ -17,6 +17,7 @@ import { parsePlatform, type Platform } from '../oci/platform.js';
 import { PLAN_FORMAT_VERSION, PYCONTAINER_VERSION } from '../version.js';
 import { venvEntries } from '../python/install/venv.js';
 import { referenceProblem } from '../registry/reference.js';
+import { resolveLayering, type Layering } from './layers.js';
 
 export const DEFAULT_WORKDIR = '/app';
 /** The plan schema's $id, written as the plan's `$schema`. */
@@ -26,7 +27,7 @@ export const DEFAULT_HOME = '/home/nonroot';
 export const DEFAULT_OUTPUT = 'dist/image';
 export const DEFAULT_INTERPRETER = '/usr/local/bin/python3';
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-export const APP_LAYER_CREATED_BY = 'pycontainer: project files and venv entry points';
+export { APP_LAYER_CREATED_BY } from './layers.js';
 
 /** Every decision the compiler makes from merged config, detection and the base image. Pure. */
 export interface Resolved {
@@ -44,6 +45,8 @@ export interface Resolved {
   tags: string[];
   output: string;
   includePaths: string[];
+  /** How the image's own layers are cut (build.layers). */
+  layering: Layering;
   provenance: Record<string, string>;
   warnings: string[];
 }
@@ -109,8 +112,10 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
       diagnostics.push({ source: provenance['build.include_paths'] ?? 'config', key: 'build.include_paths', message: `"${p}" is outside the context; include paths are relative to the context and stay inside it` });
     }
   }
+  const layering = resolveLayering(b.layers);
+  if (b.layers === undefined) provenance['build.layers'] = 'default';
   return {
-    resolved: { workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, writable, platforms, baseRef, tags, output, includePaths, provenance, warnings: [...merged.notices, ...tagging.notices] },
+    resolved: { layering, workdir, venv: `${workdir === '/' ? '' : workdir}/.venv`, writable, platforms, baseRef, tags, output, includePaths, provenance, warnings: [...merged.notices, ...tagging.notices] },
     diagnostics,
   };
 }
@@ -374,7 +379,10 @@ export interface PlanInput {
   merged: MergedConfig;
   detection: Detection;
   base?: ResolvedBase;
-  appLayer: { entries: Entry[]; diffId: string; size: number; include: string[]; exclude: string[] };
+  /** The application layers, lowest first (splitAppEntries), each hashed; they share include and exclude. */
+  appLayers: { name: string; createdBy: string; entries: Entry[]; diffId: string; size: number }[];
+  include: string[];
+  exclude: string[];
   inputs: { path: string; sha256: string }[];
   /** Seconds: SOURCE_DATE_EPOCH or 0; the build time with reproducible = false. */
   created: number;
@@ -385,16 +393,16 @@ export interface PlanInput {
 export function assemblePlan(input: PlanInput): Plan {
   const { resolved, merged, detection, base } = input;
   const venvBin = `${resolved.venv}/bin`;
-  const layer: Layer = {
-    name: 'app',
-    createdBy: APP_LAYER_CREATED_BY,
-    diffId: input.appLayer.diffId,
-    size: input.appLayer.size,
+  const layers: Layer[] = input.appLayers.map((l) => ({
+    name: l.name,
+    createdBy: l.createdBy,
+    diffId: l.diffId,
+    size: l.size,
     mtime: input.mtime,
-    include: [...input.appLayer.include].sort(),
-    exclude: input.appLayer.exclude,
-    entries: input.appLayer.entries,
-  };
+    include: [...input.include].sort(),
+    exclude: input.exclude,
+    entries: l.entries,
+  }));
   const labels: Record<string, string> = {
     'org.opencontainers.image.title': detection.project.name,
     'org.opencontainers.image.version': detection.project.version,
@@ -426,8 +434,8 @@ export function assemblePlan(input: PlanInput): Plan {
       ...(baseImage ? { base: { config: baseImage.imageConfig, diffIds: baseImage.layers.map((l) => l.diffId), history: baseImage.history } } : {}),
       settings,
       layers: [
-        ...(input.dependencies ?? []).filter((d) => d.platform === platformText).map((d) => ({ diffId: d.diffId, createdBy: d.createdBy })),
-        { diffId: layer.diffId, createdBy: layer.createdBy },
+        ...(input.dependencies ?? []).filter((d) => d.platform === platformText).flatMap((d) => d.layers.map((l) => ({ diffId: l.diffId, createdBy: l.createdBy }))),
+        ...layers.map((l) => ({ diffId: l.diffId, createdBy: l.createdBy })),
       ],
       created: isoTime(input.created),
     });
@@ -463,7 +471,7 @@ export function assemblePlan(input: PlanInput): Plan {
       })),
     },
     ...(input.dependencies?.length ? { dependencies: input.dependencies } : {}),
-    layers: [layer],
+    layers,
     images,
     tags: resolved.tags,
     annotations,

@@ -14,6 +14,7 @@ import { baseBlobSource, type BaseBlobSource } from '../apply/base.js';
 import { readRootfs, type LayerScan, type LayerSource, type Rootfs } from '../oci/rootfs.js';
 import { checkStartup } from './check.js';
 import { BlobCache, defaultCacheDir } from '../cache/store.js';
+import { DerivedCache } from '../cache/derived.js';
 import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/index/download.js';
 import { resolveDependencies } from './dependencies.js';
@@ -28,6 +29,7 @@ import { formatReference, parseReference } from '../registry/reference.js';
 import { resolveRegistryBase } from '../registry/resolve.js';
 import { assembleAppEntries, assemblePlan, resolveInterpreter, resolvePython, resolveSettings, resolveUser, type Resolved } from './assemble.js';
 import type { Entry } from '../../generated/plan.js';
+import { splitAppEntries } from './layers.js';
 
 /** Options of compilePlan: what `pycontainer plan` takes. */
 export interface CompileOptions {
@@ -196,7 +198,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
   const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
   throwIfDiagnostics(entryProblems);
-  const hashed = await hashLayer(context, entries, mtimeOf(env));
+  // Cut by how often they change (build.layers): each part hashed on its own.
+  const appLayers = [];
+  for (const part of splitAppEntries(entries, resolved.layering)) appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env))) });
 
   const reproducible = merged.build.reproducible ?? true;
   const plan = assemblePlan({
@@ -205,7 +209,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
     detection,
     ...(base ? { base } : {}),
     dependencies,
-    appLayer: { ...hashed, include: resolved.includePaths, exclude },
+    appLayers,
+    include: resolved.includePaths,
+    exclude,
     inputs: dedupeInputs(inputs),
     created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
     mtime: mtimeOf(env),
@@ -288,6 +294,8 @@ async function planDependencies(
         ...(source && image ? { baseLayers: baseLayerSources(source, image) } : {}),
         store,
         env,
+        layering: resolved.layering,
+        ...(cache ? { derived: new DerivedCache(cache.root) } : {}),
       });
       if (result.lock) locks.add(result.lock.path);
       if (result.layer) {
@@ -348,11 +356,10 @@ async function existingVenvDependencies(
     lock: found.dir,
     source: 'venv',
     target: { python: resolved.pythonVersion, libc: 'as the host venv', tag: 'as the host venv' },
-    createdBy: `pycontainer: dependencies copied from ${found.dir}`,
-    diffId: hashed.diffId,
-    size: hashed.size,
     mtime,
     packages,
+    // Files copied one by one, not wheels: one layer.
+    layers: [{ name: 'deps', createdBy: `pycontainer: dependencies copied from ${found.dir}`, diffId: hashed.diffId, size: hashed.size, packages: packages.map((p) => p.name).sort() }],
     entries: hashed.entries,
   };
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DependencyLayer, LockedWheel } from '../../generated/plan.js';
+import type { DependencyLayer, DependencyPart, LockedWheel } from '../../generated/plan.js';
 import type { ProjectMetadata } from '../config/detect.js';
 import { normalizeName } from '../config/detect.js';
 import { ConfigError, PlanError } from '../errors.js';
@@ -11,14 +11,17 @@ import { assembleMemberWheel, readMemberSources } from '../python/install/member
 import type { Platform } from '../oci/platform.js';
 import { DistributionStore } from '../python/index/download.js';
 import { detectLibc, formatLibc, type Libc } from '../python/libc.js';
-import { teeScan, type LayerScan } from '../oci/rootfs.js';
+import type { LayerScan } from '../oci/rootfs.js';
 import type { Lock, LockedFile, LockedPackage } from '../python/locks/model.js';
 import { readLock } from '../python/locks/read.js';
 import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
-import { wheelsLayerTar, type WheelToInstall } from '../python/install/wheel.js';
+import { packWheelsLayer, planWheelsLayer, wheelInstalledSize, wheelsLayerListing, type WheelToInstall } from '../python/install/wheel.js';
+import type { DerivedCache } from '../cache/derived.js';
+import { PYCONTAINER_VERSION } from '../version.js';
+import { DEFAULT_LAYERING, groupDependencies, type DependencyGroup, type DependencyInfo, type Layering } from './layers.js';
 
 /** Wheels downloaded at once. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -43,6 +46,10 @@ export interface DependencyInput {
   baseLayers?: (() => Promise<Readable>)[];
   store: DistributionStore;
   env: NodeJS.ProcessEnv;
+  /** How the layers are cut (build.layers); default DEFAULT_LAYERING. */
+  layering?: Layering;
+  /** Where diff_ids of dependency layers built before are kept; none: every layer is built and hashed. */
+  derived?: DerivedCache;
 }
 
 /** The C library wheels are chosen for; glibc 2.17 (manylinux2014) when the base does not tell. */
@@ -145,29 +152,137 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
     });
     toInstall.push({ file, filename: built.filename, name: member.name, version: member.version, requested });
   }
-  // Hashed and listed in one pass: the listing is what the start-up check sees of this layer.
-  const tar = teeScan((await wheelsLayerTar(toInstall, { venv: input.venv, pythonMinor: fullVersion.split('.').slice(0, 2).join('.') }, input.mtime)) as unknown as AsyncIterable<Buffer>);
-  const { hex, size } = await sha256OfStream(tar.stream);
+  const pythonMinor = fullVersion.split('.').slice(0, 2).join('.');
+  const { layers, listing } = await assembleDependencyLayers(packages, toInstall, {
+    venv: input.venv,
+    pythonMinor,
+    mtime: input.mtime,
+    lock: lock.path,
+    layering: input.layering ?? DEFAULT_LAYERING,
+    ...(input.derived ? { derived: input.derived } : {}),
+  });
   return {
     lock,
-    listing: await tar.scan,
+    listing,
     layer: {
       platform: platformText(input.platform),
       lock: lock.path,
       target: { python: fullVersion, libc: formatLibc(libc), tag: platformTag(target) },
-      createdBy: `${DEPS_LAYER_CREATED_BY} (${lock.path})`,
-      diffId: `sha256:${hex}`,
-      size,
       mtime: input.mtime,
       packages: packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      layers,
     },
   };
 }
 
-/** Re-creates the WheelToInstall list of a planned dependency layer (apply), fetching wheels as needed. */
-export async function wheelsOf(layer: DependencyLayer, context: string, store: DistributionStore, env: NodeJS.ProcessEnv = process.env): Promise<WheelToInstall[]> {
+/** The dependency layers' part of the app layers' budget: an `assets` and an `app` layer at most. */
+const APP_LAYERS_RESERVED = 2;
+
+/** Bumped when what a dependency layer holds changes for the same wheels (with pycontainer's version, in every key). */
+const DERIVED_FORMAT = 1;
+
+interface LayerSettings {
+  venv: string;
+  pythonMinor: string;
+  mtime: number;
+  lock: string;
+  layering: Layering;
+  derived?: DerivedCache;
+}
+
+/** A cached dependency layer: its diff_id and size. */
+function isLayerRecord(v: unknown): v is { diffId: string; size: number } {
+  const r = v as { diffId?: unknown; size?: unknown } | null;
+  return typeof r === 'object' && r !== null && typeof r.diffId === 'string' && /^sha256:[a-f0-9]{64}$/.test(r.diffId) && Number.isSafeInteger(r.size);
+}
+
+/** A cached platform's install: the files of the venv's bin/ that the start-up check looks at. */
+function isBinRecord(v: unknown): v is { bin: [string, number][] } {
+  const r = v as { bin?: unknown } | null;
+  return typeof r === 'object' && r !== null && Array.isArray(r.bin) && r.bin.every((b) => Array.isArray(b) && typeof b[0] === 'string' && typeof b[1] === 'number');
+}
+
+function keyOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify([DERIVED_FORMAT, PYCONTAINER_VERSION, value])).digest('hex');
+}
+
+/**
+ * Cuts the platform's packages into layers (build.layers) and states each one's diff_id and size. The
+ * numbers come from the cache when the same wheels were installed with the same settings before (key:
+ * the group's wheel digests, names, versions, REQUESTED and direct URLs, venv path, python minor, mtime,
+ * pycontainer's version); otherwise all wheels are planned together (clashes between groups are found)
+ * and only the groups not cached are built and hashed. The listing is what the start-up check sees.
+ */
+async function assembleDependencyLayers(
+  packages: LockedWheel[],
+  toInstall: WheelToInstall[],
+  settings: LayerSettings,
+): Promise<{ layers: DependencyPart[]; listing: LayerScan }> {
+  const { derived } = settings;
+  const infos: DependencyInfo[] = [];
+  for (const [i, p] of packages.entries()) {
+    const w = toInstall[i]!;
+    const sizeKey = keyOf(['installed-size', p.sha256]);
+    let installedSize = (await derived?.get('wheel-size', sizeKey, (v): v is number => Number.isSafeInteger(v))) as number | undefined;
+    if (installedSize === undefined) {
+      installedSize = await wheelInstalledSize(w.file, p.filename);
+      await derived?.put('wheel-size', sizeKey, installedSize);
+    }
+    infos.push({ name: p.name, version: p.version, installedSize, ...(p.member ? { local: true } : {}) });
+  }
+  const groups = groupDependencies(infos, settings.layering, settings.layering.max - APP_LAYERS_RESERVED);
+  const byName = new Map(packages.map((p, i) => [p.name, { p, w: toInstall[i]! }]));
+  const common = { venv: settings.venv, pythonMinor: settings.pythonMinor, mtime: settings.mtime };
+  const keys = groups.map((g) =>
+    keyOf(['deps-layer', common, g.packages.map((n) => {
+      const { p, w } = byName.get(n)!;
+      return [p.name, p.version, p.filename, p.sha256, w.requested, w.directUrl ?? null];
+    })]),
+  );
+  const allKey = keyOf(['deps-listing', keys]);
+  const cached = await Promise.all(keys.map((k) => derived?.get('deps-layer', k, isLayerRecord)));
+  const bin = await derived?.get('deps-listing', allKey, isBinRecord);
+  const createdBy = (g: DependencyGroup) => (settings.layering.strategy === 'single' ? `${DEPS_LAYER_CREATED_BY} (${settings.lock})` : `pycontainer: ${g.why} (${settings.lock})`);
+  const binDir = `${settings.venv.slice(1)}/bin`;
+  if (bin && cached.every((c) => c !== undefined)) {
+    return {
+      layers: groups.map((g, i) => ({ name: g.name, createdBy: createdBy(g), diffId: cached[i]!.diffId, size: cached[i]!.size, packages: g.packages })),
+      listing: listingScan([...parentPaths(binDir).map((path) => ({ path, type: 'dir' as const, mode: 0o755 })), ...bin.bin.map(([path, mode]) => ({ path, type: 'file' as const, mode }))]),
+    };
+  }
+  // Planned together, packed apart: only the groups the cache lacks are built.
+  const plan = await planWheelsLayer(toInstall, { venv: settings.venv, pythonMinor: settings.pythonMinor });
+  const layers: DependencyPart[] = [];
+  for (const [i, g] of groups.entries()) {
+    let numbers = cached[i];
+    if (!numbers) {
+      const { hex, size } = await sha256OfStream(packWheelsLayer(plan, settings.mtime, new Set(g.packages)) as unknown as AsyncIterable<Buffer>);
+      numbers = { diffId: `sha256:${hex}`, size };
+      await derived?.put('deps-layer', keys[i]!, numbers);
+    }
+    layers.push({ name: g.name, createdBy: createdBy(g), diffId: numbers.diffId, size: numbers.size, packages: g.packages });
+  }
+  const listed = wheelsLayerListing(plan);
+  await derived?.put('deps-listing', allKey, { bin: listed.filter((e) => e.type === 'file' && e.path.startsWith(`${binDir}/`)).map((e) => [e.path, e.mode]) });
+  return { layers, listing: listingScan(listed) };
+}
+
+/** `app/.venv/bin` → `app`, `app/.venv`, `app/.venv/bin`. */
+function parentPaths(path: string): string[] {
+  const parts = path.split('/');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** A layer's listing as the root filesystem scan has it (no contents: a dependency layer has no kept files). */
+function listingScan(entries: { path: string; type: 'file' | 'dir'; mode: number }[]): LayerScan {
+  return { nodes: new Map(entries.map((e) => [e.path, { type: e.type, mode: e.mode, uid: 0, gid: 0 }])), whiteouts: [], opaque: [], contents: new Map() };
+}
+
+/** Re-creates the WheelToInstall list of a planned dependency layer (apply), fetching wheels as needed: all, or those named in `only`. */
+export async function wheelsOf(layer: DependencyLayer, context: string, store: DistributionStore, env: NodeJS.ProcessEnv = process.env, only?: string[]): Promise<WheelToInstall[]> {
   const out: WheelToInstall[] = [];
   for (const p of layer.packages) {
+    if (only && !only.includes(p.name)) continue;
     let file: string;
     if (p.member) {
       file = await memberWheelAgain(p, context, store);

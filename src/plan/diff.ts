@@ -19,13 +19,14 @@ export type ChangeSection =
   | 'platforms'
   | 'dependencies'
   | 'files'
+  | 'layers'
   | 'config'
   | 'tags'
   | 'annotations'
   | 'output'
   | 'inputs';
 
-const SECTION_ORDER: ChangeSection[] = ['plan', 'project', 'base', 'python', 'platforms', 'dependencies', 'files', 'config', 'tags', 'annotations', 'output', 'inputs'];
+const SECTION_ORDER: ChangeSection[] = ['plan', 'project', 'base', 'python', 'platforms', 'dependencies', 'files', 'layers', 'config', 'tags', 'annotations', 'output', 'inputs'];
 
 export interface PlanChange {
   section: ChangeSection;
@@ -34,11 +35,11 @@ export interface PlanChange {
   subject: string;
   /** The platform the change applies to; absent when it applies to every platform (or the plan has one). */
   platform?: string;
-  /** The old value, shown (absent for additions). */
+  /** The old value, shown (absent for additions); a layer's diff_id. */
   before?: string;
   /** The new value, shown (absent for removals). */
   after?: string;
-  /** Files: sizes in bytes before and after. */
+  /** Files and layers: sizes in bytes before and after. */
   sizeBefore?: number;
   sizeAfter?: number;
   /** Dependencies: the direction of a version change; `wheel` when only the wheel file changed. */
@@ -83,6 +84,9 @@ export function planChanges(a: Plan, b: Plan): PlanChange[] {
   const shared = common(a.platforms, b.platforms);
   out.push(...collapsePlatforms(shared, (platform) => dependencyChanges(depLayer(a, platform), depLayer(b, platform))));
   out.push(...fileChanges(a, b));
+  // The layers those changes rebuild: what a push will upload.
+  out.push(...layerChanges(a.layers, b.layers));
+  out.push(...collapsePlatforms(shared, (platform) => layerChanges(depLayer(a, platform)?.layers ?? [], depLayer(b, platform)?.layers ?? [])));
   out.push(...collapsePlatforms(shared, (platform) => configChanges(image(a, platform), image(b, platform))));
 
   // Tags, annotations, output, inputs.
@@ -177,6 +181,23 @@ export function dependencyChanges(a: DependencyLayer | undefined, b: DependencyL
       }
     }
   }
+  return out;
+}
+
+/**
+ * Layers (application, or one platform's dependency layers) added, removed, or with another diff_id,
+ * by name, in the new plan's order: `~ deps numpy sha256:… → sha256:…` is what a rebuild and push redo.
+ */
+export function layerChanges(a: { name: string; diffId: string; size: number }[], b: { name: string; diffId: string; size: number }[]): PlanChange[] {
+  const before = new Map(a.map((l) => [l.name, l]));
+  const after = new Map(b.map((l) => [l.name, l]));
+  const out: PlanChange[] = [];
+  for (const l of b) {
+    const old = before.get(l.name);
+    if (!old) out.push({ section: 'layers', kind: 'added', subject: l.name, after: l.diffId, sizeAfter: l.size });
+    else if (old.diffId !== l.diffId) out.push({ section: 'layers', kind: 'changed', subject: l.name, before: old.diffId, after: l.diffId, sizeBefore: old.size, sizeAfter: l.size });
+  }
+  for (const l of a) if (!after.has(l.name)) out.push({ section: 'layers', kind: 'removed', subject: l.name, before: l.diffId, sizeBefore: l.size });
   return out;
 }
 
@@ -314,6 +335,7 @@ const SECTION_TITLE: Record<ChangeSection, string> = {
   platforms: 'platforms',
   dependencies: 'dependencies',
   files: 'files',
+  layers: 'layers',
   config: 'config',
   tags: 'tags',
   annotations: 'annotations',
@@ -352,7 +374,7 @@ export function formatChanges(changes: PlanChange[], options: { color: boolean }
     lines.push(`${paint(`${label}:`, ANSI.bold, color)} ${paint(`${c.before} → ${c.after}`, ANSI.yellow, color)}`);
   }
   // Listed sections: a header, then one line per item.
-  const listed: ChangeSection[] = ['platforms', 'dependencies', 'files', 'config', 'tags', 'annotations', 'inputs'];
+  const listed: ChangeSection[] = ['platforms', 'dependencies', 'files', 'layers', 'config', 'tags', 'annotations', 'inputs'];
   for (const section of listed) {
     const group = changes.filter((c) => c.section === section);
     const platforms = [...new Set(group.map((c) => c.platform ?? ''))].sort();
@@ -383,6 +405,10 @@ function changeText(c: PlanChange): string {
       if (c.before !== undefined) parts.push(`${c.before} → ${c.after}`);
       return parts.join(' ');
     }
+    case 'layers':
+      if (c.kind === 'added') return `${c.subject} ${shortDigest(c.after)} (${formatBytes(c.sizeAfter ?? 0)})`;
+      if (c.kind === 'removed') return `${c.subject} ${shortDigest(c.before)} (${formatBytes(c.sizeBefore ?? 0)})`;
+      return `${c.subject} ${shortDigest(c.before)} → ${shortDigest(c.after)} (${formatBytes(c.sizeAfter ?? 0)})`;
     case 'config':
     case 'annotations':
       if (c.subject.startsWith('ExposedPorts ')) return c.subject;
@@ -445,6 +471,8 @@ export function totals(changes: PlanChange[]): string {
   if (of('output').length) parts.push('output changed');
   if (of('inputs').length) parts.push(`${plural(of('inputs').length, 'input file')} changed`);
   if (of('project').length) parts.push('project changed');
+  // Layers follow from the changes above; alone (build.layers changed), they are the news.
+  if (parts.length === 0 && of('layers').length) parts.push(`${plural(new Set(of('layers').map((c) => c.subject)).size, 'layer')} changed`);
   if (of('plan').some((c) => c.subject === 'pycontainer')) parts.push('written by another pycontainer');
   return parts.join(', ') || 'plans differ';
 }

@@ -75,6 +75,11 @@ export function settingValue(plan: Plan, key: string): string {
       const n = plan.dependencies?.[0]?.packages.length ?? 0;
       return plan.dependencies?.length ? `true (${n} package${n === 1 ? '' : 's'})` : 'false';
     }
+    case 'build.layers': {
+      // What the plan holds (the thresholds are config; the cut is here).
+      const deps = plan.dependencies?.[0]?.layers.map((l) => l.name) ?? [];
+      return `${plan.layers.map((l) => l.name).join(', ')}${deps.length ? `; ${deps.length === 1 ? deps[0] : `${deps.length} dependency layers`}${(plan.dependencies?.length ?? 0) > 1 ? ' per platform' : ''}` : ''}`;
+    }
     case 'build.requirements':
       return plan.dependencies?.[0]?.lock ?? '(no dependency layer)';
     case 'build.reproducible':

@@ -32,7 +32,11 @@ export function summarizePlan(plan: Plan): string {
   }
   for (const deps of plan.dependencies ?? []) {
     const bytes = deps.packages.reduce((s, p) => s + p.size, 0);
-    lines.push(`    deps     ${deps.packages.length} wheels, ${formatBytes(bytes)} from ${deps.lock} (tar ${formatBytes(deps.size)}, ${deps.platform}, ${deps.target.libc})`);
+    const tar = deps.layers.reduce((s, l) => s + l.size, 0);
+    const count = deps.layers.length;
+    lines.push(`    deps     ${deps.packages.length} wheels, ${formatBytes(bytes)} from ${deps.lock} (${count === 1 ? 'tar' : `${count} layers, tar`} ${formatBytes(tar)}, ${deps.platform}, ${deps.target.libc})`);
+    // One line per layer when there are several: which packages went where.
+    if (count > 1) for (const l of deps.layers) lines.push(`      ${l.name.padEnd(16)} ${formatNames(l.packages)} (tar ${formatBytes(l.size)}, ${l.diffId.slice(0, 19)})`);
   }
   for (const layer of plan.layers) {
     const files = layer.entries.filter((e) => e.type === 'file');
@@ -49,4 +53,10 @@ export function summarizePlan(plan: Plan): string {
   for (const e of cfg.Env ?? []) lines.push(`    ${e}`);
   for (const i of plan.images) lines.push(`  config     ${i.platform} ${i.configDigest}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `a, b, c and 4 more`. */
+function formatNames(names: string[]): string {
+  const shown = names.slice(0, 4);
+  return `${shown.join(', ')}${names.length > shown.length ? ` and ${names.length - shown.length} more` : ''}`;
 }

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DependencyLayer, LockedWheel, Plan } from '../../generated/plan.js';
 import { compilePlan } from '../../src/plan/compile.js';
-import { formatChanges, planChanges, totals, unifiedPlanDiff } from '../../src/plan/diff.js';
+import { formatChanges, planChanges, shortDigest, totals, unifiedPlanDiff } from '../../src/plan/diff.js';
+import { formatBytes } from '../../src/plan/summary.js';
 import { explainPlan } from '../../src/plan/explain.js';
 import { parsePlan, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
@@ -66,11 +67,9 @@ function depLayer(platform: string, packages: LockedWheel[]): DependencyLayer {
     platform,
     lock: 'uv.lock',
     target: { python: '3.11', libc: 'glibc 2.36', tag: 'manylinux_2_36_x86_64' },
-    createdBy: 'pycontainer: dependencies from uv.lock',
-    diffId: `sha256:${'1'.repeat(64)}`,
-    size: 4096,
     mtime: 0,
     packages,
+    layers: [{ name: 'deps', createdBy: 'pycontainer: dependencies from uv.lock', diffId: `sha256:${'1'.repeat(64)}`, size: 4096, packages: packages.map((p) => p.name) }],
   };
 }
 
@@ -279,7 +278,17 @@ describe('pycontainer diff', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.equal(
       r.stdout,
-      ['files:', '  + app/extra.py (1.2 kB)', '  ~ app/main.py 12 B → 22 B', '  - app/util.py (6 B)', '1 file changed, 1 file added, 1 file removed', ''].join('\n'),
+      [
+        'files:',
+        '  + app/extra.py (1.2 kB)',
+        '  ~ app/main.py 12 B → 22 B',
+        '  - app/util.py (6 B)',
+        // The layer those changes rebuild (build.layers).
+        'layers:',
+        `  ~ app ${shortDigest(planA.layers[0]!.diffId)} → ${shortDigest(planB.layers[0]!.diffId)} (${formatBytes(planB.layers[0]!.size)})`,
+        '1 file changed, 1 file added, 1 file removed',
+        '',
+      ].join('\n'),
     );
     const j = await runCli(['diff', '--json', files.depsA!, files.depsB!]);
     assert.equal(j.code, 1, j.stderr);

@@ -35,12 +35,14 @@ export interface VenvTarget {
 }
 
 /** A file the layer will hold: its final bytes' sha256 and size are known before any is written. */
-interface Planned {
+export interface Planned {
   /** Path in the image, no leading '/'. */
   path: string;
   mode: '0644' | '0755';
   /** The wheel's file name, for messages. */
   wheel: string;
+  /** The distribution's name as given (WheelToInstall.name): which layer the file goes in. */
+  dist: string;
   /** What in the wheel it comes from (member name or a description), for messages. */
   origin: string;
   size: number;
@@ -67,6 +69,21 @@ const HASHES = new Set(['sha256', 'sha384', 'sha512']);
  * do not match the wheel's RECORD is found while streaming and destroys the Pack with such an error.
  */
 export async function wheelsLayerTar(wheels: WheelToInstall[], target: VenvTarget, mtime: number): Promise<Pack> {
+  return packWheelsLayer(await planWheelsLayer(wheels, target), mtime);
+}
+
+/**
+ * Wheels planned for installation into one venv: every file each installs, with its final size and
+ * digest, every clash between them refused. One plan can be packed into several layers (build.layers
+ * cuts the dependencies into groups): checked together, written apart.
+ */
+export interface WheelsLayerPlan {
+  /** Path in the image → the file, sorted by wheel. */
+  files: Map<string, Planned>;
+}
+
+/** Plans `wheels` (see wheelsLayerTar): reads each wheel's RECORD, WHEEL and entry points, not its contents. */
+export async function planWheelsLayer(wheels: WheelToInstall[], target: VenvTarget): Promise<WheelsLayerPlan> {
   if (!target.venv.startsWith('/') || target.venv.endsWith('/') || target.venv.split('/').slice(1).some((s) => !s || s === '.' || s === '..')) {
     throw new ConfigError('E_WHEEL', `the venv path must be absolute and normalized, not ${JSON.stringify(target.venv)}`);
   }
@@ -88,23 +105,48 @@ export async function wheelsLayerTar(wheels: WheelToInstall[], target: VenvTarge
       files.set(p.path, p);
     }
   }
-  const dirs = new Set<string>();
-  for (const p of files.keys()) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  for (const d of dirs) {
+  for (const d of parentDirs(files.keys())) {
     const f = files.get(d);
     if (f) {
       const inside = [...files.values()].find((p) => p.path.startsWith(`${d}/`))!;
       throw new ConfigError('E_WHEEL', `${f.wheel} installs /${d} as a file but ${inside.wheel} installs /${inside.path} inside it`);
     }
   }
-  const items = sortEntries<{ path: string; file?: Planned }>([
-    ...[...dirs].map((d) => ({ path: d })),
-    ...[...files.values()].map((f) => ({ path: f.path, file: f })),
-  ]);
+  return { files };
+}
 
+/** Every parent directory of `paths`. */
+function parentDirs(paths: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return dirs;
+}
+
+/** The planned files of the distributions named (all when `only` is undefined). */
+function selectFiles(plan: WheelsLayerPlan, only: ReadonlySet<string> | undefined): Planned[] {
+  return [...plan.files.values()].filter((f) => only === undefined || only.has(f.dist));
+}
+
+/** What a layer of these distributions will hold (paths without a leading '/', modes), for the start-up check. */
+export function wheelsLayerListing(plan: WheelsLayerPlan, only?: ReadonlySet<string>): { path: string; type: 'file' | 'dir'; mode: number }[] {
+  const files = selectFiles(plan, only);
+  return [...[...parentDirs(files.map((f) => f.path))].map((path) => ({ path, type: 'dir' as const, mode: 0o755 })), ...files.map((f) => ({ path: f.path, type: 'file' as const, mode: parseInt(f.mode, 8) }))];
+}
+
+/**
+ * The reproducible tar of a planned install, or of the distributions in `only` (normalized names as
+ * given to planWheelsLayer): their files and the directories above them, nothing of the others. Packing
+ * the subset of a plan gives the same bytes as planning the subset alone.
+ */
+export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: ReadonlySet<string>): Pack {
+  const files = selectFiles(plan, only);
+  const items = sortEntries<{ path: string; file?: Planned }>([
+    ...[...parentDirs(files.map((f) => f.path))].map((d) => ({ path: d })),
+    ...files.map((f) => ({ path: f.path, file: f })),
+  ]);
   // The wheel checks above refuse escapes; this is the layer writer's own guard (src/oci/layer.ts).
   for (const item of items) checkMemberPath(item.path);
   const pack = createPack();
@@ -330,7 +372,7 @@ async function planWheel(w: WheelToInstall, target: VenvTarget): Promise<Planned
     planned.push(p);
   };
   const generated = (file: string, origin: string, body: Buffer, mode: '0644' | '0755' = '0644') =>
-    add({ path: file, mode, wheel, origin, size: body.length, sha256: sha256(body), source: { kind: 'content', body } });
+    add({ path: file, mode, wheel, dist: w.name, origin, size: body.length, sha256: sha256(body), source: { kind: 'content', body } });
 
   const ours = new Set([recordName, `${recordName}.jws`, `${recordName}.p7s`, `${distInfo}/INSTALLER`, `${distInfo}/REQUESTED`, `${distInfo}/direct_url.json`]);
   const interpreter = `${target.venv}/bin/python`;
@@ -375,7 +417,7 @@ async function planWheel(w: WheelToInstall, target: VenvTarget): Promise<Planned
     } else {
       ({ digest, size } = await measure(zip, entry, r, shebang, wheel));
     }
-    add({ path: dest!, mode: executable ? '0755' : '0644', wheel, origin: name, size, sha256: digest, source: { kind: 'member', zip, entry, shebang } });
+    add({ path: dest!, mode: executable ? '0755' : '0644', wheel, dist: w.name, origin: name, size, sha256: digest, source: { kind: 'member', zip, entry, shebang } });
   }
 
   // Console and GUI scripts: the same wrappers as for the project itself.
@@ -609,4 +651,14 @@ export function parseCsv(text: string): string[][] {
 /** One CSV line as Python's csv writer writes it (minimal quoting). */
 function csvLine(fields: string[]): string {
   return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+}
+
+/** The bytes a wheel installs: its members' uncompressed sizes (from the zip's central directory). */
+export async function wheelInstalledSize(file: string, filename = path.basename(file)): Promise<number> {
+  try {
+    const zip = await ZipFile.open(file);
+    return zip.entries.reduce((sum, e) => sum + (e.directory ? 0 : e.size), 0);
+  } catch (err) {
+    throw wheelError(filename, err);
+  }
 }

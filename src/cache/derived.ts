@@ -1,0 +1,44 @@
+/**
+ * Values derived from content-addressed inputs, kept so that a warm `plan` need not derive them again:
+ * a dependency layer's diff_id and size from its wheels' digests and the install settings, a wheel's
+ * installed size from its digest. Keys are sha256 hex of everything the value depends on (the caller
+ * builds them, pycontainer's version included), so an entry is never stale, only unused. Entries are
+ * written to a temporary name and renamed (concurrent builds see a whole entry or none); a damaged or
+ * unreadable entry is a miss.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export class DerivedCache {
+  constructor(readonly root: string) {}
+
+  private path(kind: string, key: string): string {
+    if (!/^[a-z0-9-]+$/.test(kind) || !/^[a-f0-9]{64}$/.test(key)) throw new Error(`derived cache: bad kind or key ${kind}/${key}`);
+    return join(this.root, 'derived', kind, `${key}.json`);
+  }
+
+  /** The value stored under kind/key, or undefined (absent, unreadable, or failing `valid`). */
+  async get<T>(kind: string, key: string, valid: (value: unknown) => value is T): Promise<T | undefined> {
+    try {
+      const value: unknown = JSON.parse(await readFile(this.path(kind, key), 'utf8'));
+      return valid(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a value whole; failures are ignored (the cache only saves work). */
+  async put(kind: string, key: string, value: unknown): Promise<void> {
+    const path = this.path(kind, key);
+    const dir = join(this.root, 'derived', kind);
+    const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, JSON.stringify(value));
+      await rename(tmp, path);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+}
