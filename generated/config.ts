@@ -25,6 +25,10 @@ export type Extras = string[];
  */
 export type Reproducible = boolean;
 /**
+ * Precompile the .py files of the dependency and application layers to __pycache__/*.pyc (PEP 552 unchecked-hash, deterministic), for faster start-up on read-only filesystems. Needs an interpreter of the target's minor version on the build host (python3.X on PATH, `uv python find`, or pyenv); the plan records its exact version.
+ */
+export type CompileBytecode = boolean;
+/**
  * The image's Entrypoint (exec form). Default: detected from [project.scripts], __main__.py or the web framework.
  *
  * @minItems 1
@@ -177,6 +181,7 @@ export interface PycontainerConfig {
   cache?: UseTheCache;
   cache_dir?: CacheDirectory;
   cmd?: Cmd;
+  compile_bytecode?: CompileBytecode;
   context_dir?: ContextDirectory;
   dependency_groups?: DependencyGroups;
   dry_run?: DryRun;
@@ -223,6 +228,7 @@ export interface BuildConfig {
   dependency_groups?: DependencyGroups;
   extras?: Extras;
   reproducible?: Reproducible;
+  compile_bytecode?: CompileBytecode;
   entrypoint?: Entrypoint;
   cmd?: Cmd;
   user?: User;

@@ -20,7 +20,8 @@ import { DistributionStore } from '../python/index/download.js';
 import { resolveDependencies } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
 import { sha256Hex, sha256OfStream } from '../oci/digest.js';
-import { layerTar, withParents } from '../oci/layer.js';
+import { layerTar, withParents, type CompileBytecode } from '../oci/layer.js';
+import { BytecodeCompiler, strictCompile } from '../python/bytecode.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { RegistryClient } from '../registry/client.js';
@@ -187,58 +188,70 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const user = resolveUser(merged.build.user, baseUser || undefined, baseRef, baseFs?.[0]?.fs, partial.provenance);
   if ('error' in user) throw new ConfigError('E_USER', `${partial.provenance['build.user'] ?? 'config'}: build.user: ${user.error}`);
   const resolved: Resolved = { ...partial, ...python, runAs: user.runAs, warnings };
-
-  // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
-  const listings = new Map<string, LayerScan>();
-  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings);
-  // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
-  // `plan --check` notice a change to them.
-  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
-
-  // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
-  const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
-  throwIfDiagnostics(entryProblems);
-  // Cut by how often they change (build.layers): each part hashed on its own.
-  const appLayers = [];
-  for (const part of splitAppEntries(entries, resolved.layering)) appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env))) });
-
-  const reproducible = merged.build.reproducible ?? true;
-  const plan = assemblePlan({
-    resolved,
-    merged,
-    detection,
-    ...(base ? { base } : {}),
-    dependencies,
-    appLayers,
-    include: resolved.includePaths,
-    exclude,
-    inputs: dedupeInputs(inputs),
-    created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
-    mtime: mtimeOf(env),
-  });
-  // 7. Would it start? Checked before anything is written or published.
-  if (baseFs) {
-    for (const [i, image] of plan.images.entries()) {
-      const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
-      const deps = dependencies.filter((d) => d.platform === image.platform);
-      const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
-      const listing = listings.get(image.platform);
-      const withDeps = listing ? fs.withLayer(listing) : fs;
-      const problem = checkStartup({
-        base: baseRef,
-        image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
-        entrypoint: config.Entrypoint,
-        cmd: config.Cmd,
-        env: config.Env ?? [],
-        workingDir: config.WorkingDir ?? resolved.workdir,
-        // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
-        unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
-      });
-      if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
-    }
+  // compile_bytecode: one compiler process for the whole build (src/python/bytecode.ts).
+  const compiler = merged.build.compile_bytecode ? await BytecodeCompiler.start(resolved.pythonMinor, env, `${merged.provenance['build.compile_bytecode'] ?? 'config'}: build.compile_bytecode`) : undefined;
+  if (compiler) {
+    resolved.bytecode = compiler.info;
+    resolved.provenance['python.bytecode'] = `compiled with ${compiler.executable.split('/').pop()} ${compiler.info.version}`;
   }
-  for (const w of resolved.warnings) options.onWarning?.(w);
-  return { plan, config: merged, context };
+  try {
+
+    // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
+    const listings = new Map<string, LayerScan>();
+    const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, compiler);
+    // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
+    // `plan --check` notice a change to them.
+    for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
+
+    // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
+    const { entries: assembled, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
+    throwIfDiagnostics(entryProblems);
+    const entries = compiler ? await dropUncompilable(context, assembled, compiler, warnings) : assembled;
+    const compile = compiler ? strictCompile(compiler) : undefined;
+    // Cut by how often they change (build.layers): each part hashed on its own.
+    const appLayers = [];
+    for (const part of splitAppEntries(entries, resolved.layering)) appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), compile)) });
+
+    const reproducible = merged.build.reproducible ?? true;
+    const plan = assemblePlan({
+      resolved,
+      merged,
+      detection,
+      ...(base ? { base } : {}),
+      dependencies,
+      appLayers,
+      include: resolved.includePaths,
+      exclude,
+      inputs: dedupeInputs(inputs),
+      created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
+      mtime: mtimeOf(env),
+    });
+    // 7. Would it start? Checked before anything is written or published.
+    if (baseFs) {
+      for (const [i, image] of plan.images.entries()) {
+        const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
+        const deps = dependencies.filter((d) => d.platform === image.platform);
+        const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
+        const listing = listings.get(image.platform);
+        const withDeps = listing ? fs.withLayer(listing) : fs;
+        const problem = checkStartup({
+          base: baseRef,
+          image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
+          entrypoint: config.Entrypoint,
+          cmd: config.Cmd,
+          env: config.Env ?? [],
+          workingDir: config.WorkingDir ?? resolved.workdir,
+          // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
+          unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
+        });
+        if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
+      }
+    }
+    for (const w of resolved.warnings) options.onWarning?.(w);
+    return { plan, config: merged, context };
+  } finally {
+    await compiler?.close();
+  }
 }
 
 /**
@@ -262,6 +275,7 @@ async function planDependencies(
   pyproject: Record<string, unknown> | undefined,
   /** Filled with each platform's dependency layer as listed while it was hashed. */
   listings: Map<string, LayerScan>,
+  compiler: BytecodeCompiler | undefined,
 ): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
   const own = ownDependencyNames(detection.project.dependencies, pyproject);
@@ -296,6 +310,7 @@ async function planDependencies(
         env,
         layering: resolved.layering,
         ...(cache ? { derived: new DerivedCache(cache.root) } : {}),
+        ...(compiler ? { bytecode: compiler } : {}),
       });
       if (result.lock) locks.add(result.lock.path);
       if (result.layer) {
@@ -504,15 +519,36 @@ function pinnedBase(ref: string, platforms: Resolved['platforms'], pinned: Plan 
 }
 
 /** Streams the layer once: each file's sha256 and size, and the tar's diff_id and size. */
-async function hashLayer(context: string, entries: Entry[], mtime: number): Promise<{ entries: Entry[]; diffId: string; size: number }> {
+async function hashLayer(context: string, entries: Entry[], mtime: number, compile?: CompileBytecode): Promise<{ entries: Entry[]; diffId: string; size: number }> {
   const hashes = new Map<string, { sha256: string; size: number }>();
-  const tar = layerTar(entries, mtime, contextReader(context), (f) => hashes.set(f.entry.path, f));
+  const tar = layerTar(entries, mtime, contextReader(context), (f) => hashes.set(f.entry.path, f), compile);
   const { hex, size } = await sha256OfStream(tar as AsyncIterable<Buffer>);
   const out = entries.map((e) => {
     const h = hashes.get(e.path);
     return h ? { ...e, size: h.size, sha256: h.sha256 } : e;
   });
   return { entries: out, diffId: `sha256:${hex}`, size };
+}
+
+/**
+ * compile_bytecode: the application's .pyc entries whose source compiles; one that does not (a syntax
+ * error, Python 2 code kept as data) is left out with a warning, as compileall does, and Python reads
+ * the source if it is ever imported.
+ */
+async function dropUncompilable(context: string, entries: Entry[], compiler: BytecodeCompiler, warnings: string[]): Promise<Entry[]> {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const reader = contextReader(context);
+  const dropped = new Set<string>();
+  for (const e of entries) {
+    if (e.bytecodeOf === undefined) continue;
+    const source = byPath.get(e.bytecodeOf)!;
+    const r = await compiler.compile(`/${source.path}`, source.content !== undefined ? Buffer.from(source.content, 'utf8') : await reader.read(source));
+    if ('error' in r) {
+      dropped.add(e.path);
+      warnings.push(`${source.source ?? source.path} does not compile (${r.error}); it is shipped without bytecode`);
+    }
+  }
+  return dropped.size ? entries.filter((e) => !dropped.has(e.path)) : entries;
 }
 
 function dedupeInputs(list: { path: string; sha256: string }[]): { path: string; sha256: string }[] {

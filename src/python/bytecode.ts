@@ -15,7 +15,8 @@ import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:c
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, PlanError } from '../errors.js';
+import type { CompileBytecode } from '../oci/layer.js';
 
 /** The compile helper: one request per record, answered in order. */
 export const COMPILER_SCRIPT = String.raw`
@@ -190,3 +191,49 @@ export class BytecodeCompiler {
     for (const w of this.waiting.splice(0)) w.reject(err);
   }
 }
+
+/**
+ * Apply's compiler: started on first use (a layer found in the cache needs none), for the plan's minor
+ * version. A compiler whose exact version differs from the plan's may still give the same bytes; when
+ * it does not, `differs` says why, for the error that refuses the layer.
+ */
+export class LazyCompiler {
+  private started: Promise<BytecodeCompiler> | undefined;
+  private compiler: BytecodeCompiler | undefined;
+
+  constructor(
+    readonly minor: string,
+    readonly planned: { compiler: string; cacheTag: string },
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get(): Promise<BytecodeCompiler> {
+    this.started ??= BytecodeCompiler.start(this.minor, this.env, 'the plan compiles bytecode (compile_bytecode)').then((c) => {
+      this.compiler = c;
+      if (c.info.cacheTag !== this.planned.cacheTag) throw new ConfigError('E_COMPILER', `the plan's bytecode is ${this.planned.cacheTag}, but ${c.executable} writes ${c.info.cacheTag}`);
+      return c;
+    });
+    return this.started;
+  }
+
+  /** Why the bytecode built here may differ from the plan's: another patch version of Python. */
+  differs(): string | undefined {
+    const here = this.compiler?.info.version;
+    if (here === undefined || here === this.planned.compiler) return undefined;
+    return `the plan's bytecode was compiled with Python ${this.planned.compiler} and this machine's Python ${here} (${this.compiler!.executable}) gives other bytes; apply with Python ${this.planned.compiler} (e.g. \`uv python install ${this.planned.compiler}\`) or run \`pycontainer plan\` here`;
+  }
+
+  async close(): Promise<void> {
+    await this.started?.then((c) => c.close(), () => undefined);
+  }
+}
+
+/** The compiler as the layer writer uses it: a source that no longer compiles is an error. */
+export function strictCompile(compiler: Pick<BytecodeCompiler, 'compile'>): CompileBytecode {
+  return async (path, source) => {
+    const r = await compiler.compile(path, source);
+    if ('error' in r) throw new PlanError('E_BYTECODE', `${path.slice(1)} no longer compiles (${r.error}); fix it or run \`pycontainer plan\` again`);
+    return r.pyc;
+  };
+}
+
