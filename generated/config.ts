@@ -39,7 +39,7 @@ export type Entrypoint = string[];
  */
 export type Cmd = string[];
 /**
- * The user the container runs as: a numeric uid[:gid], or a name that exists in the base image. Default: 65532:65532 (non-root). Use "root" to run as root.
+ * The user the container runs as: a numeric uid[:gid], or a name that exists in the base image. Default: the base image's own User when it is not root, else 65532:65532 (non-root). Use "root" to run as root.
  */
 export type User = string;
 /**
