@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -138,4 +138,24 @@ test('layerTar writes a .pyc entry from its source entry in the same layer, comp
   await assert.rejects(async () => {
     for await (const _ of refused as AsyncIterable<Buffer>) void _;
   }, /needs a compiler/);
+});
+
+test('no interpreter of the minor version: one line naming compile_bytecode and how to get one, exit 2', async () => {
+  const env = { PATH: tmp, PYENV_ROOT: path.join(tmp, 'no-pyenv'), HOME: tmp };
+  assert.equal(findHostInterpreter('3.99', env), undefined);
+  await assert.rejects(BytecodeCompiler.start('3.99', env, 'pyproject.toml: build.compile_bytecode'), (err: Error & { code?: string; exitCode?: number }) => {
+    assert.equal(err.code, 'E_NO_COMPILER');
+    assert.equal(err.exitCode, 2);
+    assert.doesNotMatch(err.message, /\n/);
+    assert.match(err.message, /^pyproject\.toml: build\.compile_bytecode: compiling bytecode needs Python 3\.99 .*uv python install 3\.99/);
+    return true;
+  });
+});
+
+test('a pyenv version directory is found when nothing on PATH has the minor', async () => {
+  const root = path.join(tmp, 'pyenv');
+  const bin = path.join(root, 'versions', '3.98.1', 'bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(path.join(bin, 'python3.98'), '#!/bin/sh\n', { mode: 0o755 });
+  assert.equal(findHostInterpreter('3.98', { PATH: tmp, PYENV_ROOT: root }), path.join(bin, 'python3.98'));
 });
