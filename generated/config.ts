@@ -29,6 +29,10 @@ export type Extras = string[];
  */
 export type Reproducible = boolean;
 /**
+ * Precompile the .py files of the dependency and application layers to __pycache__/*.pyc (PEP 552 unchecked-hash, deterministic), for faster start-up on read-only filesystems. Needs an interpreter of the target's minor version on the build host (python3.X on PATH, `uv python find`, or pyenv); the plan records its exact version.
+ */
+export type CompileBytecode = boolean;
+/**
  * The image's Entrypoint (exec form). Default: detected from [project.scripts], __main__.py or the web framework.
  *
  * @minItems 1
@@ -39,7 +43,7 @@ export type Entrypoint = string[];
  */
 export type Cmd = string[];
 /**
- * The user the container runs as: a numeric uid[:gid], or a name that exists in the base image. Default: 65532:65532 (non-root). Use "root" to run as root.
+ * The user the container runs as: a numeric uid[:gid], or a name that exists in the base image. Default: the base image's own User when it is not root, else 65532:65532 (non-root). Use "root" to run as root.
  */
 export type User = string;
 /**
@@ -187,6 +191,7 @@ export interface PycontainerConfig {
   cache_dir?: CacheDirectory;
   cache_from?: CacheFrom;
   cmd?: Cmd;
+  compile_bytecode?: CompileBytecode;
   context_dir?: ContextDirectory;
   dependency_groups?: DependencyGroups;
   dry_run?: DryRun;
@@ -233,6 +238,7 @@ export interface BuildConfig {
   dependency_groups?: DependencyGroups;
   extras?: Extras;
   reproducible?: Reproducible;
+  compile_bytecode?: CompileBytecode;
   entrypoint?: Entrypoint;
   cmd?: Cmd;
   user?: User;

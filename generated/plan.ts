@@ -55,6 +55,19 @@ export interface Plan {
      * The virtual environment in the image.
      */
     venv: string;
+    /**
+     * Present when the dependency and application layers hold compiled bytecode (compile_bytecode): the exact version of the interpreter that compiled it on the build host (the .pyc bytes can depend on it).
+     */
+    bytecode?: {
+      /**
+       * e.g. 3.11.9
+       */
+      compiler: string;
+      /**
+       * e.g. cpython-311: the .pyc file names.
+       */
+      cacheTag: string;
+    };
   };
   base: Base;
   /**
@@ -194,6 +207,10 @@ export interface Entry {
    * For symlinks: the link target.
    */
   target?: string;
+  /**
+   * For compiled bytecode (compile_bytecode): the path in the image, in this layer, of the .py file it is compiled from; apply compiles it again and checks the bytes.
+   */
+  bytecodeOf?: string;
 }
 export interface Image {
   platform: string;

@@ -9,6 +9,7 @@ import { INPUT_FILE, isIncluded } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
 import { ApplyError, PlanError, PycontainerError } from '../errors.js';
 import { wheelsOf } from '../plan/dependencies.js';
+import { LazyCompiler, strictCompile } from '../python/bytecode.js';
 import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
@@ -101,20 +102,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const stamps = await checkListing({ ...plan.layers[0]!, entries: plan.layers.flatMap((l) => l.entries) }, options.context);
 
   const writer = await LayoutWriter.open(options.output);
+  // compile_bytecode: a compiler of the plan's Python, started only when a layer has to be built.
+  const bytecode = plan.python.bytecode ? new LazyCompiler(plan.python.version.split('.').slice(0, 2).join('.'), plan.python.bytecode) : undefined;
   try {
-    const result = await writeImage(plan, { ...options, statCache }, writer, emit, stamps);
+    const result = await writeImage(plan, { ...options, statCache, ...(bytecode ? { bytecode } : {}) }, writer, emit, stamps);
     await statCache.write();
     return result;
   } catch (err) {
     await writer.abort().catch(() => undefined);
     throw err;
+  } finally {
+    await bytecode?.close();
   }
 }
 
 /** Everything apply writes, into `writer`; published (and a new layout renamed into place) last. */
 async function writeImage(
   plan: Plan,
-  options: ApplyOptions & { statCache: StatCache },
+  options: ApplyOptions & { statCache: StatCache; bytecode?: LazyCompiler },
   writer: LayoutWriter,
   emit: (e: ApplyEvent) => void,
   stamps: Map<string, FileStamp>,
@@ -123,7 +128,7 @@ async function writeImage(
 
   const reader = (options.readerFor ?? contextReader)(options.context);
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
-  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context, { stat: options.statCache, stamps, reader }), options, writer, emit)) });
+  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context, { stat: options.statCache, stamps, reader }, options.bytecode), options, writer, emit)) });
   // Per platform, the dependency layers in the plan's order (build.layers: large ones alone, groups).
   const deps = new Map<string, { name: string; digest: string; size: number; cached: boolean; diffId: string }[]>();
   for (const dep of plan.dependencies ?? []) {
@@ -297,6 +302,8 @@ interface LayerJob {
   build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
   /** The layer key cache's key (entries, mtime, tar version), when the entries state every digest. */
   key?: string;
+  /** Why built bytes may differ from the plan's, besides a changed input (another compiler). */
+  hint?(): string | undefined;
 }
 
 /** A layer of planned entries (files from the context, generated files): the app layer, a venv copy. */
@@ -304,6 +311,7 @@ function entriesLayerJob(
   layer: { name: string; diffId: string; size: number; mtime: number; entries: Layer['entries'] },
   context: string,
   vouching?: StatVouching,
+  bytecode?: LazyCompiler,
 ): LayerJob {
   const key = layerKey(layer.entries, layer.mtime);
   return {
@@ -312,22 +320,27 @@ function entriesLayerJob(
     size: layer.size,
     ...(key ? { key } : {}),
     checkInputs: () => verifyFiles(layer.entries, context, vouching),
+    hint: () => bytecode?.differs(),
     build: async () => {
       const changed: string[] = [];
+      const compile = bytecode ? async (path: string, source: Buffer) => strictCompile(await bytecode.get())(path, source) : undefined;
       const tar = layerTar(layer.entries, layer.mtime, vouching?.reader ?? contextReader(context), (f) => {
-        if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
+        // A .pyc's source is checked as a file of its own; its bytes differ only with another compiler.
+        if (f.entry.bytecodeOf !== undefined) {
+          if (f.sha256 !== f.entry.sha256 && !changed.length) changed.push(`${f.entry.path}: ${bytecode?.differs() ?? 'compiled bytecode differs from the plan'}`);
+        } else if (f.sha256 !== f.entry.sha256 || f.size !== f.entry.size) changed.push(`${f.entry.source} changed`);
         else {
           const stamp = f.entry.source !== undefined ? vouching?.stamps.get(f.entry.source) : undefined;
           if (stamp && stampSize(stamp) === f.size) vouching!.stat.record(f.entry.source!, stamp, f.sha256);
         }
-      });
+      }, compile);
       return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => changed };
     },
   };
 }
 
 /** One dependency layer of a platform: its packages' wheels installed, or (a venv source) its copied files. */
-function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, options: ApplyOptions): LayerJob {
+function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, options: ApplyOptions & { bytecode?: LazyCompiler }): LayerJob {
   const name = `${part.name} ${layer.platform}`;
   if (layer.entries) return entriesLayerJob({ name, diffId: part.diffId, size: part.size, mtime: layer.mtime, entries: layer.entries }, options.context);
   return {
@@ -336,12 +349,22 @@ function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, 
     size: part.size,
     // Wheels are content-addressed and the lock is among the plan's inputs: nothing more to check.
     checkInputs: async () => undefined,
+    hint: () => options.bytecode?.differs(),
     build: async () => {
       const store = await DistributionStore.open(options.cache);
       try {
         // Only this layer's wheels are planned: the same bytes as this part of the whole plan.
         const wheels = await wheelsOf(layer, options.context, store, process.env, part.packages);
-        const tar = await wheelsLayerTar(wheels, { venv: plan.python.venv, pythonMinor: plan.python.version.split('.').slice(0, 2).join('.') }, layer.mtime);
+        const bytecode = options.bytecode;
+        const tar = await wheelsLayerTar(
+          wheels,
+          {
+            venv: plan.python.venv,
+            pythonMinor: plan.python.version.split('.').slice(0, 2).join('.'),
+            ...(bytecode ? { bytecode: { cacheTag: bytecode.planned.cacheTag, compile: async (path: string, source: Buffer) => (await bytecode.get()).compile(path, source) } } : {}),
+          },
+          layer.mtime,
+        );
         // The store (temporary without a cache) must outlive the stream.
         tar.once('close', () => void store.close());
         return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => [] };
@@ -409,7 +432,8 @@ async function materializeLayer(
     }
     if (changed().length) throw stale(changed());
     if (diff.digest() !== job.diffId) {
-      throw new ApplyError('E_DIFF_ID', `layer ${job.name}: built ${diff.digest()} but the plan states ${job.diffId}; the plan was made by an incompatible pycontainer or edited`);
+      const hint = job.hint?.();
+      throw new ApplyError('E_DIFF_ID', `layer ${job.name}: built ${diff.digest()} but the plan states ${job.diffId}; ${hint ?? 'the plan was made by an incompatible pycontainer or edited'}`);
     }
     const digest = blob.digest();
     if (cache) {

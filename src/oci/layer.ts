@@ -37,7 +37,7 @@ export class ReadAhead {
   ) {}
 
   static isSmall(entry: Entry): boolean {
-    return entry.type === 'file' && entry.content === undefined && (entry.size ?? Infinity) <= SMALL_FILE;
+    return entry.type === 'file' && entry.content === undefined && entry.bytecodeOf === undefined && (entry.size ?? Infinity) <= SMALL_FILE;
   }
 
   /** The bytes of entries[index] (a small file), starting the reads of the next ones. */
@@ -63,9 +63,10 @@ export class ReadAhead {
  * hash, and reported to `onFile` so callers can record (plan) or verify (apply) their digests; a file
  * whose size differs from the plan makes the stream fail.
  */
-export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void): Pack {
+export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Pack {
   // Refused before the first byte: a layer never holds a member outside its root.
   for (const entry of entries) checkMemberPath(entry.path);
+  const byPath = entries.some((e) => e.bytecodeOf !== undefined) ? new Map(entries.map((e) => [e.path, e])) : undefined;
   const pack = createPack();
   const time = new Date(mtime * 1000);
   const ahead = new ReadAhead(entries, reader);
@@ -86,6 +87,11 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
         await addEntry(pack, header);
       } else if (entry.type === 'dir') {
         await addEntry(pack, header);
+      } else if (entry.bytecodeOf !== undefined) {
+        const body = await bytecodeOf(entry, byPath!, reader, compile);
+        header.size = body.length;
+        await addEntry(pack, header, body);
+        onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else if (entry.content !== undefined) {
         const body = Buffer.from(entry.content, 'utf8');
         header.size = body.length;
@@ -104,6 +110,18 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
   return pack;
+}
+
+/** Compiles a module's source (its absolute path in the image) to .pyc bytes; throws when it does not compile. */
+export type CompileBytecode = (path: string, source: Buffer) => Promise<Buffer>;
+
+/** A .pyc entry's bytes: its source entry (in the same layer) read again and compiled (src/python/bytecode.ts). */
+async function bytecodeOf(entry: Entry, byPath: Map<string, Entry>, reader: FileReader, compile: CompileBytecode | undefined): Promise<Buffer> {
+  const source = byPath.get(entry.bytecodeOf!);
+  if (!source || source.type !== 'file') throw new ImageError('E_LAYER_BYTECODE', `${entry.path}: its source /${entry.bytecodeOf} is not a file of the same layer; the plan was edited`);
+  if (!compile) throw new ImageError('E_LAYER_BYTECODE', `${entry.path}: compiled bytecode needs a compiler here`);
+  const bytes = source.content !== undefined ? Buffer.from(source.content, 'utf8') : await reader.read(source);
+  return compile(`/${source.path}`, bytes);
 }
 
 /**

@@ -20,6 +20,7 @@ import { venvEntries } from '../python/install/venv.js';
 import { referenceProblem } from '../registry/reference.js';
 import { resolveLayering, type Layering } from './layers.js';
 import { publishedSchemaUrl } from '../schemas.js';
+import { cachePathOf, type CompilerInfo } from '../python/bytecode.js';
 
 export const DEFAULT_WORKDIR = '/app';
 /** The plan's `$schema`: the published plan schema of this version (a URL that serves it). */
@@ -49,6 +50,8 @@ export interface Resolved {
   includePaths: string[];
   /** How the image's own layers are cut (build.layers). */
   layering: Layering;
+  /** build.compile_bytecode: the host compiler's version and cache tag. */
+  bytecode?: CompilerInfo;
   provenance: Record<string, string>;
   warnings: string[];
 }
@@ -305,6 +308,7 @@ export function assembleAppEntries(
     else if (f.type === 'symlink') entries.push({ path: inImage(f.path), type: 'symlink', mode: '0777', target: f.target!, source: f.path });
     else entries.push({ path: inImage(f.path), type: 'file', mode: f.executable ? '0755' : '0644', size: f.size, source: f.path });
   }
+  if (resolved.bytecode) entries.push(...bytecodeEntries(entries, resolved.bytecode.cacheTag));
   entries.push(
     ...venvEntries({
       venv: resolved.venv,
@@ -332,6 +336,18 @@ export function assembleAppEntries(
   }
   const owned = assignWritable(withParents(entries), resolved, inImage);
   return { entries: withParents(owned), diagnostics };
+}
+
+/** A `.pyc` entry for each Python source file among `entries` (compile_bytecode); its bytes come at hashing. Pure. */
+export function bytecodeEntries(entries: Entry[], cacheTag: string): Entry[] {
+  const out: Entry[] = [];
+  const have = new Set(entries.map((e) => e.path));
+  for (const e of entries) {
+    if (e.type !== 'file') continue;
+    const pyc = cachePathOf(e.path, cacheTag);
+    if (pyc && !have.has(pyc)) out.push({ path: pyc, type: 'file', mode: '0644', bytecodeOf: e.path });
+  }
+  return out;
 }
 
 /**
@@ -507,7 +523,12 @@ export function assemblePlan(input: PlanInput): Plan {
     project: { name: detection.project.name, version: detection.project.version },
     inputs: [...input.inputs].sort((a, b) => (a.path < b.path ? -1 : 1)),
     platforms: resolved.platforms.map(fmt),
-    python: { version: resolved.pythonVersion, interpreter: resolved.interpreter, venv: resolved.venv },
+    python: {
+      version: resolved.pythonVersion,
+      interpreter: resolved.interpreter,
+      venv: resolved.venv,
+      ...(resolved.bytecode ? { bytecode: { compiler: resolved.bytecode.version, cacheTag: resolved.bytecode.cacheTag } } : {}),
+    },
     base: {
       ref: resolved.baseRef,
       ...(base ? { digest: base.digest } : {}),

@@ -29,6 +29,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { type CompileBytecode } from '../oci/layer.js';
+import { BytecodeCompiler, strictCompile } from '../python/bytecode.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { RegistryClient } from '../registry/client.js';
@@ -237,67 +239,79 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const user = resolveUser(merged.build.user, baseUser || undefined, baseRef, baseFs?.[0]?.fs, partial.provenance);
   if ('error' in user) throw new ConfigError('E_USER', `${partial.provenance['build.user'] ?? 'config'}: build.user: ${user.error}`);
   const resolved: Resolved = { ...partial, ...python, runAs: user.runAs, warnings };
-
-  // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
-  const listings = new Map<string, LayerScan>();
-  const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options));
-  // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
-  // `plan --check` notice a change to them.
-  for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
-
-  // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
-  const { entries, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
-  throwIfDiagnostics(entryProblems);
-  const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
-  // Cut by how often they change (build.layers): each part hashed on its own.
-  const appLayers = [];
-  for (const part of splitAppEntries(entries, resolved.layering)) {
-    appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps })) });
+  // compile_bytecode: one compiler process for the whole build (src/python/bytecode.ts).
+  const compiler = merged.build.compile_bytecode ? await BytecodeCompiler.start(resolved.pythonMinor, env, `${merged.provenance['build.compile_bytecode'] ?? 'config'}: build.compile_bytecode`) : undefined;
+  if (compiler) {
+    resolved.bytecode = compiler.info;
+    resolved.provenance['python.bytecode'] = `compiled with ${compiler.executable.split('/').pop()} ${compiler.info.version}`;
   }
-  if (caches?.write) await caches.stat.write();
+  try {
 
-  const reproducible = merged.build.reproducible ?? true;
-  const plan = assemblePlan({
-    resolved,
-    merged,
-    detection,
-    ...(base ? { base } : {}),
-    dependencies,
-    appLayers,
-    include: resolved.includePaths,
-    exclude,
-    inputs: dedupeInputs(inputs),
-    created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
-    mtime: mtimeOf(env),
-    annotationSources: {
-      ...pyprojectData,
-      ...(merged.build.annotations_from_git ? await readGitInfo(context).then((git) => (git ? { git } : {})) : {}),
-      ...(env.SOURCE_DATE_EPOCH ? { sourceDateEpoch: mtimeOf(env) } : {}),
-    },
-  });
-  // 7. Would it start? Checked before anything is written or published.
-  if (baseFs) {
-    for (const [i, image] of plan.images.entries()) {
-      const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
-      const deps = dependencies.filter((d) => d.platform === image.platform);
-      const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
-      const listing = listings.get(image.platform);
-      const withDeps = listing ? fs.withLayer(listing) : fs;
-      const problem = checkStartup({
-        base: baseRef,
-        image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
-        entrypoint: config.Entrypoint,
-        cmd: config.Cmd,
-        env: config.Env ?? [],
-        workingDir: config.WorkingDir ?? resolved.workdir,
-        // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
-        unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
-      });
-      if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
+    // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
+    const listings = new Map<string, LayerScan>();
+    const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options), compiler);
+    // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
+    // `plan --check` notice a change to them.
+    for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
+
+    // 6. The application layer: entries, then one streaming pass for file digests and the diff_id.
+    const { entries: assembled, diagnostics: entryProblems } = assembleAppEntries(files, resolved, detection);
+    throwIfDiagnostics(entryProblems);
+    const entries = compiler ? await dropUncompilable(context, assembled, compiler, warnings) : assembled;
+    const compile = compiler ? strictCompile(compiler) : undefined;
+    const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
+    // Cut by how often they change (build.layers): each part hashed on its own.
+    const appLayers = [];
+    for (const part of splitAppEntries(entries, resolved.layering)) {
+      appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) });
     }
+    if (caches?.write) await caches.stat.write();
+
+    const reproducible = merged.build.reproducible ?? true;
+    const plan = assemblePlan({
+      resolved,
+      merged,
+      detection,
+      ...(base ? { base } : {}),
+      dependencies,
+      appLayers,
+      include: resolved.includePaths,
+      exclude,
+      inputs: dedupeInputs(inputs),
+      created: reproducible ? mtimeOf(env) : Math.floor(Date.now() / 1000),
+      mtime: mtimeOf(env),
+      annotationSources: {
+        ...pyprojectData,
+        ...(merged.build.annotations_from_git ? await readGitInfo(context).then((git) => (git ? { git } : {})) : {}),
+        ...(env.SOURCE_DATE_EPOCH ? { sourceDateEpoch: mtimeOf(env) } : {}),
+      },
+    });
+    // 7. Would it start? Checked before anything is written or published.
+    if (baseFs) {
+      for (const [i, image] of plan.images.entries()) {
+        const fs = baseFs.find((b) => b.platform === image.platform)?.fs ?? baseFs[i]!.fs;
+        const deps = dependencies.filter((d) => d.platform === image.platform);
+        const config = image.config.config as { Entrypoint?: string[]; Cmd?: string[]; Env?: string[]; WorkingDir?: string };
+        const listing = listings.get(image.platform);
+        const withDeps = listing ? fs.withLayer(listing) : fs;
+        const problem = checkStartup({
+          base: baseRef,
+          image: withDeps.withEntries([...deps.flatMap((d) => d.entries ?? []), ...plan.layers.flatMap((l) => l.entries)]),
+          entrypoint: config.Entrypoint,
+          cmd: config.Cmd,
+          env: config.Env ?? [],
+          workingDir: config.WorkingDir ?? resolved.workdir,
+          // A dependency layer neither listed in the plan nor scanned here (a kept pin): taken on trust.
+          unlisted: deps.some((d) => !d.entries) && !listing ? [`${resolved.venv}/bin`] : [],
+        });
+        if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
+      }
+    }
+    for (const w of resolved.warnings) options.onWarning?.(w);
+    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set() };
+  } finally {
+    await compiler?.close();
   }
-  for (const w of resolved.warnings) options.onWarning?.(w);
-  return { plan, config: merged, context, builtLayers: caches?.built ?? new Set() };
 }
 
 /**
@@ -323,6 +337,7 @@ async function planDependencies(
   listings: Map<string, LayerScan>,
   /** Per platform: the committed plan's resolved versions to keep while they fit. */
   preferences: Map<string, Map<string, string>>,
+  compiler: BytecodeCompiler | undefined,
 ): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
   const own = ownDependencyNames(detection.project.dependencies, pyproject);
@@ -359,6 +374,7 @@ async function planDependencies(
         ...(cache ? { derived: new DerivedCache(cache.root) } : {}),
         ...(preferences.get(text) ? { preferences: preferences.get(text)! } : {}),
         ...(cache ? { cacheRoot: cache.root } : {}),
+        ...(compiler ? { bytecode: compiler } : {}),
       };
       let result: Awaited<ReturnType<typeof resolveDependencies>>;
       try {
@@ -602,6 +618,8 @@ async function hashLayer(
   mtime: number,
   reader: FileReader,
   caches?: CompileCaches & { stamps: Map<string, FileStamp> },
+  /** compile_bytecode: compiles the sources of the layer's .pyc entries. */
+  compile?: CompileBytecode,
 ): Promise<{ entries: Entry[]; diffId: string; size: number }> {
   if (caches) {
     const vouched = entries.map((e) => {
@@ -620,7 +638,7 @@ async function hashLayer(
     const stamp = f.entry.source !== undefined ? caches?.stamps.get(f.entry.source) : undefined;
     // The stamp was taken before the read: a file changed since has another stamp next time.
     if (stamp && stampSize(stamp) === f.size) caches!.stat.record(f.entry.source!, stamp, f.sha256);
-  });
+  }, compile);
   const diff = new HashCounter();
   if (caches?.compress) {
     // A layer the cache already held (the same project at another path) is reported as cached, as before.
@@ -658,6 +676,27 @@ async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, 
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+/**
+ * compile_bytecode: the application's .pyc entries whose source compiles; one that does not (a syntax
+ * error, Python 2 code kept as data) is left out with a warning, as compileall does, and Python reads
+ * the source if it is ever imported.
+ */
+async function dropUncompilable(context: string, entries: Entry[], compiler: BytecodeCompiler, warnings: string[]): Promise<Entry[]> {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const reader = contextReader(context);
+  const dropped = new Set<string>();
+  for (const e of entries) {
+    if (e.bytecodeOf === undefined) continue;
+    const source = byPath.get(e.bytecodeOf)!;
+    const r = await compiler.compile(`/${source.path}`, source.content !== undefined ? Buffer.from(source.content, 'utf8') : await reader.read(source));
+    if ('error' in r) {
+      dropped.add(e.path);
+      warnings.push(`${source.source ?? source.path} does not compile (${r.error}); it is shipped without bytecode`);
+    }
+  }
+  return dropped.size ? entries.filter((e) => !dropped.has(e.path)) : entries;
 }
 
 function dedupeInputs(list: { path: string; sha256: string }[]): { path: string; sha256: string }[] {

@@ -21,8 +21,9 @@ import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
 import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
-import { packWheelsLayer, planWheelsLayer, wheelInstalledSize, wheelsLayerListing, type WheelToInstall } from '../python/install/wheel.js';
+import { packWheelsLayer, planWheelsLayer, wheelInstalledSize, wheelsLayerListing, type Bytecode, type WheelToInstall } from '../python/install/wheel.js';
 import type { DerivedCache } from '../cache/derived.js';
+import type { BytecodeCompiler } from '../python/bytecode.js';
 import { PYCONTAINER_VERSION } from '../version.js';
 import { DEFAULT_LAYERING, groupDependencies, type DependencyGroup, type DependencyInfo, type Layering } from './layers.js';
 
@@ -57,6 +58,8 @@ export interface DependencyInput {
   preferences?: Map<string, string>;
   /** The cache directory's root, for index pages and metadata of resolution; undefined: none kept. */
   cacheRoot?: string;
+  /** compile_bytecode: the build's compiler. */
+  bytecode?: BytecodeCompiler;
 }
 
 /** The C library wheels are chosen for; glibc 2.17 (manylinux2014) when the base does not tell. */
@@ -211,6 +214,7 @@ async function buildDependencyLayer(
     lock: lock.path,
     layering: input.layering ?? DEFAULT_LAYERING,
     ...(input.derived ? { derived: input.derived } : {}),
+    ...(input.bytecode ? { bytecode: input.bytecode } : {}),
   });
   return {
     lock,
@@ -240,6 +244,7 @@ interface LayerSettings {
   lock: string;
   layering: Layering;
   derived?: DerivedCache;
+  bytecode?: BytecodeCompiler;
 }
 
 /** A cached dependency layer: its diff_id and size. */
@@ -284,7 +289,8 @@ async function assembleDependencyLayers(
   }
   const groups = groupDependencies(infos, settings.layering, settings.layering.max - APP_LAYERS_RESERVED);
   const byName = new Map(packages.map((p, i) => [p.name, { p, w: toInstall[i]! }]));
-  const common = { venv: settings.venv, pythonMinor: settings.pythonMinor, mtime: settings.mtime };
+  // The .pyc bytes may depend on the compiler's exact version: it is part of every key.
+  const common = { venv: settings.venv, pythonMinor: settings.pythonMinor, mtime: settings.mtime, ...(settings.bytecode ? { bytecode: settings.bytecode.info } : {}) };
   const keys = groups.map((g) =>
     keyOf(['deps-layer', common, g.packages.map((n) => {
       const { p, w } = byName.get(n)!;
@@ -303,7 +309,7 @@ async function assembleDependencyLayers(
     };
   }
   // Planned together, packed apart: only the groups the cache lacks are built.
-  const plan = await planWheelsLayer(toInstall, { venv: settings.venv, pythonMinor: settings.pythonMinor });
+  const plan = await planWheelsLayer(toInstall, { venv: settings.venv, pythonMinor: settings.pythonMinor, ...(settings.bytecode ? { bytecode: bytecodeTarget(settings.bytecode) } : {}) });
   const layers: DependencyPart[] = [];
   for (const [i, g] of groups.entries()) {
     let numbers = cached[i];
@@ -317,6 +323,11 @@ async function assembleDependencyLayers(
   const listed = wheelsLayerListing(plan);
   await derived?.put('deps-listing', allKey, { bin: listed.filter((e) => e.type === 'file' && e.path.startsWith(`${binDir}/`)).map((e) => [e.path, e.mode]) });
   return { layers, listing: listingScan(listed) };
+}
+
+/** The compiler as the wheel installer uses it. */
+export function bytecodeTarget(compiler: { info: { cacheTag: string }; compile: BytecodeCompiler['compile'] }): Bytecode {
+  return { cacheTag: compiler.info.cacheTag, compile: (path, source) => compiler.compile(path, source) };
 }
 
 /** `app/.venv/bin` → `app`, `app/.venv`, `app/.venv/bin`. */

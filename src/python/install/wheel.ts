@@ -7,6 +7,7 @@ import { ConfigError } from '../../errors.js';
 import { addEntry, checkMemberPath, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
 import { ZipFile, ZipFormatError, type ZipEntry } from './zip.js';
+import { cachePathOf, type Compiled } from '../bytecode.js';
 
 /**
  * Installs wheels into a venv layer the way pypa/installer does (binary distribution format, recording
@@ -32,6 +33,14 @@ export interface VenvTarget {
   venv: string;
   /** major.minor of the target interpreter, e.g. '3.11'. */
   pythonMinor: string;
+  /** compile_bytecode: site-packages' .py files get a __pycache__/*.pyc each (src/python/bytecode.ts). */
+  bytecode?: Bytecode;
+}
+
+/** What packing needs to compile: the .pyc file names' tag and the compiler (started on first use). */
+export interface Bytecode {
+  cacheTag: string;
+  compile(path: string, source: Buffer): Promise<Compiled>;
 }
 
 /** A file the layer will hold: its final bytes' sha256 and size are known before any is written. */
@@ -80,6 +89,9 @@ export async function wheelsLayerTar(wheels: WheelToInstall[], target: VenvTarge
 export interface WheelsLayerPlan {
   /** Path in the image → the file, sorted by wheel. */
   files: Map<string, Planned>;
+  /** compile_bytecode: .pyc path → its source file (compiled while packing; one that does not compile is left out, as compileall does). */
+  bytecode: Map<string, Planned>;
+  compiler?: Bytecode;
 }
 
 /** Plans `wheels` (see wheelsLayerTar): reads each wheel's RECORD, WHEEL and entry points, not its contents. */
@@ -112,7 +124,16 @@ export async function planWheelsLayer(wheels: WheelToInstall[], target: VenvTarg
       throw new ConfigError('E_WHEEL', `${f.wheel} installs /${d} as a file but ${inside.wheel} installs /${inside.path} inside it`);
     }
   }
-  return { files };
+  const bytecode = new Map<string, Planned>();
+  if (target.bytecode) {
+    const site = `${sitePackages(target.venv, target.pythonMinor).slice(1)}/`;
+    for (const f of files.values()) {
+      const pyc = f.path.startsWith(site) ? cachePathOf(f.path, target.bytecode.cacheTag) : undefined;
+      // A wheel that ships its own .pyc keeps it.
+      if (pyc && !files.has(pyc)) bytecode.set(pyc, f);
+    }
+  }
+  return { files, bytecode, ...(target.bytecode ? { compiler: target.bytecode } : {}) };
 }
 
 /** Every parent directory of `paths`. */
@@ -143,9 +164,11 @@ export function wheelsLayerListing(plan: WheelsLayerPlan, only?: ReadonlySet<str
  */
 export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: ReadonlySet<string>): Pack {
   const files = selectFiles(plan, only);
-  const items = sortEntries<{ path: string; file?: Planned }>([
-    ...[...parentDirs(files.map((f) => f.path))].map((d) => ({ path: d })),
+  const compiled = [...plan.bytecode].filter(([, f]) => only === undefined || only.has(f.dist));
+  const items = sortEntries<{ path: string; file?: Planned; bytecodeOf?: Planned }>([
+    ...[...parentDirs([...files.map((f) => f.path), ...compiled.map(([p]) => p)])].map((d) => ({ path: d })),
     ...files.map((f) => ({ path: f.path, file: f })),
+    ...compiled.map(([path, f]) => ({ path, bytecodeOf: f })),
   ]);
   // The wheel checks above refuse escapes; this is the layer writer's own guard (src/oci/layer.ts).
   for (const item of items) checkMemberPath(item.path);
@@ -164,7 +187,15 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
         type: item.file ? 'file' : 'directory',
       };
       const f = item.file;
-      if (!f) {
+      if (item.bytecodeOf) {
+        const body = await compileMember(item.bytecodeOf, plan.compiler!);
+        if (body === undefined) continue;
+        header.type = 'file';
+        header.name = item.path;
+        header.mode = 0o644;
+        header.size = body.length;
+        await addEntry(pack, header, body);
+      } else if (!f) {
         await addEntry(pack, header);
       } else if (f.source.kind === 'content') {
         header.size = f.source.body.length;
@@ -181,6 +212,23 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
   return pack;
+}
+
+/** A source file's .pyc bytes (its bytes checked against the plan first), or undefined when it does not compile. */
+async function compileMember(f: Planned, compiler: Bytecode): Promise<Buffer | undefined> {
+  let source: Buffer;
+  if (f.source.kind === 'content') source = f.source.body;
+  else {
+    source = await readMember(f.source.zip, f.source.entry, f.wheel);
+    if (f.source.shebang !== undefined || source.length !== f.size || !sha256(source).equals(f.sha256)) {
+      if (f.source.shebang === undefined) throw corrupt(f.wheel, f.origin);
+      const rewriter = new ShebangRewriter(f.source.shebang);
+      source = Buffer.concat([...rewriter.push(source), ...rewriter.end()]);
+      if (!sha256(source).equals(f.sha256)) throw corrupt(f.wheel, f.origin);
+    }
+  }
+  const r = await compiler.compile(`/${f.path}`, source);
+  return 'pyc' in r ? r.pyc : undefined;
 }
 
 /**
