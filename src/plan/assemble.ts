@@ -446,12 +446,20 @@ export function assembleAnnotations(detection: Detection, baseRef: string, baseD
   if (source) a['org.opencontainers.image.source'] = source;
   if (sources.git) a['org.opencontainers.image.revision'] = sources.git.commit;
   if (baseDigest !== undefined) {
-    // The reference as the plan states it: an image reference, or for a local layout `oci:` and the
-    // path relative to the context (never an absolute host path).
-    a['org.opencontainers.image.base.name'] = baseRef;
+    // An image reference as the plan states it. A local layout is named by its directory's name and
+    // tag (`oci:NAME:TAG`): the path leading to it differs between checkouts and machines, and the
+    // image must not (base.digest pins which image it was).
+    a['org.opencontainers.image.base.name'] = baseRef.startsWith('oci:') ? localBaseName(baseRef) : baseRef;
     a['org.opencontainers.image.base.digest'] = baseDigest;
   }
   return sortObject(a);
+}
+
+/** `oci:../x/base-layout:3.11` → `oci:base-layout:3.11`. */
+function localBaseName(ref: string): string {
+  const m = /^oci:(.*?)(:[^:/]+)?$/.exec(ref);
+  const path = (m?.[1] ?? ref.slice(4)).replace(/\/+$/, '');
+  return `oci:${path.slice(path.lastIndexOf('/') + 1)}${m?.[2] ?? ''}`;
 }
 
 function stringEntries(value: unknown): Record<string, string> {

@@ -89,7 +89,7 @@ test('the packed package: import { build, applyPlan } from "pycontainer", in Jav
   }
   // The tarball holds the compiled code and its declarations, not the tests or the sources.
   const shipped = await readdir(join(installed, 'dist'));
-  assert.deepEqual(shipped.sort(), ['generated', 'src']);
+  assert.deepEqual(shipped.sort(), ['bundle', 'generated', 'src']);
 
   // JavaScript: build an example through the API.
   const context = join(tmp, 'hello-cli');

@@ -335,7 +335,10 @@ describe('annotations', () => {
     });
     const withEpoch = assembleAnnotations(detection, 'oci:base:3.11', DIGEST, { pyproject, sourceDateEpoch: 1700000000 });
     assert.equal(withEpoch['org.opencontainers.image.created'], '2023-11-14T22:13:20Z');
-    assert.equal(withEpoch['org.opencontainers.image.base.name'], 'oci:base:3.11', 'a local layout is named as the plan names it');
+    assert.equal(withEpoch['org.opencontainers.image.base.name'], 'oci:base:3.11', 'a local layout is named by its directory and tag');
+    const elsewhere = assembleAnnotations(detection, 'oci:../../cache/layouts/base:3.11', DIGEST, { pyproject });
+    assert.equal(elsewhere['org.opencontainers.image.base.name'], 'oci:base:3.11', 'the path leading to the layout stays out of the image');
+    assert.equal(assembleAnnotations(detection, 'oci:../layouts/base', DIGEST, { pyproject })['org.opencontainers.image.base.name'], 'oci:base');
   });
   test('from git when asked: revision, the commit time, the remote over [project.urls]', () => {
     const git = { commit: '0123456789abcdef0123456789abcdef01234567', time: 1600000000, remote: 'https://github.com/org/app.git' };
