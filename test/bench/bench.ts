@@ -42,7 +42,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { COMPRESSION } from '../../src/oci/compress.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { layoutBlobDigests, layoutTag, missingPushTools, unlinkBlobs } from './push.js';
+import { curlPushFloor, layoutBlobDigests, layoutTag, missingPushTools, unlinkBlobs } from './push.js';
 import { prepareDepsProject, UPGRADED, writeDepsLock } from './deps-project.js';
 import { ensureBaseImage } from '../support/base-image.js';
 import { compareInstalls, prepareWheels, tarStats, treeStats, type TarStats, type TreeStats } from './wheels.js';
@@ -298,6 +298,7 @@ type Scenario =
   | 'deps-push-upgrade'
   | 'push-cold'
   | 'skopeo-copy'
+  | 'curl-upload'
   | 'push-unchanged'
   | 'wheel-install'
   | 'pip-install';
@@ -310,7 +311,8 @@ const SCENARIOS: { id: Scenario; label: string; against: Scenario; also?: Scenar
   { id: 'build-cold', label: 'pycontainer build (cold cache)', against: 'baseline', also: 'pigz' },
   { id: 'build-warm', label: 'rebuild, nothing changed', against: 'baseline' },
   { id: 'build-touch', label: 'rebuild, one .py file changed', against: 'baseline' },
-  { id: 'push-cold', label: 'pycontainer push (cold)', against: 'skopeo-copy' },
+  { id: 'push-cold', label: 'pycontainer push (cold)', against: 'curl-upload', also: 'skopeo-copy' },
+  { id: 'curl-upload', label: 'curl POST+PUT of the same blobs', against: 'curl-upload' },
   { id: 'skopeo-copy', label: 'skopeo copy oci: docker://', against: 'skopeo-copy' },
   { id: 'push-unchanged', label: 'pycontainer push (unchanged)', against: 'skopeo-copy' },
   { id: 'wheel-install', label: 'pycontainer wheel install (tar file)', against: 'pip-install' },
@@ -319,11 +321,12 @@ const SCENARIOS: { id: Scenario; label: string; against: Scenario; also?: Scenar
   { id: 'deps-upgrade', label: `deps project: rebuild, ${UPGRADED} upgraded`, against: 'deps-cold' },
   { id: 'deps-push-upgrade', label: 'deps project: push of the upgrade', against: 'deps-cold' },
 ];
-const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'skopeo-copy', 'push-unchanged'];
+const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'curl-upload', 'skopeo-copy', 'push-unchanged'];
 const AGAINST_LABEL: Partial<Record<Scenario, string>> = {
   baseline: 'tar|gzip',
   pigz: 'tar|pigz',
   'skopeo-copy': 'skopeo copy',
+  'curl-upload': 'curl upload',
   'pip-install': 'pip install',
   'deps-cold': 'deps cold build',
 };
@@ -388,6 +391,7 @@ async function main(): Promise<void> {
     'deps-push-upgrade': [],
     'push-cold': [],
     'skopeo-copy': [],
+    'curl-upload': [],
     'push-unchanged': [],
     'wheel-install': [],
     'pip-install': [],
@@ -497,6 +501,12 @@ async function main(): Promise<void> {
         const skopeoDigest = (await readFile(digestFile, 'utf8')).trim();
         process.stderr.write(`, skopeo ${sk.seconds.toFixed(1)}s`);
 
+        // The wire floor: curl uploads the same blobs one by one (POST, then a monolithic PUT).
+        const curlRepo = `bench/curl-${rep}`;
+        const curlSeconds = await curlPushFloor(registry, curlRepo, out);
+        results['curl-upload'].push({ seconds: curlSeconds, rssMiB: NaN, stdout: '', stderr: '' });
+        process.stderr.write(`, curl ${curlSeconds.toFixed(1)}s`);
+
         // The same push again: everything is there already.
         const pu = await run(process.execPath, pushArgs, env);
         results['push-unchanged'].push(pu);
@@ -510,6 +520,7 @@ async function main(): Promise<void> {
         // No later repetition may mount these blobs from here: skopeo would (see unlinkBlobs).
         const digests = await layoutBlobDigests(out);
         await unlinkBlobs(registry, skopeoRepo, digests);
+        await unlinkBlobs(registry, curlRepo, digests);
         await unlinkBlobs(registry, repository, digests);
       }
 
