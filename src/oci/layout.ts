@@ -81,23 +81,18 @@ export async function resolveLayoutImage(dir: string, shown: string, tag: string
         const have = nested.manifests.filter((m) => m.platform).map((m) => formatPlatform(m.platform!));
         throw new ImageError('E_BASE_PLATFORM', `base image ${shown} has no ${formatPlatform(platform)} image; it has ${have.join(', ') || 'none'}`);
       }
-      images.push(await readImage(dir, match, platform));
+      images.push(await readImage(dir, match, match.platform));
     }
   } else {
     const image = await readImage(dir, chosen, undefined);
     for (const platform of platforms) {
-      if (!platformMatches(platform, platformOf(image))) {
+      if (!platformMatches(platform, image.platform)) {
         throw new ImageError('E_BASE_PLATFORM', `base image ${shown} is ${image.platform} only; it has no ${formatPlatform(platform)} image`);
       }
     }
     images.push(image);
   }
   return { digest: chosen.digest, images };
-}
-
-function platformOf(image: ResolvedBaseImage): Platform {
-  const [os, architecture, variant] = image.platform.split('/');
-  return variant ? { os: os!, architecture: architecture!, variant } : { os: os!, architecture: architecture! };
 }
 
 function isIndex(mediaType: string): boolean {
@@ -116,21 +111,26 @@ export interface BaseImageConfig {
 
 /**
  * A base image as the plan records it, from its manifest descriptor, manifest and config (read from a
- * layout or a registry): layers paired with diff_ids, the config it passes on, its platform.
+ * layout or a registry): layers paired with diff_ids, the config it passes on, its platform. The
+ * platform is the base's own spelling, variant included (`linux/arm64/v8`): the index entry's when it
+ * came through an index (`listed`), else its config's.
  */
 export function describeBaseImage(
   what: string,
   desc: { mediaType: string; digest: string; size: number },
   manifest: { config: Descriptor; layers: Descriptor[] },
   config: BaseImageConfig,
-  platform: Platform | undefined,
+  listed: Platform | undefined,
 ): ResolvedBaseImage {
   if (config.rootfs.diff_ids.length !== manifest.layers.length) {
     throw new ImageError('E_BASE_IMAGE', `base image ${what}: its config lists ${config.rootfs.diff_ids.length} diff_ids for ${manifest.layers.length} layers`);
   }
   const own: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+  // An index entry without a variant whose config names one (or the other way round) is the same image.
+  const variant = listed ? (listed.variant ?? (platformMatches(listed, own) ? own.variant : undefined)) : own.variant;
+  const platform: Platform = { os: (listed ?? own).os, architecture: (listed ?? own).architecture, ...(variant ? { variant } : {}) };
   return {
-    platform: formatPlatform(platform ?? own),
+    platform: formatPlatform(platform),
     manifest: { mediaType: desc.mediaType, digest: desc.digest, size: desc.size },
     config: { mediaType: manifest.config.mediaType, digest: manifest.config.digest, size: manifest.config.size },
     layers: manifest.layers.map((l, i) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, diffId: config.rootfs.diff_ids[i]! })),
@@ -139,8 +139,8 @@ export function describeBaseImage(
   };
 }
 
-async function readImage(dir: string, desc: Descriptor, platform: Platform | undefined): Promise<ResolvedBaseImage> {
+async function readImage(dir: string, desc: Descriptor, listed: Platform | undefined): Promise<ResolvedBaseImage> {
   const manifest = JSON.parse((await readLayoutBlob(dir, desc)).toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
   const config = JSON.parse((await readLayoutBlob(dir, manifest.config)).toString('utf8')) as BaseImageConfig;
-  return describeBaseImage(desc.digest, desc, manifest, config, platform);
+  return describeBaseImage(desc.digest, desc, manifest, config, listed);
 }

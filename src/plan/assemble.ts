@@ -77,7 +77,7 @@ export function resolveSettings(merged: MergedConfig, detection: Detection): { r
   for (const text of [...new Set(platformTexts)]) {
     const p = parsePlatform(text);
     if ('error' in p) diagnostics.push({ source: provenance['build.platforms'] ?? 'config', key: 'build.platforms', message: p.error });
-    else platforms.push(p);
+    else if (!platforms.some((q) => fmt(q) === fmt(p))) platforms.push(p); // linux/arm64 and linux/arm64/v8 are one
   }
   platforms.sort((x, y) => (fmt(x) < fmt(y) ? -1 : 1));
   const python = detection.pythonVersion?.value ?? DEFAULT_PYTHON;

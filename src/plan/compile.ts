@@ -33,6 +33,7 @@ import { type CompileBytecode } from '../oci/layer.js';
 import { BytecodeCompiler, strictCompile } from '../python/bytecode.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
+import { keepBaseVariant, platformMatches } from '../oci/platform.js';
 import { RegistryClient } from '../registry/client.js';
 import { findCredential } from '../registry/credentials.js';
 import { formatReference, parseReference } from '../registry/reference.js';
@@ -202,6 +203,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
   const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
+  // The images carry the base's variant (linux/arm64 → linux/arm64/v8 when the base's index says so).
+  partial.platforms = keepBaseVariant(partial.platforms, base?.images);
   const warnings: string[] = [...partial.warnings, ...detection.warnings];
   // A warning about the detected command (a development server) is moot when the user chose the command.
   if (!merged.build.entrypoint && !merged.build.cmd) warnings.push(...detection.commandWarnings);
@@ -591,7 +594,7 @@ async function resolveBase(
 
 /** The base as an earlier plan pinned it, when that plan names this base for every platform. */
 function pinnedBase(ref: string, platforms: Resolved['platforms'], pinned: Plan | undefined): ResolvedBase | undefined {
-  const images = platforms.map((p) => pinned?.base.images.find((i) => i.platform === (p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`)));
+  const images = platforms.map((p) => pinned?.base.images.find((i) => platformMatches(p, i.platform)));
   if (!pinned || pinned.base.ref !== ref || !pinned.base.digest || images.some((i) => !i?.manifest || !i.config)) return undefined;
   return {
     digest: pinned.base.digest,

@@ -1,5 +1,6 @@
 import { RegistryError } from '../errors.js';
 import { MEDIA_TYPES } from '../oci/image.js';
+import { platformMatches } from '../oci/platform.js';
 import type { RegistryClient } from './client.js';
 import { formatReference, type ImageReference } from './reference.js';
 
@@ -55,7 +56,8 @@ export function zipRemoteLayers(manifest: ManifestShape, config: { rootfs?: { di
 /** The digests of an index's children for the given platforms (`os/arch[/variant]`). */
 export function selectPlatformManifests(index: ManifestShape, platforms: string[]): string[] {
   const children = (index.manifests ?? []).filter((m): m is { digest: string; platform?: { os?: string; architecture?: string; variant?: string } } => typeof m.digest === 'string');
-  const named = children.filter((m) => m.platform && platforms.includes([m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/')));
+  // Compared normalized: a plan's linux/arm64 is the index's linux/arm64/v8.
+  const named = children.filter((m) => m.platform && platforms.some((p) => platformMatches(p, { os: m.platform!.os ?? '', architecture: m.platform!.architecture ?? '', ...(m.platform!.variant ? { variant: m.platform!.variant } : {}) })));
   return named.map((m) => m.digest);
 }
 

@@ -25,13 +25,12 @@ export async function resolveRegistryBase(client: RegistryClient, ref: ImageRefe
         const have = index.manifests.filter((m) => m.platform && m.platform.os !== 'unknown').map((m) => formatPlatform(m.platform!));
         throw new RegistryError('E_BASE_PLATFORM', `base image ${formatReference(ref)} has no ${formatPlatform(platform)} image; it has ${have.join(', ') || 'none'}`);
       }
-      images.push(await readImage(client, ref, await client.getManifest(ref, match.digest), platform));
+      images.push(await readImage(client, ref, await client.getManifest(ref, match.digest), match.platform));
     }
   } else {
     const image = await readImage(client, ref, top, undefined);
     for (const platform of platforms) {
-      const [os, architecture, variant] = image.platform.split('/');
-      if (!platformMatches(platform, { os: os!, architecture: architecture!, ...(variant ? { variant } : {}) })) {
+      if (!platformMatches(platform, image.platform)) {
         throw new RegistryError('E_BASE_PLATFORM', `base image ${formatReference(ref)} is ${image.platform} only; it has no ${formatPlatform(platform)} image`);
       }
     }
@@ -44,12 +43,12 @@ async function readImage(
   client: RegistryClient,
   ref: ImageReference,
   manifest: { mediaType: string; digest: string; size: number; bytes: Buffer },
-  platform: Platform | undefined,
+  listed: Platform | undefined,
 ): Promise<ResolvedBaseImage> {
   const parsed = JSON.parse(manifest.bytes.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[]; schemaVersion?: number };
   if (!parsed.config || !parsed.layers) {
     throw new RegistryError('E_BASE_IMAGE', `base image ${formatReference(ref)}: ${manifest.digest} is not an image manifest (${manifest.mediaType}); schema 1 manifests are not supported`);
   }
   const config = JSON.parse((await client.getBlobBytes(ref, parsed.config)).toString('utf8')) as BaseImageConfig;
-  return describeBaseImage(formatReference(ref), manifest, { config: parsed.config, layers: parsed.layers }, config, platform);
+  return describeBaseImage(formatReference(ref), manifest, { config: parsed.config, layers: parsed.layers }, config, listed);
 }

@@ -296,12 +296,15 @@ describe('several platforms', () => {
 
   test('linux/amd64,linux/arm64 gives two images sharing the app layer, base per platform', async () => {
     const plan = await planExample(name, { platform: ['linux/arm64,linux/amd64'] });
-    assert.deepEqual(plan.platforms, ['linux/amd64', 'linux/arm64']);
-    assert.deepEqual(plan.images.map((i) => i.platform), ['linux/amd64', 'linux/arm64']);
-    assert.deepEqual(plan.base.images.map((i) => i.platform), ['linux/amd64', 'linux/arm64']);
+    // The stub base's index lists arm64 with variant v8: the plan keeps the base's spelling.
+    assert.deepEqual(plan.platforms, ['linux/amd64', 'linux/arm64/v8']);
+    assert.deepEqual(plan.images.map((i) => i.platform), ['linux/amd64', 'linux/arm64/v8']);
+    assert.deepEqual(plan.base.images.map((i) => i.platform), ['linux/amd64', 'linux/arm64/v8']);
     const [amd, arm] = plan.images;
     assert.equal(amd!.config.architecture, 'amd64');
+    assert.equal(amd!.config.variant, undefined);
     assert.equal(arm!.config.architecture, 'arm64');
+    assert.equal(arm!.config.variant, 'v8');
     const app = plan.layers[0]!.diffId;
     assert.equal(amd!.config.rootfs.diff_ids.at(-1), app);
     assert.equal(arm!.config.rootfs.diff_ids.at(-1), app);
@@ -317,6 +320,26 @@ describe('several platforms', () => {
     const single = JSON.parse(await goldenText(name)) as Plan;
     assert.equal(app, single.layers[0]!.diffId, 'the app layer does not depend on the platforms');
     assert.equal(amd!.configDigest, single.images[0]!.configDigest, 'the amd64 image is the single-platform image');
+  });
+
+  test('--platform linux/arm64 and linux/arm64/v8 (and aarch64) give the same plan, with the base\'s variant', async () => {
+    const [plain, v8, uname] = await Promise.all(['linux/arm64', 'linux/arm64/v8', 'linux/aarch64'].map((p) => planExample(name, { platform: [p] }).then(serializePlan)));
+    assert.equal(v8, plain);
+    assert.equal(uname, plain);
+    const plan = JSON.parse(plain) as Plan;
+    assert.deepEqual(plan.platforms, ['linux/arm64/v8']);
+    assert.equal(plan.images[0]!.config.variant, 'v8');
+    // Listed twice in two spellings, it is one platform.
+    const twice = await planExample(name, { platform: ['linux/arm64,linux/arm64/v8'] });
+    assert.equal(serializePlan(twice), plain);
+  });
+
+  test('scratch has no variant to keep: linux/arm64 stays as written, linux/arm is arm/v7', async () => {
+    const dir = await tempDir();
+    await writeTree(dir, { 'pyproject.toml': '[project]\nname = "s"\nversion = "1"\n', 'main.py': 'print(1)\n' });
+    const plan = await compilePlan({ env: {}, context: dir, cache: null, flags: { baseImage: 'scratch', platform: ['linux/arm64/v8,linux/arm'] } });
+    assert.deepEqual(plan.platforms, ['linux/arm/v7', 'linux/arm64']);
+    assert.deepEqual(plan.images.map((i) => [i.config.architecture, i.config.variant]), [['arm', 'v7'], ['arm64', undefined]]);
   });
 
   test('a platform the base does not have is an error naming the platforms it has', async () => {
