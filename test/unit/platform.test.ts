@@ -1,10 +1,16 @@
 // Platforms: parsing user input, normalizing the way containerd compares platforms (arm64 = arm64/v8,
 // arm = arm/v7, amd64/v1 = amd64), matching index entries, and keeping the base image's own spelling.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
 import { describeBaseImage, type BaseImageConfig } from '../../src/oci/layout.js';
 import { formatPlatform, keepBaseVariant, normalizePlatform, parsePlatform, platformMatches, splitPlatform, type Platform } from '../../src/oci/platform.js';
+import { compilePlan } from '../../src/plan/compile.js';
+import { serializePlan } from '../../src/plan/file.js';
 import { selectPlatformManifests } from '../../src/registry/remote-layers.js';
+import { writeEditedStubBase, type BaseEdit } from '../support/edited-base.js';
 
 const parsed = (text: string): string => {
   const p = parsePlatform(text);
@@ -119,5 +125,34 @@ describe('the base image decides the spelling', () => {
     assert.deepEqual(selectPlatformManifests(index, ['linux/arm64']), [sha('b')]);
     assert.deepEqual(selectPlatformManifests(index, ['linux/arm64/v8', 'linux/amd64']), [sha('a'), sha('b')]);
     assert.deepEqual(selectPlatformManifests(index, ['linux/arm']), []);
+  });
+});
+
+describe('planned on a base whose index lists arm64 without a variant', () => {
+  const temps: string[] = [];
+  after(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
+  const planOn = async (edit: BaseEdit, platform: string) => {
+    const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-variant-'));
+    temps.push(dir);
+    const base = await writeEditedStubBase(join(dir, 'base'), edit);
+    await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "v"\nversion = "1"\n');
+    await writeFile(join(dir, 'main.py'), 'print(1)\n');
+    const plan = await compilePlan({ context: dir, env: {}, cache: null, flags: { baseImage: base, platform: [platform] } });
+    return { plan, text: serializePlan(plan).replaceAll(dir, 'DIR') };
+  };
+  const noListedVariant = (p: Record<string, unknown>) => void delete p.variant;
+
+  test('the config\'s v8 is still kept', async () => {
+    const { plan } = await planOn({ platform: noListedVariant }, 'linux/arm64');
+    assert.deepEqual(plan.base.images.map((i) => i.platform), ['linux/arm64/v8']);
+    assert.equal(plan.images[0]!.config.variant, 'v8');
+  });
+
+  test('with no variant anywhere, none is invented, and linux/arm64/v8 still finds it', async () => {
+    const edit: BaseEdit = { platform: noListedVariant, config: (c) => void delete c.variant };
+    const [plain, v8] = await Promise.all([planOn(edit, 'linux/arm64'), planOn(edit, 'linux/arm64/v8')]);
+    assert.deepEqual(plain.plan.platforms, ['linux/arm64']);
+    assert.equal(plain.plan.images[0]!.config.variant, undefined);
+    assert.equal(v8.text, plain.text);
   });
 });
