@@ -100,8 +100,8 @@ test('several platforms give an index; the app layer is shared, base layers are 
   assert.equal(result.mediaType, 'application/vnd.oci.image.index.v1+json');
   const report = await checkLayout(out);
   assertLayoutOk(report);
-  const platforms = report.manifests.filter((m) => m.platform).map((m) => `${m.platform!.os}/${m.platform!.architecture}`).sort();
-  assert.deepEqual(platforms, ['linux/amd64', 'linux/arm64']);
+  const platforms = report.manifests.filter((m) => m.platform).map((m) => [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/')).sort();
+  assert.deepEqual(platforms, ['linux/amd64', 'linux/arm64/v8']);
   const appLayers = report.manifests.filter((m) => m.platform).map((m) => m.layers.at(-1)!.digest);
   assert.equal(new Set(appLayers).size, 1, 'one app layer blob for both platforms');
   const baseLayers = report.manifests.filter((m) => m.platform).map((m) => m.layers[0]!.digest);

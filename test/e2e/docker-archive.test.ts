@@ -72,6 +72,6 @@ test('docker-archive:FILE is read by skopeo under its tags, with the plan\'s lay
   const two = path.join(tmp, 'out', 'two.tar');
   const refused = await runCli(['build', '-C', project, '--base-image', stubBase, '--platform', 'linux/amd64', '--platform', 'linux/arm64', '-o', `docker-archive:${two}`, '--no-cache']);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /^error: docker-archive:.*two\.tar holds one platform and the plan has linux\/amd64, linux\/arm64; plan for one with --platform \(e\.g\. --platform linux\/amd64\), or write oci-archive:FILE\n$/);
+  assert.match(refused.stderr, /^error: docker-archive:.*two\.tar holds one platform and the plan has linux\/amd64, linux\/arm64\/v8; plan for one with --platform \(e\.g\. --platform linux\/amd64\), or write oci-archive:FILE\n$/);
   await assert.rejects(stat(two));
 });

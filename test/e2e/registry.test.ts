@@ -208,7 +208,7 @@ describe('registries', { concurrency: false }, () => {
       assert.equal(built.pushedBlobs.mounted, 2, 'both base layers mounted');
       const raw = JSON.parse((await run('skopeo', ['inspect', '--raw', ...reg.skopeoFlags, `docker://${reg.host}/multi/hello:1`])).stdout);
       assert.equal(raw.mediaType, 'application/vnd.oci.image.index.v1+json');
-      assert.deepEqual(raw.manifests.map((m: any) => [m.platform.architecture, m.platform.variant ?? ''].join('/')).sort(), ['amd64/', 'arm64/']);
+      assert.deepEqual(raw.manifests.map((m: any) => [m.platform.architecture, m.platform.variant ?? ''].join('/')).sort(), ['amd64/', 'arm64/v8'], "arm64 keeps the base's variant");
       const arm = JSON.parse((await run('skopeo', ['inspect', '--override-arch', 'arm64', ...reg.skopeoFlags, `docker://${reg.host}/multi/hello:1`])).stdout);
       assert.equal(arm.Architecture, 'arm64');
       assert.ok(arm.Env.includes('PYTHON_VERSION=3.11.2'));
