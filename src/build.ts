@@ -83,8 +83,8 @@ interface InternalApplyOptions {
   builtLayers?: ReadonlySet<string>;
   /** The project's build.cache_from, used when `cacheFrom` is not given. */
   configCacheFrom?: string[];
-  /** compile_bytecode without a cache: the .pyc files its compile kept. */
-  bytecodeScratch?: BytecodeCache;
+  /** compile_bytecode: where its compile kept the .pyc files. */
+  bytecodeCache?: BytecodeCache;
 }
 
 /** What `--json` shows and the API returns: the image, where it went, what a push did. */
@@ -148,7 +148,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
   } finally {
     await dryCache?.close();
   }
-  const { plan, config, context, builtLayers } = compiled;
+  const { plan, config, context, builtLayers, bytecodeCache } = compiled;
   emit({ kind: 'planned', plan, verbose: config.build.verbose === true });
   if (options.dryRun || config.build.dry_run) return { plan, context };
   const image = await applyWithOptions(plan, {
@@ -161,7 +161,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     ...(config.build.cache_from ? { configCacheFrom: config.build.cache_from } : {}),
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
-    bytecodeScratch,
+    ...(bytecodeCache ? { bytecodeCache } : {}),
   });
   return { plan, context, image };
 }
@@ -192,7 +192,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const targets = options.push ? pushTargets(plan) : [];
   const cacheFrom = targets.length ? cacheFromReferences(options.cacheFrom, options.configCacheFrom) : [];
   const cache = options.cacheDir === undefined ? new BlobCache(defaultCacheDir()) : await cacheAt(options.cacheDir);
-  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeScratch ? { bytecodeScratch: options.bytecodeScratch } : {}), onEvent: emit };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeCache ? { bytecodeCache: options.bytecodeCache } : {}), onEvent: emit };
   const lock = target ? await lockOutput(target, (message) => emit({ kind: 'wait', message })) : undefined;
   let temporary: string | undefined;
   let result: ApplyPlanResult;

@@ -71,8 +71,8 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
   /** Also write an SBOM per platform image into the layout, as an OCI 1.1 artifact (src/sbom/). */
   sbom?: SbomFormat;
-  /** compile_bytecode without a cache: the .pyc files `build`'s compile kept (src/python/bytecode.ts). */
-  bytecodeScratch?: BytecodeCache;
+  /** compile_bytecode: where `build`'s compile kept the .pyc files (src/python/bytecode.ts); default: the cache's. */
+  bytecodeCache?: BytecodeCache;
 }
 
 export interface ApplyResult {
@@ -106,7 +106,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const writer = await LayoutWriter.open(options.output);
   // compile_bytecode: a compiler of the plan's Python, started only when a layer has to be built.
   // What plan compiled is taken from the cache (the plan's digests check it like anything built).
-  const pycCache = options.cache ? BytecodeCache.in(options.cache.root) : options.bytecodeScratch;
+  const pycCache = options.bytecodeCache ?? (options.cache ? BytecodeCache.in(options.cache.root) : undefined);
   const bytecode = plan.python.bytecode ? new LazyCompiler(plan.python.version.split('.').slice(0, 2).join('.'), plan.python.bytecode, process.env, pycCache) : undefined;
   try {
     const result = await writeImage(plan, { ...options, statCache, ...(bytecode ? { bytecode } : {}) }, writer, emit, stamps);

@@ -93,6 +93,17 @@ export interface CompileOptions {
   bytecodeScratch?: BytecodeCache;
 }
 
+/** What compileProject gives: the plan, the merged configuration, the project directory and what build's apply reuses. */
+export interface CompiledProject {
+  plan: Plan;
+  config: MergedConfig;
+  context: string;
+  /** diff_ids compressed into the cache by this compile (build's one pass). */
+  builtLayers: Set<string>;
+  /** compile_bytecode: where the .pyc files compiled here are kept, for apply to take. */
+  bytecodeCache?: BytecodeCache;
+}
+
 /** The caches a compile reads and (unless it is a dry run) writes. */
 interface CompileCaches {
   /** The cache directory's root: layer keys and compressed layers go there. */
@@ -114,7 +125,7 @@ export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
 }
 
 /** compilePlan, also returning the merged configuration (build reads its apply-time settings: cache). */
-export async function compileProject(options: CompileOptions = {}): Promise<{ plan: Plan; config: MergedConfig; context: string; builtLayers: Set<string> }> {
+export async function compileProject(options: CompileOptions = {}): Promise<CompiledProject> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const contextShown = options.context ?? '.';
@@ -317,7 +328,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
       }
     }
     for (const w of resolved.warnings) options.onWarning?.(w);
-    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set() };
+    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
   } finally {
     await compiler?.close();
     await ownScratch?.close();
