@@ -124,6 +124,19 @@ function dosTimestamp() {
   };
 }
 
+/** The fields a local header (at 4) and a central directory header (at 6) share, in the same order. */
+function writeSharedFields(header, at, { crc, compressed, size, nameLength }) {
+  header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  header.writeUInt16LE(0x0800, at + 2); // names are UTF-8
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(time, at + 6);
+  header.writeUInt16LE(date, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(compressed, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A whole zip in memory: local headers + deflated data, central directory, end record. */
 function assembleZip(entries) {
   const parts = [];
@@ -132,31 +145,14 @@ function assembleZip(entries) {
   for (const { name, data } of entries) {
     const nameBytes = Buffer.from(name, 'utf8');
     const compressed = zlib.deflateRawSync(data, { level: 9 });
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
+    const fields = { crc: crc32(data), compressed: compressed.length, size: data.length, nameLength: nameBytes.length };
+    const local = Buffer.alloc(30); // extra field length: 0
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeSharedFields(local, 4, fields);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE((3 << 8) | 20, 4); // made by: unix, 2.0 — so the mode below is read
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt16LE(8, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(compressed.length, 20);
-    header.writeUInt32LE(data.length, 24);
-    header.writeUInt16LE(nameBytes.length, 28);
+    writeSharedFields(header, 6, fields);
     // extra, comment, disk number, internal attributes: 0
     header.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // regular file, rw-r--r--
     header.writeUInt32LE(offset, 42);

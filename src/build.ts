@@ -19,6 +19,7 @@ import type { SbomFormat } from './sbom/model.js';
 import { pushSbomReferrer } from './sbom/referrers.js';
 import { formatTarget, outputTarget, type OutputTarget } from './apply/target.js';
 import { BlobCache, defaultCacheDir, openBlobCache, ReadOnlyBlobCache } from './cache/store.js';
+import { BytecodeCache } from './python/bytecode.js';
 import { ApplyError, ConfigError } from './errors.js';
 import { acquireLock, lockWaitMs, outputLockPath, type HeldLock } from './lock.js';
 import { namesRegistry } from './plan/assemble.js';
@@ -82,6 +83,8 @@ interface InternalApplyOptions {
   builtLayers?: ReadonlySet<string>;
   /** The project's build.cache_from, used when `cacheFrom` is not given. */
   configCacheFrom?: string[];
+  /** compile_bytecode: where its compile kept the .pyc files. */
+  bytecodeCache?: BytecodeCache;
 }
 
 /** What `--json` shows and the API returns: the image, where it went, what a push did. */
@@ -120,6 +123,16 @@ export function defaultRegistryClient(): RegistryClient {
  * `cache_dir`) apply as on the command line.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  // compile_bytecode with no cache: the .pyc files compile makes are kept here for apply (made on first use).
+  const bytecodeScratch = BytecodeCache.scratch();
+  try {
+    return await compileAndApply(options, bytecodeScratch);
+  } finally {
+    await bytecodeScratch.close();
+  }
+}
+
+async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeCache): Promise<BuildResult> {
   const cwd = options.cwd ?? process.cwd();
   const registry = options.registry ?? defaultRegistryClient();
   const emit = options.onEvent ?? (() => undefined);
@@ -131,11 +144,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const compileCache = cacheDir === false ? null : (dryCache ?? (cacheDir ? await openBlobCache(cacheDir, 'cacheDir') : undefined));
     // One pass: the layers compile streams (to learn their diff_ids) are compressed into the cache on
     // the way, so apply takes them from there instead of reading the files again.
-    compiled = await compileProject({ ...options, cwd, registry, compressLayers: !options.dryRun, dryRun: options.dryRun === true, ...(compileCache !== undefined ? { cache: compileCache } : {}) });
+    compiled = await compileProject({ ...options, cwd, registry, compressLayers: !options.dryRun, dryRun: options.dryRun === true, bytecodeScratch, ...(compileCache !== undefined ? { cache: compileCache } : {}) });
   } finally {
     await dryCache?.close();
   }
-  const { plan, config, context, builtLayers } = compiled;
+  const { plan, config, context, builtLayers, bytecodeCache } = compiled;
   emit({ kind: 'planned', plan, verbose: config.build.verbose === true });
   if (options.dryRun || config.build.dry_run) return { plan, context };
   const image = await applyWithOptions(plan, {
@@ -148,6 +161,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ...(config.build.cache_from ? { configCacheFrom: config.build.cache_from } : {}),
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
+    ...(bytecodeCache ? { bytecodeCache } : {}),
   });
   return { plan, context, image };
 }
@@ -178,7 +192,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const targets = options.push ? pushTargets(plan) : [];
   const cacheFrom = targets.length ? cacheFromReferences(options.cacheFrom, options.configCacheFrom) : [];
   const cache = options.cacheDir === undefined ? new BlobCache(defaultCacheDir()) : await cacheAt(options.cacheDir);
-  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), onEvent: emit };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeCache ? { bytecodeCache: options.bytecodeCache } : {}), onEvent: emit };
   const lock = target ? await lockOutput(target, (message) => emit({ kind: 'wait', message })) : undefined;
   let temporary: string | undefined;
   let result: ApplyPlanResult;

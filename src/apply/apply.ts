@@ -9,7 +9,7 @@ import { INPUT_FILE, isIncluded } from '../config/detect.js';
 import { compileIgnore } from '../config/ignore.js';
 import { ApplyError, PlanError, PycontainerError } from '../errors.js';
 import { wheelsOf } from '../plan/dependencies.js';
-import { LazyCompiler, strictCompile } from '../python/bytecode.js';
+import { BytecodeCache, LazyCompiler, strictCompile } from '../python/bytecode.js';
 import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
@@ -71,6 +71,8 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
   /** Also write an SBOM per platform image into the layout, as an OCI 1.1 artifact (src/sbom/). */
   sbom?: SbomFormat;
+  /** compile_bytecode: where `build`'s compile kept the .pyc files (src/python/bytecode.ts); default: the cache's. */
+  bytecodeCache?: BytecodeCache;
 }
 
 export interface ApplyResult {
@@ -103,7 +105,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
   const writer = await LayoutWriter.open(options.output);
   // compile_bytecode: a compiler of the plan's Python, started only when a layer has to be built.
-  const bytecode = plan.python.bytecode ? new LazyCompiler(plan.python.version.split('.').slice(0, 2).join('.'), plan.python.bytecode) : undefined;
+  // What plan compiled is taken from the cache (the plan's digests check it like anything built).
+  const pycCache = options.bytecodeCache ?? (options.cache ? BytecodeCache.in(options.cache.root) : undefined);
+  const bytecode = plan.python.bytecode ? new LazyCompiler(plan.python.version.split('.').slice(0, 2).join('.'), plan.python.bytecode, process.env, pycCache) : undefined;
   try {
     const result = await writeImage(plan, { ...options, statCache, ...(bytecode ? { bytecode } : {}) }, writer, emit, stamps);
     await statCache.write();
@@ -323,7 +327,7 @@ function entriesLayerJob(
     hint: () => bytecode?.differs(),
     build: async () => {
       const changed: string[] = [];
-      const compile = bytecode ? async (path: string, source: Buffer) => strictCompile(await bytecode.get())(path, source) : undefined;
+      const compile = bytecode ? strictCompile(bytecode) : undefined;
       const tar = layerTar(layer.entries, layer.mtime, vouching?.reader ?? contextReader(context), (f) => {
         // A .pyc's source is checked as a file of its own; its bytes differ only with another compiler.
         if (f.entry.bytecodeOf !== undefined) {
@@ -361,7 +365,7 @@ function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, 
           {
             venv: plan.python.venv,
             pythonMinor: plan.python.version.split('.').slice(0, 2).join('.'),
-            ...(bytecode ? { bytecode: { cacheTag: bytecode.planned.cacheTag, compile: async (path: string, source: Buffer) => (await bytecode.get()).compile(path, source) } } : {}),
+            ...(bytecode ? { bytecode: { cacheTag: bytecode.planned.cacheTag, compile: (path: string, source: Buffer) => bytecode.compile(path, source) } } : {}),
           },
           layer.mtime,
         );

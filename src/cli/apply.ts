@@ -85,16 +85,21 @@ export function printApplied(cmd: BaseCommand & ApplyFlags, result: ApplyPlanRes
   else if (!cmd.quiet) cmd.context.stdout.write(`${result.digest}\n`);
 }
 
+/** What runApply applies, and where: the plan's project, the output (none: push only), the registry client. */
+export interface RunApplyOptions {
+  plan: Plan;
+  /** The project directory the plan was made in (absolute). */
+  context: string;
+  target: OutputTarget | undefined;
+  client: RegistryClient;
+  /** The project's build.cache_dir (relative to the context), used when neither --no-cache nor --cache-dir says. */
+  configCacheDir?: string;
+  sbom?: SbomFormat;
+}
+
 /** Applies a plan the way the flags say (see applyPlan) and prints the result. */
-export async function runApply(
-  cmd: BaseCommand & ApplyFlags,
-  plan: Plan,
-  context: string,
-  target: OutputTarget | undefined,
-  client: RegistryClient,
-  configCacheDir?: string,
-  sbom?: SbomFormat,
-): Promise<ApplyPlanResult> {
+export async function runApply(cmd: BaseCommand & ApplyFlags, options: RunApplyOptions): Promise<ApplyPlanResult> {
+  const { plan, context, target, client, configCacheDir, sbom } = options;
   let cacheDir: string | false | undefined;
   if (cmd.noCache) cacheDir = false;
   else if (cmd.cacheDir) cacheDir = (await openBlobCache(resolve(cmd.cacheDir), '--cache-dir')).root;
@@ -141,7 +146,7 @@ export class ApplyCommand extends withApplyOptions(withRegistryOptions(BaseComma
     const target = this.push && this.output === undefined ? undefined : outputTarget(this.output, plan, context, cwd);
     if (target && this.output === undefined) await checkPlanOutput(plan, context, this.planFile ?? DEFAULT_PLAN_FILE);
     const client = await registryClient(this, () => (this.push ? registryOf(plan.tags.find(namesRegistry)) : undefined));
-    await runApply(this, plan, context, target, client, undefined, this.sbom === undefined ? undefined : parseSbomFlag(this.sbom));
+    await runApply(this, { plan, context, target, client, ...(this.sbom !== undefined ? { sbom: parseSbomFlag(this.sbom) } : {}) });
     return 0;
   }
 }

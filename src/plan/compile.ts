@@ -30,7 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type CompileBytecode } from '../oci/layer.js';
-import { BytecodeCompiler, strictCompile } from '../python/bytecode.js';
+import { BytecodeCache, BytecodeCompiler, strictCompile } from '../python/bytecode.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
 import { keepBaseVariant, platformMatches } from '../oci/platform.js';
@@ -86,6 +86,23 @@ export interface CompileOptions {
   dryRun?: boolean;
   /** How copied files are read (tests count reads through it); default: from the context. */
   readerFor?: (contextAbs: string) => FileReader;
+  /**
+   * compile_bytecode with no cache to write (--no-cache, use_cache = false, a dry run): where the .pyc
+   * files compiled here are kept, so `build`'s apply takes them instead of compiling again; the caller
+   * closes it. Default: a scratch store of this compile's own.
+   */
+  bytecodeScratch?: BytecodeCache;
+}
+
+/** What compileProject gives: the plan, the merged configuration, the project directory and what build's apply reuses. */
+export interface CompiledProject {
+  plan: Plan;
+  config: MergedConfig;
+  context: string;
+  /** diff_ids compressed into the cache by this compile (build's one pass). */
+  builtLayers: Set<string>;
+  /** compile_bytecode: where the .pyc files compiled here are kept, for apply to take. */
+  bytecodeCache?: BytecodeCache;
 }
 
 /** The caches a compile reads and (unless it is a dry run) writes. */
@@ -109,7 +126,7 @@ export async function compilePlan(options: CompileOptions = {}): Promise<Plan> {
 }
 
 /** compilePlan, also returning the merged configuration (build reads its apply-time settings: cache). */
-export async function compileProject(options: CompileOptions = {}): Promise<{ plan: Plan; config: MergedConfig; context: string; builtLayers: Set<string> }> {
+export async function compileProject(options: CompileOptions = {}): Promise<CompiledProject> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const contextShown = options.context ?? '.';
@@ -242,8 +259,11 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
   const user = resolveUser(merged.build.user, baseUser || undefined, baseRef, baseFs?.[0]?.fs, partial.provenance);
   if ('error' in user) throw new ConfigError('E_USER', `${partial.provenance['build.user'] ?? 'config'}: build.user: ${user.error}`);
   const resolved: Resolved = { ...partial, ...python, runAs: user.runAs, warnings };
-  // compile_bytecode: one compiler process for the whole build (src/python/bytecode.ts).
-  const compiler = merged.build.compile_bytecode ? await BytecodeCompiler.start(resolved.pythonMinor, env, `${merged.provenance['build.compile_bytecode'] ?? 'config'}: build.compile_bytecode`) : undefined;
+  // compile_bytecode: one compiler process for the whole build (src/python/bytecode.ts); what it
+  // compiles is kept (in the cache directory, else a scratch store) so nothing is compiled twice.
+  const ownScratch = merged.build.compile_bytecode && !caches?.write && !options.bytecodeScratch ? BytecodeCache.scratch() : undefined;
+  const pycCache = caches?.write ? BytecodeCache.in(caches.blobs.root) : (options.bytecodeScratch ?? ownScratch);
+  const compiler = merged.build.compile_bytecode ? await BytecodeCompiler.start(resolved.pythonMinor, env, `${merged.provenance['build.compile_bytecode'] ?? 'config'}: build.compile_bytecode`, pycCache) : undefined;
   if (compiler) {
     resolved.bytecode = compiler.info;
     resolved.provenance['python.bytecode'] = `compiled with ${compiler.executable.split('/').pop()} ${compiler.info.version}`;
@@ -311,9 +331,10 @@ export async function compileProject(options: CompileOptions = {}): Promise<{ pl
       }
     }
     for (const w of resolved.warnings) options.onWarning?.(w);
-    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set() };
+    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
   } finally {
     await compiler?.close();
+    await ownScratch?.close();
   }
 }
 

@@ -10,11 +10,17 @@
  * a file gives the same bytes whatever the process compiled before (a unit test checks it); the code
  * object is dropped before the next file, and PYTHONHASHSEED=0 fixes the order of frozenset constants. Code objects carry the in-image
  * path as co_filename.
+ *
+ * A build compiles each file once: what plan compiles (to learn the .pyc digests) is kept in a
+ * BytecodeCache, and apply takes it from there instead of compiling again; the plan's digests still
+ * check every .pyc that goes into a layer.
  */
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { ConfigError, PlanError } from '../errors.js';
 import type { CompileBytecode } from '../oci/layer.js';
 
@@ -101,6 +107,95 @@ export function findHostInterpreter(minor: string, env: NodeJS.ProcessEnv = proc
 /** The answer for one file: the .pyc bytes, or why it does not compile (a SyntaxError: no .pyc, as compileall). */
 export type Compiled = { pyc: Buffer } | { error: string };
 
+/** Changes whenever the compile helper does (its mode, optimization level or format): part of every cache key. */
+const SCRIPT_DIGEST = createHash('sha256').update(COMPILER_SCRIPT).digest('hex');
+
+/**
+ * The cache key of a .pyc: everything its bytes are a function of — the module's path in the image
+ * (co_filename), the source's bytes, the compiler's exact version and cache tag, and the helper script
+ * (unchecked-hash mode, optimize=0). Pure.
+ */
+export function bytecodeKey(path: string, source: Buffer, compiler: CompilerInfo): string {
+  const sourceSha256 = createHash('sha256').update(source).digest('hex');
+  return createHash('sha256').update(JSON.stringify(['pyc', SCRIPT_DIGEST, compiler.version, compiler.cacheTag, path, sourceSha256])).digest('hex');
+}
+
+/** A .pyc as the helper writes it: a 16-byte header whose flags word says unchecked-hash (0b01). Pure. */
+function looksLikeOurPyc(bytes: Buffer): boolean {
+  return bytes.length > 16 && bytes.readUInt32LE(4) === 0b01;
+}
+
+/**
+ * Compiled .pyc bytes by bytecodeKey: `bytecode/` in the cache directory, or a scratch directory of
+ * this process (no cache directory: build's plan and apply still share it) that close() removes.
+ * Entries are written to a temporary name and renamed, so a reader sees a whole entry or none; a
+ * damaged entry is a miss. Nothing is held in memory.
+ */
+export class BytecodeCache {
+  private dir: Promise<string> | undefined;
+  private readonly shards = new Set<string>();
+
+  private constructor(
+    root: string | undefined,
+    private readonly scratch: boolean,
+  ) {
+    if (root !== undefined) this.dir = Promise.resolve(root);
+  }
+
+  /** The cache directory's store (`<cacheRoot>/bytecode`). */
+  static in(cacheRoot: string): BytecodeCache {
+    return new BytecodeCache(join(cacheRoot, 'bytecode'), false);
+  }
+
+  /** A store in a temporary directory, made on the first write and removed by close(). */
+  static scratch(): BytecodeCache {
+    return new BytecodeCache(undefined, true);
+  }
+
+  /** The .pyc bytes stored under `key`, or undefined. */
+  async read(key: string): Promise<Buffer | undefined> {
+    if (!this.dir) return undefined;
+    try {
+      const bytes = await readFile(this.pathOf(await this.dir, key));
+      return looksLikeOurPyc(bytes) ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores `pyc` under `key`; a failure is ignored (the cache only saves work). */
+  async write(key: string, pyc: Buffer): Promise<void> {
+    this.dir ??= mkdtemp(join(tmpdir(), 'pycontainer-bytecode-'));
+    const dir = await this.dir.catch(() => undefined);
+    if (dir === undefined) return;
+    const path = this.pathOf(dir, key);
+    const shard = dirname(path);
+    const tmp = join(shard, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      if (!this.shards.has(shard)) {
+        await mkdir(shard, { recursive: true });
+        this.shards.add(shard);
+      }
+      await writeFile(tmp, pyc);
+      await rename(tmp, path);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Removes a scratch store; a cache directory's is kept. */
+  async close(): Promise<void> {
+    if (!this.scratch || !this.dir) return;
+    const dir = await this.dir.catch(() => undefined);
+    this.dir = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+
+  private pathOf(dir: string, key: string): string {
+    return join(dir, key.slice(0, 2), `${key}.pyc`);
+  }
+}
+
 /** One long-lived compile helper process. */
 export class BytecodeCompiler {
   private buffer = Buffer.alloc(0);
@@ -111,19 +206,21 @@ export class BytecodeCompiler {
     private readonly child: ChildProcessWithoutNullStreams,
     readonly info: CompilerInfo,
     readonly executable: string,
+    private readonly cache: BytecodeCache | undefined,
   ) {}
 
   /**
    * Starts the helper with an interpreter of `minor` found on the host (ConfigError E_NO_COMPILER, exit
-   * 2, when there is none). `setting` names what asked for it in the message.
+   * 2, when there is none). `setting` names what asked for it in the message. With `cache`, what was
+   * compiled before is taken from it and what is compiled is kept in it.
    */
-  static async start(minor: string, env: NodeJS.ProcessEnv = process.env, setting = 'build.compile_bytecode'): Promise<BytecodeCompiler> {
+  static async start(minor: string, env: NodeJS.ProcessEnv = process.env, setting = 'build.compile_bytecode', cache?: BytecodeCache): Promise<BytecodeCompiler> {
     const exe = findHostInterpreter(minor, env);
     if (!exe) {
       throw new ConfigError('E_NO_COMPILER', `${setting}: compiling bytecode needs Python ${minor} on this machine and none was found (python${minor} on PATH, \`uv python find ${minor}\`, pyenv); install it (e.g. \`uv python install ${minor}\`) or set compile_bytecode = false`);
     }
     const child = spawn(exe, ['-I', '-S', '-c', COMPILER_SCRIPT], { env: { PYTHONHASHSEED: '0', PATH: env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const compiler = new BytecodeCompiler(child, { version: '', cacheTag: '' }, exe);
+    const compiler = new BytecodeCompiler(child, { version: '', cacheTag: '' }, exe, cache);
     child.stdout.on('data', (chunk: Buffer) => compiler.receive(chunk));
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
@@ -141,8 +238,17 @@ export class BytecodeCompiler {
     return compiler;
   }
 
-  /** Compiles `source` as the module at `path` (absolute, in the image). */
+  /** Compiles `source` as the module at `path` (absolute, in the image), or takes it from the cache. */
   async compile(path: string, source: Buffer): Promise<Compiled> {
+    const key = this.cache ? bytecodeKey(path, source, this.info) : undefined;
+    const kept = key !== undefined ? await this.cache!.read(key) : undefined;
+    if (kept) return { pyc: kept };
+    const compiled = await this.compileHere(path, source);
+    if (key !== undefined && 'pyc' in compiled) await this.cache!.write(key, compiled.pyc);
+    return compiled;
+  }
+
+  private async compileHere(path: string, source: Buffer): Promise<Compiled> {
     const p = Buffer.from(path, 'utf8');
     const head = Buffer.alloc(8);
     head.writeUInt32BE(p.length, 0);
@@ -193,9 +299,10 @@ export class BytecodeCompiler {
 }
 
 /**
- * Apply's compiler: started on first use (a layer found in the cache needs none), for the plan's minor
- * version. A compiler whose exact version differs from the plan's may still give the same bytes; when
- * it does not, `differs` says why, for the error that refuses the layer.
+ * Apply's compiler: the plan's compiler's .pyc files are taken from `cache` (what plan compiled);
+ * a compiler of the plan's minor version is started only for a file the cache lacks. A compiler whose
+ * exact version differs from the plan's may still give the same bytes; when it does not, `differs`
+ * says why, for the error that refuses the layer.
  */
 export class LazyCompiler {
   private started: Promise<BytecodeCompiler> | undefined;
@@ -205,10 +312,18 @@ export class LazyCompiler {
     readonly minor: string,
     readonly planned: { compiler: string; cacheTag: string },
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly cache?: BytecodeCache,
   ) {}
 
+  /** The .pyc bytes the plan's compiler made of this source (from the cache), else compiled here. */
+  async compile(path: string, source: Buffer): Promise<Compiled> {
+    const kept = await this.cache?.read(bytecodeKey(path, source, { version: this.planned.compiler, cacheTag: this.planned.cacheTag }));
+    if (kept) return { pyc: kept };
+    return (await this.get()).compile(path, source);
+  }
+
   get(): Promise<BytecodeCompiler> {
-    this.started ??= BytecodeCompiler.start(this.minor, this.env, 'the plan compiles bytecode (compile_bytecode)').then((c) => {
+    this.started ??= BytecodeCompiler.start(this.minor, this.env, 'the plan compiles bytecode (compile_bytecode)', this.cache).then((c) => {
       this.compiler = c;
       if (c.info.cacheTag !== this.planned.cacheTag) throw new ConfigError('E_COMPILER', `the plan's bytecode is ${this.planned.cacheTag}, but ${c.executable} writes ${c.info.cacheTag}`);
       return c;

@@ -172,17 +172,22 @@ export function parseDpkgStatus(text: string, os?: OsRelease): OsPackage[] {
     if (status !== undefined && !/ ok installed$/.test(status)) continue;
     const architecture = f.get('Architecture');
     const source = f.get('Source')?.split(/\s+/)[0];
-    const qualifiers = [...(architecture ? [`arch=${encodeURIComponent(architecture)}`] : []), ...(distro ? [`distro=${encodeURIComponent(distro)}`] : [])];
     out.push({
       manager: 'deb',
       name,
       version,
       ...(architecture ? { architecture } : {}),
       ...(source && source !== name ? { source } : {}),
-      purl: `pkg:deb/${namespace}/${encodeURIComponent(name)}@${encodeURIComponent(version)}${qualifiers.length ? `?${qualifiers.join('&')}` : ''}`,
+      purl: osPurl('deb', namespace, name, version, architecture, distro),
     });
   }
   return out;
+}
+
+/** An OS package's purl (purl-spec's deb and apk types): pkg:TYPE/NAMESPACE/NAME@VERSION?arch=..&distro=... Pure. */
+function osPurl(type: 'deb' | 'apk', namespace: string, name: string, version: string, architecture: string | undefined, distro: string | undefined): string {
+  const qualifiers = [...(architecture ? [`arch=${encodeURIComponent(architecture)}`] : []), ...(distro ? [`distro=${encodeURIComponent(distro)}`] : [])];
+  return `pkg:${type}/${namespace}/${encodeURIComponent(name)}@${encodeURIComponent(version)}${qualifiers.length ? `?${qualifiers.join('&')}` : ''}`;
 }
 
 /** apk's installed database: one paragraph per package, single-letter keys (P name, V version, A arch, L license, o origin). Pure. */
@@ -197,7 +202,6 @@ export function parseApkInstalled(text: string, os?: OsRelease): OsPackage[] {
     const architecture = f.get('A');
     const origin = f.get('o');
     const license = f.get('L');
-    const qualifiers = [...(architecture ? [`arch=${encodeURIComponent(architecture)}`] : []), ...(distro ? [`distro=${encodeURIComponent(distro)}`] : [])];
     out.push({
       manager: 'apk',
       name,
@@ -205,7 +209,7 @@ export function parseApkInstalled(text: string, os?: OsRelease): OsPackage[] {
       ...(architecture ? { architecture } : {}),
       ...(origin && origin !== name ? { source: origin } : {}),
       ...(license ? { license } : {}),
-      purl: `pkg:apk/${namespace}/${encodeURIComponent(name)}@${encodeURIComponent(version)}${qualifiers.length ? `?${qualifiers.join('&')}` : ''}`,
+      purl: osPurl('apk', namespace, name, version, architecture, distro),
     });
   }
   return out;

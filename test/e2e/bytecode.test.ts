@@ -2,7 +2,7 @@
 // that the image's Python loads (python -v says "code object from <pyc>" only for a cached module it
 // did not compile), with the in-image path as co_filename; two builds give the same layers.
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
@@ -50,29 +50,39 @@ test('a compile_bytecode build: its .pyc files are loaded, carry image paths and
   await writeFile(path.join(dir, 'probe.py'), PROBE);
   await writeFile(path.join(dir, 'broken.py'), 'print "python 2"\n');
 
-  const plans: Plan[] = [];
+  // 1: `plan` then `apply` of the committed plan with no cache (it compiles again); 2: `build` in one
+  // process with no cache (plan compiles, apply takes the .pyc files from build's scratch store).
+  const planFile = path.join(tmp, 'plan1.json');
+  const cache1 = path.join(tmp, 'cache1');
+  const planned = await pyc(['plan', '-C', dir, '--base-image', base.ref, '-o', planFile], { XDG_CACHE_HOME: cache1 });
+  assert.equal(planned.code, 0, planned.stderr);
+  assert.match(planned.stderr, /broken\.py does not compile \(SyntaxError/);
+  const applied = await pyc(['apply', planFile, '-C', dir, '-o', path.join(tmp, 'image1'), '--no-cache']);
+  assert.equal(applied.code, 0, applied.stderr);
+  const built = await pyc(['build', '-C', dir, '--base-image', base.ref, '-o', path.join(tmp, 'image2'), '--no-cache']);
+  assert.equal(built.code, 0, built.stderr);
   const manifests: string[] = [];
-  for (const n of [1, 2]) {
-    const layout = path.join(tmp, `image${n}`);
-    const planFile = path.join(tmp, `plan${n}.json`);
-    // A cache of its own each time: the second build compiles everything again.
-    const planned = await pyc(['plan', '-C', dir, '--base-image', base.ref, '-o', planFile], { XDG_CACHE_HOME: path.join(tmp, `cache${n}`) });
-    assert.equal(planned.code, 0, planned.stderr);
-    if (n === 1) assert.match(planned.stderr, /broken\.py does not compile \(SyntaxError/);
-    const applied = await pyc(['apply', planFile, '-C', dir, '-o', layout, '--no-cache']);
-    assert.equal(applied.code, 0, applied.stderr);
-    plans.push(JSON.parse(await readFile(planFile, 'utf8')) as Plan);
-    manifests.push(JSON.parse(await readFile(path.join(layout, 'index.json'), 'utf8')).manifests[0].digest);
-  }
-  const [plan] = plans as [Plan];
+  for (const n of [1, 2]) manifests.push(JSON.parse(await readFile(path.join(tmp, `image${n}`, 'index.json'), 'utf8')).manifests[0].digest);
+  const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
   assert.equal(plan.python.bytecode?.cacheTag, 'cpython-311');
   assert.match(plan.python.bytecode!.compiler, /^3\.11\.\d+$/);
   const app = plan.layers.flatMap((l) => l.entries);
   assert.deepEqual(app.find((e) => e.path === 'app/__pycache__/mod.cpython-311.pyc')?.bytecodeOf, 'app/mod.py');
   assert.equal(app.find((e) => e.path === 'app/__pycache__/broken.cpython-311.pyc'), undefined, 'a file that does not compile has no .pyc');
-  // Built twice from scratch (no cache): the same layers, config and manifest.
-  assert.deepEqual(plans[1]!.images[0]!.config.rootfs, plan.images[0]!.config.rootfs);
+  // Compiled in two ways from scratch: the same layers, config and manifest.
   assert.equal(manifests[0], manifests[1]);
+
+  // What `plan` compiled is in its cache, where apply takes it from: a damaged entry is caught by the
+  // plan's digests, not shipped.
+  const kept: string[] = [];
+  for (const shard of await readdir(path.join(cache1, 'pycontainer', 'bytecode'))) {
+    for (const f of await readdir(path.join(cache1, 'pycontainer', 'bytecode', shard))) kept.push(path.join(cache1, 'pycontainer', 'bytecode', shard, f));
+  }
+  assert.ok(kept.length > 2, `plan kept its .pyc files (${kept.length})`);
+  for (const f of kept) await appendFile(f, '# damaged');
+  const damaged = await pyc(['apply', planFile, '-C', dir, '-o', path.join(tmp, 'image3')], { XDG_CACHE_HOME: cache1 });
+  assert.notEqual(damaged.code, 0);
+  assert.match(damaged.stderr, /app\/__pycache__\/mod\.cpython-311\.pyc: compiled bytecode differs from the plan/);
 
   const out = await runImage(path.join(tmp, 'image1'), '1.0.0', { args: ['python', '-v', 'probe.py'] });
   assert.equal(out.code, 0, out.stderr);

@@ -4,11 +4,9 @@
 // Web images must answer HTTP with the app's own output; the plan must list the locked packages and no dev ones.
 // Split from real-projects-requirements.test.ts so node's runner can run the two files in parallel.
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { ensureBaseImage } from '../support/base-image.js';
+import { describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { checkWheelsInstall } from '../support/framework-wheels.js';
 import {
@@ -16,7 +14,7 @@ import {
   closure,
   exposedPort,
   lockedNames,
-  startWheelhouse,
+  realProjectsHarness,
   withServer,
   writeCli,
   writePdmFlaskr,
@@ -24,39 +22,13 @@ import {
   writePoetryApi,
   writeScriptAndWeb,
   writeUvWorkspace,
-  type Wheelhouse,
 } from '../support/real-projects.js';
 import { runImage } from '../support/run-image.js';
-import { needTools } from '../support/tools.js';
-import type { SimpleIndex } from '../support/wheels.js';
 
 const TOOLS = ['apt-get', 'apt-cache', 'dpkg', 'python3', 'umoci', 'runc'];
 const DEV_ONLY = ['iniconfig', 'packaging', 'pluggy', 'pytest'];
 
-let tmp: string;
-let house: (Wheelhouse & { index: SimpleIndex }) | undefined;
-let baseRef = '';
-let setupError: unknown;
-
-before(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pyc-real-locks-'));
-  try {
-    house = await startWheelhouse(tmp);
-    baseRef = (await ensureBaseImage('plain')).ref;
-  } catch (e) {
-    setupError = e; // needTools in each test names a missing tool; otherwise ready() reports this
-  }
-});
-after(async () => {
-  await house?.index.stop();
-  await rm(tmp, { recursive: true, force: true });
-});
-
-function ready(t: TestContext): boolean {
-  if (!needTools(t, TOOLS, { root: true })) return false;
-  if (!house || !baseRef) throw new Error(`preparing the framework wheels and the plain base image failed: ${(setupError as Error)?.message ?? setupError}`);
-  return true;
-}
+const real = realProjectsHarness('pyc-real-locks-', TOOLS);
 
 /** The packages an image of these direct dependencies gets on Linux (no Windows-only colorama). */
 function expected(...roots: string[]): string[] {
@@ -69,17 +41,17 @@ function assertNoDevPackages(names: string[]): void {
 
 describe('real projects with lock files', { concurrency: 2 }, () => {
   test('the framework wheels install with pip and import', async (t) => {
-    if (!ready(t)) return;
-    const frameworks = house!.wheels.filter((w) => ['flask', 'fastapi', 'django', 'gunicorn', 'uvicorn', 'markupsafe'].includes(w.name));
+    if (!real.ready(t)) return;
+    const frameworks = real.house!.wheels.filter((w) => ['flask', 'fastapi', 'django', 'gunicorn', 'uvicorn', 'markupsafe'].includes(w.name));
     assert.equal(frameworks.length, 6);
-    assert.match(house!.wheels.find((w) => w.name === 'markupsafe')!.filename, /^markupsafe-2\.1\.2-cp311-cp311-manylinux_2_36_x86_64\.whl$/, 'a wheel with a C extension is tagged for the platform');
-    await checkWheelsInstall(house!.wheels.filter((w) => !w.filename.includes('aarch64') && w.name !== 'setuptools').map((w) => w.path));
+    assert.match(real.house!.wheels.find((w) => w.name === 'markupsafe')!.filename, /^markupsafe-2\.1\.2-cp311-cp311-manylinux_2_36_x86_64\.whl$/, 'a wheel with a C extension is tagged for the platform');
+    await checkWheelsInstall(real.house!.wheels.filter((w) => !w.filename.includes('aarch64') && w.name !== 'setuptools').map((w) => w.path));
   });
 
   test('uv workspace: -C backend uses ../uv.lock, installs the shared member, serves FastAPI', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeUvWorkspace(path.join(tmp, 'acme'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'uv-workspace');
+    if (!real.ready(t)) return;
+    const context = await writeUvWorkspace(path.join(real.tmp, 'acme'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'uv-workspace');
     const deps = built.plan.dependencies?.[0];
     assert.ok(deps, 'the plan has a dependency layer');
     assert.equal(deps.lock, '../uv.lock', 'the workspace lock, relative to the context');
@@ -97,15 +69,15 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
     });
     // The lock above the context is an input like any other: changing it makes the saved plan stale.
     await appendFile(path.join(context, '..', 'uv.lock'), '\n');
-    const stale = await runCli(['apply', built.planFile, '-C', context, '-o', path.join(tmp, 'uv-workspace-stale-image')]);
+    const stale = await runCli(['apply', built.planFile, '-C', context, '-o', path.join(real.tmp, 'uv-workspace-stale-image')]);
     assert.notEqual(stale.code, 0, 'a plan whose workspace lock changed is refused');
     assert.match(stale.stderr, /\.\.\/uv\.lock changed/);
   });
 
   test('Poetry 2 FastAPI factory app: main group only, whole context minus .gitignore, logs/ created at start', async (t) => {
-    if (!ready(t)) return;
-    const context = await writePoetryApi(path.join(tmp, 'poetry-api'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'poetry-api');
+    if (!real.ready(t)) return;
+    const context = await writePoetryApi(path.join(real.tmp, 'poetry-api'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'poetry-api');
     assert.equal(built.plan.dependencies?.[0]?.lock, 'poetry.lock');
     const names = lockedNames(built.plan).filter((n) => n !== 'poetry-api');
     assert.deepEqual(names, expected('fastapi', 'uvicorn'));
@@ -125,9 +97,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
   });
 
   test('PDM Flask tutorial app: create_app() under gunicorn, sqlite in instance/, dev group left out', async (t) => {
-    if (!ready(t)) return;
-    const context = await writePdmFlaskr(path.join(tmp, 'flaskr'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'flaskr');
+    if (!real.ready(t)) return;
+    const context = await writePdmFlaskr(path.join(real.tmp, 'flaskr'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'flaskr');
     assert.equal(built.plan.dependencies?.[0]?.lock, 'pdm.lock');
     const names = lockedNames(built.plan).filter((n) => n !== 'flaskr');
     assert.deepEqual(names, expected('flask', 'gunicorn'));
@@ -148,9 +120,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
   });
 
   test('a [project.scripts] entry beside a FastAPI app: the image serves the app, the script stays', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeScriptAndWeb(path.join(tmp, 'greeter-api'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'greeter-api');
+    if (!real.ready(t)) return;
+    const context = await writeScriptAndWeb(path.join(real.tmp, 'greeter-api'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'greeter-api');
     assert.deepEqual(lockedNames(built.plan).filter((n) => n !== 'greeter-api'), expected('fastapi', 'uvicorn'));
     assert.match(built.command, /greeter_api\.main:app/);
     assert.doesNotMatch(built.command, /(^|\/)hello$/, 'not the console script');
@@ -166,9 +138,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
   });
 
   test('Poetry 1.x: [tool.poetry] dependencies, lock-version 2.0 without groups, dev group left out', async (t) => {
-    if (!ready(t)) return;
-    const context = await writePoetry1Report(path.join(tmp, 'poetry1-report'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'poetry1-report');
+    if (!real.ready(t)) return;
+    const context = await writePoetry1Report(path.join(real.tmp, 'poetry1-report'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'poetry1-report');
     assert.equal(built.plan.dependencies?.[0]?.lock, 'poetry.lock');
     assert.deepEqual(lockedNames(built.plan), ['click']);
     const out = await runImage(built.layout, built.tag);
@@ -177,9 +149,9 @@ describe('real projects with lock files', { concurrency: 2 }, () => {
   });
 
   test('a CLI with a console script and no web framework keeps its script as the entrypoint', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeCli(path.join(tmp, 'wordcount'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'wordcount');
+    if (!real.ready(t)) return;
+    const context = await writeCli(path.join(real.tmp, 'wordcount'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'wordcount');
     assert.deepEqual(lockedNames(built.plan).filter((n) => n !== 'wordcount'), ['click']);
     assert.match((built.config.Entrypoint ?? []).join(' '), /wordcount$/);
     assert.deepEqual(Object.keys(built.config.ExposedPorts ?? {}), [], 'a CLI exposes no port');

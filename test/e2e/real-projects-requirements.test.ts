@@ -3,11 +3,10 @@
 // base and run with runc as the default user; and the bad inputs that must stop a build with one line naming the
 // file and the fix, exit 2, nothing written. Split from real-projects-locks.test.ts to run in parallel with it.
 import assert from 'node:assert/strict';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { ensureBaseImage } from '../support/base-image.js';
+import { describe, test } from 'node:test';
 import { runCli } from '../support/cli.js';
 import {
   FLASK_GUNICORN,
@@ -15,7 +14,7 @@ import {
   closure,
   exposedPort,
   lockedNames,
-  startWheelhouse,
+  realProjectsHarness,
   withServer,
   writeBadScript,
   writeDjangoSite,
@@ -25,48 +24,22 @@ import {
   writePoetryApi,
   writeProcfileApp,
   writeUvWorkspace,
-  type Wheelhouse,
 } from '../support/real-projects.js';
 import { runImage } from '../support/run-image.js';
-import { needTools } from '../support/tools.js';
-import type { SimpleIndex } from '../support/wheels.js';
 
 const TOOLS = ['apt-get', 'apt-cache', 'dpkg', 'python3', 'umoci', 'runc'];
 
-let tmp: string;
-let house: (Wheelhouse & { index: SimpleIndex }) | undefined;
-let baseRef = '';
-let setupError: unknown;
-
-before(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pyc-real-reqs-'));
-  try {
-    house = await startWheelhouse(tmp);
-    baseRef = (await ensureBaseImage('plain')).ref;
-  } catch (e) {
-    setupError = e; // needTools in each test names a missing tool; otherwise ready() reports this
-  }
-});
-after(async () => {
-  await house?.index.stop();
-  await rm(tmp, { recursive: true, force: true });
-});
-
-function ready(t: TestContext, tools = TOOLS): boolean {
-  if (!needTools(t, tools, { root: true })) return false;
-  if (!house || !baseRef) throw new Error(`preparing the framework wheels and the plain base image failed: ${(setupError as Error)?.message ?? setupError}`);
-  return true;
-}
+const real = realProjectsHarness('pyc-real-reqs-', TOOLS);
 
 describe('real projects with pinned requirements', { concurrency: 2 }, () => {
   test('pip freeze requirements.txt (no hashes) from PIP_INDEX_URL: gunicorn serves app.py, code read-only, workdir writable', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeFreezeFlask(path.join(tmp, 'hello-freeze'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'hello-freeze', { PIP_INDEX_URL: house!.indexUrl });
+    if (!real.ready(t)) return;
+    const context = await writeFreezeFlask(path.join(real.tmp, 'hello-freeze'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'hello-freeze', { PIP_INDEX_URL: real.house!.indexUrl });
     assert.equal(built.plan.dependencies?.[0]?.lock, 'requirements.txt');
     assert.deepEqual(lockedNames(built.plan), FLASK_GUNICORN);
     for (const p of built.plan.dependencies![0]!.packages) {
-      const w = house!.wheels.find((x) => x.filename === p.filename);
+      const w = real.house!.wheels.find((x) => x.filename === p.filename);
       assert.ok(w, `${p.filename} is one of the index's files`);
       assert.equal(p.sha256, w.sha256, `the sha256 of ${p.filename} comes from the index`);
     }
@@ -92,9 +65,9 @@ describe('real projects with pinned requirements', { concurrency: 2 }, () => {
   });
 
   test('Django project: sqlite next to manage.py written by a view, runserver with a warning', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeDjangoSite(path.join(tmp, 'mysite'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'mysite');
+    if (!real.ready(t)) return;
+    const context = await writeDjangoSite(path.join(real.tmp, 'mysite'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'mysite');
     assert.deepEqual(lockedNames(built.plan), closure(['django'], { linux: true }));
     assert.match(built.command, /manage\.py runserver/);
     assert.match(built.warnings, /warning:.*development server/i, 'says the dev server is all there is, and how to change it');
@@ -109,9 +82,9 @@ describe('real projects with pinned requirements', { concurrency: 2 }, () => {
   });
 
   test('Procfile: the web: line runs (gunicorn on $PORT), not the worker', async (t) => {
-    if (!ready(t)) return;
-    const context = await writeProcfileApp(path.join(tmp, 'procfile-app'), house!);
-    const built = await buildRealProject(context, baseRef, tmp, 'procfile-app');
+    if (!real.ready(t)) return;
+    const context = await writeProcfileApp(path.join(real.tmp, 'procfile-app'), real.house!);
+    const built = await buildRealProject(context, real.baseRef, real.tmp, 'procfile-app');
     assert.deepEqual(lockedNames(built.plan), FLASK_GUNICORN);
     assert.match(built.command, /gunicorn app:app/);
     assert.doesNotMatch(built.command, /worker\.py/);
@@ -128,38 +101,38 @@ describe('real projects: bad input is one line naming the file and the fix, exit
   const cases: [string, (dir: string) => Promise<{ context: string; env?: Record<string, string> }>, RegExp[]][] = [
     [
       'a lock that misses a declared dependency',
-      async (dir) => ({ context: await writePdmFlaskr(dir, house!, { omit: ['gunicorn', 'setuptools'] }) }),
+      async (dir) => ({ context: await writePdmFlaskr(dir, real.house!, { omit: ['gunicorn', 'setuptools'] }) }),
       [/pdm\.lock/, /gunicorn/, /pdm lock/],
     ],
     [
       'a workspace uv.lock (one level up) that misses a declared dependency',
-      async (dir) => ({ context: await writeUvWorkspace(dir, house!, { omit: ['uvicorn'] }) }),
+      async (dir) => ({ context: await writeUvWorkspace(dir, real.house!, { omit: ['uvicorn'] }) }),
       [/uv\.lock/, /uvicorn/, /uv lock/],
     ],
     [
       'a poetry.lock whose content-hash no longer matches pyproject.toml',
-      async (dir) => ({ context: await writePoetryApi(dir, house!, { stale: true }) }),
+      async (dir) => ({ context: await writePoetryApi(dir, real.house!, { stale: true }) }),
       [/poetry\.lock/, /pyproject\.toml/, /poetry lock/],
     ],
     [
       'a pin with no wheel for the target',
-      async (dir) => ({ context: await writeFreezeFlask(dir, house!, { extraPins: ['fastsum==1.0'] }), env: { PIP_INDEX_URL: house!.indexUrl } }),
+      async (dir) => ({ context: await writeFreezeFlask(dir, real.house!, { extraPins: ['fastsum==1.0'] }), env: { PIP_INDEX_URL: real.house!.indexUrl } }),
       [/requirements\.txt/, /fastsum 1\.0/, /linux\/amd64/],
     ],
     ['a [project.scripts] value that is not module:attr', async (dir) => ({ context: await writeBadScript(dir) }), [/pyproject\.toml/, /project\.scripts/, /serve/, /module:/]],
     [
       'a project that declares dependencies, has no lock, and an index without them',
-      async (dir) => ({ context: await writeNoLock(dir), env: { PIP_INDEX_URL: house!.indexUrl.replace(/\/simple\/$/, '/empty/'), PIP_CONFIG_FILE: os.devNull } }),
+      async (dir) => ({ context: await writeNoLock(dir), env: { PIP_INDEX_URL: real.house!.indexUrl.replace(/\/simple\/$/, '/empty/'), PIP_CONFIG_FILE: os.devNull } }),
       [/pyproject\.toml/, /flask/, /lock/, /include_deps = false/],
     ],
   ];
   for (const [what, setup, messages] of cases) {
     test(what, async (t) => {
-      if (!ready(t, ['apt-get', 'apt-cache', 'dpkg', 'python3'])) return;
-      const dir = path.join(tmp, `bad-${what.replace(/\W+/g, '-')}`);
+      if (!real.ready(t, ['apt-get', 'apt-cache', 'dpkg', 'python3'])) return;
+      const dir = path.join(real.tmp, `bad-${what.replace(/\W+/g, '-')}`);
       const { context, env } = await setup(dir);
-      const out = path.join(tmp, `${path.basename(dir)}-image`);
-      const res = await runCli(['build', '-C', context, '--base-image', baseRef, '-o', out, '--no-cache'], { env });
+      const out = path.join(real.tmp, `${path.basename(dir)}-image`);
+      const res = await runCli(['build', '-C', context, '--base-image', real.baseRef, '-o', out, '--no-cache'], { env });
       assert.equal(res.code, 2, `exit 2 (bad input), got ${res.code}: ${res.stderr}`);
       assert.equal(res.stderr.trim().split('\n').length, 1, `one line: ${res.stderr}`);
       for (const m of messages) assert.match(res.stderr, m);

@@ -15,7 +15,7 @@ import { ensureBaseImage } from '../support/base-image.js';
 import { runCli } from '../support/cli.js';
 import { runImage } from '../support/run-image.js';
 import { needTools, run } from '../support/tools.js';
-import { ensureDebianWheels, type WheelFile } from '../support/wheels.js';
+import { buildPureWheels, ensureDebianWheels, type WheelFile } from '../support/wheels.js';
 
 const TOOLS = ['apt-get', 'dpkg', 'python3', 'runc', 'skopeo', 'umoci'];
 
@@ -24,43 +24,6 @@ interface Dist extends WheelFile {
   metadata?: Buffer;
   requiresPython?: string;
   root: 'public' | 'private';
-}
-
-/** Builds pure wheels with the given Requires-Dist lines in one python3 run. */
-async function buildWheels(outDir: string, specs: { name: string; version: string; requires: string[] }[]): Promise<WheelFile[]> {
-  await mkdir(outDir, { recursive: true });
-  const script = `
-import base64, hashlib, json, sys, zipfile
-out = sys.argv[1]
-for spec in json.loads(sys.argv[2]):
-  mod, version = spec['name'].replace('-', '_'), spec['version']
-  dist = '%s-%s.dist-info' % (mod, version)
-  meta = 'Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n' % (spec['name'], version) + ''.join('Requires-Dist: %s\\n' % r for r in spec['requires'])
-  members = {
-    mod + '.py': ('VERSION = %r\\n' % version).encode(),
-    dist + '/METADATA': meta.encode(),
-    dist + '/WHEEL': b'Wheel-Version: 1.0\\nGenerator: pycontainer-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n',
-  }
-  record = []
-  for n, data in members.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
-    record.append('%s,sha256=%s,%d' % (n, digest, len(data)))
-  record.append(dist + '/RECORD,,')
-  members[dist + '/RECORD'] = ('\\n'.join(record) + '\\n').encode()
-  with zipfile.ZipFile('%s/%s-%s-py3-none-any.whl' % (out, mod, version), 'w', zipfile.ZIP_DEFLATED) as z:
-    for n, data in members.items():
-      info = zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0))
-      info.external_attr = 0o644 << 16
-      z.writestr(info, data, zipfile.ZIP_DEFLATED)
-`;
-  await run('python3', ['-c', script, outDir, JSON.stringify(specs)]);
-  const out: WheelFile[] = [];
-  for (const s of specs) {
-    const filename = `${s.name.replace(/-/g, '_')}-${s.version}-py3-none-any.whl`;
-    const bytes = await readFile(path.join(outDir, filename));
-    out.push({ name: s.name, version: s.version, filename, path: path.join(outDir, filename), sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
-  }
-  return out;
 }
 
 /** The METADATA member of a wheel, read with the host's Python (the test's own view, not ours). */
@@ -159,7 +122,7 @@ describe('resolution of lockless projects on a local index', { concurrency: fals
   async function setUp(): Promise<void> {
     if (index) return;
     debian = await ensureDebianWheels();
-    const built = await buildWheels(path.join(tmp, 'wheels'), [
+    const built = await buildPureWheels(path.join(tmp, 'wheels'), [
       // alpha needs beta and Debian's wheel; its extra "fancy" adds gamma (private index).
       { name: 'alpha', version: '1.0', requires: ['beta>=1', 'wheel'] },
       { name: 'alpha', version: '1.1', requires: ['beta>=1', 'wheel', 'gamma; extra == "fancy"'] },

@@ -7,13 +7,16 @@
 // workspaces), poetry.lock (lock-version 2.1, groups and markers, content-hash as Poetry computes it), pdm.lock
 // (lock_version 4.5.0, inherit_metadata groups and markers, content_hash as PDM computes it).
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { after, before, type TestContext } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
+import { ensureBaseImage } from './base-image.js';
 import { runCli } from './cli.js';
 import { ensureFrameworkWheels } from './framework-wheels.js';
 import { startImage, type StartedImage } from './run-image.js';
-import { run } from './tools.js';
+import { needTools, run } from './tools.js';
 import { buildExtensionWheel, serveIndex, type SimpleIndex, type WheelFile } from './wheels.js';
 
 /** The wheels, and the PEP 691/503 index on loopback that serves them (`http://127.0.0.1:PORT/simple/`). */
@@ -712,6 +715,44 @@ export async function writeNoLock(dir: string): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared by the real-project e2e files: the wheelhouse on loopback, build as a user does, and serving on a port.
+
+/** What the real-project e2e files share: a scratch directory, the wheelhouse on its index, the plain base image. */
+export interface RealProjectsHarness {
+  tmp: string;
+  house: (Wheelhouse & { index: SimpleIndex }) | undefined;
+  baseRef: string;
+  /** False (the test is skipped) when a tool is missing; throws when the preparation failed. */
+  ready(t: TestContext, tools?: string[]): boolean;
+}
+
+/** Registers a real-project e2e file's before/after hooks (its scratch directory is named `prefix…`); its tests need `tools`. */
+export function realProjectsHarness(prefix: string, tools: string[]): RealProjectsHarness {
+  let setupError: unknown;
+  const harness: RealProjectsHarness = {
+    tmp: '',
+    house: undefined,
+    baseRef: '',
+    ready(t, need = tools) {
+      if (!needTools(t, need, { root: true })) return false;
+      if (!harness.house || !harness.baseRef) throw new Error(`preparing the framework wheels and the plain base image failed: ${(setupError as Error)?.message ?? setupError}`);
+      return true;
+    },
+  };
+  before(async () => {
+    harness.tmp = await mkdtemp(path.join(os.tmpdir(), prefix));
+    try {
+      harness.house = await startWheelhouse(harness.tmp);
+      harness.baseRef = (await ensureBaseImage('plain')).ref;
+    } catch (e) {
+      setupError = e; // needTools in each test names a missing tool; otherwise ready() reports this
+    }
+  });
+  after(async () => {
+    await harness.house?.index.stop();
+    await rm(harness.tmp, { recursive: true, force: true });
+  });
+  return harness;
+}
 
 /** The framework wheels plus an aarch64-only `fastsum` (a pin with no wheel for linux/amd64), served on loopback. */
 export async function startWheelhouse(scratch: string): Promise<Wheelhouse & { index: SimpleIndex }> {

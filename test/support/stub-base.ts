@@ -9,12 +9,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
 import { findRepoRoot } from './base-image.js';
+import { tarOf, type TarItem } from './tar.js';
 
-type Item = { name: string; type: 'directory' | 'file' | 'symlink'; mode: number; body?: string; target?: string };
-
-function layerItems(arch: string): Item[] {
+function layerItems(arch: string): TarItem[] {
   return [
     { name: 'bin', type: 'symlink', mode: 0o777, target: 'usr/bin' },
     { name: 'etc/', type: 'directory', mode: 0o755 },
@@ -30,25 +28,6 @@ function layerItems(arch: string): Item[] {
     { name: 'usr/local/bin/python3', type: 'symlink', mode: 0o777, target: '/usr/bin/python3.11' },
     { name: 'usr/local/bin/python3.11', type: 'symlink', mode: 0o777, target: '/usr/bin/python3.11' },
   ];
-}
-
-async function tarOf(items: Item[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => {
-    for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
-  })();
-  for (const it of items) {
-    const header = { name: it.name, type: it.type, mode: it.mode, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0), ...(it.target ? { linkname: it.target } : {}) };
-    await new Promise<void>((res, rej) => {
-      const cb = (err?: Error | null) => (err ? rej(err) : res());
-      if (it.body !== undefined) p.entry(header, it.body, cb);
-      else p.entry(header, cb);
-    });
-  }
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

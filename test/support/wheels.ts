@@ -90,31 +90,19 @@ export async function buildExtensionWheel(outDir: string, machine: 'x86_64' | 'a
     } else {
       await writeFile(path.join(work, soName), 'placeholder: an aarch64 build would go here\n');
     }
-    const filename = `fastsum-1.0-cp311-cp311-manylinux_2_17_${machine}.manylinux2014_${machine}.whl`;
-    // Python's zipfile writes the archive; RECORD lists every member with its hash, as wheels do.
-    const script = `
-import base64, hashlib, sys, zipfile
-so, out, tag = sys.argv[1], sys.argv[2], sys.argv[3]
-members = {
-  so.split('/')[-1]: open(so, 'rb').read(),
-  'fastsum-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: fastsum\\nVersion: 1.0\\n',
-  'fastsum-1.0.dist-info/WHEEL': ('Wheel-Version: 1.0\\nGenerator: pycontainer-tests\\nRoot-Is-Purelib: false\\nTag: %s\\n' % tag).encode(),
-}
-record = []
-for name, data in members.items():
-  digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
-  record.append('%s,sha256=%s,%d' % (name, digest, len(data)))
-record.append('fastsum-1.0.dist-info/RECORD,,')
-members['fastsum-1.0.dist-info/RECORD'] = ('\\n'.join(record) + '\\n').encode()
-with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
-  for name, data in members.items():
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.external_attr = 0o644 << 16
-    z.writestr(info, data, zipfile.ZIP_DEFLATED)
-`;
-    const out = path.join(outDir, filename);
-    await run('python3', ['-c', script, path.join(work, soName), out, `cp311-cp311-manylinux_2_17_${machine}`]);
-    return describe(out);
+    const tag = `cp311-cp311-manylinux_2_17_${machine}`;
+    const [wheel] = await writeWheels(outDir, [
+      {
+        filename: `fastsum-1.0-${tag}.manylinux2014_${machine}.whl`,
+        distInfo: 'fastsum-1.0.dist-info',
+        members: {
+          [soName]: await readFile(path.join(work, soName)),
+          'fastsum-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: fastsum\nVersion: 1.0\n',
+          'fastsum-1.0.dist-info/WHEEL': `Wheel-Version: 1.0\nGenerator: pycontainer-tests\nRoot-Is-Purelib: false\nTag: ${tag}\n`,
+        },
+      },
+    ]);
+    return wheel!;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -165,35 +153,76 @@ export async function serveIndex(wheels: WheelFile[]): Promise<SimpleIndex> {
   };
 }
 
-/** A pure-Python wheel `<name>-<version>-py3-none-any.whl` with one module that prints its version. */
-export async function buildPureWheel(outDir: string, name: string, version: string): Promise<WheelFile> {
-  await mkdir(outDir, { recursive: true });
-  const mod = name.replace(/-/g, '_');
-  const filename = `${mod}-${version}-py3-none-any.whl`;
-  const out = path.join(outDir, filename);
-  const script = `
-import base64, hashlib, sys, zipfile
-mod, version, out = sys.argv[1], sys.argv[2], sys.argv[3]
-dist = '%s-%s.dist-info' % (mod, version)
-members = {
-  mod + '.py': ('VERSION = %r\\ndef hello():\\n    return "hello from %s " + VERSION\\n' % (version, mod)).encode(),
-  dist + '/METADATA': ('Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n' % (mod, version)).encode(),
-  dist + '/WHEEL': b'Wheel-Version: 1.0\\nGenerator: pycontainer-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n',
+/** A wheel's content: its members besides RECORD, which writeWheels adds (every member with its sha256 and size). */
+interface WheelContent {
+  filename: string;
+  distInfo: string;
+  members: Record<string, string | Buffer>;
 }
-record = []
-for n, data in members.items():
-  digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
-  record.append('%s,sha256=%s,%d' % (n, digest, len(data)))
-record.append(dist + '/RECORD,,')
-members[dist + '/RECORD'] = ('\\n'.join(record) + '\\n').encode()
-with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
-  for n, data in members.items():
-    info = zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0))
-    info.external_attr = 0o644 << 16
-    z.writestr(info, data, zipfile.ZIP_DEFLATED)
+
+// Python's zipfile writes the archives (deflated, 1980-01-01, rw-r--r--): our reader meets a zip it did not write.
+const WRITE_WHEELS = `
+import base64, hashlib, json, sys, zipfile
+for wheel in json.load(sys.stdin):
+  members = {name: base64.b64decode(data) for name, data in wheel['members']}
+  record = []
+  for name, data in members.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+    record.append('%s,sha256=%s,%d' % (name, digest, len(data)))
+  record.append(wheel['distInfo'] + '/RECORD,,')
+  members[wheel['distInfo'] + '/RECORD'] = ('\\n'.join(record) + '\\n').encode()
+  with zipfile.ZipFile(wheel['out'], 'w', zipfile.ZIP_DEFLATED) as z:
+    for name, data in members.items():
+      info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+      info.external_attr = 0o644 << 16
+      z.writestr(info, data, zipfile.ZIP_DEFLATED)
 `;
-  await run('python3', ['-c', script, mod, version, out]);
-  return describe(out);
+
+/** Writes `wheels` into `outDir` in one python3 run. */
+async function writeWheels(outDir: string, wheels: WheelContent[]): Promise<WheelFile[]> {
+  await mkdir(outDir, { recursive: true });
+  const input = wheels.map((w) => ({
+    out: path.join(outDir, w.filename),
+    distInfo: w.distInfo,
+    members: Object.entries(w.members).map(([name, data]) => [name, Buffer.from(data).toString('base64')]),
+  }));
+  await run('python3', ['-c', WRITE_WHEELS], { input: JSON.stringify(input) });
+  return Promise.all(wheels.map((w) => describe(path.join(outDir, w.filename))));
+}
+
+export interface PureWheelSpec {
+  name: string;
+  version: string;
+  /** Requires-Dist lines of its METADATA. */
+  requires?: string[];
+}
+
+/**
+ * Pure-Python wheels `<name>-<version>-py3-none-any.whl`, each with one module that knows its version
+ * (`VERSION`, `hello()`), written in one python3 run.
+ */
+export function buildPureWheels(outDir: string, specs: PureWheelSpec[]): Promise<WheelFile[]> {
+  return writeWheels(
+    outDir,
+    specs.map(({ name, version, requires = [] }) => {
+      const mod = name.replace(/-/g, '_');
+      const distInfo = `${mod}-${version}.dist-info`;
+      return {
+        filename: `${mod}-${version}-py3-none-any.whl`,
+        distInfo,
+        members: {
+          [`${mod}.py`]: `VERSION = '${version}'\ndef hello():\n    return "hello from ${mod} " + VERSION\n`,
+          [`${distInfo}/METADATA`]: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${requires.map((r) => `Requires-Dist: ${r}\n`).join('')}`,
+          [`${distInfo}/WHEEL`]: 'Wheel-Version: 1.0\nGenerator: pycontainer-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
+        },
+      };
+    }),
+  );
+}
+
+/** One pure-Python wheel (see buildPureWheels). */
+export async function buildPureWheel(outDir: string, name: string, version: string): Promise<WheelFile> {
+  return (await buildPureWheels(outDir, [{ name, version }]))[0]!;
 }
 
 /** A pure-Python source distribution `<name>-<version>.tar.gz` (setup.py, one module), made with the host's setuptools. */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { extract } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { bytecodeEntries } from '../../src/plan/assemble.js';
-import { BytecodeCompiler, cachePathOf, cacheTagOf, findHostInterpreter, strictCompile } from '../../src/python/bytecode.js';
+import { BytecodeCache, BytecodeCompiler, bytecodeKey, cachePathOf, cacheTagOf, findHostInterpreter, LazyCompiler, strictCompile } from '../../src/python/bytecode.js';
 import { layerTar } from '../../src/oci/layer.js';
 
 const python = findHostInterpreter('3.11');
@@ -158,4 +158,87 @@ test('a pyenv version directory is found when nothing on PATH has the minor', as
   await mkdir(bin, { recursive: true });
   await writeFile(path.join(bin, 'python3.98'), '#!/bin/sh\n', { mode: 0o755 });
   assert.equal(findHostInterpreter('3.98', { PATH: tmp, PYENV_ROOT: root }), path.join(bin, 'python3.98'));
+});
+
+/** A .pyc-shaped stand-in (16-byte header, unchecked-hash flags): what the cache holds, told apart from anything compiled. */
+function fakePyc(marker: string): Buffer {
+  const head = Buffer.alloc(16);
+  head.writeUInt32LE(0b01, 4);
+  return Buffer.concat([head, Buffer.from(marker)]);
+}
+
+test('bytecodeKey: one key per module path, source bytes, compiler version and cache tag', () => {
+  const info = { version: '3.11.9', cacheTag: 'cpython-311' };
+  const source = Buffer.from('x = 1\n');
+  const key = bytecodeKey('/app/m.py', source, info);
+  assert.match(key, /^[a-f0-9]{64}$/);
+  assert.equal(bytecodeKey('/app/m.py', Buffer.from('x = 1\n'), { ...info }), key, 'the same inputs, the same key');
+  const others = [
+    bytecodeKey('/app/n.py', source, info), // co_filename differs
+    bytecodeKey('/app/m.py', Buffer.from('x = 2\n'), info),
+    bytecodeKey('/app/m.py', source, { ...info, version: '3.11.10' }),
+    bytecodeKey('/app/m.py', source, { ...info, cacheTag: 'cpython-312' }),
+  ];
+  assert.equal(new Set([key, ...others]).size, 5);
+});
+
+test('BytecodeCache: a scratch store is made on the first write and removed by close; a damaged entry is a miss', async () => {
+  const scratch = BytecodeCache.scratch();
+  const key = 'a'.repeat(64);
+  assert.equal(await scratch.read(key), undefined);
+  await scratch.write(key, fakePyc('one'));
+  assert.deepEqual(await scratch.read(key), fakePyc('one'));
+  const dirs = (await readdir(os.tmpdir())).filter((d) => d.startsWith('pycontainer-bytecode-'));
+  const mine = [];
+  for (const d of dirs) if (await access(path.join(os.tmpdir(), d, 'aa', `${key}.pyc`)).then(() => true, () => false)) mine.push(d);
+  assert.equal(mine.length, 1, 'one scratch directory holds the entry');
+  await scratch.close();
+  await assert.rejects(access(path.join(os.tmpdir(), mine[0]!)), /ENOENT/);
+
+  const root = path.join(tmp, 'cache-root');
+  const kept = BytecodeCache.in(root);
+  await kept.write(key, fakePyc('two'));
+  await kept.close();
+  assert.deepEqual(await BytecodeCache.in(root).read(key), fakePyc('two'), "a cache directory's store outlives close");
+  // Not a .pyc of ours (a truncated or foreign file): a miss, compiled again.
+  await writeFile(path.join(root, 'bytecode', 'aa', `${key}.pyc`), Buffer.from('truncated'));
+  assert.equal(await kept.read(key), undefined);
+});
+
+test('a compiler with a cache keeps what it compiles and answers from the cache after', needsPython, async () => {
+  const cache = BytecodeCache.in(path.join(tmp, 'compiler-cache'));
+  const withCache = await BytecodeCompiler.start('3.11', process.env, 'test', cache);
+  try {
+    const source = Buffer.from('VALUE = "cached"\n');
+    const first = await withCache.compile('/app/c.py', source);
+    assert.ok('pyc' in first);
+    const key = bytecodeKey('/app/c.py', source, withCache.info);
+    assert.deepEqual(await cache.read(key), first.pyc, 'kept under its key');
+    // An entry planted under the key is what the next compile answers: nothing is compiled again.
+    await cache.write(key, fakePyc('planted'));
+    assert.deepEqual(await withCache.compile('/app/c.py', source), { pyc: fakePyc('planted') });
+    // A source that does not compile is not kept.
+    const bad = Buffer.from('print "py2"\n');
+    assert.ok('error' in (await withCache.compile('/app/bad.py', bad)));
+    assert.equal(await cache.read(bytecodeKey('/app/bad.py', bad, withCache.info)), undefined);
+  } finally {
+    await withCache.close();
+  }
+});
+
+test("apply's compiler takes the plan's compiler's bytecode from the cache and starts no interpreter for it", async () => {
+  const cache = BytecodeCache.in(path.join(tmp, 'apply-cache'));
+  const planned = { compiler: '3.99.1', cacheTag: 'cpython-399' };
+  const source = Buffer.from('x = 1\n');
+  await cache.write(bytecodeKey('/app/m.py', source, { version: planned.compiler, cacheTag: planned.cacheTag }), fakePyc('from plan'));
+  // No Python 3.99 anywhere: only what the cache lacks would need one.
+  const env = { PATH: tmp, PYENV_ROOT: path.join(tmp, 'no-pyenv'), HOME: tmp };
+  const lazy = new LazyCompiler('3.99', planned, env, cache);
+  try {
+    assert.deepEqual(await strictCompile(lazy)('/app/m.py', source), fakePyc('from plan'));
+    assert.equal(lazy.differs(), undefined);
+    await assert.rejects(lazy.compile('/app/other.py', source), /E_NO_COMPILER|needs Python 3\.99/);
+  } finally {
+    await lazy.close();
+  }
 });

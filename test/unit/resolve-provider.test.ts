@@ -9,11 +9,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { deflateRawSync } from 'node:zlib';
 import { BlobCache } from '../../src/cache/store.js';
 import { DistributionStore } from '../../src/python/index/download.js';
 import { createIndexClient } from '../../src/python/index/index.js';
-import { crc32 } from '../../src/python/install/zip.js';
 import { parsePipConf, readDeclaredResolution, readIndexUrls } from '../../src/python/locks/read.js';
 import { readRequirementsFile, requirementsToResolve } from '../../src/python/locks/requirements.js';
 import { targetEnvironment } from '../../src/python/markers.js';
@@ -21,53 +19,13 @@ import { HttpCache, maxAgeMs } from '../../src/python/resolve/http-cache.js';
 import { parseCoreMetadata, readMetadataByRange, type RangeFetch } from '../../src/python/resolve/metadata.js';
 import { IndexProvider } from '../../src/python/resolve/provider.js';
 import type { Target } from '../../src/python/tags.js';
-
-/** A zip as wheels are written (APPNOTE: local headers, data, central directory, end record); deflated unless `stored`. */
-function zip(members: { name: string; data: Buffer; stored?: boolean }[]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const m of members) {
-    const name = Buffer.from(m.name);
-    const body = m.stored ? m.data : deflateRawSync(m.data);
-    const method = m.stored ? 0 : 8;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(m.data), 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(m.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(method, 10);
-    c.writeUInt32LE(crc32(m.data), 16);
-    c.writeUInt32LE(body.length, 20);
-    c.writeUInt32LE(m.data.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    parts.push(local, name, body);
-    central.push(c, name);
-    offset += 30 + name.length + body.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, end]);
-}
+import { zipBytes } from '../support/zip.js';
 
 function wheel(name: string, version: string, requires: string[], opts: { padding?: number } = {}): { filename: string; data: Buffer; metadata: Buffer; sha256: string } {
   const dist = `${name}-${version}.dist-info`;
   const metadata = Buffer.from(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${requires.map((r) => `Requires-Dist: ${r}\n`).join('')}Requires-Python: >=3.8\n\nA description: Requires-Dist: not-a-header\n`);
   // METADATA first and a large member after it: its local header is outside the last 64 KiB.
-  const data = zip([
+  const data = zipBytes([
     { name: `${dist}/METADATA`, data: metadata },
     { name: `${name}/big.bin`, data: randomBytes(opts.padding ?? 10), stored: true },
     { name: `${dist}/WHEEL`, data: Buffer.from('Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n') },

@@ -1,49 +1,20 @@
 // The base image's filesystem view (whiteouts, opaque directories, symlinks, kept files), the
 // interpreter search, the runtime user, and the static start-up check, on layers written here.
 import assert from 'node:assert/strict';
-import { PassThrough, type Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { pack } from 'tar-stream';
 import type { Detection } from '../../src/config/detect.js';
 import { parsePasswd, withDefaultUser } from '../../src/oci/passwd.js';
-import { readRootfs, scanLayer, foldLayers, type LayerSource } from '../../src/oci/rootfs.js';
+import { readRootfs, scanLayer, foldLayers } from '../../src/oci/rootfs.js';
 import { findInterpreters, resolveInterpreter, resolveUser } from '../../src/plan/assemble.js';
 import { checkStartup } from '../../src/plan/check.js';
-
-type Item = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; mode?: number; body?: string; target?: string };
-
-async function tarOf(items: Item[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => {
-    for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
-  })();
-  for (const it of items) {
-    const type = it.type ?? 'file';
-    const header = { name: it.name, type, mode: it.mode ?? (type === 'directory' ? 0o755 : type === 'symlink' ? 0o777 : 0o644), ...(it.target ? { linkname: it.target } : {}) };
-    await new Promise<void>((res, rej) => {
-      const cb = (err?: Error | null) => (err ? rej(err) : res());
-      if (type === 'file') p.entry(header, it.body ?? '', cb);
-      else p.entry(header, cb);
-    });
-  }
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-const layer = (items: Item[], gzip = true): LayerSource => async () => {
-  const tar = await tarOf(items);
-  return new PassThrough().end(gzip ? gzipSync(tar) : tar) as Readable;
-};
+import { layerSource } from '../support/tar.js';
 
 const PY = { name: 'usr/bin/python3.11', mode: 0o755, body: '\x7fELF' };
 
 describe('the base filesystem from its layers', () => {
   test('later layers replace files; .wh. hides a path and everything below; symlinks resolve through directories', async () => {
     const fs = await readRootfs([
-      layer([
+      layerSource([
         { name: 'bin', type: 'symlink', target: 'usr/bin' },
         { name: 'usr/', type: 'directory' },
         { name: 'usr/bin/', type: 'directory' },
@@ -52,7 +23,7 @@ describe('the base filesystem from its layers', () => {
         { name: 'opt/tool/bin/run', mode: 0o755 },
         { name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\n' },
       ]),
-      layer(
+      layerSource(
         [
           { name: 'opt/.wh.tool' },
           { name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n' },
@@ -72,8 +43,8 @@ describe('the base filesystem from its layers', () => {
   });
 
   test('an opaque directory hides the lower layers\' children, not its own layer\'s', async () => {
-    const lower = await scanLayer(await layer([{ name: 'app/old.py' }, { name: 'app/keep/x.py' }, { name: 'other.txt' }])());
-    const upper = await scanLayer(await layer([{ name: 'app/', type: 'directory' }, { name: 'app/.wh..wh..opq' }, { name: 'app/new.py' }])());
+    const lower = await scanLayer(await layerSource([{ name: 'app/old.py' }, { name: 'app/keep/x.py' }, { name: 'other.txt' }])());
+    const upper = await scanLayer(await layerSource([{ name: 'app/', type: 'directory' }, { name: 'app/.wh..wh..opq' }, { name: 'app/new.py' }])());
     const fs = foldLayers([lower, upper]);
     assert.deepEqual(fs.list('/app'), ['new.py']);
     assert.ok(fs.lstat('/other.txt'));
@@ -81,7 +52,7 @@ describe('the base filesystem from its layers', () => {
 
   test('a missing link target, a link loop, and a file used as a directory are reported, not followed forever', async () => {
     const fs = await readRootfs([
-      layer([
+      layerSource([
         { name: 'a', type: 'symlink', target: 'b' },
         { name: 'b', type: 'symlink', target: '/a' },
         { name: 'dangling', type: 'symlink', target: '/usr/local/bin/python3' },
@@ -96,7 +67,7 @@ describe('the base filesystem from its layers', () => {
 
   test('glibc is found in the same pass, and a hard link is the file it names', async () => {
     const fs = await readRootfs([
-      layer([
+      layerSource([
         { name: 'usr/lib/x86_64-linux-gnu/libc.so.6', mode: 0o755, body: 'junk GNU C Library (Debian GLIBC 2.36-9) stable release version 2.36.\n' },
         PY,
         { name: 'usr/bin/python3.11-copy', type: 'link', target: 'usr/bin/python3.11' },
@@ -113,7 +84,7 @@ const detection = (over: Partial<Detection> & { requiresPython?: string } = {}):
 describe('the interpreter, found in the base', () => {
   test('python:*-slim layout: /usr/local/bin wins, PYTHON_VERSION gives the full version', async () => {
     const fs = await readRootfs([
-      layer([
+      layerSource([
         { name: 'usr/local/bin/python3.12', mode: 0o755 },
         { name: 'usr/local/bin/python3', type: 'symlink', target: 'python3.12' },
         { name: 'usr/bin/python3.11', mode: 0o755 },
@@ -129,7 +100,7 @@ describe('the interpreter, found in the base', () => {
   });
 
   test('distroless layout: /usr/bin/python3.11 only; .python-version asking for another minor is an error naming what the base has', async () => {
-    const fs = await readRootfs([layer([PY, { name: 'usr/bin/python3', type: 'symlink', target: 'python3.11' }])]);
+    const fs = await readRootfs([layerSource([PY, { name: 'usr/bin/python3', type: 'symlink', target: 'python3.11' }])]);
     const ok = resolveInterpreter(detection(), 'distroless', [{ platform: 'linux/amd64', env: [], fs }], {});
     assert.deepEqual(ok, { pythonMinor: '3.11', pythonVersion: '3.11', interpreter: '/usr/bin/python3.11' });
     const bad = resolveInterpreter(detection({ pythonVersion: { value: '3.12', why: '.python-version says 3.12' } }), 'distroless', [{ platform: 'linux/amd64', env: [], fs }], {});
@@ -138,7 +109,7 @@ describe('the interpreter, found in the base', () => {
   });
 
   test('a base with no interpreter is an error', async () => {
-    const fs = await readRootfs([layer([{ name: 'etc/os-release' }])]);
+    const fs = await readRootfs([layerSource([{ name: 'etc/os-release' }])]);
     const r = resolveInterpreter(detection(), 'alpine', [{ platform: 'linux/amd64', env: [], fs }], {});
     assert.ok('error' in r && /^base image alpine has no Python interpreter/.test(r.error));
   });
@@ -146,7 +117,7 @@ describe('the interpreter, found in the base', () => {
 
 describe('the runtime user', () => {
   test('the default user gets passwd and group entries appended to the base\'s', async () => {
-    const fs = await readRootfs([layer([{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\n' }, { name: 'etc/group', body: 'root:x:0:\n' }])]);
+    const fs = await readRootfs([layerSource([{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\n' }, { name: 'etc/group', body: 'root:x:0:\n' }])]);
     const r = resolveUser(undefined, undefined, 'b', fs, {});
     assert.ok('runAs' in r);
     assert.equal(r.runAs.accounts.passwd, 'root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
@@ -156,7 +127,7 @@ describe('the runtime user', () => {
 
   test('nothing is added when the base names 65532; a base\'s non-root User is kept; a named user must exist', async () => {
     assert.deepEqual(withDefaultUser('nonroot:x:65532:65532::/home/nonroot:/sbin/nologin', 'nonroot:x:65532:', { name: 'nonroot', uid: 65532, gid: 65532, home: '/home/nonroot' }), {});
-    const fs = await readRootfs([layer([{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/srv:/bin/sh\n' }])]);
+    const fs = await readRootfs([layerSource([{ name: 'etc/passwd', body: 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/srv:/bin/sh\n' }])]);
     const kept = resolveUser(undefined, 'app', 'b', fs, {});
     assert.ok('runAs' in kept && kept.runAs.user === 'app' && kept.runAs.uid === 1000 && kept.runAs.gid === 1001);
     const missing = resolveUser('www', undefined, 'b', fs, {});
@@ -169,7 +140,7 @@ describe('the runtime user', () => {
 
 describe('the start-up check', () => {
   const base = async () =>
-    (await readRootfs([layer([{ name: 'bin', type: 'symlink', target: 'usr/bin' }, PY, { name: 'usr/bin/python3', type: 'symlink', target: 'python3.11' }, { name: 'usr/bin/notes.txt' }])])).withEntries([
+    (await readRootfs([layerSource([{ name: 'bin', type: 'symlink', target: 'usr/bin' }, PY, { name: 'usr/bin/python3', type: 'symlink', target: 'python3.11' }, { name: 'usr/bin/notes.txt' }])])).withEntries([
       { path: 'app/.venv/bin/python', type: 'symlink', mode: '0777', target: '/usr/bin/python3.11' },
       { path: 'app/.venv/bin/hello', type: 'file', mode: '0755', content: '#!/app/.venv/bin/python\nprint(1)\n' },
       { path: 'app/.venv/bin/broken', type: 'file', mode: '0755', content: '#!/opt/python/bin/python\n' },

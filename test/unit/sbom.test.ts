@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { pack } from 'tar-stream';
 import type { Plan } from '../../generated/plan.js';
 import type { Detection } from '../../src/config/detect.js';
 import { withoutCredentials } from '../../src/config/git.js';
@@ -18,6 +15,7 @@ import { RegistryClient } from '../../src/registry/client.js';
 import { sbomFilePath } from '../../src/sbom/artifacts.js';
 import { renderSpdx } from '../../src/sbom/spdx.js';
 import { cycloneDxValidator } from '../support/cyclonedx-schema.js';
+import { layerSource } from '../support/tar.js';
 
 // dpkg's status file as dpkg writes it (deb-control(5) fields, Status first word the wanted state),
 // with a removed package that left its conffiles behind.
@@ -88,28 +86,6 @@ o:openssl
 D:so:libc.musl-x86_64.so.1 so:libcrypto.so.3
 `;
 
-async function layer(items: { name: string; body?: string; type?: 'file' | 'symlink' | 'directory'; target?: string }[], gzip = true): Promise<() => Promise<Readable>> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => {
-    for await (const c of p as AsyncIterable<Buffer>) chunks.push(c);
-  })();
-  for (const it of items) {
-    const type = it.type ?? 'file';
-    await new Promise<void>((res, rej) => {
-      const cb = (err?: Error | null) => (err ? rej(err) : res());
-      const header = { name: it.name, type, mode: 0o644, ...(it.target ? { linkname: it.target } : {}) };
-      if (type === 'file') p.entry(header, it.body ?? '', cb);
-      else p.entry(header, cb);
-    });
-  }
-  p.finalize();
-  await done;
-  const tar = Buffer.concat(chunks);
-  const bytes = gzip ? gzipSync(tar) : tar;
-  return async () => Readable.from([bytes]);
-}
-
 describe('OS packages', () => {
   test('dpkg status: installed and held packages, purls with arch and distro, versions percent-encoded', () => {
     const pkgs = parseDpkgStatus(STATUS, { id: 'debian', versionId: '12' });
@@ -129,23 +105,23 @@ describe('OS packages', () => {
   });
 
   test('read from stacked layers: upper files win, whiteouts remove, os-release through its symlink', async () => {
-    const lower = await layer([
+    const lower = layerSource([
       { name: 'usr/lib/os-release', body: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n' },
       { name: 'etc/os-release', type: 'symlink', target: '../usr/lib/os-release' },
       { name: 'var/lib/dpkg/status', body: STATUS.split('\n\n')[0]! },
       { name: 'var/lib/dpkg/status.d/extra', body: 'Package: extra\nVersion: 1\nArchitecture: amd64\n' },
       { name: 'var/lib/dpkg/status.d/gone', body: 'Package: gone\nVersion: 1\nArchitecture: amd64\n' },
     ]);
-    const upper = await layer([
+    const upper = layerSource([
       { name: 'var/lib/dpkg/status', body: STATUS },
       { name: 'var/lib/dpkg/status.d/.wh.gone' },
     ], false);
     const sw = await readBaseSoftware([lower, upper]);
     assert.deepEqual(sw.os, { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' });
     assert.deepEqual(sw.packages.map((p) => p.name), ['extra', 'libc6', 'python3.11', 'tzdata']);
-    const opaque = await layer([{ name: 'var/lib/dpkg/status.d/.wh..wh..opq' }]);
+    const opaque = layerSource([{ name: 'var/lib/dpkg/status.d/.wh..wh..opq' }]);
     assert.deepEqual((await readBaseSoftware([lower, opaque])).packages.map((p) => p.name), ['libc6'], 'an opaque directory hides the lower status.d');
-    assert.deepEqual(await readBaseSoftware([await layer([{ name: 'etc/hostname', body: 'x' }])]), { packages: [] });
+    assert.deepEqual(await readBaseSoftware([layerSource([{ name: 'etc/hostname', body: 'x' }])]), { packages: [] });
   });
 });
 

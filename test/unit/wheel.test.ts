@@ -6,13 +6,13 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync } from 'node:zlib';
 import { test, after } from 'node:test';
 import { extract, type Header, type Pack } from 'tar-stream';
 import { ConfigError } from '../../src/errors.js';
 import { wrapper } from '../../src/python/install/venv.js';
 import { wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
-import { crc32, ZipFile } from '../../src/python/install/zip.js';
+import { ZipFile } from '../../src/python/install/zip.js';
+import { zipBytes, type ZipMember } from '../support/zip.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];
@@ -25,65 +25,12 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-// ---- a small zip writer (APPNOTE: local headers, central directory, end record), unix modes ----
-interface Member {
-  name: string;
-  data: Buffer | string;
-  mode?: number;
-  deflate?: boolean;
-}
-
-function zipBytes(members: Member[]): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const m of members) {
-    const data = Buffer.from(m.data);
-    const body = m.deflate === false ? data : deflateRawSync(data);
-    const method = m.deflate === false ? 0 : 8;
-    const name = Buffer.from(m.name, 'utf8');
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE((3 << 8) | 20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(0x800, 8);
-    cd.writeUInt16LE(method, 10);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(body.length, 20);
-    cd.writeUInt32LE(data.length, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(((0o100000 | (m.mode ?? 0o644)) << 16) >>> 0, 38);
-    cd.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    central.push(cd, name);
-    offset += local.length + name.length + body.length;
-  }
-  const cdBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(cdBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cdBytes, end]);
-}
-
 const b64 = (data: Buffer | string) => createHash('sha256').update(data).digest('base64url');
 
 interface WheelSpec {
   name: string;
   version: string;
-  files: Member[];
+  files: ZipMember[];
   entryPoints?: string;
   /** Rewrites RECORD rows before writing (to break it). */
   record?: (rows: string[]) => string[];
@@ -93,7 +40,7 @@ interface WheelSpec {
 async function writeWheel(dir: string, spec: WheelSpec): Promise<string> {
   const stem = `${spec.name.replace(/-/g, '_')}-${spec.version}`;
   const distInfo = spec.distInfo ?? `${stem}.dist-info`;
-  const files: Member[] = [
+  const files: ZipMember[] = [
     ...spec.files,
     { name: `${distInfo}/METADATA`, data: `Metadata-Version: 2.1\nName: ${spec.name}\nVersion: ${spec.version}\n` },
     { name: `${distInfo}/WHEEL`, data: 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n' },
@@ -113,7 +60,7 @@ const demoSpec: WheelSpec = {
   version: '1.0',
   files: [
     { name: 'demo_pkg/__init__.py', data: 'def main():\n    print("demo")\n\ndef gui():\n    pass\n' },
-    { name: 'demo_pkg/run.sh', data: '#!/bin/sh\necho run\n', mode: 0o755, deflate: false },
+    { name: 'demo_pkg/run.sh', data: '#!/bin/sh\necho run\n', mode: 0o755, stored: true },
     { name: 'demo_pkg-1.0.data/scripts/demo-tool', data: '#!python -u\nprint("tool")\n' },
     { name: 'demo_pkg-1.0.data/scripts/plain.sh', data: '#!/bin/sh\necho plain\n' },
     { name: 'demo_pkg-1.0.data/scripts/other', data: '#!python3\nprint(3)\n' },

@@ -66,6 +66,17 @@ interface Auth {
   header: string;
 }
 
+/** The promise `map` holds for `key`, else `load()`'s, kept there unless it fails (then asked again next time). */
+function memoized<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = map.get(key);
+  if (!p) {
+    p = load();
+    map.set(key, p);
+    p.catch(() => map.delete(key));
+  }
+  return p;
+}
+
 class SimpleIndexClient implements IndexClient {
   private readonly cache = new Map<string, Promise<IndexFile[]>>();
   private readonly pages = new Map<string, Promise<IndexFile[]>>();
@@ -75,13 +86,7 @@ class SimpleIndexClient implements IndexClient {
 
   files(name: string): Promise<IndexFile[]> {
     const key = normalizeName(name);
-    let p = this.cache.get(key);
-    if (!p) {
-      p = this.load(key);
-      this.cache.set(key, p);
-      p.catch(() => this.cache.delete(key));
-    }
-    return p;
+    return memoized(this.cache, key, () => this.load(key));
   }
 
   private async load(name: string): Promise<IndexFile[]> {
@@ -126,13 +131,7 @@ class SimpleIndexClient implements IndexClient {
   }
 
   private findLinks(link: string): Promise<IndexFile[]> {
-    let p = this.pages.get(link);
-    if (!p) {
-      p = this.loadFindLinks(link);
-      this.pages.set(link, p);
-      p.catch(() => this.pages.delete(link));
-    }
-    return p;
+    return memoized(this.pages, link, () => this.loadFindLinks(link));
   }
 
   private async loadFindLinks(link: string): Promise<IndexFile[]> {

@@ -82,40 +82,35 @@ export function assembleMemberWheel(name: string, version: string, files: Member
   return { filename: `${dist}-py3-none-any.whl`, data: storedZip(members) };
 }
 
+/** The fields a local header (at 4) and a central directory header (at 6) share, in the same order. */
+function writeSharedFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(20, at); // version needed: 2.0
+  header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  header.writeUInt16LE(0, at + 4); // stored
+  header.writeUInt16LE(0, at + 6); // 00:00
+  header.writeUInt16LE((1 << 5) | 1, at + 8); // 1980-01-01
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14); // compressed: the same
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A zip of stored (uncompressed) entries, 1980-01-01 00:00, no extra fields. */
 function storedZip(members: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   for (const m of members) {
     const name = Buffer.from(m.name, 'utf8');
     const crc = crc32(m.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(m.data.length, 18);
-    local.writeUInt32LE(m.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeSharedFields(local, 4, crc, m.data.length, name.length);
     locals.push(local, name, m.data);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0);
     dir.writeUInt16LE(0x031e, 4); // made by: unix, 3.0
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(0, 10);
-    dir.writeUInt16LE(0, 12);
-    dir.writeUInt16LE(DOS_DATE, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(m.data.length, 20);
-    dir.writeUInt32LE(m.data.length, 24);
-    dir.writeUInt16LE(name.length, 28);
+    writeSharedFields(dir, 6, crc, m.data.length, name.length);
     dir.writeUInt32LE((0o100644 << 16) >>> 0, 38);
     dir.writeUInt32LE(offset, 42);
     central.push(dir, name);

@@ -7,6 +7,7 @@ import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
+  isTable,
   lockFailer,
   markerHolds,
   parseSdistFilename,
@@ -15,6 +16,7 @@ import {
   type LockContext,
   type LockedFile,
   type LockedPackage,
+  type Table,
 } from './model.js';
 import { normalizeName, parseWheelFilename } from '../tags.js';
 import { satisfies } from '../version.js';
@@ -23,10 +25,6 @@ export interface PylockOptions extends LockContext {
   /** Normalized names of the project's direct dependencies (→ `requested`); undefined: none known. */
   direct?: Set<string>;
 }
-
-type Table = Record<string, unknown>;
-
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parsePylock(file: TomlFile, opts: PylockOptions): LockedPackage[] {
   const src = file.path;

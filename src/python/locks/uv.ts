@@ -10,6 +10,7 @@ import type { TomlFile } from '../../config/read.js';
 import {
   basenameOf,
   byFilename,
+  isTable,
   lockError,
   lockFailer,
   markerHolds,
@@ -20,6 +21,7 @@ import {
   type LockedFile,
   type LockedPackage,
   type LockFail,
+  type Table,
 } from './model.js';
 import { normalizeName } from '../tags.js';
 import { satisfies } from '../version.js';
@@ -29,9 +31,6 @@ export interface UvLockOptions extends LockContext {
   /** Normalized names the caller knows to be direct dependencies (added to the project's own edges). */
   direct?: Set<string>;
 }
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Edge {
   name: string;

@@ -7,7 +7,7 @@
  * falls back to the download; it never guesses.
  */
 import { inflateRawSync } from 'node:zlib';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { ConfigError } from '../../errors.js';
 import { unreachable } from '../index/download.js';
 import { ZipFile } from '../install/zip.js';
@@ -70,18 +70,20 @@ export async function readWheelMetadata(file: string, project: string, filename:
 /** How the range reader fetches bytes: [start, end] inclusive, or a suffix of `suffix` bytes. */
 export type RangeFetch = (range: { start: number; end: number } | { suffix: number }) => Promise<{ data: Buffer; total: number } | undefined>;
 
+/** A GET while reading wheel metadata, with our user-agent and the index's authorization; a network failure is a NetworkError. */
+export async function getForMetadata(url: string, authorization: string | undefined, headers: Record<string, string> = {}): Promise<Dispatcher.ResponseData> {
+  try {
+    return await request(url, { method: 'GET', headers: { ...headers, 'user-agent': 'pycontainer', ...(authorization ? { authorization } : {}) } });
+  } catch (err) {
+    throw unreachable(url, 'reading wheel metadata', err);
+  }
+}
+
 /** An HTTP range fetch of `url` (undefined when the server does not answer 206). */
 export function httpRangeFetch(url: string, authorization: string | undefined): RangeFetch {
   return async (range) => {
     const header = 'suffix' in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end}`;
-    const headers: Record<string, string> = { range: header, 'user-agent': 'pycontainer', 'accept-encoding': 'identity' };
-    if (authorization) headers.authorization = authorization;
-    let res;
-    try {
-      res = await request(url, { method: 'GET', headers });
-    } catch (err) {
-      throw unreachable(url, 'reading wheel metadata', err);
-    }
+    const res = await getForMetadata(url, authorization, { range: header, 'accept-encoding': 'identity' });
     if (res.statusCode !== 206) {
       // A full body (200), a redirect or an error: not read here; the download path handles the file.
       await res.body.dump({ limit: 0 }).catch(() => undefined);

@@ -15,16 +15,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
 import { ConfigError, NetworkError } from '../../errors.js';
 import { writeFileAtomic } from '../../plan/file.js';
 import { readDownloadAuthorization } from '../index/auth.js';
-import { unreachable, type DistributionStore } from '../index/download.js';
+import type { DistributionStore } from '../index/download.js';
 import { distributionName, stripCredentials, type IndexClient, type IndexFile } from '../index/index.js';
 import { parseSdistFilename, type LockedFile, type LockedPackage } from '../locks/model.js';
 import { normalizeName, parseWheelFilename, selectWheel, type Target } from '../tags.js';
 import { compareVersions, isValidVersion, satisfies } from '../version.js';
-import { httpRangeFetch, parseCoreMetadata, readMetadataByRange, readWheelMetadata, type CoreMetadata, type RangeFetch } from './metadata.js';
+import { getForMetadata, httpRangeFetch, parseCoreMetadata, readMetadataByRange, readWheelMetadata, type CoreMetadata, type RangeFetch } from './metadata.js';
 import type { Candidate, CandidateMetadata, ResolverProvider } from './types.js';
 import { createIndexClient } from '../index/index.js';
 import type { ResolutionRequest } from '../locks/model.js';
@@ -265,14 +264,7 @@ export class IndexProvider implements ResolverProvider {
 
 /** GET of a small file; undefined on 404 (the index said it has it, but does not: fall back). */
 async function fetchText(url: string, auth: string | undefined): Promise<Buffer | undefined> {
-  const headers: Record<string, string> = { 'user-agent': 'pycontainer' };
-  if (auth) headers.authorization = auth;
-  let res;
-  try {
-    res = await request(url, { method: 'GET', headers });
-  } catch (err) {
-    throw unreachable(url, 'reading wheel metadata', err);
-  }
+  const res = await getForMetadata(url, auth);
   if (res.statusCode === 200) return Buffer.from(await res.body.arrayBuffer());
   await res.body.dump();
   if (res.statusCode === 404 || (res.statusCode >= 300 && res.statusCode < 400)) return undefined;
