@@ -11,7 +11,7 @@
  * they are part of the name that keys the cache.
  */
 import type { Transform } from 'node:stream';
-import { ParallelGzip, UNIT } from './pgzip.js';
+import { GzipFileWriter, ParallelGzip, UNIT, type ParallelGzipOptions } from './pgzip.js';
 
 /** The compression every layer is written with; `name` keys the cache's diff_id → blob records. */
 export const COMPRESSION = {
@@ -22,7 +22,18 @@ export const COMPRESSION = {
   storedEntropy: 7.8,
 } as const;
 
+const OPTIONS: ParallelGzipOptions = { level: COMPRESSION.level, blockSize: COMPRESSION.blockSize, storedEntropy: COMPRESSION.storedEntropy };
+
 /** A stream that turns a layer tar into its blob bytes. */
 export function createLayerCompressor(): Transform {
-  return new ParallelGzip({ level: COMPRESSION.level, blockSize: COMPRESSION.blockSize, storedEntropy: COMPRESSION.storedEntropy });
+  return new ParallelGzip(OPTIONS);
+}
+
+/**
+ * A Writable that turns a layer tar into its blob at `path`, hashing the blob as it writes it
+ * (`digest()` and `bytes` once finished): the same bytes as createLayerCompressor, with less memory
+ * (no copies of the stored parts, buffers reused once written).
+ */
+export function createLayerBlobWriter(path: string): GzipFileWriter {
+  return new GzipFileWriter(path, OPTIONS);
 }

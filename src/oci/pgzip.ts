@@ -25,12 +25,20 @@
  * whatever the thread count, the chunking of the input stream or the order in which runs finish
  * (outputs are emitted in input order).
  *
- * Memory: at most `maxInFlight` blocks are being deflated or waiting to be emitted; the writable side
- * holds back its callback until a slot frees, which gives backpressure to the tar producer. Block
- * buffers are pooled (each holds the 32 KiB before the block too, so no block waits for another).
+ * Memory: at most `maxInFlight` blocks are being deflated, waiting to be emitted or being written;
+ * the writable side holds back its callback until a slot frees, which gives backpressure to the tar
+ * producer. Block buffers are pooled (each holds the 32 KiB before the block too, so no block waits
+ * for another). Two faces: ParallelGzip, a Transform, copies stored runs out of its pooled buffers
+ * (it cannot know when a reader is done with what it pushed); GzipFileWriter writes the member to a
+ * file itself and hashes it on the way, so stored runs go from the pooled block buffer straight to
+ * the file (no copy) and a buffer returns to the pool once its write completed. Per block, then, the
+ * only allocation left is zlib's output buffer of each deflated run: the garbage that V8 collects
+ * late, and that made RSS grow by tens of MB with the old per-block copies.
  */
+import { createHash } from 'node:crypto';
+import { close, open, writev } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { constants as zc, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 
 /** The deflate window: each run's dictionary is this much of the input just before it. */
@@ -64,17 +72,41 @@ interface Run {
 }
 
 interface Job {
-  /** The output of each run, in order, once known. */
-  out: (Buffer | undefined)[];
+  /** The output of each run, in order, once known (a stored run without copying: several pieces). */
+  out: (Buffer | Buffer[] | undefined)[];
   pending: number;
-  /** The block's buffer, returned to the pool once the block is emitted. */
+  /** The block's buffer, returned to the pool once the block's output is released. */
   buffer: Buffer;
 }
+
+/** Receives each block's output in input order; `release` says the pieces are no longer needed. */
+type Output = (pieces: Buffer[], release: () => void) => void;
 
 /** The 10-byte gzip member header: deflate, no flags, MTIME 0, XFL by level (as gzip sets it), OS 255 (unknown). */
 export function gzipHeader(level: number): Buffer {
   const xfl = level >= 9 ? 2 : level === 1 ? 4 : 0;
   return Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, xfl, 0xff]);
+}
+
+/** The 5-byte header of a stored block of `length` bytes (at most 65535): BFINAL, BTYPE 00, LEN, NLEN. */
+function storedHeader(length: number, final: boolean): Buffer {
+  const h = Buffer.allocUnsafe(5);
+  h[0] = final ? 0x01 : 0x00;
+  h.writeUInt16LE(length, 1);
+  h.writeUInt16LE(length ^ 0xffff, 3);
+  return h;
+}
+
+/** `data` as stored blocks without copying it: headers and views of `data`, alternately. */
+function storedPieces(data: Buffer, final: boolean): Buffer[] {
+  const count = Math.max(1, Math.ceil(data.length / STORED_MAX));
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = data.subarray(i * STORED_MAX, Math.min(data.length, (i + 1) * STORED_MAX));
+    pieces.push(storedHeader(part.length, final && i === count - 1));
+    if (part.length) pieces.push(part);
+  }
+  return pieces;
 }
 
 /**
@@ -156,12 +188,16 @@ function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((ok, fail) => deflateRaw(data, options, (err, out) => (err ? fail(err) : ok(out))));
 }
 
-/** A Transform from bytes to one gzip member, deflated block-parallel. See the module comment. */
-export class ParallelGzip extends Transform {
+/** The block machinery shared by both faces: input in, each block's output out in order. */
+class BlockDeflater {
   readonly #level: number;
   readonly #blockSize: number;
   readonly #storedEntropy: number | undefined;
   readonly #maxInFlight: number;
+  /** Whether stored runs are handed out as views of the block buffer (valid until released). */
+  readonly #zeroCopy: boolean;
+  readonly #output: Output;
+  readonly #fail: (err: Error) => void;
   /**
    * The block being filled: WINDOW bytes of the input before it (none for the first block), then
    * the block's own bytes from offset WINDOW, `#filled` of them so far.
@@ -178,13 +214,14 @@ export class ParallelGzip extends Transform {
   #size = 0;
   /** Blocks in input order, deflating or waiting for their predecessors to be emitted. */
   readonly #jobs: Job[] = [];
+  /** Blocks emitted whose output was not released yet. */
+  #unreleased = 0;
   /** A write waiting for a free slot: the rest of its chunk and its callback. */
-  #waiting: { chunk: Buffer; offset: number; callback: TransformCallback } | undefined;
-  #flushed: TransformCallback | undefined;
+  #waiting: { chunk: Buffer; offset: number; callback: () => void } | undefined;
+  #ended: ((trailer: Buffer) => void) | undefined;
   #failed = false;
 
-  constructor(options: ParallelGzipOptions) {
-    super();
+  constructor(options: ParallelGzipOptions, zeroCopy: boolean, output: Output, fail: (err: Error) => void) {
     if (!Number.isInteger(options.level) || options.level < 1 || options.level > 9) throw new RangeError(`gzip level ${options.level}: expected 1-9`);
     if (!Number.isInteger(options.blockSize) || options.blockSize < WINDOW || options.blockSize % UNIT) {
       throw new RangeError(`block size ${options.blockSize}: expected a multiple of ${UNIT}, at least ${WINDOW}`);
@@ -196,8 +233,14 @@ export class ParallelGzip extends Transform {
     this.#blockSize = options.blockSize;
     this.#storedEntropy = options.storedEntropy;
     this.#maxInFlight = Math.max(1, options.maxInFlight ?? 2 * availableParallelism());
+    this.#zeroCopy = zeroCopy;
+    this.#output = output;
+    this.#fail = fail;
     this.#block = this.#newBuffer();
-    this.push(gzipHeader(this.#level));
+  }
+
+  get header(): Buffer {
+    return gzipHeader(this.#level);
   }
 
   /** Its own ArrayBuffer, so unit offsets are 4-byte aligned for the word-wise histogram. */
@@ -205,17 +248,33 @@ export class ParallelGzip extends Transform {
     return this.#pool.pop() ?? Buffer.allocUnsafeSlow(WINDOW + this.#blockSize);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Takes `chunk`; `callback` once it is all in blocks (later when no slot is free: backpressure). */
+  write(chunk: Buffer, callback: () => void): void {
     this.#crc = crc32(chunk, this.#crc);
     this.#size += chunk.length;
     this.#consume(chunk, 0, callback);
   }
 
+  /** Dispatches the last block; `done` gets the trailer once every block was emitted. */
+  end(done: (trailer: Buffer) => void): void {
+    this.#ended = done;
+    this.#dispatch(true);
+  }
+
+  /** Stops: nothing more is emitted. */
+  abort(): void {
+    this.#failed = true;
+  }
+
+  #busy(): boolean {
+    return this.#jobs.length + this.#unreleased >= this.#maxInFlight;
+  }
+
   /** Copies `chunk` from `offset` into blocks, dispatching each full one; pauses when no slot is free. */
-  #consume(chunk: Buffer, offset: number, callback: TransformCallback): void {
+  #consume(chunk: Buffer, offset: number, callback: () => void): void {
     while (offset < chunk.length) {
       if (this.#filled === this.#blockSize) {
-        if (this.#jobs.length >= this.#maxInFlight) {
+        if (this.#busy()) {
           this.#waiting = { chunk, offset, callback };
           return;
         }
@@ -239,13 +298,14 @@ export class ParallelGzip extends Transform {
     const end = WINDOW + this.#filled;
     const runs = splitRuns(buffer, WINDOW, end, this.#storedEntropy);
     const dictionaryFloor = this.#first ? WINDOW : 0;
-    const job: Job = { out: new Array<Buffer | undefined>(runs.length), pending: 0, buffer };
+    const job: Job = { out: new Array<Buffer | Buffer[] | undefined>(runs.length), pending: 0, buffer };
     this.#jobs.push(job);
+    const stored = (data: Buffer, final: boolean) => (this.#zeroCopy ? storedPieces(data, final) : storedBlocks(data, final));
     runs.forEach((run, i) => {
       const final = last && i === runs.length - 1;
       const data = buffer.subarray(run.start, run.end);
       if (!run.deflate) {
-        job.out[i] = storedBlocks(data, final);
+        job.out[i] = stored(data, final);
         return;
       }
       job.pending++;
@@ -261,19 +321,20 @@ export class ParallelGzip extends Transform {
       deflateBlock(data, options).then(
         (deflated) => {
           // Stored when deflate did not shrink the run; the sizes depend on the bytes alone.
-          const stored = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
-          job.out[i] = deflated.length < stored ? deflated : storedBlocks(data, final);
+          const storedSize = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
+          job.out[i] = deflated.length < storedSize ? deflated : stored(data, final);
           if (--job.pending === 0) this.#emitReady();
         },
         (err: Error) => {
+          if (this.#failed) return;
           this.#failed = true;
-          this.destroy(err);
+          this.#fail(err);
         },
       );
     });
     if (!last) {
       // The next block starts with this block's last WINDOW bytes: its dictionary, copied now so
-      // this buffer is free as soon as its own block is emitted.
+      // this buffer is free as soon as its own output is released.
       const next = this.#newBuffer();
       buffer.copy(next, 0, end - WINDOW, end);
       this.#block = next;
@@ -283,31 +344,169 @@ export class ParallelGzip extends Transform {
     if (job.pending === 0) this.#emitReady();
   }
 
-  /** Pushes finished blocks in input order, then resumes a waiting write or finishes the stream. */
+  /** Hands out finished blocks in input order, then resumes a waiting write or finishes. */
   #emitReady(): void {
-    if (this.#failed || this.destroyed) return;
+    if (this.#failed) return;
     while (this.#jobs.length && this.#jobs[0]!.pending === 0) {
       const job = this.#jobs.shift()!;
-      for (const out of job.out) this.push(out);
-      this.#pool.push(job.buffer);
+      this.#unreleased++;
+      let released = false;
+      this.#output(job.out.flat() as Buffer[], () => {
+        if (released) return;
+        released = true;
+        this.#unreleased--;
+        this.#pool.push(job.buffer);
+        // Called from within #output (a Transform) or later (a file write): resume either way.
+        queueMicrotask(() => this.#resume());
+      });
     }
-    if (this.#waiting && this.#jobs.length < this.#maxInFlight) {
+    this.#resume();
+  }
+
+  #resume(): void {
+    if (this.#failed) return;
+    if (this.#waiting && !this.#busy()) {
       const { chunk, offset, callback } = this.#waiting;
       this.#waiting = undefined;
       this.#consume(chunk, offset, callback);
     }
-    if (this.#flushed && this.#jobs.length === 0) {
+    if (this.#ended && this.#jobs.length === 0) {
       const trailer = Buffer.allocUnsafe(8);
       trailer.writeUInt32LE(this.#crc >>> 0, 0);
       trailer.writeUInt32LE(this.#size % 2 ** 32, 4);
-      const done = this.#flushed;
-      this.#flushed = undefined;
-      done(null, trailer);
+      const done = this.#ended;
+      this.#ended = undefined;
+      done(trailer);
     }
+  }
+}
+
+/** A Transform from bytes to one gzip member, deflated block-parallel. See the module comment. */
+export class ParallelGzip extends Transform {
+  readonly #engine: BlockDeflater;
+
+  constructor(options: ParallelGzipOptions) {
+    super();
+    this.#engine = new BlockDeflater(
+      options,
+      false,
+      (pieces, release) => {
+        if (this.destroyed) return;
+        for (const piece of pieces) this.push(piece);
+        release();
+      },
+      (err) => this.destroy(err),
+    );
+    this.push(this.#engine.header);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#engine.write(chunk, callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.#flushed = callback;
-    this.#dispatch(true);
+    this.#engine.end((trailer) => callback(null, trailer));
   }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#engine.abort();
+    callback(err);
+  }
+}
+
+/**
+ * A Writable that gzips what it is given into the file at `path` (created or truncated) and hashes
+ * the file's bytes on the way: `digest()` and `bytes` once finished. Stored runs are written from
+ * the block buffers without a copy (see the module comment).
+ */
+export class GzipFileWriter extends Writable {
+  readonly #path: string;
+  readonly #engine: BlockDeflater;
+  readonly #hash = createHash('sha256');
+  #fd: number | undefined;
+  #digest: `sha256:${string}` | undefined;
+  /** Bytes handed to the file so far: the next write's position. */
+  bytes = 0;
+  #writing = 0;
+  #drained: (() => void) | undefined;
+
+  constructor(path: string, options: ParallelGzipOptions) {
+    super();
+    this.#path = path;
+    this.#engine = new BlockDeflater(options, true, (pieces, release) => this.#append(pieces, release), (err) => this.destroy(err));
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.#path, 'w', 0o644, (err, fd) => {
+      if (err) return callback(err);
+      this.#fd = fd;
+      this.#append([this.#engine.header], () => undefined);
+      callback();
+    });
+  }
+
+  /** Hashes `pieces` in order and writes them at the current end; `release` once written. */
+  #append(pieces: Buffer[], release: () => void): void {
+    if (this.destroyed || this.#fd === undefined) return;
+    let length = 0;
+    for (const piece of pieces) {
+      this.#hash.update(piece);
+      length += piece.length;
+    }
+    const position = this.bytes;
+    this.bytes += length;
+    this.#writing++;
+    // Writes at explicit positions may complete in any order; the file is whole once all did.
+    writeAll(this.#fd, pieces, position, (err) => {
+      this.#writing--;
+      if (err) return this.destroy(err);
+      release();
+      if (this.#writing === 0) this.#drained?.();
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#engine.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#engine.end((trailer) => {
+      this.#append([trailer], () => undefined);
+      const finish = () => {
+        this.#drained = undefined;
+        const fd = this.#fd!;
+        this.#fd = undefined;
+        close(fd, (err) => callback(err));
+      };
+      if (this.#writing === 0) finish();
+      else this.#drained = finish;
+    });
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#engine.abort();
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd === undefined) return callback(err);
+    close(fd, () => callback(err));
+  }
+
+  /** The sha256 of the file's bytes; valid once the stream has finished. */
+  digest(): `sha256:${string}` {
+    this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+    return this.#digest;
+  }
+}
+
+/** writev until every byte of `pieces` is written at `position` (a short write continues). */
+function writeAll(fd: number, pieces: Buffer[], position: number, done: (err: Error | null) => void): void {
+  writev(fd, pieces, position, (err, written) => {
+    if (err) return done(err);
+    let rest = written;
+    let i = 0;
+    while (i < pieces.length && rest >= pieces[i]!.length) rest -= pieces[i++]!.length;
+    if (i === pieces.length) return done(null);
+    const remaining = [pieces[i]!.subarray(rest), ...pieces.slice(i + 1)];
+    writeAll(fd, remaining, position + written, done);
+  });
 }

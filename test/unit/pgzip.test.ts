@@ -322,3 +322,35 @@ test('options are checked: the block size is a multiple of the unit, the thresho
   assert.throws(() => new ParallelGzip({ level: 6, blockSize: 64 * KiB, storedEntropy: 9 }), RangeError);
   assert.throws(() => new ParallelGzip({ level: 0, blockSize: 64 * KiB }), RangeError);
 });
+
+test('GzipFileWriter writes the same bytes as ParallelGzip, hashes them, and reuses its buffers', async () => {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pipeline } = await import('node:stream/promises');
+  const { GzipFileWriter } = await import('../../src/oci/pgzip.js');
+  const dir = await mkdtemp(join(tmpdir(), 'pgzip-'));
+  try {
+    const lengths = [70_001, 513, 300_003, 8191, 150_007, 1, 65_537];
+    const input = Buffer.concat(lengths.map((n, i) => (i % 2 ? textBytes(`fw${i}`, n) : randomBytes(`fw${i}`, n))));
+    const expected = await compress(input);
+    for (const [pieces, maxInFlight] of [[[input.length], 8], [[4096, 999], 1], [[64 * KiB], 2]] as const) {
+      const path = join(dir, `blob-${maxInFlight}`);
+      const writer = new GzipFileWriter(path, { ...SMALL, maxInFlight });
+      const chunks: Buffer[] = [];
+      for (let off = 0, i = 0; off < input.length; i++) chunks.push(input.subarray(off, (off += pieces[i % pieces.length]!)));
+      await pipeline(Readable.from(chunks), writer);
+      const written = await readFile(path);
+      assert.ok(written.equals(expected), `same bytes as the Transform (pieces ${pieces.join(',')}, maxInFlight ${maxInFlight})`);
+      assert.equal(writer.bytes, written.length);
+      assert.equal(writer.digest(), `sha256:${sha(written)}`);
+    }
+    assert.ok(gunzipWithTool(await readFile(join(dir, 'blob-1'))).equals(input));
+    // Empty input: still a whole gzip member.
+    const empty = new GzipFileWriter(join(dir, 'empty'), SMALL);
+    await pipeline(Readable.from([]), empty);
+    assert.ok((await readFile(join(dir, 'empty'))).equals(await compress(Buffer.alloc(0))));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
