@@ -459,8 +459,8 @@ export class GzipFileWriter extends Writable {
     // Writes at explicit positions may complete in any order; the file is whole once all did.
     writeAll(this.#fd, pieces, position, (err) => {
       this.#writing--;
-      if (err) return this.destroy(err);
-      release();
+      if (err) this.destroy(err);
+      else release();
       if (this.#writing === 0) this.#drained?.();
     });
   }
@@ -474,7 +474,9 @@ export class GzipFileWriter extends Writable {
       this.#append([trailer], () => undefined);
       const finish = () => {
         this.#drained = undefined;
-        const fd = this.#fd!;
+        const fd = this.#fd;
+        // A failed write destroyed the stream, which closes the file: nothing left to do here.
+        if (fd === undefined) return callback(this.errored ?? new Error('the layer blob file was closed before it was complete'));
         this.#fd = undefined;
         close(fd, (err) => callback(err));
       };
@@ -483,12 +485,21 @@ export class GzipFileWriter extends Writable {
     });
   }
 
+  /**
+   * Closes the file, but only once no write is in flight: a write queued on the threadpool after the
+   * close could land in whatever file reuses the descriptor number.
+   */
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.#engine.abort();
     const fd = this.#fd;
     this.#fd = undefined;
     if (fd === undefined) return callback(err);
-    close(fd, () => callback(err));
+    const closeFile = () => {
+      this.#drained = undefined;
+      close(fd, () => callback(err));
+    };
+    if (this.#writing === 0) closeFile();
+    else this.#drained = closeFile;
   }
 
   /** The sha256 of the file's bytes; valid once the stream has finished. */

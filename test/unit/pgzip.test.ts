@@ -354,3 +354,26 @@ test('GzipFileWriter writes the same bytes as ParallelGzip, hashes them, and reu
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('GzipFileWriter: a failing source destroys it, its file is closed and the error reaches the caller', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pipeline } = await import('node:stream/promises');
+  const { GzipFileWriter } = await import('../../src/oci/pgzip.js');
+  const dir = await mkdtemp(join(tmpdir(), 'pgzip-'));
+  try {
+    async function* failing() {
+      yield randomBytes('fail', 300 * KiB);
+      yield textBytes('fail', 300 * KiB);
+      throw new Error('the source broke');
+    }
+    const writer = new GzipFileWriter(join(dir, 'blob'), { ...SMALL, maxInFlight: 2 });
+    await assert.rejects(pipeline(Readable.from(failing()), writer), /the source broke/);
+    await new Promise((r) => (writer.closed ? r(undefined) : writer.once('close', r)));
+    assert.equal(writer.destroyed, true);
+    // The directory can be removed: no write lands after the close.
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
