@@ -60,7 +60,7 @@ export interface ParallelGzipOptions {
    * deflating; omit to deflate everything (and store only what did not shrink).
    */
   storedEntropy?: number;
-  /** Blocks being deflated or awaiting output at once; default 2 × available cores. */
+  /** Blocks being deflated, awaiting output or being written at once; default 2 × min(cores, threadpool size). */
   maxInFlight?: number;
 }
 
@@ -184,6 +184,16 @@ export function splitRuns(data: Buffer, start: number, end: number, storedEntrop
   return runs;
 }
 
+/**
+ * Two blocks per thread that can deflate them: the threadpool's size (UV_THREADPOOL_SIZE, 4 unless
+ * set) caps that whatever the core count, so memory stays bounded on a many-core machine (each block
+ * in flight holds ~0.3 MB of input, ~0.3 MB of zlib output and ~0.3 MB of zlib state per run).
+ */
+function defaultInFlight(): number {
+  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return 2 * Math.max(1, Math.min(availableParallelism(), Number.isInteger(pool) && pool > 0 ? pool : 4));
+}
+
 function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((ok, fail) => deflateRaw(data, options, (err, out) => (err ? fail(err) : ok(out))));
 }
@@ -232,7 +242,7 @@ class BlockDeflater {
     this.#level = options.level;
     this.#blockSize = options.blockSize;
     this.#storedEntropy = options.storedEntropy;
-    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 2 * availableParallelism());
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? defaultInFlight());
     this.#zeroCopy = zeroCopy;
     this.#output = output;
     this.#fail = fail;
