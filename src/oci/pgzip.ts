@@ -323,7 +323,9 @@ class BlockDeflater {
         level: this.#level,
         strategy: zc.Z_DEFAULT_STRATEGY,
         finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
-        // Large enough that zlib returns each run's output in one piece.
+        // Large enough that zlib returns each run's output in one piece. This is also what keeps the
+        // bytes independent of buffer sizes: zlib may repeat a sync-flush marker when a flush ends
+        // exactly at the end of the output space, so a smaller chunkSize could change the output.
         chunkSize: Math.max(64 * 1024, data.length + (data.length >>> 3) + 1024),
       };
       const dictionaryStart = Math.max(dictionaryFloor, run.start - WINDOW);
