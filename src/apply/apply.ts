@@ -14,7 +14,7 @@ import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
-import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
+import { COMPRESSION, createLayerBlobWriter } from '../oci/compress.js';
 import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead, type FileReader } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -417,7 +417,6 @@ async function materializeLayer(
   emit({ kind: 'layer-start', layer: job.name, total: job.size, cached: false });
   const { tar, changed } = await job.build();
   const diff = new HashCounter();
-  const blob = new HashCounter();
   let lastReport = 0;
   diff.on('data', () => {
     if (diff.bytes - lastReport >= 1 << 20) {
@@ -426,9 +425,10 @@ async function materializeLayer(
     }
   });
   const tmp = writer.tempPath();
+  const blob = createLayerBlobWriter(tmp);
   try {
     try {
-      await pipeline(tar, diff, createLayerCompressor(), blob, createWriteStream(tmp));
+      await pipeline(tar, diff, blob);
     } catch (err) {
       if (changed().length) throw stale(changed());
       if (!(err instanceof PycontainerError) && /size/i.test((err as Error).message)) throw stale([`a file of layer ${job.name} changed size while it was read`]);

@@ -1,55 +1,112 @@
 /**
- * Parallel gzip (the pigz scheme), as a stream.
+ * Parallel, content-aware gzip (the pigz scheme), as a stream.
  *
- * Why: one zlib stream compresses on one core; a layer of a few hundred MB then takes longer than
- * everything else in a build. Here the input is cut into fixed-size blocks; each block is deflated
+ * Why parallel: one zlib stream compresses on one core; a layer of a few hundred MB then takes longer
+ * than everything else in a build. The input is cut into fixed-size blocks; each block is deflated
  * independently on the libuv threadpool, primed with the previous 32 KiB of input as its dictionary
  * (so matches across the cut are still found), and ended with a sync flush, which leaves the deflate
  * stream byte-aligned so the blocks can simply be concatenated; the last block ends with Z_FINISH.
  * One gzip header (written here: MTIME 0, OS 255) and one trailer (CRC-32 computed in input order,
  * ISIZE) wrap the whole.
  *
- * Reproducibility: block boundaries sit at fixed input offsets (multiples of `blockSize`), and each
- * block's bytes depend only on its own input, its dictionary and the level, so the output is a pure
- * function of the input bytes and the settings: the same whatever the thread count, the chunking of
- * the input stream or the order in which blocks finish (outputs are emitted in input order).
+ * Why content-aware: layers carry data that deflate cannot shrink (model weights, archives, media,
+ * random test data), and deflate spends as much CPU failing on those bytes as it spends on text.
+ * So before deflating, each block is split into units of UNIT bytes at fixed stream offsets and
+ * each unit gets a cheap, exact test (the collision entropy of its byte histogram, in integers): a
+ * unit that looks uniformly random is written as deflate stored blocks (BTYPE 00) without running
+ * deflate; each run of the other units is deflated as one piece, primed with the 32 KiB of input
+ * before it (whatever kind those bytes were), and sync-flushed. A deflated run that did not shrink
+ * is stored too. The unit grid is finer than a tar's typical file, so a file of random bytes is
+ * stored but for the units it shares with its tar header and its neighbours.
  *
- * Content-aware: a block whose deflate output is not smaller than storing it goes out as deflate
- * stored blocks (BTYPE 00, at most 65535 bytes each) written here; the decision depends only on the
- * block's bytes.
+ * Reproducibility: block and unit boundaries sit at fixed input offsets, the test is integer
+ * arithmetic on the unit's bytes, and each run's bytes depend only on its own input, its dictionary
+ * and the level, so the output is a pure function of the input bytes and the settings: the same
+ * whatever the thread count, the chunking of the input stream or the order in which runs finish
+ * (outputs are emitted in input order).
  *
- * Memory: at most `maxInFlight` blocks are being deflated or waiting to be emitted; the writable side
- * holds back its callback until a slot frees, which gives backpressure to the tar producer.
+ * Memory: at most `maxInFlight` blocks are being deflated, waiting to be emitted or being written;
+ * the writable side holds back its callback until a slot frees, which gives backpressure to the tar
+ * producer. Block buffers are pooled (each holds the 32 KiB before the block too, so no block waits
+ * for another). Two faces: ParallelGzip, a Transform, copies stored runs out of its pooled buffers
+ * (it cannot know when a reader is done with what it pushed); GzipFileWriter writes the member to a
+ * file itself and hashes it on the way, so stored runs go from the pooled block buffer straight to
+ * the file (no copy) and a buffer returns to the pool once its write completed. Per block, then, the
+ * only allocation left is zlib's output buffer of each deflated run: the garbage that V8 collects
+ * late, and that made RSS grow by tens of MB with the old per-block copies.
  */
+import { createHash } from 'node:crypto';
+import { close, open, writev } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { constants as zc, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
 
-/** The deflate window: each block's dictionary is this much of the input just before it. */
+/** The deflate window: each run's dictionary is this much of the input just before it. */
 const WINDOW = 32 * 1024;
 /** The largest payload of one deflate stored block (LEN is 16 bits). */
 const STORED_MAX = 65_535;
+/** Bytes per unit of the incompressibility test; block sizes are multiples of it. */
+export const UNIT = 8 * 1024;
+/** Fewer bytes than this say too little about their distribution: they are deflated. */
+const MIN_TESTED = 1024;
 
 export interface ParallelGzipOptions {
   /** zlib level, 1–9 (0 is refused: use stored blocks of a real format instead). */
   level: number;
-  /** Input bytes per independently deflated block; at least 32 KiB. */
+  /** Input bytes per independently deflated block; a multiple of UNIT, at least 32 KiB. */
   blockSize: number;
-  /** Blocks being deflated or awaiting output at once; default 2 × available cores. */
+  /**
+   * Units whose collision entropy is at least this many bits per byte (up to 8) are stored without
+   * deflating; omit to deflate everything (and store only what did not shrink).
+   */
+  storedEntropy?: number;
+  /** Blocks being deflated, awaiting output or being written at once; default 2 × min(cores, threadpool size). */
   maxInFlight?: number;
 }
 
-interface Job {
-  done: boolean;
-  out?: Buffer;
-  /** The block's input buffer: reused once the next block (whose dictionary it holds) is done too. */
-  input: Buffer;
+/** A stretch of one block: deflated or stored. Offsets are into the block's buffer. */
+interface Run {
+  start: number;
+  end: number;
+  deflate: boolean;
 }
+
+interface Job {
+  /** The output of each run, in order, once known (a stored run without copying: several pieces). */
+  out: (Buffer | Buffer[] | undefined)[];
+  pending: number;
+  /** The block's buffer, returned to the pool once the block's output is released. */
+  buffer: Buffer;
+}
+
+/** Receives each block's output in input order; `release` says the pieces are no longer needed. */
+type Output = (pieces: Buffer[], release: () => void) => void;
 
 /** The 10-byte gzip member header: deflate, no flags, MTIME 0, XFL by level (as gzip sets it), OS 255 (unknown). */
 export function gzipHeader(level: number): Buffer {
   const xfl = level >= 9 ? 2 : level === 1 ? 4 : 0;
   return Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, xfl, 0xff]);
+}
+
+/** The 5-byte header of a stored block of `length` bytes (at most 65535): BFINAL, BTYPE 00, LEN, NLEN. */
+function storedHeader(length: number, final: boolean): Buffer {
+  const h = Buffer.allocUnsafe(5);
+  h[0] = final ? 0x01 : 0x00;
+  h.writeUInt16LE(length, 1);
+  h.writeUInt16LE(length ^ 0xffff, 3);
+  return h;
+}
+
+/** `data` as stored blocks without copying it: headers and views of `data`, alternately. */
+function storedPieces(data: Buffer, final: boolean): Buffer[] {
+  const count = Math.max(1, Math.ceil(data.length / STORED_MAX));
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = data.subarray(i * STORED_MAX, Math.min(data.length, (i + 1) * STORED_MAX));
+    pieces.push(storedHeader(part.length, final && i === count - 1));
+    if (part.length) pieces.push(part);
+  }
+  return pieces;
 }
 
 /**
@@ -73,64 +130,168 @@ export function storedBlocks(data: Buffer, final: boolean): Buffer {
   return out;
 }
 
+const counts = new Int32Array(256);
+
+/**
+ * Whether `data[start, end)` looks incompressible: its collision (Rényi-2) entropy, −log2 Σ p², is at
+ * least `bits` per byte. Σ p² is the chance that two bytes drawn from the unit are equal; for
+ * uniformly random bytes it is 1/256 (plus 255/(256·n) from the finite sample); any skew of the byte
+ * distribution — text, zeros, the exponent bytes of floats — raises it. Collision entropy is never
+ * above Shannon entropy, so the test errs towards deflating. Integer arithmetic, so the verdict is
+ * the same on every machine. It sees byte frequencies only: repeats of random bytes (a random block
+ * written twice) are matches deflate would find and this test does not.
+ */
+export function looksIncompressible(data: Buffer, start: number, end: number, bits: number): boolean {
+  const n = end - start;
+  if (n < MIN_TESTED) return false;
+  counts.fill(0);
+  let i = start;
+  // Four bytes per read where the buffer allows aligned 32-bit reads: about four times faster.
+  if ((data.byteOffset + i) % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset + i, (end - i) >>> 2);
+    for (let w = 0; w < words.length; w++) {
+      const v = words[w]!;
+      counts[v & 255]!++;
+      counts[(v >>> 8) & 255]!++;
+      counts[(v >>> 16) & 255]!++;
+      counts[v >>> 24]!++;
+    }
+    i += words.length * 4;
+  }
+  for (; i < end; i++) counts[data[i]!]!++;
+  let sumSquares = 0;
+  for (let k = 0; k < 256; k++) sumSquares += counts[k]! * counts[k]!;
+  // −log2(Σc²/n²) ≥ bits  ⇔  Σc² · 2^bits ≤ n²; both sides are exact in doubles (n ≤ 2^26).
+  return sumSquares * 2 ** bits <= n * n;
+}
+
+/**
+ * The runs of one block: consecutive units with the same verdict, joined. `storedEntropy` undefined
+ * means one deflated run for the whole block.
+ */
+export function splitRuns(data: Buffer, start: number, end: number, storedEntropy: number | undefined): Run[] {
+  if (storedEntropy === undefined || end === start) return [{ start, end, deflate: true }];
+  const runs: Run[] = [];
+  for (let u = start; u < end; u += UNIT) {
+    const e = Math.min(end, u + UNIT);
+    // A short tail (the end of the input) is too small to judge: it goes with the unit before it.
+    const tooShort = e - u < MIN_TESTED && runs.length > 0;
+    const deflate = tooShort ? runs[runs.length - 1]!.deflate : !looksIncompressible(data, u, e, storedEntropy);
+    const last = runs[runs.length - 1];
+    if (last && last.deflate === deflate) last.end = e;
+    else runs.push({ start: u, end: e, deflate });
+  }
+  return runs;
+}
+
+/**
+ * Two blocks per thread that can deflate them: the threadpool's size (UV_THREADPOOL_SIZE, 4 unless
+ * set) caps that whatever the core count, so memory stays bounded on a many-core machine (each block
+ * in flight holds ~0.3 MB of input, ~0.3 MB of zlib output and ~0.3 MB of zlib state per run).
+ */
+function defaultInFlight(): number {
+  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return 2 * Math.max(1, Math.min(availableParallelism(), Number.isInteger(pool) && pool > 0 ? pool : 4));
+}
+
 function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((ok, fail) => deflateRaw(data, options, (err, out) => (err ? fail(err) : ok(out))));
 }
 
-/** A Transform from bytes to one gzip member, deflated block-parallel. See the module comment. */
-export class ParallelGzip extends Transform {
+/** The block machinery shared by both faces: input in, each block's output out in order. */
+class BlockDeflater {
   readonly #level: number;
   readonly #blockSize: number;
+  readonly #storedEntropy: number | undefined;
   readonly #maxInFlight: number;
-  /** The block being filled, and how much of it is filled. */
+  /** Whether stored runs are handed out as views of the block buffer (valid until released). */
+  readonly #zeroCopy: boolean;
+  readonly #output: Output;
+  readonly #fail: (err: Error) => void;
+  /**
+   * The block being filled: WINDOW bytes of the input before it (none for the first block), then
+   * the block's own bytes from offset WINDOW, `#filled` of them so far.
+   */
   #block: Buffer;
   #filled = 0;
-  /** The last WINDOW bytes of the previous block (the next block's dictionary); empty for the first. */
-  #dictionary: Buffer = Buffer.alloc(0);
+  #first = true;
   /**
    * Block buffers to reuse. Pooling them matters for memory: a fresh buffer per block leaves
    * hundreds of KB of garbage per block outside the JS heap, which V8 collects late.
    */
   readonly #pool: Buffer[] = [];
-  /** The input buffer of the last emitted block: the dictionary of the next, so not reusable yet. */
-  #lastEmitted: Buffer | undefined;
   #crc = 0;
   #size = 0;
   /** Blocks in input order, deflating or waiting for their predecessors to be emitted. */
   readonly #jobs: Job[] = [];
+  /** Blocks emitted whose output was not released yet. */
+  #unreleased = 0;
   /** A write waiting for a free slot: the rest of its chunk and its callback. */
-  #waiting: { chunk: Buffer; offset: number; callback: TransformCallback } | undefined;
-  #flushed: TransformCallback | undefined;
+  #waiting: { chunk: Buffer; offset: number; callback: () => void } | undefined;
+  #ended: ((trailer: Buffer) => void) | undefined;
   #failed = false;
 
-  constructor(options: ParallelGzipOptions) {
-    super();
+  constructor(options: ParallelGzipOptions, zeroCopy: boolean, output: Output, fail: (err: Error) => void) {
     if (!Number.isInteger(options.level) || options.level < 1 || options.level > 9) throw new RangeError(`gzip level ${options.level}: expected 1-9`);
-    if (!Number.isInteger(options.blockSize) || options.blockSize < WINDOW) throw new RangeError(`block size ${options.blockSize}: expected at least ${WINDOW}`);
+    if (!Number.isInteger(options.blockSize) || options.blockSize < WINDOW || options.blockSize % UNIT) {
+      throw new RangeError(`block size ${options.blockSize}: expected a multiple of ${UNIT}, at least ${WINDOW}`);
+    }
+    if (options.storedEntropy !== undefined && !(options.storedEntropy > 0 && options.storedEntropy <= 8)) {
+      throw new RangeError(`stored entropy ${options.storedEntropy}: expected more than 0 and at most 8 bits per byte`);
+    }
     this.#level = options.level;
     this.#blockSize = options.blockSize;
-    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 2 * availableParallelism());
-    this.#block = Buffer.allocUnsafe(this.#blockSize);
-    this.push(gzipHeader(this.#level));
+    this.#storedEntropy = options.storedEntropy;
+    this.#maxInFlight = Math.max(1, options.maxInFlight ?? defaultInFlight());
+    this.#zeroCopy = zeroCopy;
+    this.#output = output;
+    this.#fail = fail;
+    this.#block = this.#newBuffer();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  get header(): Buffer {
+    return gzipHeader(this.#level);
+  }
+
+  /** Its own ArrayBuffer, so unit offsets are 4-byte aligned for the word-wise histogram. */
+  #newBuffer(): Buffer {
+    return this.#pool.pop() ?? Buffer.allocUnsafeSlow(WINDOW + this.#blockSize);
+  }
+
+  /** Takes `chunk`; `callback` once it is all in blocks (later when no slot is free: backpressure). */
+  write(chunk: Buffer, callback: () => void): void {
     this.#crc = crc32(chunk, this.#crc);
     this.#size += chunk.length;
     this.#consume(chunk, 0, callback);
   }
 
+  /** Dispatches the last block; `done` gets the trailer once every block was emitted. */
+  end(done: (trailer: Buffer) => void): void {
+    this.#ended = done;
+    this.#dispatch(true);
+  }
+
+  /** Stops: nothing more is emitted. */
+  abort(): void {
+    this.#failed = true;
+  }
+
+  #busy(): boolean {
+    return this.#jobs.length + this.#unreleased >= this.#maxInFlight;
+  }
+
   /** Copies `chunk` from `offset` into blocks, dispatching each full one; pauses when no slot is free. */
-  #consume(chunk: Buffer, offset: number, callback: TransformCallback): void {
+  #consume(chunk: Buffer, offset: number, callback: () => void): void {
     while (offset < chunk.length) {
       if (this.#filled === this.#blockSize) {
-        if (this.#jobs.length >= this.#maxInFlight) {
+        if (this.#busy()) {
           this.#waiting = { chunk, offset, callback };
           return;
         }
         this.#dispatch(false);
+        if (this.#failed) return;
       }
-      const n = chunk.copy(this.#block, this.#filled, offset, Math.min(chunk.length, offset + this.#blockSize - this.#filled));
+      const n = chunk.copy(this.#block, WINDOW + this.#filled, offset, Math.min(chunk.length, offset + this.#blockSize - this.#filled));
       this.#filled += n;
       offset += n;
     }
@@ -138,68 +299,237 @@ export class ParallelGzip extends Transform {
   }
 
   /**
-   * Sends the current block to the threadpool. A full block is dispatched only when more input
-   * arrives (or at the end, as the last block), so the last block is never empty unless the input is.
+   * Splits the current block into runs and sends its deflated runs to the threadpool. A full block
+   * is dispatched only when more input arrives (or at the end, as the last block), so the last block
+   * is never empty unless the input is.
    */
   #dispatch(last: boolean): void {
-    const data = this.#block.subarray(0, this.#filled);
-    const job: Job = { done: false, input: this.#block };
+    const buffer = this.#block;
+    const end = WINDOW + this.#filled;
+    const runs = splitRuns(buffer, WINDOW, end, this.#storedEntropy);
+    const dictionaryFloor = this.#first ? WINDOW : 0;
+    const job: Job = { out: new Array<Buffer | Buffer[] | undefined>(runs.length), pending: 0, buffer };
     this.#jobs.push(job);
-    const options: ZlibOptions = {
-      level: this.#level,
-      strategy: zc.Z_DEFAULT_STRATEGY,
-      finishFlush: last ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
-      // Large enough that zlib returns each block's output in one piece.
-      chunkSize: Math.max(64 * 1024, data.length + (data.length >>> 3) + 1024),
-    };
-    if (this.#dictionary.length) options.dictionary = this.#dictionary;
-    deflateBlock(data, options).then(
-      (deflated) => {
-        // Stored when deflate did not shrink the block; the sizes depend on the bytes alone.
-        const stored = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
-        job.out = deflated.length < stored ? deflated : storedBlocks(data, last);
-        job.done = true;
-        this.#emitReady();
-      },
-      (err: Error) => {
-        this.#failed = true;
-        this.destroy(err);
-      },
-    );
+    const stored = (data: Buffer, final: boolean) => (this.#zeroCopy ? storedPieces(data, final) : storedBlocks(data, final));
+    runs.forEach((run, i) => {
+      const final = last && i === runs.length - 1;
+      const data = buffer.subarray(run.start, run.end);
+      if (!run.deflate) {
+        job.out[i] = stored(data, final);
+        return;
+      }
+      job.pending++;
+      const options: ZlibOptions = {
+        level: this.#level,
+        strategy: zc.Z_DEFAULT_STRATEGY,
+        finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
+        // Large enough that zlib returns each run's output in one piece. This is also what keeps the
+        // bytes independent of buffer sizes: zlib may repeat a sync-flush marker when a flush ends
+        // exactly at the end of the output space, so a smaller chunkSize could change the output.
+        chunkSize: Math.max(64 * 1024, data.length + (data.length >>> 3) + 1024),
+      };
+      const dictionaryStart = Math.max(dictionaryFloor, run.start - WINDOW);
+      if (dictionaryStart < run.start) options.dictionary = buffer.subarray(dictionaryStart, run.start);
+      deflateBlock(data, options).then(
+        (deflated) => {
+          // Stored when deflate did not shrink the run; the sizes depend on the bytes alone.
+          const storedSize = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
+          job.out[i] = deflated.length < storedSize ? deflated : stored(data, final);
+          if (--job.pending === 0) this.#emitReady();
+        },
+        (err: Error) => {
+          if (this.#failed) return;
+          this.#failed = true;
+          this.#fail(err);
+        },
+      );
+    });
     if (!last) {
-      this.#dictionary = data.subarray(data.length - WINDOW);
-      this.#block = this.#pool.pop() ?? Buffer.allocUnsafe(this.#blockSize);
+      // The next block starts with this block's last WINDOW bytes: its dictionary, copied now so
+      // this buffer is free as soon as its own output is released.
+      const next = this.#newBuffer();
+      buffer.copy(next, 0, end - WINDOW, end);
+      this.#block = next;
       this.#filled = 0;
+      this.#first = false;
     }
+    if (job.pending === 0) this.#emitReady();
   }
 
-  /** Pushes finished blocks in input order, then resumes a waiting write or finishes the stream. */
+  /** Hands out finished blocks in input order, then resumes a waiting write or finishes. */
   #emitReady(): void {
-    if (this.#failed || this.destroyed) return;
-    while (this.#jobs.length && this.#jobs[0]!.done) {
+    if (this.#failed) return;
+    while (this.#jobs.length && this.#jobs[0]!.pending === 0) {
       const job = this.#jobs.shift()!;
-      this.push(job.out);
-      // This block is done, so is the one before it, whose tail was this block's dictionary.
-      if (this.#lastEmitted) this.#pool.push(this.#lastEmitted);
-      this.#lastEmitted = job.input;
+      this.#unreleased++;
+      let released = false;
+      this.#output(job.out.flat() as Buffer[], () => {
+        if (released) return;
+        released = true;
+        this.#unreleased--;
+        this.#pool.push(job.buffer);
+        // Called from within #output (a Transform) or later (a file write): resume either way.
+        queueMicrotask(() => this.#resume());
+      });
     }
-    if (this.#waiting && this.#jobs.length < this.#maxInFlight) {
+    this.#resume();
+  }
+
+  #resume(): void {
+    if (this.#failed) return;
+    if (this.#waiting && !this.#busy()) {
       const { chunk, offset, callback } = this.#waiting;
       this.#waiting = undefined;
       this.#consume(chunk, offset, callback);
     }
-    if (this.#flushed && this.#jobs.length === 0) {
+    if (this.#ended && this.#jobs.length === 0) {
       const trailer = Buffer.allocUnsafe(8);
       trailer.writeUInt32LE(this.#crc >>> 0, 0);
       trailer.writeUInt32LE(this.#size % 2 ** 32, 4);
-      const done = this.#flushed;
-      this.#flushed = undefined;
-      done(null, trailer);
+      const done = this.#ended;
+      this.#ended = undefined;
+      done(trailer);
     }
+  }
+}
+
+/** A Transform from bytes to one gzip member, deflated block-parallel. See the module comment. */
+export class ParallelGzip extends Transform {
+  readonly #engine: BlockDeflater;
+
+  constructor(options: ParallelGzipOptions) {
+    super();
+    this.#engine = new BlockDeflater(
+      options,
+      false,
+      (pieces, release) => {
+        if (this.destroyed) return;
+        for (const piece of pieces) this.push(piece);
+        release();
+      },
+      (err) => this.destroy(err),
+    );
+    this.push(this.#engine.header);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#engine.write(chunk, callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.#flushed = callback;
-    this.#dispatch(true);
+    this.#engine.end((trailer) => callback(null, trailer));
   }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#engine.abort();
+    callback(err);
+  }
+}
+
+/**
+ * A Writable that gzips what it is given into the file at `path` (created or truncated) and hashes
+ * the file's bytes on the way: `digest()` and `bytes` once finished. Stored runs are written from
+ * the block buffers without a copy (see the module comment).
+ */
+export class GzipFileWriter extends Writable {
+  readonly #path: string;
+  readonly #engine: BlockDeflater;
+  readonly #hash = createHash('sha256');
+  #fd: number | undefined;
+  #digest: `sha256:${string}` | undefined;
+  /** Bytes handed to the file so far: the next write's position. */
+  bytes = 0;
+  #writing = 0;
+  #drained: (() => void) | undefined;
+
+  constructor(path: string, options: ParallelGzipOptions) {
+    super();
+    this.#path = path;
+    this.#engine = new BlockDeflater(options, true, (pieces, release) => this.#append(pieces, release), (err) => this.destroy(err));
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.#path, 'w', 0o644, (err, fd) => {
+      if (err) return callback(err);
+      this.#fd = fd;
+      this.#append([this.#engine.header], () => undefined);
+      callback();
+    });
+  }
+
+  /** Hashes `pieces` in order and writes them at the current end; `release` once written. */
+  #append(pieces: Buffer[], release: () => void): void {
+    if (this.destroyed || this.#fd === undefined) return;
+    let length = 0;
+    for (const piece of pieces) {
+      this.#hash.update(piece);
+      length += piece.length;
+    }
+    const position = this.bytes;
+    this.bytes += length;
+    this.#writing++;
+    // Writes at explicit positions may complete in any order; the file is whole once all did.
+    writeAll(this.#fd, pieces, position, (err) => {
+      this.#writing--;
+      if (err) this.destroy(err);
+      else release();
+      if (this.#writing === 0) this.#drained?.();
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#engine.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#engine.end((trailer) => {
+      this.#append([trailer], () => undefined);
+      const finish = () => {
+        this.#drained = undefined;
+        const fd = this.#fd;
+        // A failed write destroyed the stream, which closes the file: nothing left to do here.
+        if (fd === undefined) return callback(this.errored ?? new Error('the layer blob file was closed before it was complete'));
+        this.#fd = undefined;
+        close(fd, (err) => callback(err));
+      };
+      if (this.#writing === 0) finish();
+      else this.#drained = finish;
+    });
+  }
+
+  /**
+   * Closes the file, but only once no write is in flight: a write queued on the threadpool after the
+   * close could land in whatever file reuses the descriptor number.
+   */
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#engine.abort();
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd === undefined) return callback(err);
+    const closeFile = () => {
+      this.#drained = undefined;
+      close(fd, () => callback(err));
+    };
+    if (this.#writing === 0) closeFile();
+    else this.#drained = closeFile;
+  }
+
+  /** The sha256 of the file's bytes; valid once the stream has finished. */
+  digest(): `sha256:${string}` {
+    this.#digest ??= `sha256:${this.#hash.digest('hex')}`;
+    return this.#digest;
+  }
+}
+
+/** writev until every byte of `pieces` is written at `position` (a short write continues). */
+function writeAll(fd: number, pieces: Buffer[], position: number, done: (err: Error | null) => void): void {
+  writev(fd, pieces, position, (err, written) => {
+    if (err) return done(err);
+    let rest = written;
+    let i = 0;
+    while (i < pieces.length && rest >= pieces[i]!.length) rest -= pieces[i++]!.length;
+    if (i === pieces.length) return done(null);
+    const remaining = [pieces[i]!.subarray(rest), ...pieces.slice(i + 1)];
+    writeAll(fd, remaining, position + written, done);
+  });
 }

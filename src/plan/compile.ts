@@ -23,8 +23,7 @@ import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
 import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
 import { layerKey, readLayerKey, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
-import { COMPRESSION, createLayerCompressor } from '../oci/compress.js';
-import { createWriteStream } from 'node:fs';
+import { COMPRESSION, createLayerBlobWriter } from '../oci/compress.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -688,9 +687,9 @@ async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, 
   await mkdir(dir, { recursive: true });
   // The cache's own temporary naming: eviction leaves a live process's temporary files alone.
   const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const blob = new HashCounter();
+  const blob = createLayerBlobWriter(tmp);
   try {
-    await pipeline(tar, diff, createLayerCompressor(), blob, createWriteStream(tmp));
+    await pipeline(tar, diff, blob);
     if (await cache.lookupLayer(diff.digest(), COMPRESSION.name)) return false;
     const digest = blob.digest();
     await cache.adopt(tmp, digest);

@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { crc32, gunzipSync } from 'node:zlib';
 import { COMPRESSION, createLayerCompressor } from '../../src/oci/compress.js';
-import { ParallelGzip, storedBlocks, type ParallelGzipOptions } from '../../src/oci/pgzip.js';
+import { looksIncompressible, ParallelGzip, splitRuns, storedBlocks, UNIT, type ParallelGzipOptions } from '../../src/oci/pgzip.js';
 
 const KiB = 1024;
-/** Small blocks in most tests, so a few hundred KB of input spans many blocks. */
-const SMALL: ParallelGzipOptions = { level: 6, blockSize: 64 * KiB };
+/** Small blocks in most tests, so a few hundred KB of input spans many blocks; the layers' threshold. */
+const SMALL: ParallelGzipOptions = { level: 6, blockSize: 64 * KiB, storedEntropy: COMPRESSION.storedEntropy };
 
 /** Deterministic incompressible bytes: an AES-256-CTR keystream keyed by `seed`. */
 function randomBytes(seed: string, length: number): Buffer {
@@ -147,7 +147,7 @@ test('the bytes are the same whatever the size of the libuv threadpool (child pr
     "import { buffer } from 'node:stream/consumers';",
     "const rnd = createCipheriv('aes-256-ctr', Buffer.alloc(32, 7), Buffer.alloc(16)).update(Buffer.alloc(200000));",
     "const txt = Buffer.from('import os\\nprint(os.getcwd())\\n'.repeat(20000));",
-    'const gz = await buffer(Readable.from([txt, rnd, txt]).pipe(new ParallelGzip({ level: 6, blockSize: 65536 })));',
+    'const gz = await buffer(Readable.from([txt, rnd, txt]).pipe(new ParallelGzip({ level: 6, blockSize: 65536, storedEntropy: 7.8 })));',
     "process.stdout.write(createHash('sha256').update(gz).digest('hex'));",
   ].join('\n');
   const digests = ['1', '2', '7'].map((threads) => {
@@ -204,9 +204,9 @@ test('storedBlocks writes LEN/NLEN headers, at most 65535 bytes each, BFINAL on 
   assert.deepEqual([...storedBlocks(Buffer.alloc(0), true)], [1, 0, 0, 0xff, 0xff]);
 });
 
-test('the layer compressor is within 2% of gzip -6 on compressible input and its name states the block size', async (t) => {
-  assert.match(COMPRESSION.name, /^gzip-6-pz\d+k$/);
-  assert.equal(COMPRESSION.name, `gzip-6-pz${COMPRESSION.blockSize / KiB}k`);
+test('the layer compressor is within 2% of gzip -6 on compressible input and its name states every setting that shapes the bytes', async (t) => {
+  const { level, blockSize, unit, storedEntropy } = COMPRESSION;
+  assert.equal(COMPRESSION.name, `gzip-${level}-pz${blockSize / KiB}k-st${unit / KiB}k${Math.round(storedEntropy * 10)}`);
   const input = textBytes('ratio', 3 * 1024 * KiB);
   const gz = await buffer(Readable.from([input]).pipe(createLayerCompressor()));
   assert.ok(gunzipWithTool(gz).equals(input));
@@ -238,4 +238,142 @@ test('backpressure: with nobody reading, the compressor stops taking input after
   gz.end();
   const out = await buffer(gz);
   assert.ok(gunzipSync(out).equals(input));
+});
+
+/** Float32 samples of a smooth signal with noise, as model weights or audio would be stored. */
+function floatBytes(seed: string, length: number): Buffer {
+  const noise = randomBytes(seed, length);
+  const values = new Float32Array(length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = Math.sin(i / 50) + (noise[i]! - 128) / 1000;
+  return Buffer.from(values.buffer, 0, length);
+}
+
+test('the incompressibility test: random and already-compressed bytes look incompressible; text, zeros and floats do not', async () => {
+  const judge = (b: Buffer) => looksIncompressible(b, 0, b.length, COMPRESSION.storedEntropy);
+  assert.equal(judge(randomBytes('judge', UNIT)), true, 'random bytes');
+  // gzip output of text: high-entropy bytes, which deflate cannot shrink further.
+  const gz = await compress(textBytes('judge-gz', 200 * KiB), { level: 9, blockSize: 256 * KiB });
+  assert.equal(judge(gz.subarray(100, 100 + UNIT)), true, 'gzip output');
+  assert.equal(judge(textBytes('judge', UNIT)), false, 'python-like text');
+  assert.equal(judge(Buffer.from(randomBytes('hex', UNIT / 2).toString('hex'))), false, 'hex text (4 bits per byte)');
+  assert.equal(judge(Buffer.alloc(UNIT)), false, 'zeros');
+  assert.equal(judge(floatBytes('judge', UNIT)), false, 'float32 samples');
+  // Random bytes with a tenth of the unit in text: the text is worth deflating.
+  const tenth = Buffer.concat([randomBytes('mixed', UNIT - UNIT / 8), textBytes('mixed', UNIT / 8)]);
+  assert.equal(judge(tenth), false, 'random with an eighth of text');
+  // The verdict does not depend on the alignment of the unit in memory (word-wise or byte-wise counting).
+  const big = Buffer.concat([Buffer.alloc(3), randomBytes('align', UNIT), textBytes('align', UNIT)]);
+  for (const offset of [0, 1, 2, 3]) {
+    const copy = Buffer.from(big.subarray(offset));
+    assert.equal(judge(copy.subarray(3 - offset, 3 - offset + UNIT)), true, `random at byte offset ${offset}`);
+  }
+  assert.equal(looksIncompressible(randomBytes('short', 1000), 0, 1000, COMPRESSION.storedEntropy), false, 'too short to judge');
+});
+
+test('runs follow the unit grid: random units are stored, the rest deflated, neighbours of one kind joined', () => {
+  const block = Buffer.concat([textBytes('runs', 3 * UNIT), randomBytes('runs', 4 * UNIT), textBytes('runs2', UNIT), randomBytes('runs2', UNIT + 500)]);
+  const runs = splitRuns(block, 0, block.length, COMPRESSION.storedEntropy);
+  assert.deepEqual(runs, [
+    { start: 0, end: 3 * UNIT, deflate: true },
+    { start: 3 * UNIT, end: 7 * UNIT, deflate: false },
+    { start: 7 * UNIT, end: 8 * UNIT, deflate: true },
+    // The 500-byte tail is too short to judge and goes with the random unit before it.
+    { start: 8 * UNIT, end: 9 * UNIT + 500, deflate: false },
+  ]);
+  // Without a threshold, the whole block is one deflated run.
+  assert.deepEqual(splitRuns(block, 0, block.length, undefined), [{ start: 0, end: block.length, deflate: true }]);
+  // Text: nothing is stored.
+  const text = textBytes('runs-text', 10 * UNIT);
+  assert.deepEqual(splitRuns(text, 0, text.length, COMPRESSION.storedEntropy), [{ start: 0, end: text.length, deflate: true }]);
+});
+
+test('random and text interleaved at odd offsets: stored units appear, and gunzip and Python gzip give back the exact bytes', async () => {
+  const parts: Buffer[] = [];
+  // Lengths that put every boundary off the unit grid, like files after 512-byte tar headers.
+  const lengths = [70_001, 513, 33_333, 100_003, 8191, 8193, 150_007, 1, 65_537, 20_000];
+  lengths.forEach((n, i) => parts.push(i % 2 ? textBytes(`odd${i}`, n) : randomBytes(`odd${i}`, n)));
+  const input = Buffer.concat(parts);
+  const gz = await compress(input, SMALL, [12_345]);
+  assert.ok(gunzipWithTool(gz).equals(input), 'gunzip');
+  assert.ok(gunzipWithPython(gz).equals(input), 'python gzip');
+  // A unit lying wholly inside the first random part goes out verbatim, after a stored block header.
+  const unit = input.subarray(2 * UNIT, 3 * UNIT);
+  const at = gz.indexOf(unit);
+  assert.ok(at > 0, 'a random unit appears verbatim in the output');
+  // The text parts compress; the random parts cost their size and a few bytes per stored block.
+  const randomTotal = lengths.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0);
+  assert.ok(gz.length < randomTotal * 1.01 + (input.length - randomTotal) * 0.6, `${gz.length} bytes for ${randomTotal} random of ${input.length}`);
+  // Same bytes whatever the chunking and in-flight limit.
+  assert.ok((await compress(input, { ...SMALL, maxInFlight: 1 }, [1000, 77_777])).equals(gz));
+  assert.ok((await compress(input, { ...SMALL, maxInFlight: 7 })).equals(gz));
+});
+
+test('content-aware output differs from deflate-everything output only where units were stored, and is no larger on random data', async () => {
+  const input = Buffer.concat([textBytes('cmp', 100 * KiB), randomBytes('cmp', 300 * KiB), textBytes('cmp2', 50 * KiB)]);
+  const aware = await compress(input, SMALL);
+  const plain = await compress(input, { level: 6, blockSize: SMALL.blockSize });
+  assert.ok(gunzipSync(aware).equals(input));
+  assert.ok(gunzipSync(plain).equals(input));
+  assert.ok(aware.length <= plain.length * 1.005, `content-aware ${aware.length} vs deflate-everything ${plain.length}`);
+});
+
+test('options are checked: the block size is a multiple of the unit, the threshold at most 8 bits', () => {
+  assert.throws(() => new ParallelGzip({ level: 6, blockSize: 40 * KiB + 1 }), RangeError);
+  assert.throws(() => new ParallelGzip({ level: 6, blockSize: 64 * KiB, storedEntropy: 9 }), RangeError);
+  assert.throws(() => new ParallelGzip({ level: 0, blockSize: 64 * KiB }), RangeError);
+});
+
+test('GzipFileWriter writes the same bytes as ParallelGzip, hashes them, and reuses its buffers', async () => {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pipeline } = await import('node:stream/promises');
+  const { GzipFileWriter } = await import('../../src/oci/pgzip.js');
+  const dir = await mkdtemp(join(tmpdir(), 'pgzip-'));
+  try {
+    const lengths = [70_001, 513, 300_003, 8191, 150_007, 1, 65_537];
+    const input = Buffer.concat(lengths.map((n, i) => (i % 2 ? textBytes(`fw${i}`, n) : randomBytes(`fw${i}`, n))));
+    const expected = await compress(input);
+    for (const [pieces, maxInFlight] of [[[input.length], 8], [[4096, 999], 1], [[64 * KiB], 2]] as const) {
+      const path = join(dir, `blob-${maxInFlight}`);
+      const writer = new GzipFileWriter(path, { ...SMALL, maxInFlight });
+      const chunks: Buffer[] = [];
+      for (let off = 0, i = 0; off < input.length; i++) chunks.push(input.subarray(off, (off += pieces[i % pieces.length]!)));
+      await pipeline(Readable.from(chunks), writer);
+      const written = await readFile(path);
+      assert.ok(written.equals(expected), `same bytes as the Transform (pieces ${pieces.join(',')}, maxInFlight ${maxInFlight})`);
+      assert.equal(writer.bytes, written.length);
+      assert.equal(writer.digest(), `sha256:${sha(written)}`);
+    }
+    assert.ok(gunzipWithTool(await readFile(join(dir, 'blob-1'))).equals(input));
+    // Empty input: still a whole gzip member.
+    const empty = new GzipFileWriter(join(dir, 'empty'), SMALL);
+    await pipeline(Readable.from([]), empty);
+    assert.ok((await readFile(join(dir, 'empty'))).equals(await compress(Buffer.alloc(0))));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('GzipFileWriter: a failing source destroys it, its file is closed and the error reaches the caller', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pipeline } = await import('node:stream/promises');
+  const { GzipFileWriter } = await import('../../src/oci/pgzip.js');
+  const dir = await mkdtemp(join(tmpdir(), 'pgzip-'));
+  try {
+    async function* failing() {
+      yield randomBytes('fail', 300 * KiB);
+      yield textBytes('fail', 300 * KiB);
+      throw new Error('the source broke');
+    }
+    const writer = new GzipFileWriter(join(dir, 'blob'), { ...SMALL, maxInFlight: 2 });
+    await assert.rejects(pipeline(Readable.from(failing()), writer), /the source broke/);
+    await new Promise((r) => (writer.closed ? r(undefined) : writer.once('close', r)));
+    assert.equal(writer.destroyed, true);
+    // The directory can be removed: no write lands after the close.
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
