@@ -54,8 +54,14 @@ rmSync('dist/bundle', { recursive: true, force: true });
 await build({ ...common, entryPoints: [require.resolve('undici')], outfile: 'dist/bundle/undici.cjs', format: 'cjs' });
 await build({
   ...common,
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/bundle/pycontainer.mjs',
+  // main.js answers --version itself and import()s the commands: with splitting they are a chunk of
+  // their own, read only when a command runs. Chunks lie beside the entry, not in a subdirectory,
+  // so that their package-relative URLs (../../schema) resolve as the entry's do.
+  entryPoints: { pycontainer: 'dist/src/cli/main.js' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   format: 'esm',
   plugins: [lazyUndici],
   // Bundled CommonJS dependencies call require() for Node's built-ins.
