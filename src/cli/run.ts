@@ -3,13 +3,21 @@ import { closeRegistryConnections } from '../registry/http.js';
 import { EXIT } from '../errors.js';
 import { PYCONTAINER_VERSION } from '../version.js';
 import { colorEnabled } from './base.js';
-import { ApplyCommand } from './apply.js';
-import { BuildCommand } from './build.js';
-import { DiffCommand } from './diff.js';
-import { InitCommand } from './init.js';
-import { SchemaCommand } from './schema.js';
-import { LoginCommand } from './login.js';
-import { PlanCommand } from './plan.js';
+import type { CommandClass } from 'clipanion';
+
+/**
+ * The commands, in the order help lists them, each loaded on demand: a command line that names one
+ * loads that command's code only, and clipanion builds the parser of one command rather than all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandClass>> = {
+  plan: async () => (await import('./plan.js')).PlanCommand,
+  apply: async () => (await import('./apply.js')).ApplyCommand,
+  build: async () => (await import('./build.js')).BuildCommand,
+  login: async () => (await import('./login.js')).LoginCommand,
+  diff: async () => (await import('./diff.js')).DiffCommand,
+  schema: async () => (await import('./schema.js')).SchemaCommand,
+  init: async () => (await import('./init.js')).InitCommand,
+};
 
 /** Parses the command line, runs the command and resolves to the exit code (see main.ts). */
 export async function runCli(argv: string[]): Promise<number> {
@@ -20,13 +28,9 @@ export async function runCli(argv: string[]): Promise<number> {
     // clipanion asks the terminal type, not whether stdout is one: decide here (help text, errors).
     enableColors: colorEnabled(process.stdout),
   });
-  cli.register(PlanCommand);
-  cli.register(ApplyCommand);
-  cli.register(BuildCommand);
-  cli.register(LoginCommand);
-  cli.register(DiffCommand);
-  cli.register(SchemaCommand);
-  cli.register(InitCommand);
+  // Help, no command or an unknown one: all of them, for the list.
+  const named = Object.hasOwn(COMMANDS, argv[0] ?? '') ? [argv[0]!] : Object.keys(COMMANDS);
+  for (const command of await Promise.all(named.map((name) => COMMANDS[name]!()))) cli.register(command);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   try {
