@@ -1,19 +1,69 @@
 // Bundles the compiled CLI (dist/src/cli/main.js) and its npm dependencies into one ES module,
-// dist/bundle/pycontainer.mjs. Node loads one file instead of ~200 modules: a CLI start costs about a
+// dist/bundle/pycontainer.mjs (and undici beside it, below). Node loads one file instead of ~200 modules: a CLI start costs about a
 // third of the CPU time, which every user command and every end-to-end test pays. The bundle sits two
 // levels below the package root, as dist/src/*.js do, so the package-relative URLs (schema/,
-// package.json) resolve the same way in both. The Python wheel carries this same file.
+// package.json) resolve the same way in both. The Python wheel carries the same directory.
+//
+// undici (half of the code) is a file of its own, dist/bundle/undici.cjs, loaded on its first use: `plan`
+// of a local project, `--version`, `diff` never open a connection, and reading, compiling and
+// evaluating it cost ~0.15 s of CPU at every start. The other code is minified (whitespace and syntax,
+// names kept as they are): Node reads, decodes and compiles the whole file at each start, and that
+// time follows its size. See lazyUndici below.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
+const require = createRequire(import.meta.url);
+const common = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, legalComments: 'eof', logLevel: 'warning' };
+
+/**
+ * Every `import ... from 'undici'` in our code gets a stand-in module with the same named exports, each
+ * a Proxy that loads undici.cjs when it is first called, constructed or read (`new Agent(...)`,
+ * `request(...)`, `errors.X`, `instanceof`): the real undici objects come out, so behaviour is
+ * unchanged. A synchronous require, not import(): `new Agent()` cannot wait.
+ */
+const lazyUndici = {
+  name: 'lazy-undici',
+  setup(b) {
+    const exported = Object.entries(require('undici')).filter(([name]) => /^[A-Za-z_$][\w$]*$/.test(name));
+    const contents = [
+      "import { createRequire } from 'node:module';",
+      'let loaded;',
+      "const undici = () => (loaded ??= createRequire(import.meta.url)('./undici.cjs'));",
+      'const pick = (name) => (name === undefined ? undici() : undici()[name]);',
+      'const lazy = (name, target) => new Proxy(target, {',
+      '  get: (_, prop) => Reflect.get(pick(name), prop),',
+      '  has: (_, prop) => Reflect.has(pick(name), prop),',
+      '  apply: (_, self, args) => Reflect.apply(pick(name), self, args),',
+      '  construct: (_, args, newTarget) => Reflect.construct(pick(name), args, newTarget),',
+      '});',
+      ...exported.map(([name, value]) => {
+        if (typeof value === 'function') return `export const ${name} = lazy(${JSON.stringify(name)}, function () {});`;
+        if (typeof value === 'object' && value !== null) return `export const ${name} = lazy(${JSON.stringify(name)}, {});`;
+        return `export const ${name} = undici()[${JSON.stringify(name)}];`;
+      }),
+      'export default lazy(undefined, {});',
+    ].join('\n');
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'lazy-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({ contents, loader: 'js', resolveDir: process.cwd() }));
+  },
+};
+
+// No file of an earlier build stays behind (the wheel and the npm package ship the directory).
+rmSync('dist/bundle', { recursive: true, force: true });
+await build({ ...common, entryPoints: [require.resolve('undici')], outfile: 'dist/bundle/undici.cjs', format: 'cjs' });
 await build({
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/bundle/pycontainer.mjs',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
+  ...common,
+  // main.js answers --version itself and import()s the commands: with splitting they are a chunk of
+  // their own, read only when a command runs. Chunks lie beside the entry, not in a subdirectory,
+  // so that their package-relative URLs (../../schema) resolve as the entry's do.
+  entryPoints: { pycontainer: 'dist/src/cli/main.js' },
+  outdir: 'dist/bundle',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   format: 'esm',
+  plugins: [lazyUndici],
   // Bundled CommonJS dependencies call require() for Node's built-ins.
   banner: { js: "import { createRequire as __pycontainerRequire } from 'node:module'; const require = __pycontainerRequire(import.meta.url);" },
-  legalComments: 'eof',
-  logLevel: 'warning',
 });

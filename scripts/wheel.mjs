@@ -57,7 +57,8 @@ for (const rel of listFiles(join(root, 'python'))) members.set(rel, readFileSync
 members.set('pycontainer/_js/package.json', readFileSync(join(root, 'package.json')));
 // The npm package's entry point: imports the bundle and runs main() (the bundle only exports it).
 members.set('pycontainer/_js/bin/pycontainer.js', readFileSync(join(root, 'bin', 'pycontainer.js')));
-members.set('pycontainer/_js/dist/bundle/pycontainer.mjs', readFileSync(bundle));
+// The bundle and the files it loads beside it (undici.cjs).
+for (const rel of listFiles(join(root, 'dist', 'bundle'))) members.set(`pycontainer/_js/dist/bundle/${rel}`, readFileSync(join(root, 'dist', 'bundle', rel)));
 for (const rel of listFiles(join(root, 'schema'))) {
   if (rel.endsWith('.json')) members.set(`pycontainer/_js/schema/${rel}`, readFileSync(join(root, 'schema', rel)));
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { valid as validVersion, validRange } from '@renovatebot/pep440';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseRequirement } from './python/locks/model.js';
-import { parseMarker } from './python/markers.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as generated from '../generated/validators.js';
+import { FORMATS } from './schema-formats.js';
 import { PYCONTAINER_VERSION } from './version.js';
 
 /**
@@ -12,8 +11,6 @@ import { PYCONTAINER_VERSION } from './version.js';
 export type SchemaName = 'pycontainer' | 'plan' | 'pyproject-project';
 
 const cache = new Map<SchemaName, Record<string, unknown>>();
-const validators = new Map<SchemaName, ValidateFunction>();
-
 /**
  * Where schema/NAME.schema.json lies: the schema directory ships with the package, two levels above
  * this module both as compiled (dist/src/schemas.js) and bundled (dist/bundle/pycontainer.mjs).
@@ -40,40 +37,16 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
   return schema;
 }
 
-/** PEP 508's name rule (the same as the core metadata's Name field). */
-const PEP508_NAME = /^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/i;
-
 /**
- * The string formats the schemas use that JSON Schema does not define: Python's own grammars, checked
- * by the same code that later reads the values (so what validates is what the build understands).
+ * A validator of the schema (allErrors: every problem is reported at once; verbose: each error carries
+ * the offending value): ajv's standalone code, generated from schema/ by `npm run generate`, because
+ * compiling the schemas at every start cost ~0.3 s. Looked up at the call: the generated module and
+ * this one import each other's dependencies (the formats read requirements and markers).
  */
-export const FORMATS: Record<string, (value: string) => boolean> = {
-  'pep508-name': (v) => PEP508_NAME.test(v),
-  'pep440-version': (v) => validVersion(v) !== null,
-  // An empty specifier allows every version; validRange('') says so too.
-  'pep440-specifier': (v) => v.trim() === '' || validRange(v.replace(/\s+/g, '')),
-  'pep508-requirement': (v) => {
-    try {
-      const req = parseRequirement(v);
-      if (req.specifier !== '' && !validRange(req.specifier)) return false;
-      if (req.marker !== undefined) parseMarker(req.marker);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-};
-
-/** A compiled validator (allErrors: every problem is reported at once). */
 export function schemaValidator(name: SchemaName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    for (const [format, check] of Object.entries(FORMATS)) ajv.addFormat(format, { type: 'string', validate: check });
-    validate = ajv.compile(loadSchema(name));
-    validators.set(name, validate);
-  }
-  return validate;
+  const validate = name === 'pyproject-project' ? generated.pyprojectProject : generated[name];
+  return validate as unknown as ValidateFunction;
 }
 
+export { FORMATS };
 export type { ErrorObject };

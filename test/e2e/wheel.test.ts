@@ -99,7 +99,7 @@ test('npm run wheel: reproducible wheel with a correct .dist-info', async (t: Te
   assert.equal(info.names.at(-1), `${dist}/RECORD`, 'RECORD is the last member');
   const payload = info.names.filter((n) => !n.startsWith(dist));
   assert.deepEqual(payload, [...payload].sort(), 'members sorted');
-  for (const needed of ['pycontainer/__main__.py', 'pycontainer/_js/bin/pycontainer.js', 'pycontainer/_js/dist/bundle/pycontainer.mjs', 'pycontainer/_js/package.json', 'pycontainer/_js/schema/pycontainer.schema.json', 'pycontainer/_js/schema/plan.schema.json']) {
+  for (const needed of ['pycontainer/__main__.py', 'pycontainer/_js/bin/pycontainer.js', 'pycontainer/_js/dist/bundle/pycontainer.mjs', 'pycontainer/_js/dist/bundle/undici.cjs', 'pycontainer/_js/package.json', 'pycontainer/_js/schema/pycontainer.schema.json', 'pycontainer/_js/schema/plan.schema.json']) {
     assert.ok(info.names.includes(needed), needed);
   }
   assert.match(info.metadata, /^Metadata-Version: 2\.1\nName: pycontainer\n/);
