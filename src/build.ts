@@ -223,7 +223,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
     if (targets.length) {
       const blobInfo = cache ? new BlobInfoCache(cache.root) : undefined;
       const source = baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers));
-      const pushed = await pushApplied(plan, applied, targets, client, source, emit, { remoteLayers, ...(blobInfo ? { blobInfo } : {}) });
+      const pushed = await pushApplied(plan, applied, targets, client, source, emit, { remoteLayers, ...(blobInfo ? { blobInfo } : {}), ...(cache ? { cache } : {}) });
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
@@ -258,7 +258,7 @@ async function pushCachedImage(
   }
   const tagDigests = await readTagDigests(client, targets);
   const source = baseBlobSource(plan.base.ref, options.context, client, cache, plan.base.images.flatMap((i) => i.layers));
-  const pushed = await pushImage(plan, cached.image, targets, client, source, emit, { remoteLayers: options.remoteLayers, blobInfo: new BlobInfoCache(cache.root), tagDigests });
+  const pushed = await pushImage(plan, cached.image, targets, client, source, emit, { remoteLayers: options.remoteLayers, blobInfo: new BlobInfoCache(cache.root), tagDigests, cache });
   // Mark the layers used (the cache evicts least recently used blobs), keeping their trust.
   for (const [digest, path] of cached.files) await writeBlobTrust(cache.root, path, digest);
   // The layers this build compressed went into the cache: keep it within its bound.

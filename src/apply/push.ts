@@ -15,7 +15,7 @@ import type { ApplyEvent, ApplyResult } from './apply.js';
 import type { BaseBlobSource } from './base.js';
 import { inParallel } from '../parallel.js';
 import { assembleImage, type JsonBlob, type LayerBlob } from './manifest.js';
-import { readBlobTrusted } from '../cache/layers.js';
+import { readBlobTrusted, writeBlobTrust } from '../cache/layers.js';
 import type { BlobCache } from '../cache/store.js';
 import { COMPRESSION } from '../oci/compress.js';
 
@@ -51,6 +51,11 @@ export interface PushOptions {
    * the target. A tag listed here is not asked again.
    */
   tagDigests?: ReadonlyMap<string, string | undefined>;
+  /**
+   * The layer cache that a registry base's layers are pulled into: a base layer verified there once
+   * (digest, size, diff_id) is streamed from its file on later pushes instead of being verified again.
+   */
+  cache?: BlobCache;
 }
 
 /**
@@ -165,7 +170,7 @@ export async function pushImage(
       const mountFrom = mountCandidates(sources, repo);
       const progress = (bytes: number) => emit({ kind: 'push-progress', digest: desc.digest, bytes, size: desc.size });
       const open = async (): Promise<BlobBody> => {
-        if (isBase && base) return counted(await base.open(desc), progress);
+        if (isBase && base) return openBaseLayer(base, desc, options.cache, progress);
         if (remote) return counted(await client.getBlob(remote.from, desc), progress);
         if (own && 'bytes' in own) return own.bytes;
         if (own) return readFileBody(own.path, desc.size, { onBytes: progress });
@@ -186,6 +191,20 @@ export async function pushImage(
     emit({ kind: 'pushed', reference: key, digest });
   }
   return { digest, references: targets.map((t) => formatReference({ ...t, tag: t.tag ?? 'latest', digest: undefined })), blobs };
+}
+
+/**
+ * A base layer to upload: a registry base's blob in the cache that was verified before is streamed
+ * from its file as it is; otherwise the base source verifies it as it streams (digest, size, diff_id),
+ * and the cache file is trusted from then on.
+ */
+async function openBaseLayer(base: BaseBlobSource, desc: Descriptor, cache: BlobCache | undefined, progress: (bytes: number) => void): Promise<BlobBody> {
+  const path = cache && base.registryRef ? cache.blobPath(desc.digest) : undefined;
+  if (cache && path && (await readBlobTrusted(cache.root, path, desc.digest, desc.size))) return readFileBody(path, desc.size, { onBytes: progress });
+  const stream = counted(await base.open(desc), progress);
+  // 'end' only comes after the verifier passed the last byte.
+  if (cache && path) stream.once('end', () => void writeBlobTrust(cache.root, path, desc.digest));
+  return stream;
 }
 
 /** What the tag points at now; a registry that will not say (or refuses the HEAD) just gets the full push. */
