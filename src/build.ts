@@ -11,7 +11,9 @@ import { applyPlan as applyPlanToLayout, type ApplyEvent, type ApplyResult } fro
 import { writeDockerArchive, writeLayoutArchive } from './apply/archive.js';
 import { baseBlobSource } from './apply/base.js';
 import { removeAbandonedSiblings, siblingTempPath } from './apply/layout.js';
-import { findRemoteLayers, pushApplied } from './apply/push.js';
+import { findRemoteLayers, pushApplied, pushImage, readTagDigests, resolveCachedImage, type CachedImage } from './apply/push.js';
+import { writeBlobTrust } from './cache/layers.js';
+import type { RemoteLayer } from './registry/remote-layers.js';
 import { BlobInfoCache } from './cache/pushed.js';
 import { COMPRESSION } from './oci/compress.js';
 import { writeSbomFiles } from './sbom/artifacts.js';
@@ -85,6 +87,11 @@ interface InternalApplyOptions {
   configCacheFrom?: string[];
   /** compile_bytecode: where its compile kept the .pyc files. */
   bytecodeCache?: BytecodeCache;
+  /**
+   * The plan was compiled from the context by this process just now (build): its inputs need no
+   * re-check, so a push alone may go straight from the layer cache, with no apply.
+   */
+  freshPlan?: boolean;
 }
 
 /** What `--json` shows and the API returns: the image, where it went, what a push did. */
@@ -162,6 +169,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
     ...(bytecodeCache ? { bytecodeCache } : {}),
+    freshPlan: true,
   });
   return { plan, context, image };
 }
@@ -193,6 +201,19 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const cacheFrom = targets.length ? cacheFromReferences(options.cacheFrom, options.configCacheFrom) : [];
   const cache = options.cacheDir === undefined ? new BlobCache(defaultCacheDir()) : await cacheAt(options.cacheDir);
   const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeCache ? { bytecodeCache: options.bytecodeCache } : {}), onEvent: emit };
+  // A push alone reuses layers the registry already holds (the tags pushed, cacheFrom): they are
+  // neither built nor staged. A layout or archive must be whole, so it builds them.
+  const remoteLayers = targets.length && !target
+    ? await findRemoteLayers(plan, targets, cacheFrom, client, {
+        isCached: async (diffId) => (cache ? (await cache.lookupLayer(diffId, COMPRESSION.name)) !== undefined : false),
+      })
+    : new Map<string, RemoteLayer>();
+  for (const l of remoteLayers.values()) emit({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
+  // build --push alone, every layer in the cache or the registry: no apply, no staging layout.
+  if (options.freshPlan && targets.length && !target && cache && !options.sbom) {
+    const cached = await resolveCachedImage(plan, cache, remoteLayers, options.builtLayers);
+    if (cached) return pushCachedImage(plan, cached, targets, { context, client, cache, remoteLayers, built: options.builtLayers?.size ?? 0, emit });
+  }
   const lock = target ? await lockOutput(target, (message) => emit({ kind: 'wait', message })) : undefined;
   let temporary: string | undefined;
   let result: ApplyPlanResult;
@@ -203,14 +224,6 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
       await mkdir(temporary);
     } else if (!target) temporary = await mkdtemp(join(tmpdir(), '.pycontainer-staging-'));
     const staging = target?.kind === 'layout' ? target.path : join(temporary!, 'layout');
-    // A push alone reuses layers the registry already holds (the tags pushed, cacheFrom): they are
-    // neither built nor staged. A layout or archive must be whole, so it builds them.
-    const remoteLayers = targets.length && !target
-      ? await findRemoteLayers(plan, targets, cacheFrom, client, {
-          isCached: async (diffId) => (cache ? (await cache.lookupLayer(diffId, COMPRESSION.name)) !== undefined : false),
-        })
-      : new Map();
-    for (const l of remoteLayers.values()) emit({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
     // Only a layout or archive needs the base layers locally; a push takes them from the base.
     const applied = await applyPlanToLayout(plan, { ...common, output: staging, skipBaseBlobs: target === undefined, remoteLayers, ...(options.sbom ? { sbom: options.sbom } : {}) });
     if (target?.kind === 'archive') await writeLayoutArchive(staging, target.path);
@@ -224,7 +237,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
     if (targets.length) {
       const blobInfo = cache ? new BlobInfoCache(cache.root) : undefined;
       const source = baseBlobSource(plan.base.ref, context, client, cache, plan.base.images.flatMap((i) => i.layers));
-      const pushed = await pushApplied(plan, applied, targets, client, source, emit, { remoteLayers, ...(blobInfo ? { blobInfo } : {}) });
+      const pushed = await pushApplied(plan, applied, targets, client, source, emit, { remoteLayers, ...(blobInfo ? { blobInfo } : {}), ...(cache ? { cache } : {}) });
       result.pushed = pushed.references.map((r) => `${r}@${pushed.digest}`);
       result.pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
       for (const b of pushed.blobs) result.pushedBlobs[b.outcome]++;
@@ -238,6 +251,45 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
     await lock?.release();
   }
   return result;
+}
+
+/**
+ * build --push with no output, when every layer is a trusted cache file or in the registry: the
+ * manifest digest is known before any blob is read, so one HEAD per tag decides. Tags that already
+ * point at it cost nothing more (no blob requests, no layout, no blob reads); otherwise the blobs go
+ * from the cache files to the registry and the manifests after them.
+ */
+async function pushCachedImage(
+  plan: Plan,
+  cached: CachedImage,
+  targets: ImageReference[],
+  options: { context: string; client: RegistryClient; cache: BlobCache; remoteLayers: ReadonlyMap<string, RemoteLayer>; built: number; emit: (e: BuildEvent) => void },
+): Promise<ApplyPlanResult> {
+  const { cache, client, emit } = options;
+  for (const l of cached.layers) {
+    emit({ kind: 'layer-start', layer: l.name, total: l.size, cached: l.cached });
+    emit({ kind: 'layer-done', layer: l.name, digest: l.digest, size: l.size, cached: l.cached });
+  }
+  const tagDigests = await readTagDigests(client, targets);
+  const source = baseBlobSource(plan.base.ref, options.context, client, cache, plan.base.images.flatMap((i) => i.layers));
+  const pushed = await pushImage(plan, cached.image, targets, client, source, emit, { remoteLayers: options.remoteLayers, blobInfo: new BlobInfoCache(cache.root), tagDigests, cache });
+  // Mark the layers used (the cache evicts least recently used blobs), keeping their trust.
+  for (const [digest, path] of cached.files) await writeBlobTrust(cache.root, path, digest);
+  // The layers this build compressed went into the cache: keep it within its bound.
+  if (options.built > 0) await cache.evict().catch(() => undefined);
+  const top = cached.image.top.desc;
+  const pushedBlobs = { uploaded: 0, mounted: 0, exists: 0 };
+  for (const b of pushed.blobs) pushedBlobs[b.outcome]++;
+  return {
+    digest: top.digest,
+    mediaType: top.mediaType,
+    size: top.size,
+    tags: plan.tags,
+    images: cached.images,
+    layers: cached.layers,
+    pushed: pushed.references.map((r) => `${r}@${pushed.digest}`),
+    pushedBlobs,
+  };
 }
 
 /** build.cache_dir of the project, checked (a file is an error naming the key). */

@@ -25,6 +25,7 @@ import { baseBlobSource, type BaseBlobSource } from './base.js';
 import { StatCache, stampOf, stampSize, type FileStamp } from '../cache/stat.js';
 import { layerKey, readBlobTrusted, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
 import { LayoutWriter } from './layout.js';
+import { assembleIndex, assembleManifest, baseImageOf, withPlatform } from './manifest.js';
 
 export { COMPRESSION } from '../oci/compress.js';
 
@@ -150,23 +151,10 @@ async function writeImage(
       throw new ApplyError('E_CONFIG_DIGEST', `the image config for ${image.platform} does not hash to the plan's ${image.configDigest}; the plan was edited by hand or is corrupt`);
     }
     const config = await writer.writeJsonBlob(configText, MEDIA_TYPES.ociConfig);
-    const base = plan.base.images.find((b) => b.platform === image.platform) ?? (plan.base.images.length === 1 ? plan.base.images[0] : undefined);
-    const baseLayers = base?.layers ?? [];
+    const baseLayers = baseImageOf(plan, image.platform)?.layers ?? [];
     if (!options.skipBaseBlobs) for (const l of baseLayers) await copyBaseBlob(l, baseSource, writer, emit);
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: MEDIA_TYPES.ociManifest,
-      config,
-      layers: [
-        ...baseLayers.map((l) => ({ mediaType: ociLayerType(l.mediaType), digest: l.digest, size: l.size })),
-        ...(deps.get(image.platform) ?? []).map((d) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: d.digest, size: d.size })),
-        ...built.map((b) => ({ mediaType: MEDIA_TYPES.ociLayerGzip, digest: b.digest, size: b.size })),
-      ],
-      ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
-    };
-    const desc = await writer.writeJsonBlob(canonicalJson(manifest), MEDIA_TYPES.ociManifest);
-    const [os, architecture, variant] = image.platform.split('/');
-    manifests.push({ ...desc, platform: { os: os!, architecture: architecture!, ...(variant ? { variant } : {}) } });
+    const desc = await writer.writeJsonBlob(assembleManifest(plan, image.platform, config, deps.get(image.platform) ?? [], built), MEDIA_TYPES.ociManifest);
+    manifests.push(withPlatform(desc, image.platform));
     subjects.push({ platform: image.platform, manifest: desc });
     images.push({ platform: image.platform, manifest: desc.digest, config: config.digest });
   }
@@ -176,13 +164,7 @@ async function writeImage(
     const { platform: _platform, ...only } = manifests[0]!;
     top = only;
   } else {
-    const index = {
-      schemaVersion: 2,
-      mediaType: MEDIA_TYPES.ociIndex,
-      manifests,
-      ...(Object.keys(plan.annotations).length ? { annotations: plan.annotations } : {}),
-    };
-    top = await writer.writeJsonBlob(canonicalJson(index), MEDIA_TYPES.ociIndex);
+    top = await writer.writeJsonBlob(assembleIndex(plan, manifests), MEDIA_TYPES.ociIndex);
   }
   const sboms = options.sbom ? await writeSbomArtifacts(plan, options.sbom, subjects, writer, { context: options.context, ...(options.cache ? { cache: options.cache } : {}), ...(options.registry ? { registry: options.registry } : {}) }) : undefined;
   await writer.publish(top, plan.tags, sboms ? referrerEntries(sboms, top) : []);
@@ -202,12 +184,6 @@ async function writeImage(
     ],
     ...(sboms ? { sboms } : {}),
   };
-}
-
-/** Docker's layer media types name the same bytes as OCI's; an OCI manifest uses OCI's. */
-function ociLayerType(mediaType: string): string {
-  if (mediaType === MEDIA_TYPES.dockerLayerGzip) return MEDIA_TYPES.ociLayerGzip;
-  return mediaType;
 }
 
 function stale(what: string[]): PlanError {

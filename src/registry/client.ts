@@ -22,6 +22,12 @@ export interface FetchedManifest {
 
 export type PushOutcome = 'exists' | 'mounted' | 'uploaded';
 
+/**
+ * A blob's bytes to upload: in memory, a stream, or an async iterable that undici consumes chunk by
+ * chunk (readFileBody's reused buffers rely on that: nothing here holds a chunk past the next one).
+ */
+export type BlobBody = Buffer | Readable | AsyncIterable<Buffer>;
+
 /** Mount sources tried per blob before uploading it: each declined mount is a round trip. */
 export const MAX_MOUNT_SOURCES = 3;
 
@@ -156,7 +162,7 @@ export class RegistryClient {
    * landed (a HEAD says so), and otherwise a NEW session uploads again from a re-opened source. A failed
    * PATCH asks the session where it stands and resumes from there, or starts over when it is gone.
    */
-  async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<Readable> | Readable, mountFrom?: string | string[]): Promise<PushOutcome> {
+  async pushBlob(ref: ImageReference, desc: { digest: string; size: number }, open: () => Promise<BlobBody> | BlobBody, mountFrom?: string | string[]): Promise<PushOutcome> {
     if ((await this.blobSize(ref, desc.digest, ['pull', 'push'])) === desc.size) return 'exists';
     const http = this.http(ref.registry);
     const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
@@ -207,7 +213,7 @@ export class RegistryClient {
   }
 
   /** Uploads the whole blob into one session; throws a session failure when the session cannot go on. */
-  private async uploadInSession(ref: ImageReference, desc: { digest: string; size: number }, start: string, open: () => Promise<Readable> | Readable): Promise<void> {
+  private async uploadInSession(ref: ImageReference, desc: { digest: string; size: number }, start: string, open: () => Promise<BlobBody> | BlobBody): Promise<void> {
     const http = this.http(ref.registry);
     const push = [repositoryScope(ref, ['pull', 'push'])];
     const threshold = this.options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
@@ -219,7 +225,7 @@ export class RegistryClient {
           path: withDigest(start, desc.digest),
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
           // An auth challenge re-sends the body: re-open the source then (a stream cannot be sent twice).
-          body: onceThen(source, () => Readable.from(reopen(open))),
+          body: Buffer.isBuffer(source) ? () => source : onceThen<AsyncIterable<Buffer>>(source, () => reopen(open)),
           scopes: push,
           once: true,
         });
@@ -230,7 +236,7 @@ export class RegistryClient {
       const attempts = this.options.attempts ?? DEFAULT_ATTEMPTS;
       let location = start;
       let offset = 0;
-      for await (const chunk of chunks(source, chunkSize)) {
+      for await (const chunk of chunks(Buffer.isBuffer(source) ? [source] : source, chunkSize)) {
         // How much of this chunk the session holds; only ever advanced by what the registry says.
         let held = 0;
         for (let attempt = 1; held < chunk.length; attempt++) {
@@ -264,7 +270,7 @@ export class RegistryClient {
       const done = await http.send({ method: 'PUT', path: withDigest(location, desc.digest), headers: { 'content-length': '0' }, scopes: push, once: true });
       await done.body.dump().catch(() => undefined);
     } finally {
-      if (!source.readableEnded) source.destroy();
+      await closeBody(source);
     }
   }
 
@@ -350,29 +356,46 @@ function onceThen<T>(first: T, then: () => T): () => T {
   };
 }
 
-async function* reopen(open: () => Promise<Readable> | Readable): AsyncGenerator<Buffer> {
-  for await (const chunk of await open()) yield chunk as Buffer;
+/** A body opened again, lazily (nothing is opened until undici asks for the first chunk). */
+async function* reopen(open: () => Promise<BlobBody> | BlobBody): AsyncGenerator<Buffer> {
+  const body = await open();
+  if (Buffer.isBuffer(body)) yield body;
+  else for await (const chunk of body) yield chunk as Buffer;
 }
 
-/** Re-chunks a stream into buffers of `size` bytes (the last may be shorter). */
-async function* chunks(source: Readable, size: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
+/** Releases what a body holds open (a stream's file, an iterator's file handle) when it was not read to the end. */
+async function closeBody(body: BlobBody): Promise<void> {
+  if (Buffer.isBuffer(body)) return;
+  if (body instanceof Readable) {
+    if (!body.readableEnded) body.destroy();
+    return;
+  }
+  const iterator = body as AsyncIterable<Buffer> & Partial<AsyncIterator<Buffer>>;
+  await iterator.return?.(undefined)?.catch?.(() => undefined);
+}
+
+/**
+ * Re-chunks a body into buffers of `size` bytes (the last may be shorter). Each chunk is a copy: the
+ * source may reuse its buffers (readFileBody) while a chunk waits for its PATCH.
+ */
+async function* chunks(source: AsyncIterable<Buffer> | Iterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let chunk = Buffer.allocUnsafe(size);
   let length = 0;
   for await (const c of source) {
-    let chunk = c as Buffer;
-    while (chunk.length > 0) {
-      const take = Math.min(size - length, chunk.length);
-      parts.push(chunk.subarray(0, take));
+    let rest = c as Buffer;
+    while (rest.length > 0) {
+      const take = Math.min(size - length, rest.length);
+      rest.copy(chunk, length, 0, take);
       length += take;
-      chunk = chunk.subarray(take);
+      rest = rest.subarray(take);
       if (length === size) {
-        yield Buffer.concat(parts);
-        parts = [];
+        yield chunk;
+        chunk = Buffer.allocUnsafe(size);
         length = 0;
       }
     }
   }
-  if (length > 0) yield Buffer.concat(parts);
+  if (length > 0) yield chunk.subarray(0, length);
 }
 
 /** Passes bytes through and, at the end, fails the stream if the digest or size is wrong. */

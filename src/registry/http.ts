@@ -5,8 +5,8 @@ import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
 
-/** A request body that can be produced again for a retry. */
-export type BodyFactory = () => Readable | Buffer | string;
+/** A request body that can be produced again for a retry (undici sends an async iterable chunk by chunk). */
+export type BodyFactory = () => Readable | AsyncIterable<Buffer> | Buffer | string;
 
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -209,7 +209,8 @@ export class RegistryHttp {
       if (authorization && new URL(url).host === origin) headers.authorization = authorization;
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(url, { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
+        // undici sends async iterables too (writeIterable), though its types only list streams and buffers.
+        res = await request(url, { method, headers, body: (body ?? null) as Dispatcher.RequestOptions['body'], dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
       } catch (err) {
         // A body stream that failed (e.g. a source blob that did not match its digest) is that failure.
         const cause = (err as { cause?: unknown }).cause;

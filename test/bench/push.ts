@@ -129,8 +129,9 @@ async function timed(cmd: string, args: string[]): Promise<{ seconds: number; rs
 /**
  * `node dist/test/bench/push.js [PROJECT]`: the push figures alone, on the bench project `npm run bench`
  * generates (test/.cache/bench/project): curl's floor, then pycontainer `apply --push` of a committed plan
- * (no compile time) with a warm cache to a fresh repository, the same again (unchanged), and an
- * empty-cache `apply --push` to the repository that holds the image (the registry as the cache).
+ * (no compile time) with a warm cache to a fresh repository, the same again (unchanged), an
+ * empty-cache `apply --push` to the repository that holds the image (the registry as the cache), and
+ * `build --push` (plan included; straight from the cache, no apply) to a fresh repository and again.
  * Medians of BENCH_REPS [3]; nothing asserted.
  */
 async function main(): Promise<void> {
@@ -168,10 +169,16 @@ async function main(): Promise<void> {
       note('apply --push, warm cache, fresh repo', await timed(process.execPath, args));
       note('apply --push, unchanged', await timed(process.execPath, args));
       note('apply --push, empty cache, image in the repo', await timed(process.execPath, [cli, 'apply', repoPlan, '-C', project, '--push', '--json', '--cache-dir', join(work, `empty-${rep}`)]));
+      // What users run: build --push (plan included), straight from the warm cache, then unchanged.
+      const buildArgs = [cli, 'build', '-C', project, '--base-image', 'scratch', '-t', `${reg.host}/bench/build-${rep}:1`, '--push', '--json', '--cache-dir', cache];
+      await rm(join(cache, 'blob-info'), { recursive: true, force: true });
+      note('build --push, warm cache, fresh repo', await timed(process.execPath, buildArgs));
+      note('build --push, unchanged', await timed(process.execPath, buildArgs));
       // No later repetition may mount what this one pushed (from the blob-info cache).
       const digests = await layoutBlobDigests(layout);
       await unlinkBlobs(reg, `bench/app-${rep}`, digests);
       await unlinkBlobs(reg, `bench/curl-${rep}`, digests);
+      await unlinkBlobs(reg, `bench/build-${rep}`, digests);
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const floor = med(figures['curl floor']!.seconds);

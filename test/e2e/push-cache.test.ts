@@ -1,7 +1,7 @@
 // The registry as the cache, against the real docker-registry behind a counting proxy: a CI job with an
 // EMPTY cache builds and uploads only the layer that changed (the dependency layer is found through the
 // config of the tag being pushed, or of a --cache-from image); a re-push of an unchanged image is one
-// manifest HEAD; blobs we pushed to one repository are mounted into another; and the image pulled back
+// manifest HEAD (with a warm cache: no blob request at all, no layout staged); blobs we pushed to one repository are mounted into another; and the image pulled back
 // is whole (skopeo copies every blob). One registry and one small project for the whole file.
 import assert from 'node:assert/strict';
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,8 +29,8 @@ after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-function pyc(dir: string, args: string[]): Promise<RunResult> {
-  return run('node', [cli, ...args, '-C', dir], { env: { PATH: process.env.PATH ?? '', HOME: path.join(tmp, 'home'), SOURCE_DATE_EPOCH: '0' }, allowFail: true });
+function pyc(dir: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return run('node', [cli, ...args, '-C', dir], { env: { PATH: process.env.PATH ?? '', HOME: path.join(tmp, 'home'), SOURCE_DATE_EPOCH: '0', ...env }, allowFail: true });
 }
 
 function json(r: RunResult): any {
@@ -62,7 +62,8 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
     path.join(dir, 'pylock.toml'),
     `lock-version = "1.0"\ncreated-by = "tests"\n\n[[packages]]\nname = "${wheel.name}"\nversion = "${wheel.version}"\nwheels = [{ name = "${wheel.filename}", path = "wheels/${wheel.filename}", size = ${wheel.size}, hashes = { sha256 = "${wheel.sha256}" } }]\n`,
   );
-  const build = (tag: string, cache: string, ...extra: string[]) => pyc(dir, ['build', '--base-image', `oci:${path.join(repo, 'test/fixtures/stub-base')}:3.11`, '-t', `${host}/${tag}`, '--push', '--json', '--cache-dir', path.join(tmp, cache), ...extra]);
+  const build = (tag: string, cache: string, ...extra: string[]) => buildWith({}, tag, cache, ...extra);
+  const buildWith = (env: Record<string, string>, tag: string, cache: string, ...extra: string[]) => pyc(dir, ['build', '--base-image', `oci:${path.join(repo, 'test/fixtures/stub-base')}:3.11`, '-t', `${host}/${tag}`, '--push', '--json', '--cache-dir', path.join(tmp, cache), ...extra], env);
 
   // 1. The first push, from a warm machine: everything is uploaded.
   const first = json(await build('ci/app:1', 'cache-a'));
@@ -74,6 +75,20 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   const blobCount = (await raw('ci/app:1')).layers.length + 1;
   assert.ok(blobCount >= 4);
   assert.deepEqual(first.pushedBlobs, { uploaded: blobCount, mounted: 0, exists: 0 });
+
+  // 1b. The same push again from the same (warm) cache: the manifest digest is known from the plan and
+  // the cache, and the tag already points at it. One manifest HEAD is the whole conversation: no blob
+  // request of any kind (not even a HEAD or GET), and no layout is staged: TMPDIR names a file, where
+  // a staging directory cannot be made.
+  proxy.log.length = 0;
+  const notADirectory = path.join(tmp, 'tmpdir-is-a-file');
+  await writeFile(notADirectory, '');
+  const unchanged = json(await buildWith({ TMPDIR: notADirectory }, 'ci/app:1', 'cache-a'));
+  assert.equal(unchanged.digest, first.digest);
+  assert.deepEqual(unchanged.pushedBlobs, { uploaded: 0, mounted: 0, exists: blobCount });
+  assert.deepEqual(unchanged.pushed, [`${host}/ci/app:1@${first.digest}`]);
+  assert.deepEqual(proxy.log, [{ method: 'HEAD', path: '/v2/ci/app/manifests/1', status: 200, authorization: false }]);
+  assert.equal(unchanged.output, undefined);
 
   // 2. A CI job with an EMPTY cache after an app-only edit, pushing the same tag: the dependency layer is
   // found in the config of ci/app:1, so it is neither built nor uploaded; only the app layer and config go up.
