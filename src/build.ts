@@ -80,6 +80,8 @@ export interface ApplyPlanOptions {
 interface InternalApplyOptions {
   /** build's one pass: the layers its compile already compressed into the cache. */
   builtLayers?: ReadonlySet<string>;
+  /** build: the plan was compiled from the context just now, which is not checked again (apply.ts). */
+  contextVerified?: boolean;
   /** The project's build.cache_from, used when `cacheFrom` is not given. */
   configCacheFrom?: string[];
 }
@@ -148,6 +150,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     ...(config.build.cache_from ? { configCacheFrom: config.build.cache_from } : {}),
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
+    contextVerified: true,
   });
   return { plan, context, image };
 }
@@ -178,7 +181,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const targets = options.push ? pushTargets(plan) : [];
   const cacheFrom = targets.length ? cacheFromReferences(options.cacheFrom, options.configCacheFrom) : [];
   const cache = options.cacheDir === undefined ? new BlobCache(defaultCacheDir()) : await cacheAt(options.cacheDir);
-  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), onEvent: emit };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.contextVerified ? { contextVerified: true } : {}), onEvent: emit };
   const lock = target ? await lockOutput(target, (message) => emit({ kind: 'wait', message })) : undefined;
   let temporary: string | undefined;
   let result: ApplyPlanResult;

@@ -151,7 +151,7 @@ export class StatCache {
     const lines = [`${HEADER} ${this.startedNs - CLOCK_MARGIN_NS}`];
     const all = new Map(this.seen);
     for (const [path, e] of this.old) if (!all.has(path) && changedOf(e.key) < this.trustBefore) all.set(path, e);
-    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${JSON.stringify(path)}`);
+    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${quotePath(path)}`);
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
@@ -163,6 +163,11 @@ export class StatCache {
       await rm(tmp, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/** A path as a JSON string; most need no escaping, and are quoted without JSON.stringify's cost. */
+function quotePath(path: string): string {
+  return /["\\\u0000-\u001f\ud800-\udfff]/.test(path) ? JSON.stringify(path) : `"${path}"`;
 }
 
 /**

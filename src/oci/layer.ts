@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { pack as createPack, type Header, type Pack } from 'tar-stream';
+import type { Header, Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { ImageError } from '../errors.js';
-import { HashCounter, sha256Hex, type Digest } from './digest.js';
+import { sha256Hex, type Digest } from './digest.js';
+import { encodeTarHeader, END_OF_ARCHIVE, tarPadding, writeTarHeader, type TarHeader } from './tar.js';
 
 /** A file's content as it went into a layer: what was actually read. */
 export interface StreamedFile {
@@ -17,6 +18,11 @@ export interface StreamedFile {
 export interface FileReader {
   stream(entry: Entry): Readable;
   read(entry: Entry): Promise<Buffer>;
+  /**
+   * A small file read at once, without the thread pool (src/config/context.ts: direct system calls,
+   * cheaper than a promise per file); readers without it are read ahead, several at a time.
+   */
+  readSync?(entry: Entry): Buffer;
 }
 
 /** Files up to this size are read whole, several ahead of the tar writer; larger ones are streamed. */
@@ -41,7 +47,8 @@ export class ReadAhead {
   }
 
   /** The bytes of entries[index] (a small file), starting the reads of the next ones. */
-  take(index: number): Promise<Buffer> {
+  take(index: number): Buffer | Promise<Buffer> {
+    if (this.reader.readSync) return this.reader.readSync(this.entries[index]!);
     while (this.next < this.entries.length && this.next <= index + READ_AHEAD) {
       const e = this.entries[this.next]!;
       if (ReadAhead.isSmall(e)) {
@@ -57,59 +64,131 @@ export class ReadAhead {
   }
 }
 
+/** How many bytes of small members are gathered into one chunk of the tar stream. */
+const CHUNK = 64 * 1024;
+
 /**
  * Streams a reproducible tar of `entries` (already sorted, parents first): uid/gid from the entry (0
  * by default) with no user names, one mtime for all, modes as planned. Files are read once, through a
  * hash, and reported to `onFile` so callers can record (plan) or verify (apply) their digests; a file
- * whose size differs from the plan makes the stream fail.
+ * whose size differs from the plan makes the stream fail (an error whose message says "size").
+ *
+ * Headers are written here (src/oci/tar.ts: the bytes tar-stream wrote) straight into 64 KiB chunks
+ * that small members share: a stream object, a callback and a few buffers per member cost more than
+ * a small file's bytes.
  */
-export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Pack {
+export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Readable {
   // Refused before the first byte: a layer never holds a member outside its root.
   for (const entry of entries) checkMemberPath(entry.path);
   const byPath = entries.some((e) => e.bytecodeOf !== undefined) ? new Map(entries.map((e) => [e.path, e])) : undefined;
-  const pack = createPack();
-  const time = new Date(mtime * 1000);
-  const ahead = new ReadAhead(entries, reader);
-  (async () => {
+  const out = new ChunkWriter();
+  async function* members(): AsyncGenerator<Buffer> {
+    const ahead = new ReadAhead(entries, reader);
     for (const [index, entry] of entries.entries()) {
-      const header: Partial<Header> & { name: string } = {
+      const header: TarHeader = {
         name: entry.type === 'dir' ? `${entry.path}/` : entry.path,
+        type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
         mode: parseInt(entry.mode, 8),
         uid: entry.uid ?? 0,
         gid: entry.gid ?? 0,
-        uname: '',
-        gname: '',
-        mtime: time,
-        type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
+        size: 0,
+        mtime,
       };
       if (entry.type === 'symlink') {
         header.linkname = entry.target!;
-        await addEntry(pack, header);
+        out.header(header);
       } else if (entry.type === 'dir') {
-        await addEntry(pack, header);
+        out.header(header);
       } else if (entry.bytecodeOf !== undefined) {
         const body = await bytecodeOf(entry, byPath!, reader, compile);
-        header.size = body.length;
-        await addEntry(pack, header, body);
+        out.member(header, body);
         onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else if (entry.content !== undefined) {
-        const body = Buffer.from(entry.content, 'utf8');
-        header.size = body.length;
-        await addEntry(pack, header, body);
+        out.member(header, Buffer.from(entry.content, 'utf8'));
       } else if (ReadAhead.isSmall(entry)) {
-        const body = await ahead.take(index);
-        await addEntry(pack, header, body);
+        const taken = ahead.take(index);
+        const body = Buffer.isBuffer(taken) ? taken : await taken;
+        out.member(header, body);
         onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else {
-        header.size = entry.size!;
-        const counter = new HashCounter();
-        await copyInto(pack, header, reader.stream(entry).pipe(counter));
-        onFile({ entry, sha256: counter.digest().slice(7), size: counter.bytes });
+        // A large file: streamed through after its header; exactly the planned size, or an error.
+        const size = entry.size!;
+        header.size = size;
+        out.header(header);
+        yield* out.take(true);
+        const hash = createHash('sha256');
+        let bytes = 0;
+        for await (const chunk of reader.stream(entry) as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > size) break;
+          hash.update(chunk);
+          yield chunk;
+        }
+        if (bytes !== size) throw new Error(`${entry.source ?? entry.path}: its size changed while it was read (planned ${size} bytes, found ${bytes > size ? 'more' : bytes})`);
+        out.padding(size);
+        onFile({ entry, sha256: hash.digest('hex'), size });
       }
+      if (out.ready) yield* out.take();
     }
-    pack.finalize();
-  })().catch((err: unknown) => pack.destroy(err as Error));
-  return pack;
+    out.bytes(END_OF_ARCHIVE);
+    yield* out.take(true);
+  }
+  return Readable.from(members(), { objectMode: false, highWaterMark: CHUNK });
+}
+
+/** Gathers headers and small bodies into CHUNK-sized buffers: one allocation per chunk, not per member. */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private at = 0;
+  private full: Buffer[] = [];
+
+  /** Whether a chunk is full and waits to be taken. */
+  get ready(): boolean {
+    return this.full.length > 0;
+  }
+
+  header(h: TarHeader): void {
+    if (this.at + 512 > this.buf.length) this.next();
+    this.buf.fill(0, this.at, this.at + 512);
+    if (writeTarHeader(this.buf, this.at, h)) this.at += 512;
+    else this.bytes(encodeTarHeader(h)); // pax: a long or non-ASCII name
+  }
+
+  member(h: TarHeader, body: Buffer): void {
+    h.size = body.length;
+    this.header(h);
+    this.bytes(body);
+    this.padding(body.length);
+  }
+
+  padding(size: number): void {
+    const pad = tarPadding(size);
+    if (pad) this.bytes(pad);
+  }
+
+  bytes(data: Buffer): void {
+    let from = 0;
+    while (from < data.length) {
+      if (this.at === this.buf.length) this.next();
+      const n = data.copy(this.buf, this.at, from);
+      this.at += n;
+      from += n;
+    }
+  }
+
+  /** The full chunks, and with `all` the partly filled one too. */
+  *take(all = false): Generator<Buffer> {
+    if (all && this.at > 0) this.next();
+    const chunks = this.full;
+    this.full = [];
+    yield* chunks;
+  }
+
+  private next(): void {
+    this.full.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.at = 0;
+  }
 }
 
 /** Compiles a module's source (its absolute path in the image) to .pyc bytes; throws when it does not compile. */

@@ -85,7 +85,9 @@ export function detectionCandidates(files: ContextFile[], includePaths: string[]
         !/(^|\/)(tests?|testing|docs|migrations)\//.test(f.path) &&
         !/^(examples?|benchmarks?)\//.test(f.path),
     )
-    .map((f) => f.path)
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
-    .slice(0, limit);
+    // Ranked once per path, not once per comparison (a context holds thousands of modules).
+    .map((f) => ({ path: f.path, rank: rank(f.path) }))
+    .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : 1))
+    .slice(0, limit)
+    .map((c) => c.path);
 }
