@@ -3,6 +3,7 @@ import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, stat
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { stampOf, type FileStamp } from '../cache/stat.js';
+import { compareUtf8 } from '../oci/tar.js';
 import { ConfigError } from '../errors.js';
 import { isIgnored, type IgnoreRule } from './ignore.js';
 import { readKnownSizeFileSync, readRegularFileSync } from './read.js';
@@ -130,5 +131,5 @@ export async function readTexts(contextAbs: string, paths: string[], maxBytes = 
 
 /** Byte-wise order (what tar and OCI tools expect), not locale order. */
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return compareUtf8(a, b);
 }

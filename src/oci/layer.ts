@@ -5,7 +5,7 @@ import type { Header, Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { ImageError } from '../errors.js';
 import { sha256Hex, type Digest } from './digest.js';
-import { encodeTarHeader, END_OF_ARCHIVE, tarPadding, writeTarHeader, type TarHeader } from './tar.js';
+import { compareUtf8, encodeTarHeader, END_OF_ARCHIVE, tarPadding, writeTarHeader, type TarHeader } from './tar.js';
 
 /** A file's content as it went into a layer: what was actually read. */
 export interface StreamedFile {
@@ -260,7 +260,7 @@ export async function copyInto(pack: Pack, header: Partial<Header> & { name: str
 
 /** Sorts entries byte-wise by path so parents precede children, as tar readers and diffs expect. */
 export function sortEntries<T extends { path: string }>(entries: T[]): T[] {
-  return [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return [...entries].sort((a, b) => compareUtf8(a.path, b.path));
 }
 
 /** The entries with every missing parent directory added (0755, root-owned), sorted. */
@@ -274,8 +274,12 @@ export function withParents(entries: Entry[]): Entry[] {
 export function parentDirs(paths: string[]): Entry[] {
   const dirs = new Set<string>();
   for (const p of paths) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    // From the deepest parent up, stopping at one already known (its own parents are known too).
+    for (let end = p.lastIndexOf('/'); end > 0; end = p.lastIndexOf('/', end - 1)) {
+      const dir = p.slice(0, end);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
   }
   return [...dirs].map((path) => ({ path, type: 'dir' as const, mode: '0755' }));
 }

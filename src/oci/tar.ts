@@ -157,3 +157,21 @@ function writeBlock(b: Buffer, off: number, name: string, prefix: string, type: 
   for (let i = off + 156; i < off + BLOCK; i++) sum += b[i]!;
   writeOctal(b, off + 148, sum, 6);
 }
+
+/**
+ * Byte-wise (UTF-8) order of two strings, the order tar members and plan entries are sorted in,
+ * without encoding them: UTF-8 orders as code points do, and UTF-16 code units order as code points
+ * except where a surrogate meets U+E000–U+FFFF, which the first difference settles by code point.
+ * Sorting thousands of paths this way allocates nothing. Pure.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return a.codePointAt(i)! - b.codePointAt(i)!;
+  }
+  return a.length - b.length;
+}

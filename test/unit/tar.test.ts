@@ -14,7 +14,7 @@ import { pack as tarStreamPack, type Header } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { contextReader } from '../../src/config/context.js';
 import { layerTar, type FileReader } from '../../src/oci/layer.js';
-import { encodeTarHeader } from '../../src/oci/tar.js';
+import { compareUtf8, encodeTarHeader } from '../../src/oci/tar.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -179,5 +179,15 @@ test('layerTar: a streamed file that grew or shrank since it was listed fails th
       assert.match(err.message, new RegExp(`^${name.replace('.', '\\.')}: its size changed while it was read \\(planned ${planned} bytes, found ${actual > planned ? 'more' : actual}\\)$`));
       return true;
     });
+  }
+});
+
+test('compareUtf8 orders strings as their UTF-8 bytes do (surrogate pairs, U+E000–U+FFFF, prefixes)', () => {
+  const pieces = ['', 'a', 'b', 'Z', '/', '.', 'é', 'ü', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffef', '\uffff', '😀', '𝄞', '\u{10ffff}', 'aa', 'a/b'];
+  const strings: string[] = [];
+  for (const x of pieces) for (const y of pieces) strings.push(x + y);
+  const sign = (n: number) => Math.sign(n);
+  for (const a of strings) {
+    for (const b of strings) assert.equal(sign(compareUtf8(a, b)), sign(Buffer.compare(Buffer.from(a), Buffer.from(b))), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
   }
 });
