@@ -21,6 +21,7 @@ export function detectIncludePaths(_files?: ContextFile[]): Found<string[]> {
 
 /** Whether `path` is under one of the include paths (`.` is the whole context). */
 export function isIncluded(path: string, includePaths: string[]): boolean {
+  if (includePaths.length === 1 && includePaths[0] === '.') return true; // the default, asked once per file
   return includePaths.some((raw) => {
     const i = raw.replace(/^\.\//, '').replace(/\/+$/, '');
     return i === '.' || i === '' || path === i || path.startsWith(`${i}/`);
