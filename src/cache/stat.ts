@@ -15,7 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../oci/digest.js';
 
@@ -155,9 +156,11 @@ export class StatCache {
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, `${lines.join('\n')}\n`);
-      await rename(tmp, this.file);
+      // Synchronous: one file of some hundred bytes per context file, written while nothing else runs;
+      // the thread pool's chunked write of a string this size costs several times more.
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, `${lines.join('\n')}\n`);
+      renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written is a slower next build, not a failed one.
       await rm(tmp, { force: true }).catch(() => undefined);
