@@ -23,6 +23,12 @@ export interface FileReader {
    * cheaper than a promise per file); readers without it are read ahead, several at a time.
    */
   readSync?(entry: Entry): Buffer;
+  /**
+   * Up to `length` bytes of a small file read into target[offset...]: the count, or -1 when it cannot
+   * be read that way. layerTar asks for one byte more than the planned size and, unless exactly that
+   * size came, reads the file again through readSync/read (which say what happened).
+   */
+  readInto?(entry: Entry, target: Buffer, offset: number, length: number): number;
 }
 
 /** Files up to this size are read whole, several ahead of the tar writer; larger ones are streamed. */
@@ -106,10 +112,16 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
       } else if (entry.content !== undefined) {
         out.member(header, Buffer.from(entry.content, 'utf8'));
       } else if (ReadAhead.isSmall(entry)) {
-        const taken = ahead.take(index);
-        const body = Buffer.isBuffer(taken) ? taken : await taken;
-        out.member(header, body);
-        onFile({ entry, sha256: sha256Hex(body), size: body.length });
+        // Read straight into the output chunk when the reader can (no buffer per file), else whole.
+        const direct = reader.readInto && entry.size! > 0 ? out.memberReadInto(header, entry.size!, (b, o, l) => reader.readInto!(entry, b, o, l)) : undefined;
+        if (direct) {
+          onFile({ entry, sha256: sha256Hex(direct), size: direct.length });
+        } else {
+          const taken = ahead.take(index);
+          const body = Buffer.isBuffer(taken) ? taken : await taken;
+          out.member(header, body);
+          onFile({ entry, sha256: sha256Hex(body), size: body.length });
+        }
       } else {
         // A large file: streamed through after its header; exactly the planned size, or an error.
         const size = entry.size!;
@@ -159,6 +171,24 @@ class ChunkWriter {
     this.header(h);
     this.bytes(body);
     this.padding(body.length);
+  }
+
+  /**
+   * A member whose body `read` puts straight into the chunk after its header: the body (a view of the
+   * chunk), or undefined, with nothing written, when the header needs pax or `read` did not return
+   * exactly `size` bytes (asked for one more).
+   */
+  memberReadInto(h: TarHeader, size: number, read: (target: Buffer, offset: number, length: number) => number): Buffer | undefined {
+    if (512 + size + 1 > CHUNK) return undefined;
+    if (this.at + 512 + size + 1 > this.buf.length) this.next();
+    h.size = size;
+    this.buf.fill(0, this.at, this.at + 512);
+    if (!writeTarHeader(this.buf, this.at, h)) return undefined;
+    const bodyAt = this.at + 512;
+    if (read(this.buf, bodyAt, size + 1) !== size) return undefined;
+    this.at = bodyAt + size;
+    this.padding(size);
+    return this.buf.subarray(bodyAt, bodyAt + size);
   }
 
   padding(size: number): void {

@@ -144,3 +144,19 @@ test('build: each file read once, the context not checked a second time; a rebui
   assert.notEqual(edited.image!.digest, first.image!.digest);
   assert.equal(edited.image!.layers[0]!.cached, false);
 });
+
+test('layerTar reading straight into its chunks: a file grown or shrunk since the listing is reported with its real bytes', async () => {
+  const { layerTar } = await import('../../src/oci/layer.js');
+  const dir = await tempDir('pyc-read-');
+  await writeFile(path.join(dir, 'grew.py'), 'x = 1\n# and more\n');
+  await writeFile(path.join(dir, 'shrank.py'), 'x\n');
+  await writeFile(path.join(dir, 'same.py'), 'x = 1\n');
+  const reported = new Map<string, number>();
+  const chunks: Buffer[] = [];
+  const entries = [entry('grew.py', 6), entry('same.py', 6), entry('shrank.py', 6)];
+  for await (const c of layerTar(entries, 0, contextReader(dir), (f) => reported.set(f.entry.source!, f.size))) chunks.push(c as Buffer);
+  assert.deepEqual(Object.fromEntries(reported), { 'grew.py': 17, 'same.py': 6, 'shrank.py': 2 });
+  const tar = Buffer.concat(chunks);
+  assert.equal(tar.subarray(512, 529).toString(), 'x = 1\n# and more\n', 'the grown body follows its header');
+  assert.equal(tar.length, 512 * 6 + 1024, 'three members of one block each, and the end');
+});

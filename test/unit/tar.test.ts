@@ -5,6 +5,7 @@
 // file whose size changes while it streams fails the stream with an error that says so.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,11 @@ function memoryReader(files: Map<string, Buffer>): FileReader {
     // Several chunks, so a streamed member is written piecewise.
     stream: (e) => Readable.from(chunksOf(get(e), 100_000)),
   };
+}
+
+/** memoryReader that also reads into layerTar's chunks (as contextReader does). */
+function memoryReaderInto(files: Map<string, Buffer>): FileReader {
+  return { ...memoryReader(files), readInto: (e, target, offset, length) => files.get(e.source!)!.copy(target, offset, 0, Math.min(length, files.get(e.source!)!.length)) };
 }
 
 function chunksOf(b: Buffer, size: number): Buffer[] {
@@ -123,12 +129,16 @@ test('layerTar writes the bytes tar-stream wrote, for every kind of member', asy
   const { entries, files } = variedEntries();
   for (const mtime of [0, 1_700_000_000, 2 ** 31 + 5, 99_999_999_999_999]) {
     const reported = new Map<string, { sha256: string; size: number }>();
-    const ours = await layerBytes(entries, mtime, memoryReader(files), reported);
     const theirs = await tarStreamBytes(entries, mtime, files);
-    assert.equal(ours.length, theirs.length, `mtime ${mtime}: same length`);
-    assert.ok(ours.equals(theirs), `mtime ${mtime}: same bytes (first difference at ${ours.findIndex((b, i) => b !== theirs[i])})`);
-    // Every copied file and its digest is reported (generated contents are not).
-    assert.equal(reported.size, files.size);
+    for (const reader of [memoryReader(files), memoryReaderInto(files)]) {
+      reported.clear();
+      const ours = await layerBytes(entries, mtime, reader, reported);
+      assert.equal(ours.length, theirs.length, `mtime ${mtime}: same length`);
+      assert.ok(ours.equals(theirs), `mtime ${mtime}: same bytes (first difference at ${ours.findIndex((b, i) => b !== theirs[i])})`);
+      // Every copied file and its digest is reported (generated contents are not).
+      assert.equal(reported.size, files.size);
+      for (const [p, f] of reported) assert.equal(f.sha256, createHash('sha256').update(files.get(entries.find((e) => e.path === p)!.source!)!).digest('hex'), p);
+    }
   }
 });
 
