@@ -83,15 +83,15 @@ export interface ApplyPlanOptions {
 interface InternalApplyOptions {
   /** build's one pass: the layers its compile already compressed into the cache. */
   builtLayers?: ReadonlySet<string>;
+  /**
+   * build: the plan was compiled from the context just now, which is not checked again (apply.ts),
+   * so a push alone may go straight from the layer cache, with no apply.
+   */
+  contextVerified?: boolean;
   /** The project's build.cache_from, used when `cacheFrom` is not given. */
   configCacheFrom?: string[];
   /** compile_bytecode: where its compile kept the .pyc files. */
   bytecodeCache?: BytecodeCache;
-  /**
-   * The plan was compiled from the context by this process just now (build): its inputs need no
-   * re-check, so a push alone may go straight from the layer cache, with no apply.
-   */
-  freshPlan?: boolean;
 }
 
 /** What `--json` shows and the API returns: the image, where it went, what a push did. */
@@ -169,7 +169,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
     ...(bytecodeCache ? { bytecodeCache } : {}),
-    freshPlan: true,
+    contextVerified: true,
   });
   return { plan, context, image };
 }
@@ -200,7 +200,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const targets = options.push ? pushTargets(plan) : [];
   const cacheFrom = targets.length ? cacheFromReferences(options.cacheFrom, options.configCacheFrom) : [];
   const cache = options.cacheDir === undefined ? new BlobCache(defaultCacheDir()) : await cacheAt(options.cacheDir);
-  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeCache ? { bytecodeCache: options.bytecodeCache } : {}), onEvent: emit };
+  const common = { context, registry: client, ...(cache ? { cache } : {}), ...(options.builtLayers ? { builtLayers: options.builtLayers } : {}), ...(options.bytecodeCache ? { bytecodeCache: options.bytecodeCache } : {}), ...(options.contextVerified ? { contextVerified: true } : {}), onEvent: emit };
   // A push alone reuses layers the registry already holds (the tags pushed, cacheFrom): they are
   // neither built nor staged. A layout or archive must be whole, so it builds them.
   const remoteLayers = targets.length && !target
@@ -210,7 +210,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
     : new Map<string, RemoteLayer>();
   for (const l of remoteLayers.values()) emit({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
   // build --push alone, every layer in the cache or the registry: no apply, no staging layout.
-  if (options.freshPlan && targets.length && !target && cache && !options.sbom) {
+  if (options.contextVerified && targets.length && !target && cache && !options.sbom) {
     const cached = await resolveCachedImage(plan, cache, remoteLayers, options.builtLayers);
     if (cached) return pushCachedImage(plan, cached, targets, { context, client, cache, remoteLayers, built: options.builtLayers?.size ?? 0, emit });
   }

@@ -61,6 +61,12 @@ export interface ApplyOptions {
   builtLayers?: ReadonlySet<string>;
   /** How copied files are read (tests count reads through it); default: from the context. */
   readerFor?: (contextAbs: string) => FileReader;
+  /**
+   * The caller compiled this plan from the context in this process, just before (build): the inputs,
+   * the listing and every file's digest were checked then, so they are not checked again before cached
+   * layers are taken. A layer that has to be built still checks every file it streams.
+   */
+  contextVerified?: boolean;
   /** Leave base layers out of the layout (a staging layout for a push, which takes them from the base). */
   skipBaseBlobs?: boolean;
   /**
@@ -98,11 +104,19 @@ export interface ApplyResult {
  */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const emit = options.onEvent ?? (() => undefined);
-  emit({ kind: 'check', message: 'checking the plan against the context' });
-  const statCache = options.statCache ?? (options.cache ? await StatCache.read(options.cache.root, options.context) : StatCache.inMemory());
-  await checkInputs(plan, options.context, statCache);
-  // The application layers share one listing of the context (build.layers cuts it into parts).
-  const stamps = await checkListing({ ...plan.layers[0]!, entries: plan.layers.flatMap((l) => l.entries) }, options.context);
+  let statCache: StatCache;
+  let stamps: Map<string, FileStamp>;
+  if (options.contextVerified) {
+    // build: its compile has just listed and hashed the context; checking again would double the work.
+    statCache = options.statCache ?? StatCache.inMemory();
+    stamps = new Map();
+  } else {
+    emit({ kind: 'check', message: 'checking the plan against the context' });
+    statCache = options.statCache ?? (options.cache ? await StatCache.read(options.cache.root, options.context) : StatCache.inMemory());
+    await checkInputs(plan, options.context, statCache);
+    // The application layers share one listing of the context (build.layers cuts it into parts).
+    stamps = await checkListing({ ...plan.layers[0]!, entries: plan.layers.flatMap((l) => l.entries) }, options.context);
+  }
 
   const writer = await LayoutWriter.open(options.output);
   // compile_bytecode: a compiler of the plan's Python, started only when a layer has to be built.
@@ -133,7 +147,10 @@ async function writeImage(
 
   const reader = (options.readerFor ?? contextReader)(options.context);
   const built: { layer: Layer; digest: string; size: number; cached: boolean }[] = [];
-  for (const layer of plan.layers) built.push({ layer, ...(await materializeLayer(entriesLayerJob(layer, options.context, { stat: options.statCache, stamps, reader }, options.bytecode), options, writer, emit)) });
+  for (const layer of plan.layers) {
+    const job = entriesLayerJob(layer, options.context, { stat: options.statCache, stamps, reader, verified: options.contextVerified === true }, options.bytecode);
+    built.push({ layer, ...(await materializeLayer(job, options, writer, emit)) });
+  }
   // Per platform, the dependency layers in the plan's order (build.layers: large ones alone, groups).
   const deps = new Map<string, { name: string; digest: string; size: number; cached: boolean; diffId: string }[]>();
   for (const dep of plan.dependencies ?? []) {
@@ -246,6 +263,8 @@ interface StatVouching {
   stat: StatCache;
   stamps: Map<string, FileStamp>;
   reader: FileReader;
+  /** The files were hashed by this process's compile just before (build): nothing to check before a cached blob is taken. */
+  verified?: boolean;
 }
 
 /**
@@ -263,12 +282,16 @@ async function verifyFiles(entries: Layer['entries'], context: string, vouching:
   const reader = vouching?.reader ?? contextReader(context);
   const ahead = new ReadAhead(unvouched, reader);
   for (const [index, e] of unvouched.entries()) {
-    const { hex, size } = await sha256OfStream(ReadAhead.isSmall(e) ? [await ahead.take(index)] : reader.stream(e));
+    const { hex, size } = ReadAhead.isSmall(e) ? hashBuffer(await ahead.take(index)) : await sha256OfStream(reader.stream(e));
     const stamp = stampOfEntry(e);
     if (stamp && stampSize(stamp) === size) vouching!.stat.record(e.source!, stamp, hex);
     if (hex !== e.sha256 || size !== e.size) problems.push(`${e.source} changed`);
   }
   if (problems.length) throw stale(problems);
+}
+
+function hashBuffer(buf: Buffer): { hex: string; size: number } {
+  return { hex: sha256Hex(buf), size: buf.length };
 }
 
 /** A layer to materialize: how to check its inputs before reusing a cached blob, and how to build it. */
@@ -280,8 +303,8 @@ interface LayerJob {
   checkInputs(): Promise<void>;
   /** The uncompressed tar, and after it has been read, the inputs that turned out different. */
   build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
-  /** The layer key cache's key (entries, mtime, tar version), when the entries state every digest. */
-  key?: string;
+  /** The layer key cache's key (entries, mtime, tar version), when the entries state every digest; computed only for a layer built. */
+  key?(): string | undefined;
   /** Why built bytes may differ from the plan's, besides a changed input (another compiler). */
   hint?(): string | undefined;
 }
@@ -293,13 +316,12 @@ function entriesLayerJob(
   vouching?: StatVouching,
   bytecode?: LazyCompiler,
 ): LayerJob {
-  const key = layerKey(layer.entries, layer.mtime);
   return {
     name: layer.name,
     diffId: layer.diffId,
     size: layer.size,
-    ...(key ? { key } : {}),
-    checkInputs: () => verifyFiles(layer.entries, context, vouching),
+    key: () => layerKey(layer.entries, layer.mtime),
+    checkInputs: async () => (vouching?.verified ? undefined : verifyFiles(layer.entries, context, vouching)),
     hint: () => bytecode?.differs(),
     build: async () => {
       const changed: string[] = [];
@@ -322,7 +344,11 @@ function entriesLayerJob(
 /** One dependency layer of a platform: its packages' wheels installed, or (a venv source) its copied files. */
 function depsLayerJob(layer: DependencyLayer, part: DependencyPart, plan: Plan, options: ApplyOptions & { bytecode?: LazyCompiler }): LayerJob {
   const name = `${part.name} ${layer.platform}`;
-  if (layer.entries) return entriesLayerJob({ name, diffId: part.diffId, size: part.size, mtime: layer.mtime, entries: layer.entries }, options.context);
+  if (layer.entries) {
+    // Files copied from a venv: checked before a cached blob is taken, unless build's compile just hashed them.
+    const verified = options.contextVerified ? { stat: StatCache.inMemory(), stamps: new Map<string, FileStamp>(), reader: (options.readerFor ?? contextReader)(options.context), verified: true } : undefined;
+    return entriesLayerJob({ name, diffId: part.diffId, size: part.size, mtime: layer.mtime, entries: layer.entries }, options.context, verified);
+  }
   return {
     name,
     diffId: part.diffId,
@@ -423,7 +449,8 @@ async function materializeLayer(
       });
       await cache.recordLayer({ diffId: job.diffId, compression: COMPRESSION.name, digest, size: blob.bytes }).catch(() => undefined);
       await writeBlobTrust(cache.root, cache.blobPath(digest), digest);
-      if (job.key) await writeLayerKey(cache.root, job.key, { diffId: job.diffId, size: diff.bytes });
+      const key = job.key?.();
+      if (key) await writeLayerKey(cache.root, key, { diffId: job.diffId, size: diff.bytes });
     }
     await writer.commitBlob(tmp, digest);
     emit({ kind: 'layer-done', layer: job.name, digest, size: blob.bytes, cached: false });

@@ -15,7 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../oci/digest.js';
 
@@ -151,18 +152,25 @@ export class StatCache {
     const lines = [`${HEADER} ${this.startedNs - CLOCK_MARGIN_NS}`];
     const all = new Map(this.seen);
     for (const [path, e] of this.old) if (!all.has(path) && changedOf(e.key) < this.trustBefore) all.set(path, e);
-    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${JSON.stringify(path)}`);
+    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${quotePath(path)}`);
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, `${lines.join('\n')}\n`);
-      await rename(tmp, this.file);
+      // Synchronous: one file of some hundred bytes per context file, written while nothing else runs;
+      // the thread pool's chunked write of a string this size costs several times more.
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(tmp, `${lines.join('\n')}\n`);
+      renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written is a slower next build, not a failed one.
       await rm(tmp, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/** A path as a JSON string; most need no escaping, and are quoted without JSON.stringify's cost. */
+function quotePath(path: string): string {
+  return /["\\\u0000-\u001f\ud800-\udfff]/.test(path) ? JSON.stringify(path) : `"${path}"`;
 }
 
 /**

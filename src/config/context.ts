@@ -1,10 +1,12 @@
-import { constants, createReadStream } from 'node:fs';
-import { lstat, readdir, readlink, stat } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
+import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { stampOf, type FileStamp } from '../cache/stat.js';
+import { compareUtf8 } from '../oci/tar.js';
 import { ConfigError } from '../errors.js';
 import { isIgnored, type IgnoreRule } from './ignore.js';
-import { readRegularFile } from './read.js';
+import { readIntoSync, readKnownSizeFileSync, readRegularFileSync } from './read.js';
 
 /** A file, directory or symlink in the build context, path relative to the context with `/`. */
 export interface ContextFile {
@@ -32,48 +34,55 @@ export async function checkContext(contextAbs: string, shown: string): Promise<v
 /**
  * Lists the context, leaving out ignored paths, sorted by path. Ignored directories are not entered
  * unless a negated rule could re-include something below them. Sockets, FIFOs and devices are skipped.
+ * The listing is synchronous: one lstat per entry as a direct system call costs a few microseconds,
+ * a promise through the thread pool several times that, and nothing else runs while a plan lists.
  */
 export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Promise<ContextFile[]> {
+  return walkContextSync(contextAbs, rules);
+}
+
+function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[] {
   const anyNegation = rules.some((r) => r.negate);
   const out: ContextFile[] = [];
-  async function visit(rel: string): Promise<void> {
-    const raw = await readdir(join(contextAbs, rel), { encoding: 'buffer' });
+  const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
+  function visit(rel: string): void {
+    const dirAbs = rel ? `${root}${rel}/` : root;
+    const raw = readdirSync(dirAbs, { encoding: 'buffer' });
     const names: string[] = [];
     for (const bytes of raw) {
       const name = bytes.toString('utf8');
-      if (Buffer.from(name, 'utf8').equals(bytes)) {
+      if (isAscii(bytes) || Buffer.from(name, 'utf8').equals(bytes)) {
         names.push(name);
         continue;
       }
       // A name that is not UTF-8 cannot be written into the plan (JSON) or matched later by apply. An
       // ignored one is fine; otherwise refuse rather than silently ship an image without the file.
       const path = rel ? `${rel}/${name}` : name;
-      const st = await lstat(Buffer.concat([Buffer.from(`${join(contextAbs, rel)}/`), bytes]));
+      const st = lstatSync(Buffer.concat([Buffer.from(dirAbs), bytes]));
       if (isIgnored(rules, path, st.isDirectory())) continue;
       const shown = rel ? `${rel}/${escapeName(bytes)}` : escapeName(bytes);
       throw new ConfigError('E_CONTEXT_NAME', `${shown}: the file name is not valid UTF-8, which an image's file list cannot carry; rename it, or list it in .dockerignore`);
     }
     names.sort();
-    // lstat a directory's entries together: one round trip each to the thread pool, not one after another.
-    // bigint: nanosecond times and full inode numbers for the stat cache.
-    const stats = await Promise.all(names.map((name) => lstat(join(contextAbs, rel ? `${rel}/${name}` : name), { bigint: true })));
-    for (const [i, name] of names.entries()) {
+    for (const name of names) {
       const path = rel ? `${rel}/${name}` : name;
-      const st = stats[i]!;
+      // bigint: nanosecond times and full inode numbers for the stat cache. Gone since readdir: skipped.
+      const st = lstatSync(`${dirAbs}${name}`, { bigint: true, throwIfNoEntry: false });
+      if (!st) continue;
       if (st.isDirectory()) {
         const ignored = isIgnored(rules, path, true);
         if (!ignored) out.push({ path, type: 'dir', size: 0, executable: true });
-        if (!ignored || anyNegation) await visit(path);
+        if (!ignored || anyNegation) visit(path);
       } else if (isIgnored(rules, path, false)) {
         continue;
       } else if (st.isFile()) {
         out.push({ path, type: 'file', size: Number(st.size), executable: (Number(st.mode) & 0o111) !== 0, stamp: stampOf(st) });
       } else if (st.isSymbolicLink()) {
-        out.push({ path, type: 'symlink', size: 0, executable: false, target: await readlink(join(contextAbs, path)) });
+        out.push({ path, type: 'symlink', size: 0, executable: false, target: readlinkSync(`${dirAbs}${name}`) });
       }
     }
   }
-  await visit('');
+  visit('');
   return out.sort((a, b) => compareBytes(a.path, b.path));
 }
 
@@ -91,12 +100,15 @@ export function symlinkStaysInside(linkPath: string, target: string): boolean {
   return resolved !== '..' && !resolved.startsWith('../');
 }
 
-/** Reads a project's copied files for layers: small ones whole, large ones as streams. */
+/** Reads a project's copied files for layers: small ones whole (synchronously), large ones as streams. */
 export function contextReader(contextAbs: string): import('../oci/layer.js').FileReader {
+  const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
   return {
     // O_NONBLOCK: a file swapped for a FIFO after planning reads as empty (a stale plan), never blocks.
-    stream: (entry) => createReadStream(join(contextAbs, entry.source!), { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string }),
-    read: (entry) => readRegularFile(join(contextAbs, entry.source!), entry.source!),
+    stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string }),
+    read: async (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
+    readSync: (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
+    readInto: (entry, target, offset, length) => readIntoSync(`${root}${entry.source!}`, target, offset, length),
   };
 }
 
@@ -105,10 +117,11 @@ export async function readTexts(contextAbs: string, paths: string[], maxBytes = 
   const texts: Record<string, string> = {};
   for (const p of paths) {
     try {
-      const st = await stat(join(contextAbs, p));
+      // Synchronous: detection reads up to a few hundred small files, one after another.
+      const st = statSync(join(contextAbs, p));
       if (!st.isFile()) continue; // a FIFO would block; walkContext and readers refuse it
       if (st.size > maxBytes) continue;
-      const buf = await readRegularFile(join(contextAbs, p), p);
+      const buf = readRegularFileSync(join(contextAbs, p), p);
       if (buf.length <= maxBytes) texts[p] = buf.toString('utf8');
     } catch {
       // Not there: detection treats it as absent.
@@ -119,5 +132,5 @@ export async function readTexts(contextAbs: string, paths: string[], maxBytes = 
 
 /** Byte-wise order (what tar and OCI tools expect), not locale order. */
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return compareUtf8(a, b);
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
 import { ConfigError, type Diagnostic } from '../errors.js';
@@ -36,6 +36,81 @@ export async function readRegularFile(absPath: string, displayPath: string): Pro
     return await handle.readFile();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readRegularFile without the thread pool: open, fstat, read and close as direct system calls, for the
+ * many small files of a context (detection's candidates, a layer's code), where a round trip to the
+ * thread pool per call costs more than the call. The same checks and messages.
+ */
+export function readRegularFileSync(absPath: string, displayPath: string): Buffer {
+  const fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ConfigError('E_SPECIAL_FILE', `${displayPath}: is ${describeType(st)}, not a regular file; refusing to read it (replace it with a file or leave it out of the project)`);
+    return readToEnd(fd, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rest of an open file, `size` bytes expected; one read when that is right, more when it grew. */
+function readToEnd(fd: number, size: number): Buffer {
+  let buf = Buffer.allocUnsafe(size + 1);
+  let got = 0;
+  for (;;) {
+    if (got === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, got);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, got, buf.length - got, null);
+    if (n === 0) return buf.subarray(0, got);
+    got += n;
+  }
+}
+
+/**
+ * A small context file whose size the listing's lstat gave: open, one read, close — no fstat. What it
+ * checks instead: a read of `size + 1` bytes must return exactly `size` (more: the file grew; fewer or
+ * an error: it shrank, went away, or is now a directory, a socket, a device or an empty FIFO). Those,
+ * and empty files (which /dev/null or a FIFO would mimic), take readRegularFileSync's way, which says
+ * what the file is now, exactly as before. (A FIFO whose writer left exactly `size` bytes in it would
+ * pass: its bytes are hashed like a file's; nothing blocks, nothing unstated gets in.)
+ */
+export function readKnownSizeFileSync(absPath: string, displayPath: string, size: number): Buffer {
+  if (size > 0) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+      const buf = Buffer.allocUnsafe(size + 1);
+      const n = readSync(fd, buf, 0, size + 1, 0);
+      if (n === size) return buf.subarray(0, size);
+    } catch {
+      // Said again, precisely, below.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return readRegularFileSync(absPath, displayPath);
+}
+
+/**
+ * Reads up to `length` bytes of a file from its start into target[offset...], for a small context file
+ * whose size the listing gave (layerTar reads it straight into its output chunk): the number of bytes
+ * read, or -1 when it cannot be read that way (the caller then takes readKnownSizeFileSync's way, which
+ * says why). No fstat: the caller asks for one byte more than the listed size and checks the count.
+ */
+export function readIntoSync(absPath: string, target: Buffer, offset: number, length: number): number {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    return readSync(fd, target, offset, length, 0);
+  } catch {
+    return -1;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -143,6 +143,23 @@ test('layer key: covers every entry field that changes the tar, and needs every 
   assert.equal(layerKey([{ ...e, sha256: undefined }], 0), undefined);
 });
 
+test('layer key: the same bytes as hashing each entry as a JSON array line (keys recorded before stay valid)', async () => {
+  const { createHash } = await import('node:crypto');
+  const entries = [
+    { path: 'app', type: 'dir' as const, mode: '0755' },
+    { path: 'app/a "quoted"\\ \u0001 é 😀.py', type: 'file' as const, mode: '0644', size: 12, sha256: 'c'.repeat(64), source: 'a.py', uid: 1000, gid: 1000 },
+    { path: 'app/gen.txt', type: 'file' as const, mode: '0644', size: 3, content: 'hi\n' },
+    { path: 'app/l', type: 'symlink' as const, mode: '0777', target: '../x "y"' },
+  ];
+  const h = createHash('sha256').update('layerTar/1 tar-stream/3\u00007\u0000');
+  for (const e of entries) {
+    const content = 'content' in e && e.content !== undefined ? sha256Hex(e.content) : '';
+    const f = e as { uid?: number; gid?: number; size?: number; sha256?: string; target?: string };
+    h.update(`${JSON.stringify([e.path, e.type, e.mode, f.uid ?? 0, f.gid ?? 0, f.size ?? 0, f.sha256 ?? '', f.target ?? '', content])}\n`);
+  }
+  assert.equal(layerKey(entries, 7), h.digest('hex'));
+});
+
 /** A small project: a module, a data file, a pyproject, hello-world style. */
 async function project(): Promise<string> {
   const dir = await tempDir('pyc-stat-proj-');

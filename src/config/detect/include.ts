@@ -21,6 +21,7 @@ export function detectIncludePaths(_files?: ContextFile[]): Found<string[]> {
 
 /** Whether `path` is under one of the include paths (`.` is the whole context). */
 export function isIncluded(path: string, includePaths: string[]): boolean {
+  if (includePaths.length === 1 && includePaths[0] === '.') return true; // the default, asked once per file
   return includePaths.some((raw) => {
     const i = raw.replace(/^\.\//, '').replace(/\/+$/, '');
     return i === '.' || i === '' || path === i || path.startsWith(`${i}/`);
@@ -85,7 +86,9 @@ export function detectionCandidates(files: ContextFile[], includePaths: string[]
         !/(^|\/)(tests?|testing|docs|migrations)\//.test(f.path) &&
         !/^(examples?|benchmarks?)\//.test(f.path),
     )
-    .map((f) => f.path)
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
-    .slice(0, limit);
+    // Ranked once per path, not once per comparison (a context holds thousands of modules).
+    .map((f) => ({ path: f.path, rank: rank(f.path) }))
+    .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : 1))
+    .slice(0, limit)
+    .map((c) => c.path);
 }
