@@ -3,10 +3,10 @@ import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, stat
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { stampOf, type FileStamp } from '../cache/stat.js';
-import { compareUtf8 } from '../oci/tar.js';
+import { compareUtf8 } from '../oci/layer.js';
 import { ConfigError } from '../errors.js';
 import { isIgnored, type IgnoreRule } from './ignore.js';
-import { readIntoSync, readKnownSizeFileSync, readRegularFileSync } from './read.js';
+import { readKnownSizeFileSync, readRegularFileSync } from './read.js';
 
 /** A file, directory or symlink in the build context, path relative to the context with `/`. */
 export interface ContextFile {
@@ -108,7 +108,6 @@ export function contextReader(contextAbs: string): import('../oci/layer.js').Fil
     stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string }),
     read: async (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
     readSync: (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
-    readInto: (entry, target, offset, length) => readIntoSync(`${root}${entry.source!}`, target, offset, length),
   };
 }
 

@@ -97,24 +97,6 @@ export function readKnownSizeFileSync(absPath: string, displayPath: string, size
 }
 
 /**
- * Reads up to `length` bytes of a file from its start into target[offset...], for a small context file
- * whose size the listing gave (layerTar reads it straight into its output chunk): the number of bytes
- * read, or -1 when it cannot be read that way (the caller then takes readKnownSizeFileSync's way, which
- * says why). No fstat: the caller asks for one byte more than the listed size and checks the count.
- */
-export function readIntoSync(absPath: string, target: Buffer, offset: number, length: number): number {
-  let fd: number | undefined;
-  try {
-    fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    return readSync(fd, target, offset, length, 0);
-  } catch {
-    return -1;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
  * Reads and parses a TOML file. Returns undefined when it does not exist, a Diagnostic (with the parser's
  * line and column) when it is malformed.
  */

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import type { Header, Pack } from 'tar-stream';
+import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { ImageError } from '../errors.js';
 import { sha256Hex, type Digest } from './digest.js';
-import { compareUtf8, encodeTarHeader, END_OF_ARCHIVE, tarPadding, writeTarHeader, type TarHeader } from './tar.js';
 
 /** A file's content as it went into a layer: what was actually read. */
 export interface StreamedFile {
@@ -23,12 +22,6 @@ export interface FileReader {
    * cheaper than a promise per file); readers without it are read ahead, several at a time.
    */
   readSync?(entry: Entry): Buffer;
-  /**
-   * Up to `length` bytes of a small file read into target[offset...]: the count, or -1 when it cannot
-   * be read that way. layerTar asks for one byte more than the planned size and, unless exactly that
-   * size came, reads the file again through readSync/read (which say what happened).
-   */
-  readInto?(entry: Entry, target: Buffer, offset: number, length: number): number;
 }
 
 /** Files up to this size are read whole, several ahead of the tar writer; larger ones are streamed. */
@@ -70,155 +63,74 @@ export class ReadAhead {
   }
 }
 
-/** How many bytes of small members are gathered into one chunk of the tar stream. */
-const CHUNK = 64 * 1024;
-
 /**
  * Streams a reproducible tar of `entries` (already sorted, parents first): uid/gid from the entry (0
  * by default) with no user names, one mtime for all, modes as planned. Files are read once, through a
  * hash, and reported to `onFile` so callers can record (plan) or verify (apply) their digests; a file
  * whose size differs from the plan makes the stream fail (an error whose message says "size").
- *
- * Headers are written here (src/oci/tar.ts: the bytes tar-stream wrote) straight into 64 KiB chunks
- * that small members share: a stream object, a callback and a few buffers per member cost more than
- * a small file's bytes.
+ * Small files come from the reader's synchronous read when it has one (no thread-pool hop per file).
  */
-export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Readable {
+export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Pack {
   // Refused before the first byte: a layer never holds a member outside its root.
   for (const entry of entries) checkMemberPath(entry.path);
   const byPath = entries.some((e) => e.bytecodeOf !== undefined) ? new Map(entries.map((e) => [e.path, e])) : undefined;
-  const out = new ChunkWriter();
-  async function* members(): AsyncGenerator<Buffer> {
-    const ahead = new ReadAhead(entries, reader);
+  const pack = createPack();
+  const time = new Date(mtime * 1000);
+  const ahead = new ReadAhead(entries, reader);
+  (async () => {
     for (const [index, entry] of entries.entries()) {
-      const header: TarHeader = {
+      const header: Partial<Header> & { name: string } = {
         name: entry.type === 'dir' ? `${entry.path}/` : entry.path,
-        type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
         mode: parseInt(entry.mode, 8),
         uid: entry.uid ?? 0,
         gid: entry.gid ?? 0,
-        size: 0,
-        mtime,
+        uname: '',
+        gname: '',
+        mtime: time,
+        type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
       };
       if (entry.type === 'symlink') {
         header.linkname = entry.target!;
-        out.header(header);
+        await addEntry(pack, header);
       } else if (entry.type === 'dir') {
-        out.header(header);
+        await addEntry(pack, header);
       } else if (entry.bytecodeOf !== undefined) {
         const body = await bytecodeOf(entry, byPath!, reader, compile);
-        out.member(header, body);
+        header.size = body.length;
+        await addEntry(pack, header, body);
         onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else if (entry.content !== undefined) {
-        out.member(header, Buffer.from(entry.content, 'utf8'));
+        const body = Buffer.from(entry.content, 'utf8');
+        header.size = body.length;
+        await addEntry(pack, header, body);
       } else if (ReadAhead.isSmall(entry)) {
-        // Read straight into the output chunk when the reader can (no buffer per file), else whole.
-        const direct = reader.readInto && entry.size! > 0 ? out.memberReadInto(header, entry.size!, (b, o, l) => reader.readInto!(entry, b, o, l)) : undefined;
-        if (direct) {
-          onFile({ entry, sha256: sha256Hex(direct), size: direct.length });
-        } else {
-          const taken = ahead.take(index);
-          const body = Buffer.isBuffer(taken) ? taken : await taken;
-          out.member(header, body);
-          onFile({ entry, sha256: sha256Hex(body), size: body.length });
-        }
+        const taken = ahead.take(index);
+        const body = Buffer.isBuffer(taken) ? taken : await taken;
+        await addEntry(pack, header, body);
+        onFile({ entry, sha256: sha256Hex(body), size: body.length });
       } else {
-        // A large file: streamed through after its header; exactly the planned size, or an error.
+        // A large file: streamed; exactly the planned size, or an error that says what was found.
         const size = entry.size!;
         header.size = size;
-        out.header(header);
-        yield* out.take(true);
         const hash = createHash('sha256');
-        let bytes = 0;
-        for await (const chunk of reader.stream(entry) as AsyncIterable<Buffer>) {
-          bytes += chunk.length;
-          if (bytes > size) break;
-          hash.update(chunk);
-          yield chunk;
+        const changed = (found: string | number) => new Error(`${entry.source ?? entry.path}: its size changed while it was read (planned ${size} bytes, found ${found})`);
+        async function* checked(): AsyncGenerator<Buffer> {
+          let bytes = 0;
+          for await (const chunk of reader.stream(entry) as AsyncIterable<Buffer>) {
+            bytes += chunk.length;
+            if (bytes > size) throw changed('more');
+            hash.update(chunk);
+            yield chunk;
+          }
+          if (bytes !== size) throw changed(bytes);
         }
-        if (bytes !== size) throw new Error(`${entry.source ?? entry.path}: its size changed while it was read (planned ${size} bytes, found ${bytes > size ? 'more' : bytes})`);
-        out.padding(size);
+        await copyInto(pack, header, Readable.from(checked()));
         onFile({ entry, sha256: hash.digest('hex'), size });
       }
-      if (out.ready) yield* out.take();
     }
-    out.bytes(END_OF_ARCHIVE);
-    yield* out.take(true);
-  }
-  return Readable.from(members(), { objectMode: false, highWaterMark: CHUNK });
-}
-
-/** Gathers headers and small bodies into CHUNK-sized buffers: one allocation per chunk, not per member. */
-class ChunkWriter {
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private at = 0;
-  private full: Buffer[] = [];
-
-  /** Whether a chunk is full and waits to be taken. */
-  get ready(): boolean {
-    return this.full.length > 0;
-  }
-
-  header(h: TarHeader): void {
-    if (this.at + 512 > this.buf.length) this.next();
-    this.buf.fill(0, this.at, this.at + 512);
-    if (writeTarHeader(this.buf, this.at, h)) this.at += 512;
-    else this.bytes(encodeTarHeader(h)); // pax: a long or non-ASCII name
-  }
-
-  member(h: TarHeader, body: Buffer): void {
-    h.size = body.length;
-    this.header(h);
-    this.bytes(body);
-    this.padding(body.length);
-  }
-
-  /**
-   * A member whose body `read` puts straight into the chunk after its header: the body (a view of the
-   * chunk), or undefined, with nothing written, when the header needs pax or `read` did not return
-   * exactly `size` bytes (asked for one more).
-   */
-  memberReadInto(h: TarHeader, size: number, read: (target: Buffer, offset: number, length: number) => number): Buffer | undefined {
-    if (512 + size + 1 > CHUNK) return undefined;
-    if (this.at + 512 + size + 1 > this.buf.length) this.next();
-    h.size = size;
-    this.buf.fill(0, this.at, this.at + 512);
-    if (!writeTarHeader(this.buf, this.at, h)) return undefined;
-    const bodyAt = this.at + 512;
-    if (read(this.buf, bodyAt, size + 1) !== size) return undefined;
-    this.at = bodyAt + size;
-    this.padding(size);
-    return this.buf.subarray(bodyAt, bodyAt + size);
-  }
-
-  padding(size: number): void {
-    const pad = tarPadding(size);
-    if (pad) this.bytes(pad);
-  }
-
-  bytes(data: Buffer): void {
-    let from = 0;
-    while (from < data.length) {
-      if (this.at === this.buf.length) this.next();
-      const n = data.copy(this.buf, this.at, from);
-      this.at += n;
-      from += n;
-    }
-  }
-
-  /** The full chunks, and with `all` the partly filled one too. */
-  *take(all = false): Generator<Buffer> {
-    if (all && this.at > 0) this.next();
-    const chunks = this.full;
-    this.full = [];
-    yield* chunks;
-  }
-
-  private next(): void {
-    this.full.push(this.buf.subarray(0, this.at));
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.at = 0;
-  }
+    pack.finalize();
+  })().catch((err: unknown) => pack.destroy(err as Error));
+  return pack;
 }
 
 /** Compiles a module's source (its absolute path in the image) to .pyc bytes; throws when it does not compile. */
@@ -443,4 +355,22 @@ export class LayerVerifier extends Transform {
   private corrupt(): Error {
     return this.fail({ kind: 'compression', expected: 'gzip', found: `a broken gzip stream (${this.inflateError?.message ?? 'unknown'})` });
   }
+}
+
+/**
+ * Byte-wise (UTF-8) order of two strings, the order tar members and plan entries are sorted in,
+ * without encoding them: UTF-8 orders as code points do, and UTF-16 code units order as code points
+ * except where a surrogate meets U+E000–U+FFFF, which the first difference settles by code point.
+ * Sorting thousands of paths this way allocates nothing. Pure.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return a.codePointAt(i)! - b.codePointAt(i)!;
+  }
+  return a.length - b.length;
 }
