@@ -1,6 +1,6 @@
 """pycontainer: build OCI images from Python projects with no Docker daemon.
 
-The tool itself is JavaScript (one bundled file under _js/); this package is the launcher that runs
+The tool itself is JavaScript (the bundled files under _js/); this package is the launcher that runs
 it with Node.js, so that `pip install pycontainer` / `uvx pycontainer` work where Python teams are.
 """
 try:
