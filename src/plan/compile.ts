@@ -284,9 +284,14 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
     // Cut by how often they change (build.layers): each part hashed on its own, all at once, so the
     // small files' reads and hashing (main thread) overlap the large files' deflating (threadpool).
-    const appLayers = await Promise.all(
+    // Every part settles before a failure is thrown: nothing keeps reading or writing after it.
+    const hashed = await Promise.allSettled(
       splitAppEntries(entries, resolved.layering).map(async (part) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) })),
     );
+    const appLayers = hashed.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     if (caches?.write) await caches.stat.write();
 
     const reproducible = merged.build.reproducible ?? true;
