@@ -282,11 +282,16 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const entries = compiler ? await dropUncompilable(context, assembled, compiler, warnings) : assembled;
     const compile = compiler ? strictCompile(compiler) : undefined;
     const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
-    // Cut by how often they change (build.layers): each part hashed on its own.
-    const appLayers = [];
-    for (const part of splitAppEntries(entries, resolved.layering)) {
-      appLayers.push({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) });
-    }
+    // Cut by how often they change (build.layers): each part hashed on its own, all at once, so the
+    // small files' reads and hashing (main thread) overlap the large files' deflating (threadpool).
+    // Every part settles before a failure is thrown: nothing keeps reading or writing after it.
+    const hashed = await Promise.allSettled(
+      splitAppEntries(entries, resolved.layering).map(async (part) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) })),
+    );
+    const appLayers = hashed.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     if (caches?.write) await caches.stat.write();
 
     const reproducible = merged.build.reproducible ?? true;

@@ -270,6 +270,32 @@ test('the incompressibility test: random and already-compressed bytes look incom
   assert.equal(looksIncompressible(randomBytes('short', 1000), 0, 1000, COMPRESSION.storedEntropy), false, 'too short to judge');
 });
 
+test('the incompressibility test stops early only when the whole unit would say the same (a plain full count agrees)', () => {
+  /** The test without early exit: every byte counted, then Σc² · 2^bits ≤ n². */
+  const fullCount = (b: Buffer, bits: number) => {
+    const c = new Array<number>(256).fill(0);
+    for (const x of b) c[x]++;
+    return b.length >= 1024 && c.reduce((sum, k) => sum + k * k, 0) * 2 ** bits <= b.length * b.length;
+  };
+  let random = 0;
+  let compressible = 0;
+  // Random bytes with ever more of the unit replaced by text, at the front, the middle or the end:
+  // the verdicts straddle the threshold, and the text sits before, across and after the check points.
+  for (let textBytesCount = 0; textBytesCount <= 2048; textBytesCount += 64) {
+    for (const at of [0, (UNIT - textBytesCount) >> 1, UNIT - textBytesCount]) {
+      const unit = randomBytes(`edge${textBytesCount}/${at}`, UNIT);
+      textBytes(`edge${textBytesCount}`, textBytesCount).copy(unit, at);
+      for (const bits of [COMPRESSION.storedEntropy, 7.9, 7.95]) {
+        const expected = fullCount(unit, bits);
+        assert.equal(looksIncompressible(unit, 0, UNIT, bits), expected, `${textBytesCount} bytes of text at ${at}, ${bits} bits`);
+        if (expected) random++;
+        else compressible++;
+      }
+    }
+  }
+  assert.ok(random > 20 && compressible > 20, `both verdicts occur (${random} random, ${compressible} compressible)`);
+});
+
 test('runs follow the unit grid: random units are stored, the rest deflated, neighbours of one kind joined', () => {
   const block = Buffer.concat([textBytes('runs', 3 * UNIT), randomBytes('runs', 4 * UNIT), textBytes('runs2', UNIT), randomBytes('runs2', UNIT + 500)]);
   const runs = splitRuns(block, 0, block.length, COMPRESSION.storedEntropy);
