@@ -101,6 +101,34 @@ export async function readPlan(path: string): Promise<Plan> {
   return parsePlan(text, path);
 }
 
+/**
+ * The committed plan as a source of pins (base digests, dependency versions), without its application
+ * layers: their file lists are most of a plan's text, and parsing and validating them (then keeping
+ * them alive through a whole compile) cost a warm `plan` more than anything the pins save. The list
+ * is cut from the text when it is in serializePlan's form (its top-level `"layers"` array opens and
+ * closes at two spaces of indentation, and no JSON string holds a raw newline); otherwise the whole
+ * plan is read. The result has `layers: []`: use it for pins only, never to apply or compare.
+ */
+export async function readPlanPins(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
+  }
+  const open = '\n  "layers": [\n';
+  const start = text.indexOf(open);
+  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + open.length);
+  if (end !== -1) {
+    try {
+      return parsePlan(`${text.slice(0, start)}\n  "layers": []${text.slice(end + 4)}`, path);
+    } catch {
+      // Not in our form after all: the whole plan below says what is wrong with it, if anything.
+    }
+  }
+  return parsePlan(text, path);
+}
+
 /** Writes a file atomically: a temporary name in the same directory, then rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

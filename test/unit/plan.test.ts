@@ -16,7 +16,7 @@ import { ConfigError, ImageError, NetworkError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/oci/image.js';
 import { layerTar } from '../../src/oci/layer.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
-import { parsePlan, serializePlan } from '../../src/plan/file.js';
+import { parsePlan, readPlanPins, serializePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
 
 const root = findRepoRoot();
@@ -230,6 +230,28 @@ describe('what the golden plans say', () => {
     const manage = plan.layers[0]!.entries.find((e) => e.path === 'app/manage.py');
     assert.equal(manage?.mode, '0755');
     assert.ok(entryPaths(plan).includes('app/mysite/wsgi.py'));
+  });
+});
+
+describe('readPlanPins', () => {
+  test('gives the plan without its app layers, cut from our form or parsed whole from another', async () => {
+    const name = examples.includes('hello-cli') ? 'hello-cli' : examples[0]!;
+    const plan = parsePlan(await goldenText(name), name);
+    assert.ok(plan.layers.length > 0 && plan.layers[0]!.entries.length > 0);
+    const dir = await tempDir();
+    const texts = [serializePlan(plan), JSON.stringify(plan), JSON.stringify(plan, null, 2)];
+    assert.equal(texts.filter((t) => t.includes('\n  "layers": [\n')).length, 2);
+    for (const text of texts) {
+      await writeFile(join(dir, 'plan.json'), text);
+      const pins = await readPlanPins(join(dir, 'plan.json'));
+      const { layers, ...rest } = plan;
+      const { layers: pinLayers, ...pinRest } = pins;
+      assert.deepEqual(pinRest, rest);
+      // Cut where the list is laid out as serializePlan (and JSON.stringify with 2 spaces) lays it out; read whole otherwise.
+      assert.deepEqual(pinLayers, text.includes('\n  "layers": [\n') ? [] : layers);
+    }
+    await writeFile(join(dir, 'plan.json'), serializePlan({ ...plan, formatVersion: 99 } as unknown as Plan));
+    await assert.rejects(readPlanPins(join(dir, 'plan.json')), /plan format 99/);
   });
 });
 
