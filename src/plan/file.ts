@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
@@ -112,13 +113,21 @@ export async function readPlan(path: string): Promise<Plan> {
 export async function readPlanPins(path: string): Promise<Plan> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // The stamp is taken before the read: a file changed since has another stamp when writePlan looks.
+    const file = await open(path, 'r');
+    try {
+      const stamp = stampText(await file.stat({ bigint: true }));
+      text = await file.readFile('utf8');
+      lastRead = { path, text, stamp };
+    } finally {
+      await file.close();
+    }
   } catch {
     throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
   }
-  const open = '\n  "layers": [\n';
-  const start = text.indexOf(open);
-  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + open.length);
+  const opening = '\n  "layers": [\n';
+  const start = text.indexOf(opening);
+  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + opening.length);
   if (end !== -1) {
     try {
       return parsePlan(`${text.slice(0, start)}\n  "layers": []${text.slice(end + 4)}`, path);
@@ -142,6 +151,24 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * The plan file readPlanPins read last, and what fstat said about it then: a plan that serializes to
+ * the same text (the usual warm `plan -o`) is not written again while the file is as it was read.
+ */
+let lastRead: { path: string; text: string; stamp: string } | undefined;
+
+function stampText(st: BigIntStats): string {
+  return `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.dev}`;
+}
+
+/** Writes the plan atomically; a file already holding exactly this plan (as read for its pins, untouched since) is left be. */
 export async function writePlan(path: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(path, serializePlan(plan));
+  const text = serializePlan(plan);
+  const known = lastRead;
+  lastRead = undefined;
+  if (known && known.path === path && known.text === text) {
+    const st = await stat(path, { bigint: true }).catch(() => undefined);
+    if (st && stampText(st) === known.stamp) return;
+  }
+  await writeFileAtomic(path, text);
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,7 +16,7 @@ import { ConfigError, ImageError, NetworkError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/oci/image.js';
 import { layerTar } from '../../src/oci/layer.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
-import { parsePlan, readPlanPins, serializePlan } from '../../src/plan/file.js';
+import { parsePlan, readPlanPins, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
 
 const root = findRepoRoot();
@@ -250,6 +250,26 @@ describe('readPlanPins', () => {
       // Cut where the list is laid out as serializePlan (and JSON.stringify with 2 spaces) lays it out; read whole otherwise.
       assert.deepEqual(pinLayers, text.includes('\n  "layers": [\n') ? [] : layers);
     }
+    // writePlan leaves a file that already holds the plan (as read for its pins, untouched since) be:
+    // an atomic rewrite would give it a new inode.
+    const file = join(dir, 'plan.json');
+    const inode = async () => (await stat(file)).ino;
+    await writeFile(file, serializePlan(plan));
+    const first = await inode();
+    await readPlanPins(file);
+    await writePlan(file, plan);
+    assert.equal(await inode(), first, 'the same plan is not written again');
+    await readPlanPins(file);
+    await writePlan(file, { ...plan, tags: [...plan.tags, 'other:1'] });
+    assert.notEqual(await inode(), first, 'another plan is written');
+    assert.deepEqual(parsePlan(await readFile(file, 'utf8'), file).tags, [...plan.tags, 'other:1']);
+    await writeFile(file, serializePlan(plan));
+    await readPlanPins(file);
+    await writeFile(file, `${serializePlan(plan)}\n`);
+    const edited = await inode();
+    await writePlan(file, plan);
+    assert.equal(await readFile(file, 'utf8'), serializePlan(plan), 'a file changed since it was read is written');
+    assert.notEqual(await inode(), edited);
     await writeFile(join(dir, 'plan.json'), serializePlan({ ...plan, formatVersion: 99 } as unknown as Plan));
     await assert.rejects(readPlanPins(join(dir, 'plan.json')), /plan format 99/);
   });
