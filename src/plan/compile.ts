@@ -187,7 +187,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   // time), and the plan's exclude rules say so, so apply lists the context the same way.
   const secretFiles = await findFilesWithUrlPasswords(context, walked, merged.build.requirements);
   exclude.push(...secretFiles);
-  const files = walked.filter((f) => !secretFiles.includes(f.path));
+  const files = secretFiles.length ? walked.filter((f) => !secretFiles.includes(f.path)) : walked;
 
   // 3. Detection over what detection reads.
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
