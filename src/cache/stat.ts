@@ -41,16 +41,22 @@ export function stampSize(stamp: FileStamp): number {
   return Number(stamp.key.slice(0, stamp.key.indexOf(' ')));
 }
 
-const HEADER = 'pycontainer-stat-cache 1';
+const HEADER = 'pycontainer-stat-cache 2';
 /**
  * File systems stamp times from a coarse clock (one kernel tick, up to 10 ms, behind the fine one):
  * entries changed this close before the stamps were taken are treated as racy too.
  */
 const CLOCK_MARGIN_NS = 50_000_000n;
 
-interface CacheEntry {
-  key: string;
-  sha256: string;
+/**
+ * A cache line's head as read: `sha256 key` (64 hex digits, a space, the stamp key). One string per
+ * file rather than an object of two: it is what the line held, sliced, and a lookup compares its tail.
+ */
+type CacheEntry = string;
+
+/** The stamp key of an entry (allocates: for writing and the racy check of unseen entries only). */
+function keyOf(e: CacheEntry): string {
+  return e.slice(65);
 }
 
 /** The later of mtime and ctime of a stamp key (`size mtimeNs ctimeNs ...`). Pure. */
@@ -121,10 +127,10 @@ export class StatCache {
    */
   lookup(path: string, stamp: FileStamp): string | undefined {
     const e = this.old.get(path);
-    if (e && e.key === stamp.key && stamp.changedNs < this.trustBefore) {
+    if (e !== undefined && e.length === stamp.key.length + 65 && e.endsWith(stamp.key) && stamp.changedNs < this.trustBefore) {
       this.seen.set(path, e);
       this.hits++;
-      return e.sha256;
+      return e.slice(0, 64);
     }
     this.misses++;
     return undefined;
@@ -132,7 +138,7 @@ export class StatCache {
 
   /** Records what the file with this stamp hashed to (the stamp taken before it was read). */
   record(path: string, stamp: FileStamp, sha256: string): void {
-    this.seen.set(path, { key: stamp.key, sha256 });
+    this.seen.set(path, `${sha256} ${stamp.key}`);
     this.recorded++;
   }
 
@@ -149,17 +155,18 @@ export class StatCache {
    */
   async write(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const lines = [`${HEADER} ${this.startedNs - CLOCK_MARGIN_NS}`];
     const all = new Map(this.seen);
-    for (const [path, e] of this.old) if (!all.has(path) && changedOf(e.key) < this.trustBefore) all.set(path, e);
-    for (const [path, e] of all) lines.push(`${e.sha256} ${e.key} ${quotePath(path)}`);
+    for (const [path, e] of this.old) if (!all.has(path) && changedOf(keyOf(e)) < this.trustBefore) all.set(path, e);
+    let body = '';
+    for (const [path, e] of all) body += `${e} ${quotePath(path)}\n`;
+    const text = `${HEADER} ${this.startedNs - CLOCK_MARGIN_NS} ${sha256Hex(body)}\n${body}`;
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       // Synchronous: one file of some hundred bytes per context file, written while nothing else runs;
       // the thread pool's chunked write of a string this size costs several times more.
       mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, `${lines.join('\n')}\n`);
+      writeFileSync(tmp, text);
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written is a slower next build, not a failed one.
@@ -174,41 +181,34 @@ function quotePath(path: string): string {
 }
 
 /**
- * Reads a cache file's text: `HEADER trustBeforeNs` then `sha256 size mtimeNs ctimeNs ino dev mode
- * "path"` per line. A file that is not one (another version, damage) gives an empty cache. Pure.
+ * Reads a cache file's text: `HEADER trustBeforeNs sha256(body)`, then the body, one line per file:
+ * `sha256 size mtimeNs ctimeNs ino dev mode "path"`. The body's checksum stands for checking every
+ * line's fields: one native hash of the text instead of regular expressions per line, on every plan.
+ * A file that is not one (another version, damage, a torn write) gives an empty cache. Pure.
  */
 export function parseStatCache(text: string): { entries: Map<string, CacheEntry>; trustBefore: bigint } {
-  const entries = new Map<string, CacheEntry>();
   const empty = { entries: new Map<string, CacheEntry>(), trustBefore: 0n };
   const firstEnd = text.indexOf('\n');
-  const head = /^pycontainer-stat-cache 1 (\d+)$/.exec(text.slice(0, firstEnd === -1 ? text.length : firstEnd));
-  if (!head) return empty;
-  // Hand-split rather than a regex and JSON.parse per line: this runs on every plan, over every file.
+  if (firstEnd === -1) return empty;
+  const head = /^pycontainer-stat-cache 2 (\d+) ([0-9a-f]{64})$/.exec(text.slice(0, firstEnd));
+  if (!head || sha256Hex(text.slice(firstEnd + 1)) !== head[2]) return empty;
+  const entries = new Map<string, CacheEntry>();
   let at = firstEnd + 1;
   while (at < text.length) {
-    let end = text.indexOf('\n', at);
-    if (end === -1) end = text.length;
-    const line = text.slice(at, end);
-    at = end + 1;
-    if (line === '') continue;
-    // sha256, then the six numbers of the key, then the path as a JSON string.
-    let pathAt = 65;
-    for (let i = 0; i < 6 && pathAt > 0; i++) pathAt = line.indexOf(' ', pathAt) + 1;
-    if (pathAt <= 0 || line[64] !== ' ' || line[pathAt] !== '"' || !line.endsWith('"')) return empty;
-    const sha256 = line.slice(0, 64);
-    const key = line.slice(65, pathAt - 1);
-    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^\d+( \d+){5}$/.test(key)) return empty;
-    const quoted = line.slice(pathAt);
-    let path: unknown = quoted.slice(1, -1);
-    if (quoted.includes('\\') || (path as string).includes('"')) {
+    const end = text.indexOf('\n', at);
+    // The path is the JSON string after the key's six numbers: the first ` "` past the digest.
+    const pathAt = text.indexOf(' "', at + 65);
+    if (end === -1 || pathAt === -1 || pathAt > end) return empty;
+    let path = text.slice(pathAt + 2, end - 1);
+    if (path.includes('\\') || path.includes('"')) {
       try {
-        path = JSON.parse(quoted);
+        path = JSON.parse(text.slice(pathAt + 1, end)) as string;
       } catch {
         return empty;
       }
     }
-    if (typeof path !== 'string') return empty;
-    entries.set(path, { sha256, key });
+    entries.set(path, text.slice(at, pathAt));
+    at = end + 1;
   }
   return { entries, trustBefore: BigInt(head[1]!) };
 }

@@ -3,7 +3,7 @@ import type { FlagValues } from '../config/merge.js';
 import { join, resolve } from 'node:path';
 import { BlobCache } from '../cache/store.js';
 import type { Plan } from '../../generated/plan.js';
-import { DEFAULT_PLAN_FILE, readPlan } from '../plan/file.js';
+import { DEFAULT_PLAN_FILE, readPlan, readPlanPins } from '../plan/file.js';
 import { BaseCommand } from './base.js';
 import { registryClient, registryOf } from './registry.js';
 
@@ -97,9 +97,18 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
     }
   }
 
+  /** The committed plan's pins (base digests, dependency versions): readPlanPins, without its app layers. */
+  async committedPins(): Promise<Plan | undefined> {
+    try {
+      return await readPlanPins(this.committedPlanPath());
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The plan --offline takes pins from. */
   async pinnedPlan(): Promise<{ pinned: Plan | undefined; source: string }> {
-    return { pinned: await this.committedPlan(), source: this.committedPlanPath() };
+    return { pinned: await this.committedPins(), source: this.committedPlanPath() };
   }
 
   /** Whether pins are re-resolved rather than kept. */
@@ -110,7 +119,7 @@ export abstract class PlanningCommand extends withRegistryOptions(BaseCommand) {
   /** Keep the committed plan's pins (like a lock file) unless asked to upgrade. */
   async pinsOption(): Promise<{ pins?: Plan }> {
     if (this.upgradeAll()) return {};
-    const pins = await this.committedPlan();
+    const pins = await this.committedPins();
     return pins ? { pins } : {};
   }
 

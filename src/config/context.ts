@@ -45,11 +45,10 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
   const anyNegation = rules.some((r) => r.negate);
   const out: ContextFile[] = [];
   const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
-  function visit(rel: string): void {
-    const dirAbs = rel ? `${root}${rel}/` : root;
-    const raw = readdirSync(dirAbs, { encoding: 'buffer' });
+  /** A directory's names, from its listing as bytes: each valid UTF-8, or ignored (and left out). */
+  function checkNames(rel: string, dirAbs: string): string[] {
     const names: string[] = [];
-    for (const bytes of raw) {
+    for (const bytes of readdirSync(dirAbs, { encoding: 'buffer' })) {
       const name = bytes.toString('utf8');
       if (isAscii(bytes) || Buffer.from(name, 'utf8').equals(bytes)) {
         names.push(name);
@@ -63,6 +62,14 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
       const shown = rel ? `${rel}/${escapeName(bytes)}` : escapeName(bytes);
       throw new ConfigError('E_CONTEXT_NAME', `${shown}: the file name is not valid UTF-8, which an image's file list cannot carry; rename it, or list it in .dockerignore`);
     }
+    return names;
+  }
+  function visit(rel: string): void {
+    const dirAbs = rel ? `${root}${rel}/` : root;
+    // Names as strings (no Buffer per name): a name that is not UTF-8 decodes with U+FFFD in it, and
+    // only a directory holding such a name is listed again as bytes to tell which it is.
+    let names = readdirSync(dirAbs);
+    if (names.some((n) => n.includes('\ufffd'))) names = checkNames(rel, dirAbs);
     names.sort();
     for (const name of names) {
       const path = rel ? `${rel}/${name}` : name;

@@ -334,8 +334,10 @@ export function assembleAppEntries(
     if (i === -1) entries.push(workdirEntry);
     else entries[i] = { ...entries[i]!, mode: '01777' };
   }
-  const owned = assignWritable(withParents(entries), resolved, inImage);
-  return { entries: withParents(owned), diagnostics };
+  const complete = withParents(entries);
+  const owned = assignWritable(complete, resolved, inImage);
+  // assignWritable adds directories only when it hands some over: otherwise the list is complete.
+  return { entries: owned === complete ? complete : withParents(owned), diagnostics };
 }
 
 /** A `.pyc` entry for each Python source file among `entries` (compile_bytecode); its bytes come at hashing. Pure. */

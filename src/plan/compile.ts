@@ -187,7 +187,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   // time), and the plan's exclude rules say so, so apply lists the context the same way.
   const secretFiles = await findFilesWithUrlPasswords(context, walked, merged.build.requirements);
   exclude.push(...secretFiles);
-  const files = walked.filter((f) => !secretFiles.includes(f.path));
+  const files = secretFiles.length ? walked.filter((f) => !secretFiles.includes(f.path)) : walked;
 
   // 3. Detection over what detection reads.
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
@@ -650,12 +650,18 @@ async function hashLayer(
   compile?: CompileBytecode,
 ): Promise<{ entries: Entry[]; diffId: string; size: number }> {
   if (caches) {
-    const vouched = entries.map((e) => {
-      if (e.type !== 'file' || e.source === undefined || e.content !== undefined) return e;
+    // The entries are this compile's own (assembled for it, each file in one layer): the vouched digest
+    // and size go straight into them, rather than into a copy of each of 10,000 objects.
+    const vouched = entries;
+    for (const e of entries) {
+      if (e.type !== 'file' || e.source === undefined || e.content !== undefined) continue;
       const stamp = caches.stamps.get(e.source);
       const sha256 = stamp && caches.stat.lookup(e.source, stamp);
-      return sha256 ? { ...e, size: stampSize(stamp), sha256 } : e;
-    });
+      if (sha256) {
+        e.size = stampSize(stamp);
+        e.sha256 = sha256;
+      }
+    }
     const key = layerKey(vouched, mtime);
     const known = key ? await readLayerKey(caches.blobs.root, key) : undefined;
     if (known) return { entries: vouched, diffId: known.diffId, size: known.size };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
@@ -101,6 +102,42 @@ export async function readPlan(path: string): Promise<Plan> {
   return parsePlan(text, path);
 }
 
+/**
+ * The committed plan as a source of pins (base digests, dependency versions), without its application
+ * layers: their file lists are most of a plan's text, and parsing and validating them (then keeping
+ * them alive through a whole compile) cost a warm `plan` more than anything the pins save. The list
+ * is cut from the text when it is in serializePlan's form (its top-level `"layers"` array opens and
+ * closes at two spaces of indentation, and no JSON string holds a raw newline); otherwise the whole
+ * plan is read. The result has `layers: []`: use it for pins only, never to apply or compare.
+ */
+export async function readPlanPins(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    // The stamp is taken before the read: a file changed since has another stamp when writePlan looks.
+    const file = await open(path, 'r');
+    try {
+      const stamp = stampText(await file.stat({ bigint: true }));
+      text = await file.readFile('utf8');
+      lastRead = { path, text, stamp };
+    } finally {
+      await file.close();
+    }
+  } catch {
+    throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
+  }
+  const opening = '\n  "layers": [\n';
+  const start = text.indexOf(opening);
+  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + opening.length);
+  if (end !== -1) {
+    try {
+      return parsePlan(`${text.slice(0, start)}\n  "layers": []${text.slice(end + 4)}`, path);
+    } catch {
+      // Not in our form after all: the whole plan below says what is wrong with it, if anything.
+    }
+  }
+  return parsePlan(text, path);
+}
+
 /** Writes a file atomically: a temporary name in the same directory, then rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -114,6 +151,24 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * The plan file readPlanPins read last, and what fstat said about it then: a plan that serializes to
+ * the same text (the usual warm `plan -o`) is not written again while the file is as it was read.
+ */
+let lastRead: { path: string; text: string; stamp: string } | undefined;
+
+function stampText(st: BigIntStats): string {
+  return `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.dev}`;
+}
+
+/** Writes the plan atomically; a file already holding exactly this plan (as read for its pins, untouched since) is left be. */
 export async function writePlan(path: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(path, serializePlan(plan));
+  const text = serializePlan(plan);
+  const known = lastRead;
+  lastRead = undefined;
+  if (known && known.path === path && known.text === text) {
+    const st = await stat(path, { bigint: true }).catch(() => undefined);
+    if (st && stampText(st) === known.stamp) return;
+  }
+  await writeFileAtomic(path, text);
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,7 +16,7 @@ import { ConfigError, ImageError, NetworkError } from '../../src/errors.js';
 import { canonicalJson } from '../../src/oci/image.js';
 import { layerTar } from '../../src/oci/layer.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
-import { parsePlan, serializePlan } from '../../src/plan/file.js';
+import { parsePlan, readPlanPins, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
 
 const root = findRepoRoot();
@@ -230,6 +230,48 @@ describe('what the golden plans say', () => {
     const manage = plan.layers[0]!.entries.find((e) => e.path === 'app/manage.py');
     assert.equal(manage?.mode, '0755');
     assert.ok(entryPaths(plan).includes('app/mysite/wsgi.py'));
+  });
+});
+
+describe('readPlanPins', () => {
+  test('gives the plan without its app layers, cut from our form or parsed whole from another', async () => {
+    const name = examples.includes('hello-cli') ? 'hello-cli' : examples[0]!;
+    const plan = parsePlan(await goldenText(name), name);
+    assert.ok(plan.layers.length > 0 && plan.layers[0]!.entries.length > 0);
+    const dir = await tempDir();
+    const texts = [serializePlan(plan), JSON.stringify(plan), JSON.stringify(plan, null, 2)];
+    assert.equal(texts.filter((t) => t.includes('\n  "layers": [\n')).length, 2);
+    for (const text of texts) {
+      await writeFile(join(dir, 'plan.json'), text);
+      const pins = await readPlanPins(join(dir, 'plan.json'));
+      const { layers, ...rest } = plan;
+      const { layers: pinLayers, ...pinRest } = pins;
+      assert.deepEqual(pinRest, rest);
+      // Cut where the list is laid out as serializePlan (and JSON.stringify with 2 spaces) lays it out; read whole otherwise.
+      assert.deepEqual(pinLayers, text.includes('\n  "layers": [\n') ? [] : layers);
+    }
+    // writePlan leaves a file that already holds the plan (as read for its pins, untouched since) be:
+    // an atomic rewrite would give it a new inode.
+    const file = join(dir, 'plan.json');
+    const inode = async () => (await stat(file)).ino;
+    await writeFile(file, serializePlan(plan));
+    const first = await inode();
+    await readPlanPins(file);
+    await writePlan(file, plan);
+    assert.equal(await inode(), first, 'the same plan is not written again');
+    await readPlanPins(file);
+    await writePlan(file, { ...plan, tags: [...plan.tags, 'other:1'] });
+    assert.notEqual(await inode(), first, 'another plan is written');
+    assert.deepEqual(parsePlan(await readFile(file, 'utf8'), file).tags, [...plan.tags, 'other:1']);
+    await writeFile(file, serializePlan(plan));
+    await readPlanPins(file);
+    await writeFile(file, `${serializePlan(plan)}\n`);
+    const edited = await inode();
+    await writePlan(file, plan);
+    assert.equal(await readFile(file, 'utf8'), serializePlan(plan), 'a file changed since it was read is written');
+    assert.notEqual(await inode(), edited);
+    await writeFile(join(dir, 'plan.json'), serializePlan({ ...plan, formatVersion: 99 } as unknown as Plan));
+    await assert.rejects(readPlanPins(join(dir, 'plan.json')), /plan format 99/);
   });
 });
 

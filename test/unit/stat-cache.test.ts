@@ -121,6 +121,11 @@ test('stat cache: a file changed after the cache began stamping (racy) is hashed
 test('stat cache: a damaged or foreign cache file is an empty cache; paths with any character round-trip', async () => {
   assert.equal(parseStatCache('something else\n').entries.size, 0);
   assert.equal(parseStatCache(`pycontainer-stat-cache 1 5\n${'a'.repeat(64)} 1 2 3 4 5 6 not-json\n`).entries.size, 0);
+  // Version 2 carries its body's sha256: a line damaged in place (or a torn file) reads as no cache.
+  const body = `${'a'.repeat(64)} 1 2 3 4 5 6 "x.py"\n`;
+  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body}`).entries.size, 1);
+  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body.replace('a', 'b')}`).entries.size, 0);
+  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body.slice(0, -3)}`).entries.size, 0);
   const dir = await tempDir('pyc-stat-');
   const root = path.join(dir, '.cache');
   const name = 'odd name\n"quoted" é.py';

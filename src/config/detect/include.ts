@@ -63,6 +63,8 @@ export function moduleName(path: string, importRoots: string[]): string | undefi
 
 /** Where apps live by convention (FastAPI CLI, Flask, Streamlit), in the order they are tried. */
 const CONVENTIONAL = [/^app\/main\.py$/, /^main\.py$/, /^app\.py$/, /^api\.py$/, /^app\/app\.py$/, /^app\/api\.py$/, /^src\/[^/]+\/main\.py$/, /^streamlit_app\.py$/];
+/** The file names CONVENTIONAL's patterns end in (`main.py` of `/^src\/[^/]+\/main\.py$/`). */
+const CONVENTIONAL_NAMES = new Set(CONVENTIONAL.map((r) => `${/(\w+)\\\.py\$$/.exec(r.source)![1]!}.py`));
 const TELLING_NAMES = ['main.py', 'app.py', 'api.py', 'server.py', 'asgi.py', 'wsgi.py', '__init__.py', 'manage.py'];
 
 /**
@@ -71,9 +73,10 @@ const TELLING_NAMES = ['main.py', 'app.py', 'api.py', 'server.py', 'asgi.py', 'w
  */
 export function detectionCandidates(files: ContextFile[], includePaths: string[], limit = 400): string[] {
   const rank = (p: string) => {
-    const convention = CONVENTIONAL.findIndex((r) => r.test(p));
-    if (convention !== -1) return convention;
     const base = p.slice(p.lastIndexOf('/') + 1);
+    // Every conventional place ends in one of a few names: the patterns are tried only for those.
+    const convention = CONVENTIONAL_NAMES.has(base) ? CONVENTIONAL.findIndex((r) => r.test(p)) : -1;
+    if (convention !== -1) return convention;
     const i = TELLING_NAMES.indexOf(base);
     return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + p.split('/').length;
   };
