@@ -3,10 +3,9 @@
 // plan --cache-dir, apply of a plan run from another directory, docker-archive targets.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { outputTarget } from '../../src/apply/target.js';
 import { dockerRepoTag } from '../../src/apply/archive.js';
@@ -16,19 +15,12 @@ import { progressMode, progressReporter, PushTally } from '../../src/cli/progres
 import { findRepoRoot } from '../support/base-image.js';
 import { runCli } from '../support/cli.js';
 import { buildPureWheel, serveIndex } from '../support/wheels.js';
+import { tempDirs } from '../support/temp.js';
 
 const root = findRepoRoot();
 const STUB = `oci:${join(root, 'test/fixtures/stub-base')}:3.11`;
-const temps: string[] = [];
-after(async () => {
-  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
-});
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-conv-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pycontainer-conv-');
 
 async function project(files: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir();

@@ -6,10 +6,9 @@
 // each file once and does not check the context a second time.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, mkdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Entry } from '../../generated/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
@@ -18,17 +17,9 @@ import { contextReader } from '../../src/config/context.js';
 import { ConfigError, PlanError } from '../../src/errors.js';
 import type { FileReader } from '../../src/oci/layer.js';
 import { compileProject } from '../../src/plan/compile.js';
+import { tempDirs } from '../support/temp.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pycontainer-read-');
 
 const entry = (source: string, size: number): Entry => ({ path: `app/${source}`, type: 'file', mode: '0644', size, source });
 

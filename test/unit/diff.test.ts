@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { DependencyLayer, LockedWheel, Plan } from '../../generated/plan.js';
 import { compilePlan } from '../../src/plan/compile.js';
 import { formatChanges, planChanges, shortDigest, totals, unifiedPlanDiff } from '../../src/plan/diff.js';
@@ -16,6 +16,7 @@ import { explainPlan } from '../../src/plan/explain.js';
 import { parsePlan, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
 import { runCli as runPycontainer } from '../support/cli.js';
+import { tempDirs } from '../support/temp.js';
 
 const root = findRepoRoot();
 const STUB = `oci:${root}/test/fixtures/stub-base:3.11`;
@@ -31,16 +32,7 @@ function runCli(args: string[], options: { stdin?: string; env?: NodeJS.ProcessE
   return runPycontainer(args, { ...options, env: { XDG_CACHE_HOME: join(os.tmpdir(), 'pycontainer-diff-test-cache'), ...options.env } });
 }
 
-const temps: string[] = [];
-after(async () => {
-  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-diff-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pycontainer-diff-');
 
 async function project(files: Record<string, string>): Promise<string> {
   const dir = await tempDir();

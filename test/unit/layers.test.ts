@@ -5,10 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Entry, Plan } from '../../generated/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { BlobCache } from '../../src/cache/store.js';
@@ -22,20 +21,13 @@ import { summarizePlan } from '../../src/plan/summary.js';
 import { assembleMemberWheel } from '../../src/python/install/member-wheel.js';
 import { packWheelsLayer, planWheelsLayer, wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { tempDirs } from '../support/temp.js';
 
 const root = findRepoRoot();
 const STUB_BASE = 'oci:test/fixtures/stub-base:3.11';
 const MiB = 1024 * 1024;
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-layers-'));
-  temps.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = tempDirs('pycontainer-layers-');
 
 async function writeTree(dir: string, files: Record<string, string | Buffer>): Promise<void> {
   for (const [path, data] of Object.entries(files)) {

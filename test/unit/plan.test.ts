@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Entry, Plan } from '../../generated/plan.js';
 import type { FlagValues } from '../../src/config/merge.js';
 import { ConfigError, ImageError, NetworkError } from '../../src/errors.js';
@@ -18,6 +18,7 @@ import { layerTar } from '../../src/oci/layer.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
 import { parsePlan, readPlanPins, serializePlan, writePlan } from '../../src/plan/file.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { tempDirs } from '../support/temp.js';
 
 const root = findRepoRoot();
 const STUB_BASE = 'oci:test/fixtures/stub-base:3.11';
@@ -54,15 +55,7 @@ async function sha256OfStream(stream: AsyncIterable<Buffer>): Promise<{ digest: 
   return { digest: `sha256:${hash.digest('hex')}`, size };
 }
 
-const temps: string[] = [];
-async function tempDir(prefix = 'pycontainer-plan-'): Promise<string> {
-  const dir = await mkdtemp(join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = tempDirs('pycontainer-plan-');
 
 /** Writes an inline file tree under dir. */
 async function writeTree(dir: string, files: Record<string, string>): Promise<void> {

@@ -5,10 +5,9 @@
 // wrong length refused.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, mkdir, readdir, readFile, readlink, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Plan } from '../../generated/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { assembleImage } from '../../src/apply/manifest.js';
@@ -19,17 +18,10 @@ import { digestHex } from '../../src/oci/digest.js';
 import { compilePlan } from '../../src/plan/compile.js';
 import { readFileBody } from '../../src/registry/file-body.js';
 import { findRepoRoot } from '../support/base-image.js';
+import { tempDirs } from '../support/temp.js';
 
 const root = findRepoRoot();
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'pycontainer-push-direct-'));
-  temps.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = tempDirs('pycontainer-push-direct-');
 
 async function project(files: Record<string, string | Buffer>): Promise<string> {
   const dir = await tempDir();

@@ -3,10 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyPlan } from '../../src/apply/apply.js';
 import { layerKey } from '../../src/cache/layers.js';
@@ -18,17 +17,9 @@ import { sha256Hex } from '../../src/oci/digest.js';
 import type { FileReader } from '../../src/oci/layer.js';
 import { compileProject, type CompileOptions } from '../../src/plan/compile.js';
 import { serializePlan } from '../../src/plan/file.js';
+import { tempDirs } from '../support/temp.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('pycontainer-stat-');
 
 /** Longer than the cache's clock margin: files written before this are not racy for a cache read after. */
 const SETTLE_MS = 120;

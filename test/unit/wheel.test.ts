@@ -2,28 +2,20 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import { extract, type Header, type Pack } from 'tar-stream';
 import { ConfigError } from '../../src/errors.js';
 import { wrapper } from '../../src/python/install/venv.js';
 import { wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
 import { ZipFile } from '../../src/python/install/zip.js';
 import { zipBytes, type ZipMember } from '../support/zip.js';
+import { tempDirs } from '../support/temp.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), 'pyc-wheel-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('pyc-wheel-');
 
 const b64 = (data: Buffer | string) => createHash('sha256').update(data).digest('base64url');
 
