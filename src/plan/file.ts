@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
@@ -93,13 +92,16 @@ export function parsePlan(text: string, source: string): Plan {
 }
 
 export async function readPlan(path: string): Promise<Plan> {
-  let text: string;
+  return parsePlan(await readPlanText(path), path);
+}
+
+/** A plan file's text, or the error that says how to make one. */
+async function readPlanText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch {
     throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
   }
-  return parsePlan(text, path);
 }
 
 /**
@@ -111,20 +113,7 @@ export async function readPlan(path: string): Promise<Plan> {
  * plan is read. The result has `layers: []`: use it for pins only, never to apply or compare.
  */
 export async function readPlanPins(path: string): Promise<Plan> {
-  let text: string;
-  try {
-    // The stamp is taken before the read: a file changed since has another stamp when writePlan looks.
-    const file = await open(path, 'r');
-    try {
-      const stamp = stampText(await file.stat({ bigint: true }));
-      text = await file.readFile('utf8');
-      lastRead = { path, text, stamp };
-    } finally {
-      await file.close();
-    }
-  } catch {
-    throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
-  }
+  const text = await readPlanText(path);
   const opening = '\n  "layers": [\n';
   const start = text.indexOf(opening);
   const end = start === -1 ? -1 : text.indexOf('\n  ]', start + opening.length);
@@ -151,24 +140,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/**
- * The plan file readPlanPins read last, and what fstat said about it then: a plan that serializes to
- * the same text (the usual warm `plan -o`) is not written again while the file is as it was read.
- */
-let lastRead: { path: string; text: string; stamp: string } | undefined;
-
-function stampText(st: BigIntStats): string {
-  return `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.dev}`;
-}
-
-/** Writes the plan atomically; a file already holding exactly this plan (as read for its pins, untouched since) is left be. */
+/** Writes the plan atomically; a file that already holds exactly this plan is left be (a warm `plan -o` rewrites nothing). */
 export async function writePlan(path: string, plan: Plan): Promise<void> {
   const text = serializePlan(plan);
-  const known = lastRead;
-  lastRead = undefined;
-  if (known && known.path === path && known.text === text) {
-    const st = await stat(path, { bigint: true }).catch(() => undefined);
-    if (st && stampText(st) === known.stamp) return;
-  }
+  if ((await readFile(path, 'utf8').catch(() => undefined)) === text) return;
   await writeFileAtomic(path, text);
 }

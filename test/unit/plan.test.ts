@@ -243,7 +243,7 @@ describe('readPlanPins', () => {
       // Cut where the list is laid out as serializePlan (and JSON.stringify with 2 spaces) lays it out; read whole otherwise.
       assert.deepEqual(pinLayers, text.includes('\n  "layers": [\n') ? [] : layers);
     }
-    // writePlan leaves a file that already holds the plan (as read for its pins, untouched since) be:
+    // writePlan leaves a file that already holds exactly the plan be:
     // an atomic rewrite would give it a new inode.
     const file = join(dir, 'plan.json');
     const inode = async () => (await stat(file)).ino;
@@ -261,7 +261,7 @@ describe('readPlanPins', () => {
     await writeFile(file, `${serializePlan(plan)}\n`);
     const edited = await inode();
     await writePlan(file, plan);
-    assert.equal(await readFile(file, 'utf8'), serializePlan(plan), 'a file changed since it was read is written');
+    assert.equal(await readFile(file, 'utf8'), serializePlan(plan), 'a file holding other bytes is written');
     assert.notEqual(await inode(), edited);
     await writeFile(join(dir, 'plan.json'), serializePlan({ ...plan, formatVersion: 99 } as unknown as Plan));
     await assert.rejects(readPlanPins(join(dir, 'plan.json')), /plan format 99/);
