@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
@@ -108,7 +108,7 @@ export class RegistryHttp {
     const https = `https://${host}`;
     if (!this.allowHttp) return (this.base = https);
     try {
-      const res = await request(`${https}/v2/`, { method: 'GET', dispatcher: this.dispatcher, headersTimeout: 10_000 });
+      const res = await requestUrl(`${https}/v2/`, { method: 'GET', headersTimeout: 10_000 }, this.dispatcher);
       await res.body.dump();
       return (this.base = https);
     } catch (err) {
@@ -222,7 +222,7 @@ export class RegistryHttp {
       let res: Dispatcher.ResponseData;
       try {
         // undici sends async iterables too (writeIterable), though its types only list streams and buffers.
-        res = await request(url, { method, headers, body: (body ?? null) as Dispatcher.RequestOptions['body'], dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
+        res = await requestUrl(url, { method, headers, body: (body ?? null) as Dispatcher.RequestOptions['body'], headersTimeout: 60_000, bodyTimeout: 300_000 }, this.dispatcher);
       } catch (err) {
         // A body stream that failed (e.g. a source blob that did not match its digest) is that failure.
         const cause = (err as { cause?: unknown }).cause;
@@ -295,7 +295,7 @@ export class RegistryHttp {
     let json: { token?: string; access_token?: string; expires_in?: number } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await request(url.toString(), { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 30_000 });
+        res = await requestUrl(url.toString(), { method, headers, body: body ?? null, headersTimeout: 30_000 }, this.dispatcher);
         if (res.statusCode === 200) json = (await res.body.json()) as typeof json;
         else if (isTemporaryStatus(res.statusCode) && attempt < attempts) {
           await res.body.dump().catch(() => undefined);
@@ -363,6 +363,18 @@ export class RegistryHttp {
       cause: err,
     });
   }
+}
+
+/**
+ * A request to an absolute URL through `dispatcher` (default: undici's global one): undici's
+ * Dispatcher.request with the URL as origin and path. Everything of ours that speaks HTTP goes through
+ * this rather than undici's top-level request(): the bundle carries undici's dispatchers and request
+ * API only (scripts/undici-core.cjs), not its index, which also loads fetch, WebSocket, cookies, caches
+ * and mocks — twice the code to read and compile at the first connection of every process.
+ */
+export function requestUrl(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>, dispatcher: Dispatcher = getGlobalDispatcher()): Promise<Dispatcher.ResponseData> {
+  const { origin, pathname, search } = new URL(url);
+  return dispatcher.request({ ...options, origin, path: `${pathname}${search}` });
 }
 
 let agent: Agent | undefined;
