@@ -14,6 +14,8 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+// The part of undici we use (see the file): what dist/bundle/undici.cjs holds.
+const UNDICI_CORE = new URL('./undici-core.cjs', import.meta.url).pathname;
 const common = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, legalComments: 'eof', logLevel: 'warning' };
 
 /**
@@ -25,7 +27,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', minifyWhitesp
 const lazyUndici = {
   name: 'lazy-undici',
   setup(b) {
-    const exported = Object.entries(require('undici')).filter(([name]) => /^[A-Za-z_$][\w$]*$/.test(name));
+    const exported = Object.entries(require(UNDICI_CORE)).filter(([name]) => /^[A-Za-z_$][\w$]*$/.test(name));
     const contents = [
       "import { createRequire } from 'node:module';",
       'let loaded;',
@@ -51,7 +53,7 @@ const lazyUndici = {
 
 // No file of an earlier build stays behind (the wheel and the npm package ship the directory).
 rmSync('dist/bundle', { recursive: true, force: true });
-await build({ ...common, entryPoints: [require.resolve('undici')], outfile: 'dist/bundle/undici.cjs', format: 'cjs' });
+await build({ ...common, entryPoints: [UNDICI_CORE], outfile: 'dist/bundle/undici.cjs', format: 'cjs' });
 await build({
   ...common,
   // main.js answers --version itself and import()s the commands: with splitting they are a chunk of

@@ -1,9 +1,21 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { setFlagsFromString } from 'node:v8';
+import { Agent, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
+
+/*
+ * undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with its baseline compiler
+ * (Liftoff) and, as soon as the parser has run a little (one response is enough), once more on a
+ * background thread with its optimizing one (TurboFan): measured, that second compile costs ~0.15 s
+ * of CPU and raises peak RSS by ~35 MB in every process that opens a connection — a third of a
+ * re-push — for a parser that reads a few header lines per request (bodies pass through it as spans).
+ * Liftoff code is all we need. Set here, at import, because every module that uses undici imports
+ * this one and llhttp is compiled at the first connection. Node 20 leaves V8's flags writable.
+ */
+setFlagsFromString('--liftoff-only');
 
 /** A request body that can be produced again for a retry (undici sends an async iterable chunk by chunk). */
 export type BodyFactory = () => Readable | AsyncIterable<Buffer> | Buffer | string;
@@ -96,7 +108,7 @@ export class RegistryHttp {
     const https = `https://${host}`;
     if (!this.allowHttp) return (this.base = https);
     try {
-      const res = await request(`${https}/v2/`, { method: 'GET', dispatcher: this.dispatcher, headersTimeout: 10_000 });
+      const res = await requestUrl(`${https}/v2/`, { method: 'GET', headersTimeout: 10_000 }, this.dispatcher);
       await res.body.dump();
       return (this.base = https);
     } catch (err) {
@@ -210,7 +222,7 @@ export class RegistryHttp {
       let res: Dispatcher.ResponseData;
       try {
         // undici sends async iterables too (writeIterable), though its types only list streams and buffers.
-        res = await request(url, { method, headers, body: (body ?? null) as Dispatcher.RequestOptions['body'], dispatcher: this.dispatcher, headersTimeout: 60_000, bodyTimeout: 300_000 });
+        res = await requestUrl(url, { method, headers, body: (body ?? null) as Dispatcher.RequestOptions['body'], headersTimeout: 60_000, bodyTimeout: 300_000 }, this.dispatcher);
       } catch (err) {
         // A body stream that failed (e.g. a source blob that did not match its digest) is that failure.
         const cause = (err as { cause?: unknown }).cause;
@@ -283,7 +295,7 @@ export class RegistryHttp {
     let json: { token?: string; access_token?: string; expires_in?: number } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await request(url.toString(), { method, headers, body: body ?? null, dispatcher: this.dispatcher, headersTimeout: 30_000 });
+        res = await requestUrl(url.toString(), { method, headers, body: body ?? null, headersTimeout: 30_000 }, this.dispatcher);
         if (res.statusCode === 200) json = (await res.body.json()) as typeof json;
         else if (isTemporaryStatus(res.statusCode) && attempt < attempts) {
           await res.body.dump().catch(() => undefined);
@@ -351,6 +363,18 @@ export class RegistryHttp {
       cause: err,
     });
   }
+}
+
+/**
+ * A request to an absolute URL through `dispatcher` (default: undici's global one): undici's
+ * Dispatcher.request with the URL as origin and path. Everything of ours that speaks HTTP goes through
+ * this rather than undici's top-level request(): the bundle carries undici's dispatchers and request
+ * API only (scripts/undici-core.cjs), not its index, which also loads fetch, WebSocket, cookies, caches
+ * and mocks — twice the code to read and compile at the first connection of every process.
+ */
+export function requestUrl(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>, dispatcher: Dispatcher = getGlobalDispatcher()): Promise<Dispatcher.ResponseData> {
+  const { origin, pathname, search } = new URL(url);
+  return dispatcher.request({ ...options, origin, path: `${pathname}${search}` });
 }
 
 let agent: Agent | undefined;

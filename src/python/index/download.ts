@@ -4,11 +4,10 @@ import { writeFileAtomic } from '../../plan/file.js';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { request } from 'undici';
 import { BlobCache } from '../../cache/store.js';
 import { ConfigError, displayUrl, NetworkError } from '../../errors.js';
 import { sha256OfStream } from '../../oci/digest.js';
-import { isConnectionFailure } from '../../registry/http.js';
+import { isConnectionFailure, requestUrl } from '../../registry/http.js';
 import { readDownloadAuthorization } from './auth.js';
 
 /** A distribution file named by a lock: a URL to download or a local path, with its sha256. */
@@ -162,7 +161,7 @@ async function download(url: string, filename: string, authorization: string | u
     if (authorization && new URL(current).origin === origin) headers.authorization = authorization;
     let res;
     try {
-      res = await request(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
+      res = await requestUrl(current, { method: 'GET', headers, headersTimeout: 60_000, bodyTimeout: 300_000 });
     } catch (err) {
       throw unreachable(current, `downloading ${filename}`, err);
     }

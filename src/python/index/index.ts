@@ -9,8 +9,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { request } from 'undici';
 import { ConfigError, NetworkError } from '../../errors.js';
+import { requestUrl } from '../../registry/http.js';
 import { unreachable } from './download.js';
 import { parseNetrc, rememberIndexAuth, type NetrcEntry } from './auth.js';
 import { sha256OfStream } from '../../oci/digest.js';
@@ -195,9 +195,9 @@ class SimpleIndexClient implements IndexClient {
       const headers: Record<string, string> = { accept, 'user-agent': 'pycontainer', ...(hop === 0 && cached.state === 'stale' ? cached.headers : {}) };
       const origin = new URL(current).origin;
       if (auth && auth.origin === origin) headers.authorization = auth.header;
-      let res: Awaited<ReturnType<typeof request>>;
+      let res: Awaited<ReturnType<typeof requestUrl>>;
       try {
-        res = await request(current, { method: 'GET', headers });
+        res = await requestUrl(current, { method: 'GET', headers });
       } catch (err) {
         throw unreachable(current, `reading the package index`, err);
       }

@@ -7,8 +7,9 @@
  * falls back to the download; it never guesses.
  */
 import { inflateRawSync } from 'node:zlib';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ConfigError } from '../../errors.js';
+import { requestUrl } from '../../registry/http.js';
 import { unreachable } from '../index/download.js';
 import { ZipFile } from '../install/zip.js';
 import { normalizeName } from '../tags.js';
@@ -73,7 +74,7 @@ export type RangeFetch = (range: { start: number; end: number } | { suffix: numb
 /** A GET while reading wheel metadata, with our user-agent and the index's authorization; a network failure is a NetworkError. */
 export async function getForMetadata(url: string, authorization: string | undefined, headers: Record<string, string> = {}): Promise<Dispatcher.ResponseData> {
   try {
-    return await request(url, { method: 'GET', headers: { ...headers, 'user-agent': 'pycontainer', ...(authorization ? { authorization } : {}) } });
+    return await requestUrl(url, { method: 'GET', headers: { ...headers, 'user-agent': 'pycontainer', ...(authorization ? { authorization } : {}) } });
   } catch (err) {
     throw unreachable(url, 'reading wheel metadata', err);
   }
