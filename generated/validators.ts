@@ -8,45 +8,10 @@ const ucs2length = ucs2lengthModule.default;
 export const FORMAT_NAMES = ["pep440-specifier","pep440-version","pep508-name","pep508-requirement"];
 export const pycontainer = validate10;
 const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://unpkg.com/pycontainer/schema/pycontainer.schema.json","type":"object","additionalProperties":false,"properties":{"annotations_from_git":{"$ref":"#/definitions/build/properties/annotations_from_git"},"base_image":{"$ref":"#/definitions/build/properties/base_image"},"build":{"$ref":"#/definitions/build"},"cache":{"$ref":"#/definitions/build/properties/cache"},"cache_dir":{"$ref":"#/definitions/build/properties/cache_dir"},"cache_from":{"$ref":"#/definitions/build/properties/cache_from"},"cmd":{"$ref":"#/definitions/build/properties/cmd"},"compile_bytecode":{"$ref":"#/definitions/build/properties/compile_bytecode"},"context_dir":{"$ref":"#/definitions/build/properties/context_dir"},"dependency_groups":{"$ref":"#/definitions/build/properties/dependency_groups"},"dry_run":{"$ref":"#/definitions/build/properties/dry_run"},"entrypoint":{"$ref":"#/definitions/build/properties/entrypoint"},"env":{"$ref":"#/definitions/build/properties/env"},"exclude":{"$ref":"#/definitions/build/properties/exclude"},"exposed_ports":{"$ref":"#/definitions/build/properties/exposed_ports"},"extras":{"$ref":"#/definitions/build/properties/extras"},"generate_sbom":{"$ref":"#/definitions/build/properties/generate_sbom"},"include_deps":{"$ref":"#/definitions/build/properties/include_deps"},"include_paths":{"$ref":"#/definitions/build/properties/include_paths"},"labels":{"$ref":"#/definitions/build/properties/labels"},"layers":{"$ref":"#/definitions/build/properties/layers"},"max_cache_size_mb":{"$ref":"#/definitions/build/properties/max_cache_size_mb"},"no_cache":{"$ref":"#/definitions/build/properties/no_cache"},"output":{"$ref":"#/definitions/build/properties/output"},"output_dir":{"$ref":"#/definitions/build/properties/output_dir"},"platform":{"$ref":"#/definitions/build/properties/platform"},"platforms":{"$ref":"#/definitions/build/properties/platforms"},"push":{"$ref":"#/definitions/build/properties/push"},"registry":{"anyOf":[{"$ref":"#/definitions/registry"},{"$ref":"#/definitions/registry/properties/url"}]},"reproducible":{"$ref":"#/definitions/build/properties/reproducible"},"requirements":{"$ref":"#/definitions/build/properties/requirements"},"requirements_file":{"$ref":"#/definitions/build/properties/requirements_file"},"sbom":{"$ref":"#/definitions/build/properties/sbom"},"tag":{"$ref":"#/definitions/build/properties/tag"},"tags":{"$ref":"#/definitions/build/properties/tags"},"use_cache":{"$ref":"#/definitions/build/properties/use_cache"},"user":{"$ref":"#/definitions/build/properties/user"},"verbose":{"$ref":"#/definitions/build/properties/verbose"},"workdir":{"$ref":"#/definitions/build/properties/workdir"},"writable":{"$ref":"#/definitions/build/properties/writable"}},"definitions":{"build":{"type":"object","additionalProperties":false,"properties":{"base_image":{"type":"string","minLength":1},"workdir":{"type":"string","pattern":"^/(?!(?:.*/)?\\.\\.(?:/|$))"},"include_deps":{"type":"boolean"},"dependency_groups":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"extras":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"reproducible":{"type":"boolean"},"compile_bytecode":{"type":"boolean"},"entrypoint":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"cmd":{"type":"array","items":{"type":"string"}},"user":{"type":"string","minLength":1,"pattern":"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},"writable":{"type":"array","items":{"type":"string","minLength":1}},"exposed_ports":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","pattern":"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"}]}},"include_paths":{"type":"array","items":{"type":"string","minLength":1}},"exclude":{"type":"array","items":{"type":"string","minLength":1}},"layers":{"anyOf":[{"type":"string","enum":["auto","single"]},{"type":"object","additionalProperties":false,"properties":{"strategy":{"type":"string","enum":["auto","single"]},"large_file":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"large_package":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"max":{"type":"integer","minimum":4,"maximum":100}}}]},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"platforms":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"}},"tag":{"type":"string","minLength":1},"tags":{"type":"array","items":{"type":"string","minLength":1}},"output":{"type":"string","minLength":1},"requirements":{"type":"string","minLength":1},"sbom":{"type":"string","enum":["spdx","cyclonedx"]},"cache":{"type":"boolean"},"cache_dir":{"type":"string","minLength":1},"cache_from":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"env":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"labels":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/definitions/build/properties/labels"}]}},"annotations_from_git":{"type":"boolean"},"push":{"type":"boolean"},"verbose":{"type":"boolean"},"dry_run":{"type":"boolean"},"output_dir":{"type":"string","minLength":1},"use_cache":{"type":"boolean"},"no_cache":{"type":"boolean"},"requirements_file":{"type":"string","minLength":1},"generate_sbom":{"anyOf":[{"type":"boolean"},{"type":"string","enum":["spdx","cyclonedx"]}]},"max_cache_size_mb":{"type":"integer","minimum":0},"context_dir":{"type":"string","enum":[".","./"]}}},"registry":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"insecure":{"type":"boolean"}}}}};
-const schema12 = {"type":"boolean"};
-const schema13 = {"type":"string","minLength":1};
-const schema16 = {"type":"boolean"};
-const schema17 = {"type":"string","minLength":1};
-const schema18 = {"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true};
-const schema19 = {"type":"array","items":{"type":"string"}};
-const schema20 = {"type":"boolean"};
 const schema21 = {"type":"string","enum":[".","./"]};
-const schema22 = {"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true};
-const schema23 = {"type":"boolean"};
-const schema24 = {"type":"array","items":{"type":"string","minLength":1},"minItems":1};
-const schema25 = {"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}};
-const schema26 = {"type":"array","items":{"type":"string","minLength":1}};
-const schema27 = {"type":"array","items":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","pattern":"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"}]}};
-const schema28 = {"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true};
 const schema29 = {"anyOf":[{"type":"boolean"},{"type":"string","enum":["spdx","cyclonedx"]}]};
-const schema30 = {"type":"boolean"};
-const schema31 = {"type":"array","items":{"type":"string","minLength":1}};
 const schema32 = {"anyOf":[{"type":"string","enum":["auto","single"]},{"type":"object","additionalProperties":false,"properties":{"strategy":{"type":"string","enum":["auto","single"]},"large_file":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"large_package":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"max":{"type":"integer","minimum":4,"maximum":100}}}]};
-const schema33 = {"type":"integer","minimum":0};
-const schema34 = {"type":"boolean"};
-const schema35 = {"type":"string","minLength":1};
-const schema36 = {"type":"string","minLength":1};
-const schema37 = {"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"};
-const schema38 = {"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"}};
-const schema39 = {"type":"boolean"};
-const schema40 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","minLength":1},"username":{"type":"string","minLength":1},"insecure":{"type":"boolean"}}};
-const schema41 = {"type":"string","minLength":1};
-const schema42 = {"type":"boolean"};
-const schema43 = {"type":"string","minLength":1};
-const schema44 = {"type":"string","minLength":1};
 const schema45 = {"type":"string","enum":["spdx","cyclonedx"]};
-const schema46 = {"type":"string","minLength":1};
-const schema47 = {"type":"array","items":{"type":"string","minLength":1}};
-const schema48 = {"type":"boolean"};
-const schema49 = {"type":"string","minLength":1,"pattern":"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"};
-const schema50 = {"type":"boolean"};
-const schema51 = {"type":"string","pattern":"^/(?!(?:.*/)?\\.\\.(?:/|$))"};
-const schema52 = {"type":"array","items":{"type":"string","minLength":1}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ucs2length;
 const schema14 = {"type":"object","additionalProperties":false,"properties":{"base_image":{"type":"string","minLength":1},"workdir":{"type":"string","pattern":"^/(?!(?:.*/)?\\.\\.(?:/|$))"},"include_deps":{"type":"boolean"},"dependency_groups":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"extras":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"reproducible":{"type":"boolean"},"compile_bytecode":{"type":"boolean"},"entrypoint":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"cmd":{"type":"array","items":{"type":"string"}},"user":{"type":"string","minLength":1,"pattern":"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},"writable":{"type":"array","items":{"type":"string","minLength":1}},"exposed_ports":{"type":"array","items":{"anyOf":[{"type":"integer","minimum":1,"maximum":65535},{"type":"string","pattern":"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"}]}},"include_paths":{"type":"array","items":{"type":"string","minLength":1}},"exclude":{"type":"array","items":{"type":"string","minLength":1}},"layers":{"anyOf":[{"type":"string","enum":["auto","single"]},{"type":"object","additionalProperties":false,"properties":{"strategy":{"type":"string","enum":["auto","single"]},"large_file":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"large_package":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"}]},"max":{"type":"integer","minimum":4,"maximum":100}}}]},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"platforms":{"type":"array","minItems":1,"items":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"}},"tag":{"type":"string","minLength":1},"tags":{"type":"array","items":{"type":"string","minLength":1}},"output":{"type":"string","minLength":1},"requirements":{"type":"string","minLength":1},"sbom":{"type":"string","enum":["spdx","cyclonedx"]},"cache":{"type":"boolean"},"cache_dir":{"type":"string","minLength":1},"cache_from":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"env":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"type":"string"}},"labels":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/definitions/build/properties/labels"}]}},"annotations_from_git":{"type":"boolean"},"push":{"type":"boolean"},"verbose":{"type":"boolean"},"dry_run":{"type":"boolean"},"output_dir":{"type":"string","minLength":1},"use_cache":{"type":"boolean"},"no_cache":{"type":"boolean"},"requirements_file":{"type":"string","minLength":1},"generate_sbom":{"anyOf":[{"type":"boolean"},{"type":"string","enum":["spdx","cyclonedx"]}]},"max_cache_size_mb":{"type":"integer","minimum":0},"context_dir":{"type":"string","enum":[".","./"]}}};
@@ -56,7 +21,6 @@ const pattern2 = new RegExp("^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0
 const pattern3 = new RegExp("^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$", "u");
 const pattern5 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema15 = {"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"$ref":"#/definitions/build/properties/labels"}]}};
 const wrapper0 = {validate: validate12};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -69,7 +33,7 @@ const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
 if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.additionalProperties.anyOf[0].type,parentSchema:schema15.additionalProperties.anyOf[0],data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -90,7 +54,7 @@ var _valid0 = _errs6 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema15.additionalProperties.anyOf,parentSchema:schema15.additionalProperties,data:data0};
+const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -113,7 +77,7 @@ vErrors = null;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema15.type,parentSchema:schema15,data};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -133,7 +97,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func2.call(schema14.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -147,7 +111,7 @@ if(data.base_image !== undefined){
 let data0 = data.base_image;
 if(typeof data0 === "string"){
 if(func3(data0) < 1){
-const err1 = {instancePath:instancePath+"/base_image",schemaPath:"#/properties/base_image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.base_image,data:data0};
+const err1 = {instancePath:instancePath+"/base_image",schemaPath:"#/properties/base_image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -158,7 +122,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/base_image",schemaPath:"#/properties/base_image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.base_image.type,parentSchema:schema14.properties.base_image,data:data0};
+const err2 = {instancePath:instancePath+"/base_image",schemaPath:"#/properties/base_image/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -172,7 +136,7 @@ if(data.workdir !== undefined){
 let data1 = data.workdir;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
-const err3 = {instancePath:instancePath+"/workdir",schemaPath:"#/properties/workdir/pattern",keyword:"pattern",params:{pattern: "^/(?!(?:.*/)?\\.\\.(?:/|$))"},message:"must match pattern \""+"^/(?!(?:.*/)?\\.\\.(?:/|$))"+"\"",schema:"^/(?!(?:.*/)?\\.\\.(?:/|$))",parentSchema:schema14.properties.workdir,data:data1};
+const err3 = {instancePath:instancePath+"/workdir",schemaPath:"#/properties/workdir/pattern",keyword:"pattern",params:{pattern: "^/(?!(?:.*/)?\\.\\.(?:/|$))"},message:"must match pattern \""+"^/(?!(?:.*/)?\\.\\.(?:/|$))"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -183,7 +147,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/workdir",schemaPath:"#/properties/workdir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.workdir.type,parentSchema:schema14.properties.workdir,data:data1};
+const err4 = {instancePath:instancePath+"/workdir",schemaPath:"#/properties/workdir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -196,7 +160,7 @@ errors++;
 if(data.include_deps !== undefined){
 let data2 = data.include_deps;
 if(typeof data2 !== "boolean"){
-const err5 = {instancePath:instancePath+"/include_deps",schemaPath:"#/properties/include_deps/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.include_deps.type,parentSchema:schema14.properties.include_deps,data:data2};
+const err5 = {instancePath:instancePath+"/include_deps",schemaPath:"#/properties/include_deps/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -214,7 +178,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-const err6 = {instancePath:instancePath+"/dependency_groups/" + i0,schemaPath:"#/properties/dependency_groups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.dependency_groups.items,data:data4};
+const err6 = {instancePath:instancePath+"/dependency_groups/" + i0,schemaPath:"#/properties/dependency_groups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -225,7 +189,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/dependency_groups/" + i0,schemaPath:"#/properties/dependency_groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.dependency_groups.items.type,parentSchema:schema14.properties.dependency_groups.items,data:data4};
+const err7 = {instancePath:instancePath+"/dependency_groups/" + i0,schemaPath:"#/properties/dependency_groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -246,7 +210,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err8 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/properties/dependency_groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema14.properties.dependency_groups,data:data3};
+const err8 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/properties/dependency_groups/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -261,7 +225,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/properties/dependency_groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.dependency_groups.type,parentSchema:schema14.properties.dependency_groups,data:data3};
+const err9 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/properties/dependency_groups/type",keyword:"type",params:{type: "array"},message:"must be array",data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -279,7 +243,7 @@ for(let i2=0; i2<len1; i2++){
 let data6 = data5[i2];
 if(typeof data6 === "string"){
 if(func3(data6) < 1){
-const err10 = {instancePath:instancePath+"/extras/" + i2,schemaPath:"#/properties/extras/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.extras.items,data:data6};
+const err10 = {instancePath:instancePath+"/extras/" + i2,schemaPath:"#/properties/extras/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -290,7 +254,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/extras/" + i2,schemaPath:"#/properties/extras/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.extras.items.type,parentSchema:schema14.properties.extras.items,data:data6};
+const err11 = {instancePath:instancePath+"/extras/" + i2,schemaPath:"#/properties/extras/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -311,7 +275,7 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err12 = {instancePath:instancePath+"/extras",schemaPath:"#/properties/extras/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema14.properties.extras,data:data5};
+const err12 = {instancePath:instancePath+"/extras",schemaPath:"#/properties/extras/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -326,7 +290,7 @@ indices1[item1] = i3;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/extras",schemaPath:"#/properties/extras/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.extras.type,parentSchema:schema14.properties.extras,data:data5};
+const err13 = {instancePath:instancePath+"/extras",schemaPath:"#/properties/extras/type",keyword:"type",params:{type: "array"},message:"must be array",data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -339,7 +303,7 @@ errors++;
 if(data.reproducible !== undefined){
 let data7 = data.reproducible;
 if(typeof data7 !== "boolean"){
-const err14 = {instancePath:instancePath+"/reproducible",schemaPath:"#/properties/reproducible/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.reproducible.type,parentSchema:schema14.properties.reproducible,data:data7};
+const err14 = {instancePath:instancePath+"/reproducible",schemaPath:"#/properties/reproducible/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -352,7 +316,7 @@ errors++;
 if(data.compile_bytecode !== undefined){
 let data8 = data.compile_bytecode;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/compile_bytecode",schemaPath:"#/properties/compile_bytecode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.compile_bytecode.type,parentSchema:schema14.properties.compile_bytecode,data:data8};
+const err15 = {instancePath:instancePath+"/compile_bytecode",schemaPath:"#/properties/compile_bytecode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -366,7 +330,7 @@ if(data.entrypoint !== undefined){
 let data9 = data.entrypoint;
 if(Array.isArray(data9)){
 if(data9.length < 1){
-const err16 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.entrypoint,data:data9};
+const err16 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -380,7 +344,7 @@ for(let i4=0; i4<len2; i4++){
 let data10 = data9[i4];
 if(typeof data10 === "string"){
 if(func3(data10) < 1){
-const err17 = {instancePath:instancePath+"/entrypoint/" + i4,schemaPath:"#/properties/entrypoint/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.entrypoint.items,data:data10};
+const err17 = {instancePath:instancePath+"/entrypoint/" + i4,schemaPath:"#/properties/entrypoint/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -391,7 +355,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/entrypoint/" + i4,schemaPath:"#/properties/entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.entrypoint.items.type,parentSchema:schema14.properties.entrypoint.items,data:data10};
+const err18 = {instancePath:instancePath+"/entrypoint/" + i4,schemaPath:"#/properties/entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -403,7 +367,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.entrypoint.type,parentSchema:schema14.properties.entrypoint,data:data9};
+const err19 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/properties/entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -420,7 +384,7 @@ const len3 = data11.length;
 for(let i5=0; i5<len3; i5++){
 let data12 = data11[i5];
 if(typeof data12 !== "string"){
-const err20 = {instancePath:instancePath+"/cmd/" + i5,schemaPath:"#/properties/cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.cmd.items.type,parentSchema:schema14.properties.cmd.items,data:data12};
+const err20 = {instancePath:instancePath+"/cmd/" + i5,schemaPath:"#/properties/cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -432,7 +396,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/cmd",schemaPath:"#/properties/cmd/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.cmd.type,parentSchema:schema14.properties.cmd,data:data11};
+const err21 = {instancePath:instancePath+"/cmd",schemaPath:"#/properties/cmd/type",keyword:"type",params:{type: "array"},message:"must be array",data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -446,7 +410,7 @@ if(data.user !== undefined){
 let data13 = data.user;
 if(typeof data13 === "string"){
 if(func3(data13) < 1){
-const err22 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.user,data:data13};
+const err22 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -456,7 +420,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!pattern1.test(data13)){
-const err23 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},message:"must match pattern \""+"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"+"\"",schema:"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$",parentSchema:schema14.properties.user,data:data13};
+const err23 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},message:"must match pattern \""+"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"+"\"",data:data13};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -467,7 +431,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.user.type,parentSchema:schema14.properties.user,data:data13};
+const err24 = {instancePath:instancePath+"/user",schemaPath:"#/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -485,7 +449,7 @@ for(let i6=0; i6<len4; i6++){
 let data15 = data14[i6];
 if(typeof data15 === "string"){
 if(func3(data15) < 1){
-const err25 = {instancePath:instancePath+"/writable/" + i6,schemaPath:"#/properties/writable/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.writable.items,data:data15};
+const err25 = {instancePath:instancePath+"/writable/" + i6,schemaPath:"#/properties/writable/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -496,7 +460,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/writable/" + i6,schemaPath:"#/properties/writable/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.writable.items.type,parentSchema:schema14.properties.writable.items,data:data15};
+const err26 = {instancePath:instancePath+"/writable/" + i6,schemaPath:"#/properties/writable/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -508,7 +472,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/writable",schemaPath:"#/properties/writable/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.writable.type,parentSchema:schema14.properties.writable,data:data14};
+const err27 = {instancePath:instancePath+"/writable",schemaPath:"#/properties/writable/type",keyword:"type",params:{type: "array"},message:"must be array",data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -528,7 +492,7 @@ const _errs37 = errors;
 let valid15 = false;
 const _errs38 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err28 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.exposed_ports.items.anyOf[0].type,parentSchema:schema14.properties.exposed_ports.items.anyOf[0],data:data17};
+const err28 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data17};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -539,7 +503,7 @@ errors++;
 }
 if(typeof data17 == "number"){
 if(data17 > 65535 || isNaN(data17)){
-const err29 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema14.properties.exposed_ports.items.anyOf[0],data:data17};
+const err29 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -549,7 +513,7 @@ vErrors.push(err29);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err30 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema14.properties.exposed_ports.items.anyOf[0],data:data17};
+const err30 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -565,7 +529,7 @@ if(!valid15){
 const _errs40 = errors;
 if(typeof data17 === "string"){
 if(!pattern2.test(data17)){
-const err31 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"},message:"must match pattern \""+"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"+"\"",schema:"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$",parentSchema:schema14.properties.exposed_ports.items.anyOf[1],data:data17};
+const err31 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"},message:"must match pattern \""+"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"+"\"",data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -576,7 +540,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.exposed_ports.items.anyOf[1].type,parentSchema:schema14.properties.exposed_ports.items.anyOf[1],data:data17};
+const err32 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data17};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -589,7 +553,7 @@ var _valid0 = _errs40 === errors;
 valid15 = valid15 || _valid0;
 }
 if(!valid15){
-const err33 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.exposed_ports.items.anyOf,parentSchema:schema14.properties.exposed_ports.items,data:data17};
+const err33 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/properties/exposed_ports/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data17};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -612,7 +576,7 @@ vErrors = null;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/exposed_ports",schemaPath:"#/properties/exposed_ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.exposed_ports.type,parentSchema:schema14.properties.exposed_ports,data:data16};
+const err34 = {instancePath:instancePath+"/exposed_ports",schemaPath:"#/properties/exposed_ports/type",keyword:"type",params:{type: "array"},message:"must be array",data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -630,7 +594,7 @@ for(let i8=0; i8<len6; i8++){
 let data19 = data18[i8];
 if(typeof data19 === "string"){
 if(func3(data19) < 1){
-const err35 = {instancePath:instancePath+"/include_paths/" + i8,schemaPath:"#/properties/include_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.include_paths.items,data:data19};
+const err35 = {instancePath:instancePath+"/include_paths/" + i8,schemaPath:"#/properties/include_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data19};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -641,7 +605,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/include_paths/" + i8,schemaPath:"#/properties/include_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.include_paths.items.type,parentSchema:schema14.properties.include_paths.items,data:data19};
+const err36 = {instancePath:instancePath+"/include_paths/" + i8,schemaPath:"#/properties/include_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data19};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -653,7 +617,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/include_paths",schemaPath:"#/properties/include_paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.include_paths.type,parentSchema:schema14.properties.include_paths,data:data18};
+const err37 = {instancePath:instancePath+"/include_paths",schemaPath:"#/properties/include_paths/type",keyword:"type",params:{type: "array"},message:"must be array",data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -671,7 +635,7 @@ for(let i9=0; i9<len7; i9++){
 let data21 = data20[i9];
 if(typeof data21 === "string"){
 if(func3(data21) < 1){
-const err38 = {instancePath:instancePath+"/exclude/" + i9,schemaPath:"#/properties/exclude/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.exclude.items,data:data21};
+const err38 = {instancePath:instancePath+"/exclude/" + i9,schemaPath:"#/properties/exclude/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data21};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -682,7 +646,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/exclude/" + i9,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.exclude.items.type,parentSchema:schema14.properties.exclude.items,data:data21};
+const err39 = {instancePath:instancePath+"/exclude/" + i9,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data21};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -694,7 +658,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.exclude.type,parentSchema:schema14.properties.exclude,data:data20};
+const err40 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",data:data20};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -710,7 +674,7 @@ const _errs51 = errors;
 let valid20 = false;
 const _errs52 = errors;
 if(typeof data22 !== "string"){
-const err41 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.layers.anyOf[0].type,parentSchema:schema14.properties.layers.anyOf[0],data:data22};
+const err41 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data22};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -720,7 +684,7 @@ vErrors.push(err41);
 errors++;
 }
 if(!((data22 === "auto") || (data22 === "single"))){
-const err42 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema14.properties.layers.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema14.properties.layers.anyOf[0].enum,parentSchema:schema14.properties.layers.anyOf[0],data:data22};
+const err42 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema14.properties.layers.anyOf[0].enum},message:"must be equal to one of the allowed values",data:data22};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -736,7 +700,7 @@ const _errs54 = errors;
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 for(const key1 in data22){
 if(!((((key1 === "strategy") || (key1 === "large_file")) || (key1 === "large_package")) || (key1 === "max"))){
-const err43 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema14.properties.layers.anyOf[1],data:data22};
+const err43 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data22};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -749,7 +713,7 @@ errors++;
 if(data22.strategy !== undefined){
 let data23 = data22.strategy;
 if(typeof data23 !== "string"){
-const err44 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/properties/layers/anyOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.layers.anyOf[1].properties.strategy.type,parentSchema:schema14.properties.layers.anyOf[1].properties.strategy,data:data23};
+const err44 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/properties/layers/anyOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",data:data23};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -759,7 +723,7 @@ vErrors.push(err44);
 errors++;
 }
 if(!((data23 === "auto") || (data23 === "single"))){
-const err45 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/properties/layers/anyOf/1/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema14.properties.layers.anyOf[1].properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema14.properties.layers.anyOf[1].properties.strategy.enum,parentSchema:schema14.properties.layers.anyOf[1].properties.strategy,data:data23};
+const err45 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/properties/layers/anyOf/1/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema14.properties.layers.anyOf[1].properties.strategy.enum},message:"must be equal to one of the allowed values",data:data23};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -775,7 +739,7 @@ const _errs60 = errors;
 let valid22 = false;
 const _errs61 = errors;
 if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
-const err46 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[0].type,parentSchema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[0],data:data24};
+const err46 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data24};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -786,7 +750,7 @@ errors++;
 }
 if(typeof data24 == "number"){
 if(data24 < 0 || isNaN(data24)){
-const err47 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[0],data:data24};
+const err47 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data24};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -802,7 +766,7 @@ if(!valid22){
 const _errs63 = errors;
 if(typeof data24 === "string"){
 if(!pattern3.test(data24)){
-const err48 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$",parentSchema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[1],data:data24};
+const err48 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",data:data24};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -813,7 +777,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[1].type,parentSchema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf[1],data:data24};
+const err49 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data24};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -826,7 +790,7 @@ var _valid2 = _errs63 === errors;
 valid22 = valid22 || _valid2;
 }
 if(!valid22){
-const err50 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.layers.anyOf[1].properties.large_file.anyOf,parentSchema:schema14.properties.layers.anyOf[1].properties.large_file,data:data24};
+const err50 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/properties/layers/anyOf/1/properties/large_file/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data24};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -853,7 +817,7 @@ const _errs66 = errors;
 let valid23 = false;
 const _errs67 = errors;
 if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err51 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[0].type,parentSchema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[0],data:data25};
+const err51 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data25};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -864,7 +828,7 @@ errors++;
 }
 if(typeof data25 == "number"){
 if(data25 < 0 || isNaN(data25)){
-const err52 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[0],data:data25};
+const err52 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data25};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -880,7 +844,7 @@ if(!valid23){
 const _errs69 = errors;
 if(typeof data25 === "string"){
 if(!pattern3.test(data25)){
-const err53 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$",parentSchema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[1],data:data25};
+const err53 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",data:data25};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -891,7 +855,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[1].type,parentSchema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf[1],data:data25};
+const err54 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data25};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -904,7 +868,7 @@ var _valid3 = _errs69 === errors;
 valid23 = valid23 || _valid3;
 }
 if(!valid23){
-const err55 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.layers.anyOf[1].properties.large_package.anyOf,parentSchema:schema14.properties.layers.anyOf[1].properties.large_package,data:data25};
+const err55 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/properties/layers/anyOf/1/properties/large_package/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -928,7 +892,7 @@ vErrors = null;
 if(data22.max !== undefined){
 let data26 = data22.max;
 if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err56 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.layers.anyOf[1].properties.max.type,parentSchema:schema14.properties.layers.anyOf[1].properties.max,data:data26};
+const err56 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data26};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -939,7 +903,7 @@ errors++;
 }
 if(typeof data26 == "number"){
 if(data26 > 100 || isNaN(data26)){
-const err57 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema14.properties.layers.anyOf[1].properties.max,data:data26};
+const err57 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",data:data26};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -949,7 +913,7 @@ vErrors.push(err57);
 errors++;
 }
 if(data26 < 4 || isNaN(data26)){
-const err58 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",schema:4,parentSchema:schema14.properties.layers.anyOf[1].properties.max,data:data26};
+const err58 = {instancePath:instancePath+"/layers/max",schemaPath:"#/properties/layers/anyOf/1/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",data:data26};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -962,7 +926,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.properties.layers.anyOf[1].type,parentSchema:schema14.properties.layers.anyOf[1],data:data22};
+const err59 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",data:data22};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -975,7 +939,7 @@ var _valid1 = _errs54 === errors;
 valid20 = valid20 || _valid1;
 }
 if(!valid20){
-const err60 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.layers.anyOf,parentSchema:schema14.properties.layers,data:data22};
+const err60 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data22};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1000,7 +964,7 @@ if(data.platform !== undefined){
 let data27 = data.platform;
 if(typeof data27 === "string"){
 if(!pattern5.test(data27)){
-const err61 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",schema:"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$",parentSchema:schema14.properties.platform,data:data27};
+const err61 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",data:data27};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1011,7 +975,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.platform.type,parentSchema:schema14.properties.platform,data:data27};
+const err62 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",data:data27};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1025,7 +989,7 @@ if(data.platforms !== undefined){
 let data28 = data.platforms;
 if(Array.isArray(data28)){
 if(data28.length < 1){
-const err63 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.platforms,data:data28};
+const err63 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data28};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1039,7 +1003,7 @@ for(let i10=0; i10<len8; i10++){
 let data29 = data28[i10];
 if(typeof data29 === "string"){
 if(!pattern5.test(data29)){
-const err64 = {instancePath:instancePath+"/platforms/" + i10,schemaPath:"#/properties/platforms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",schema:"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$",parentSchema:schema14.properties.platforms.items,data:data29};
+const err64 = {instancePath:instancePath+"/platforms/" + i10,schemaPath:"#/properties/platforms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",data:data29};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1050,7 +1014,7 @@ errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/platforms/" + i10,schemaPath:"#/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.platforms.items.type,parentSchema:schema14.properties.platforms.items,data:data29};
+const err65 = {instancePath:instancePath+"/platforms/" + i10,schemaPath:"#/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1062,7 +1026,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.platforms.type,parentSchema:schema14.properties.platforms,data:data28};
+const err66 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1076,7 +1040,7 @@ if(data.tag !== undefined){
 let data30 = data.tag;
 if(typeof data30 === "string"){
 if(func3(data30) < 1){
-const err67 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.tag,data:data30};
+const err67 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data30};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1087,7 +1051,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.tag.type,parentSchema:schema14.properties.tag,data:data30};
+const err68 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1105,7 +1069,7 @@ for(let i11=0; i11<len9; i11++){
 let data32 = data31[i11];
 if(typeof data32 === "string"){
 if(func3(data32) < 1){
-const err69 = {instancePath:instancePath+"/tags/" + i11,schemaPath:"#/properties/tags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.tags.items,data:data32};
+const err69 = {instancePath:instancePath+"/tags/" + i11,schemaPath:"#/properties/tags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data32};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1116,7 +1080,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/tags/" + i11,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.tags.items.type,parentSchema:schema14.properties.tags.items,data:data32};
+const err70 = {instancePath:instancePath+"/tags/" + i11,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data32};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1128,7 +1092,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.tags.type,parentSchema:schema14.properties.tags,data:data31};
+const err71 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",data:data31};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1142,7 +1106,7 @@ if(data.output !== undefined){
 let data33 = data.output;
 if(typeof data33 === "string"){
 if(func3(data33) < 1){
-const err72 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.output,data:data33};
+const err72 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data33};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1153,7 +1117,7 @@ errors++;
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.output.type,parentSchema:schema14.properties.output,data:data33};
+const err73 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",data:data33};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1167,7 +1131,7 @@ if(data.requirements !== undefined){
 let data34 = data.requirements;
 if(typeof data34 === "string"){
 if(func3(data34) < 1){
-const err74 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.requirements,data:data34};
+const err74 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data34};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1178,7 +1142,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.requirements.type,parentSchema:schema14.properties.requirements,data:data34};
+const err75 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "string"},message:"must be string",data:data34};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1191,7 +1155,7 @@ errors++;
 if(data.sbom !== undefined){
 let data35 = data.sbom;
 if(typeof data35 !== "string"){
-const err76 = {instancePath:instancePath+"/sbom",schemaPath:"#/properties/sbom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.sbom.type,parentSchema:schema14.properties.sbom,data:data35};
+const err76 = {instancePath:instancePath+"/sbom",schemaPath:"#/properties/sbom/type",keyword:"type",params:{type: "string"},message:"must be string",data:data35};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1201,7 +1165,7 @@ vErrors.push(err76);
 errors++;
 }
 if(!((data35 === "spdx") || (data35 === "cyclonedx"))){
-const err77 = {instancePath:instancePath+"/sbom",schemaPath:"#/properties/sbom/enum",keyword:"enum",params:{allowedValues: schema14.properties.sbom.enum},message:"must be equal to one of the allowed values",schema:schema14.properties.sbom.enum,parentSchema:schema14.properties.sbom,data:data35};
+const err77 = {instancePath:instancePath+"/sbom",schemaPath:"#/properties/sbom/enum",keyword:"enum",params:{allowedValues: schema14.properties.sbom.enum},message:"must be equal to one of the allowed values",data:data35};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1214,7 +1178,7 @@ errors++;
 if(data.cache !== undefined){
 let data36 = data.cache;
 if(typeof data36 !== "boolean"){
-const err78 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.cache.type,parentSchema:schema14.properties.cache,data:data36};
+const err78 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data36};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1228,7 +1192,7 @@ if(data.cache_dir !== undefined){
 let data37 = data.cache_dir;
 if(typeof data37 === "string"){
 if(func3(data37) < 1){
-const err79 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/properties/cache_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.cache_dir,data:data37};
+const err79 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/properties/cache_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data37};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1239,7 +1203,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/properties/cache_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.cache_dir.type,parentSchema:schema14.properties.cache_dir,data:data37};
+const err80 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/properties/cache_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data37};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1257,7 +1221,7 @@ for(let i12=0; i12<len10; i12++){
 let data39 = data38[i12];
 if(typeof data39 === "string"){
 if(func3(data39) < 1){
-const err81 = {instancePath:instancePath+"/cache_from/" + i12,schemaPath:"#/properties/cache_from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.cache_from.items,data:data39};
+const err81 = {instancePath:instancePath+"/cache_from/" + i12,schemaPath:"#/properties/cache_from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data39};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1268,7 +1232,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/cache_from/" + i12,schemaPath:"#/properties/cache_from/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.cache_from.items.type,parentSchema:schema14.properties.cache_from.items,data:data39};
+const err82 = {instancePath:instancePath+"/cache_from/" + i12,schemaPath:"#/properties/cache_from/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data39};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1289,7 +1253,7 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err83 = {instancePath:instancePath+"/cache_from",schemaPath:"#/properties/cache_from/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i13+" are identical)",schema:true,parentSchema:schema14.properties.cache_from,data:data38};
+const err83 = {instancePath:instancePath+"/cache_from",schemaPath:"#/properties/cache_from/uniqueItems",keyword:"uniqueItems",params:{i: i13, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i13+" are identical)",data:data38};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1304,7 +1268,7 @@ indices2[item2] = i13;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/cache_from",schemaPath:"#/properties/cache_from/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.cache_from.type,parentSchema:schema14.properties.cache_from,data:data38};
+const err84 = {instancePath:instancePath+"/cache_from",schemaPath:"#/properties/cache_from/type",keyword:"type",params:{type: "array"},message:"must be array",data:data38};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1321,7 +1285,7 @@ for(const key2 in data40){
 const _errs101 = errors;
 if(typeof key2 === "string"){
 if(!pattern7.test(key2)){
-const err85 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema14.properties.env.propertyNames,data:key2,propertyName:key2};
+const err85 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1333,7 +1297,7 @@ errors++;
 }
 var valid31 = _errs101 === errors;
 if(!valid31){
-const err86 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema14.properties.env.propertyNames,parentSchema:schema14.properties.env,data:data40};
+const err86 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",data:data40};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1346,7 +1310,7 @@ errors++;
 for(const key3 in data40){
 let data41 = data40[key3];
 if(typeof data41 !== "string"){
-const err87 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.env.additionalProperties.type,parentSchema:schema14.properties.env.additionalProperties,data:data41};
+const err87 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data41};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1358,7 +1322,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.properties.env.type,parentSchema:schema14.properties.env,data:data40};
+const err88 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",data:data40};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1377,7 +1341,7 @@ const _errs109 = errors;
 let valid34 = false;
 const _errs110 = errors;
 if(typeof data43 !== "string"){
-const err89 = {instancePath:instancePath+"/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.labels.additionalProperties.anyOf[0].type,parentSchema:schema14.properties.labels.additionalProperties.anyOf[0],data:data43};
+const err89 = {instancePath:instancePath+"/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data43};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1398,7 +1362,7 @@ var _valid4 = _errs112 === errors;
 valid34 = valid34 || _valid4;
 }
 if(!valid34){
-const err90 = {instancePath:instancePath+"/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.labels.additionalProperties.anyOf,parentSchema:schema14.properties.labels.additionalProperties,data:data43};
+const err90 = {instancePath:instancePath+"/labels/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data43};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1421,7 +1385,7 @@ vErrors = null;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.properties.labels.type,parentSchema:schema14.properties.labels,data:data42};
+const err91 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",data:data42};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1434,7 +1398,7 @@ errors++;
 if(data.annotations_from_git !== undefined){
 let data44 = data.annotations_from_git;
 if(typeof data44 !== "boolean"){
-const err92 = {instancePath:instancePath+"/annotations_from_git",schemaPath:"#/properties/annotations_from_git/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.annotations_from_git.type,parentSchema:schema14.properties.annotations_from_git,data:data44};
+const err92 = {instancePath:instancePath+"/annotations_from_git",schemaPath:"#/properties/annotations_from_git/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data44};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1447,7 +1411,7 @@ errors++;
 if(data.push !== undefined){
 let data45 = data.push;
 if(typeof data45 !== "boolean"){
-const err93 = {instancePath:instancePath+"/push",schemaPath:"#/properties/push/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.push.type,parentSchema:schema14.properties.push,data:data45};
+const err93 = {instancePath:instancePath+"/push",schemaPath:"#/properties/push/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data45};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1460,7 +1424,7 @@ errors++;
 if(data.verbose !== undefined){
 let data46 = data.verbose;
 if(typeof data46 !== "boolean"){
-const err94 = {instancePath:instancePath+"/verbose",schemaPath:"#/properties/verbose/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.verbose.type,parentSchema:schema14.properties.verbose,data:data46};
+const err94 = {instancePath:instancePath+"/verbose",schemaPath:"#/properties/verbose/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data46};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1473,7 +1437,7 @@ errors++;
 if(data.dry_run !== undefined){
 let data47 = data.dry_run;
 if(typeof data47 !== "boolean"){
-const err95 = {instancePath:instancePath+"/dry_run",schemaPath:"#/properties/dry_run/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.dry_run.type,parentSchema:schema14.properties.dry_run,data:data47};
+const err95 = {instancePath:instancePath+"/dry_run",schemaPath:"#/properties/dry_run/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data47};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1487,7 +1451,7 @@ if(data.output_dir !== undefined){
 let data48 = data.output_dir;
 if(typeof data48 === "string"){
 if(func3(data48) < 1){
-const err96 = {instancePath:instancePath+"/output_dir",schemaPath:"#/properties/output_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.output_dir,data:data48};
+const err96 = {instancePath:instancePath+"/output_dir",schemaPath:"#/properties/output_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data48};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1498,7 +1462,7 @@ errors++;
 }
 }
 else {
-const err97 = {instancePath:instancePath+"/output_dir",schemaPath:"#/properties/output_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.output_dir.type,parentSchema:schema14.properties.output_dir,data:data48};
+const err97 = {instancePath:instancePath+"/output_dir",schemaPath:"#/properties/output_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1511,7 +1475,7 @@ errors++;
 if(data.use_cache !== undefined){
 let data49 = data.use_cache;
 if(typeof data49 !== "boolean"){
-const err98 = {instancePath:instancePath+"/use_cache",schemaPath:"#/properties/use_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.use_cache.type,parentSchema:schema14.properties.use_cache,data:data49};
+const err98 = {instancePath:instancePath+"/use_cache",schemaPath:"#/properties/use_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1524,7 +1488,7 @@ errors++;
 if(data.no_cache !== undefined){
 let data50 = data.no_cache;
 if(typeof data50 !== "boolean"){
-const err99 = {instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.no_cache.type,parentSchema:schema14.properties.no_cache,data:data50};
+const err99 = {instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1538,7 +1502,7 @@ if(data.requirements_file !== undefined){
 let data51 = data.requirements_file;
 if(typeof data51 === "string"){
 if(func3(data51) < 1){
-const err100 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/properties/requirements_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.properties.requirements_file,data:data51};
+const err100 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/properties/requirements_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data51};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1549,7 +1513,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/properties/requirements_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.requirements_file.type,parentSchema:schema14.properties.requirements_file,data:data51};
+const err101 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/properties/requirements_file/type",keyword:"type",params:{type: "string"},message:"must be string",data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1565,7 +1529,7 @@ const _errs130 = errors;
 let valid35 = false;
 const _errs131 = errors;
 if(typeof data52 !== "boolean"){
-const err102 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.generate_sbom.anyOf[0].type,parentSchema:schema14.properties.generate_sbom.anyOf[0],data:data52};
+const err102 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data52};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1579,7 +1543,7 @@ valid35 = valid35 || _valid5;
 if(!valid35){
 const _errs133 = errors;
 if(typeof data52 !== "string"){
-const err103 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.generate_sbom.anyOf[1].type,parentSchema:schema14.properties.generate_sbom.anyOf[1],data:data52};
+const err103 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1589,7 +1553,7 @@ vErrors.push(err103);
 errors++;
 }
 if(!((data52 === "spdx") || (data52 === "cyclonedx"))){
-const err104 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema14.properties.generate_sbom.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema14.properties.generate_sbom.anyOf[1].enum,parentSchema:schema14.properties.generate_sbom.anyOf[1],data:data52};
+const err104 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema14.properties.generate_sbom.anyOf[1].enum},message:"must be equal to one of the allowed values",data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1602,7 +1566,7 @@ var _valid5 = _errs133 === errors;
 valid35 = valid35 || _valid5;
 }
 if(!valid35){
-const err105 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.generate_sbom.anyOf,parentSchema:schema14.properties.generate_sbom,data:data52};
+const err105 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/properties/generate_sbom/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1626,7 +1590,7 @@ vErrors = null;
 if(data.max_cache_size_mb !== undefined){
 let data53 = data.max_cache_size_mb;
 if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
-const err106 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/properties/max_cache_size_mb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.max_cache_size_mb.type,parentSchema:schema14.properties.max_cache_size_mb,data:data53};
+const err106 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/properties/max_cache_size_mb/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1637,7 +1601,7 @@ errors++;
 }
 if(typeof data53 == "number"){
 if(data53 < 0 || isNaN(data53)){
-const err107 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/properties/max_cache_size_mb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema14.properties.max_cache_size_mb,data:data53};
+const err107 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/properties/max_cache_size_mb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1651,7 +1615,7 @@ errors++;
 if(data.context_dir !== undefined){
 let data54 = data.context_dir;
 if(typeof data54 !== "string"){
-const err108 = {instancePath:instancePath+"/context_dir",schemaPath:"#/properties/context_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.context_dir.type,parentSchema:schema14.properties.context_dir,data:data54};
+const err108 = {instancePath:instancePath+"/context_dir",schemaPath:"#/properties/context_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1661,7 +1625,7 @@ vErrors.push(err108);
 errors++;
 }
 if(!((data54 === ".") || (data54 === "./"))){
-const err109 = {instancePath:instancePath+"/context_dir",schemaPath:"#/properties/context_dir/enum",keyword:"enum",params:{allowedValues: schema14.properties.context_dir.enum},message:"must be equal to one of the allowed values",schema:schema14.properties.context_dir.enum,parentSchema:schema14.properties.context_dir,data:data54};
+const err109 = {instancePath:instancePath+"/context_dir",schemaPath:"#/properties/context_dir/enum",keyword:"enum",params:{allowedValues: schema14.properties.context_dir.enum},message:"must be equal to one of the allowed values",data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1673,7 +1637,7 @@ errors++;
 }
 }
 else {
-const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data};
+const err110 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1694,7 +1658,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1707,7 +1671,7 @@ errors++;
 if(data.annotations_from_git !== undefined){
 let data0 = data.annotations_from_git;
 if(typeof data0 !== "boolean"){
-const err1 = {instancePath:instancePath+"/annotations_from_git",schemaPath:"#/definitions/build/properties/annotations_from_git/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.type,parentSchema:schema12,data:data0};
+const err1 = {instancePath:instancePath+"/annotations_from_git",schemaPath:"#/definitions/build/properties/annotations_from_git/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1721,7 +1685,7 @@ if(data.base_image !== undefined){
 let data1 = data.base_image;
 if(typeof data1 === "string"){
 if(func3(data1) < 1){
-const err2 = {instancePath:instancePath+"/base_image",schemaPath:"#/definitions/build/properties/base_image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13,data:data1};
+const err2 = {instancePath:instancePath+"/base_image",schemaPath:"#/definitions/build/properties/base_image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1732,7 +1696,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/base_image",schemaPath:"#/definitions/build/properties/base_image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data1};
+const err3 = {instancePath:instancePath+"/base_image",schemaPath:"#/definitions/build/properties/base_image/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1751,7 +1715,7 @@ errors = vErrors.length;
 if(data.cache !== undefined){
 let data3 = data.cache;
 if(typeof data3 !== "boolean"){
-const err4 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/build/properties/cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema16.type,parentSchema:schema16,data:data3};
+const err4 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/build/properties/cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1765,7 +1729,7 @@ if(data.cache_dir !== undefined){
 let data4 = data.cache_dir;
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-const err5 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/definitions/build/properties/cache_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data4};
+const err5 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/definitions/build/properties/cache_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1776,7 +1740,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/definitions/build/properties/cache_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data4};
+const err6 = {instancePath:instancePath+"/cache_dir",schemaPath:"#/definitions/build/properties/cache_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1794,7 +1758,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 if(typeof data6 === "string"){
 if(func3(data6) < 1){
-const err7 = {instancePath:instancePath+"/cache_from/" + i0,schemaPath:"#/definitions/build/properties/cache_from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.items,data:data6};
+const err7 = {instancePath:instancePath+"/cache_from/" + i0,schemaPath:"#/definitions/build/properties/cache_from/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1805,7 +1769,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/cache_from/" + i0,schemaPath:"#/definitions/build/properties/cache_from/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.items.type,parentSchema:schema18.items,data:data6};
+const err8 = {instancePath:instancePath+"/cache_from/" + i0,schemaPath:"#/definitions/build/properties/cache_from/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1826,7 +1790,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err9 = {instancePath:instancePath+"/cache_from",schemaPath:"#/definitions/build/properties/cache_from/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema18,data:data5};
+const err9 = {instancePath:instancePath+"/cache_from",schemaPath:"#/definitions/build/properties/cache_from/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1841,7 +1805,7 @@ indices0[item0] = i1;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/cache_from",schemaPath:"#/definitions/build/properties/cache_from/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.type,parentSchema:schema18,data:data5};
+const err10 = {instancePath:instancePath+"/cache_from",schemaPath:"#/definitions/build/properties/cache_from/type",keyword:"type",params:{type: "array"},message:"must be array",data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1858,7 +1822,7 @@ const len1 = data7.length;
 for(let i2=0; i2<len1; i2++){
 let data8 = data7[i2];
 if(typeof data8 !== "string"){
-const err11 = {instancePath:instancePath+"/cmd/" + i2,schemaPath:"#/definitions/build/properties/cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data8};
+const err11 = {instancePath:instancePath+"/cmd/" + i2,schemaPath:"#/definitions/build/properties/cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1870,7 +1834,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cmd",schemaPath:"#/definitions/build/properties/cmd/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data7};
+const err12 = {instancePath:instancePath+"/cmd",schemaPath:"#/definitions/build/properties/cmd/type",keyword:"type",params:{type: "array"},message:"must be array",data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1883,7 +1847,7 @@ errors++;
 if(data.compile_bytecode !== undefined){
 let data9 = data.compile_bytecode;
 if(typeof data9 !== "boolean"){
-const err13 = {instancePath:instancePath+"/compile_bytecode",schemaPath:"#/definitions/build/properties/compile_bytecode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.type,parentSchema:schema20,data:data9};
+const err13 = {instancePath:instancePath+"/compile_bytecode",schemaPath:"#/definitions/build/properties/compile_bytecode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1896,7 +1860,7 @@ errors++;
 if(data.context_dir !== undefined){
 let data10 = data.context_dir;
 if(typeof data10 !== "string"){
-const err14 = {instancePath:instancePath+"/context_dir",schemaPath:"#/definitions/build/properties/context_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data10};
+const err14 = {instancePath:instancePath+"/context_dir",schemaPath:"#/definitions/build/properties/context_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1906,7 +1870,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((data10 === ".") || (data10 === "./"))){
-const err15 = {instancePath:instancePath+"/context_dir",schemaPath:"#/definitions/build/properties/context_dir/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values",schema:schema21.enum,parentSchema:schema21,data:data10};
+const err15 = {instancePath:instancePath+"/context_dir",schemaPath:"#/definitions/build/properties/context_dir/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values",data:data10};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1924,7 +1888,7 @@ for(let i3=0; i3<len2; i3++){
 let data12 = data11[i3];
 if(typeof data12 === "string"){
 if(func3(data12) < 1){
-const err16 = {instancePath:instancePath+"/dependency_groups/" + i3,schemaPath:"#/definitions/build/properties/dependency_groups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema22.items,data:data12};
+const err16 = {instancePath:instancePath+"/dependency_groups/" + i3,schemaPath:"#/definitions/build/properties/dependency_groups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data12};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1935,7 +1899,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/dependency_groups/" + i3,schemaPath:"#/definitions/build/properties/dependency_groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.items.type,parentSchema:schema22.items,data:data12};
+const err17 = {instancePath:instancePath+"/dependency_groups/" + i3,schemaPath:"#/definitions/build/properties/dependency_groups/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1956,7 +1920,7 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err18 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/definitions/build/properties/dependency_groups/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema22,data:data11};
+const err18 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/definitions/build/properties/dependency_groups/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1971,7 +1935,7 @@ indices1[item1] = i4;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/definitions/build/properties/dependency_groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.type,parentSchema:schema22,data:data11};
+const err19 = {instancePath:instancePath+"/dependency_groups",schemaPath:"#/definitions/build/properties/dependency_groups/type",keyword:"type",params:{type: "array"},message:"must be array",data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1984,7 +1948,7 @@ errors++;
 if(data.dry_run !== undefined){
 let data13 = data.dry_run;
 if(typeof data13 !== "boolean"){
-const err20 = {instancePath:instancePath+"/dry_run",schemaPath:"#/definitions/build/properties/dry_run/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema23.type,parentSchema:schema23,data:data13};
+const err20 = {instancePath:instancePath+"/dry_run",schemaPath:"#/definitions/build/properties/dry_run/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data13};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1998,7 +1962,7 @@ if(data.entrypoint !== undefined){
 let data14 = data.entrypoint;
 if(Array.isArray(data14)){
 if(data14.length < 1){
-const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/definitions/build/properties/entrypoint/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema24,data:data14};
+const err21 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/definitions/build/properties/entrypoint/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data14};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2012,7 +1976,7 @@ for(let i5=0; i5<len3; i5++){
 let data15 = data14[i5];
 if(typeof data15 === "string"){
 if(func3(data15) < 1){
-const err22 = {instancePath:instancePath+"/entrypoint/" + i5,schemaPath:"#/definitions/build/properties/entrypoint/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24.items,data:data15};
+const err22 = {instancePath:instancePath+"/entrypoint/" + i5,schemaPath:"#/definitions/build/properties/entrypoint/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2023,7 +1987,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/entrypoint/" + i5,schemaPath:"#/definitions/build/properties/entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.items.type,parentSchema:schema24.items,data:data15};
+const err23 = {instancePath:instancePath+"/entrypoint/" + i5,schemaPath:"#/definitions/build/properties/entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data15};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2035,7 +1999,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/definitions/build/properties/entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema24.type,parentSchema:schema24,data:data14};
+const err24 = {instancePath:instancePath+"/entrypoint",schemaPath:"#/definitions/build/properties/entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",data:data14};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2052,7 +2016,7 @@ for(const key1 in data16){
 const _errs47 = errors;
 if(typeof key1 === "string"){
 if(!pattern7.test(key1)){
-const err25 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema25.propertyNames,data:key1,propertyName:key1};
+const err25 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2064,7 +2028,7 @@ errors++;
 }
 var valid23 = _errs47 === errors;
 if(!valid23){
-const err26 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema25.propertyNames,parentSchema:schema25,data:data16};
+const err26 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",data:data16};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2077,7 +2041,7 @@ errors++;
 for(const key2 in data16){
 let data17 = data16[key2];
 if(typeof data17 !== "string"){
-const err27 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/build/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.additionalProperties.type,parentSchema:schema25.additionalProperties,data:data17};
+const err27 = {instancePath:instancePath+"/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/build/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data17};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2089,7 +2053,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data:data16};
+const err28 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/build/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",data:data16};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2107,7 +2071,7 @@ for(let i6=0; i6<len4; i6++){
 let data19 = data18[i6];
 if(typeof data19 === "string"){
 if(func3(data19) < 1){
-const err29 = {instancePath:instancePath+"/exclude/" + i6,schemaPath:"#/definitions/build/properties/exclude/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.items,data:data19};
+const err29 = {instancePath:instancePath+"/exclude/" + i6,schemaPath:"#/definitions/build/properties/exclude/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data19};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2118,7 +2082,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/exclude/" + i6,schemaPath:"#/definitions/build/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.items.type,parentSchema:schema26.items,data:data19};
+const err30 = {instancePath:instancePath+"/exclude/" + i6,schemaPath:"#/definitions/build/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data19};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2130,7 +2094,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/exclude",schemaPath:"#/definitions/build/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.type,parentSchema:schema26,data:data18};
+const err31 = {instancePath:instancePath+"/exclude",schemaPath:"#/definitions/build/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2150,7 +2114,7 @@ const _errs60 = errors;
 let valid31 = false;
 const _errs61 = errors;
 if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err32 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.items.anyOf[0].type,parentSchema:schema27.items.anyOf[0],data:data21};
+const err32 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data21};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2161,7 +2125,7 @@ errors++;
 }
 if(typeof data21 == "number"){
 if(data21 > 65535 || isNaN(data21)){
-const err33 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema27.items.anyOf[0],data:data21};
+const err33 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",data:data21};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2171,7 +2135,7 @@ vErrors.push(err33);
 errors++;
 }
 if(data21 < 1 || isNaN(data21)){
-const err34 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema27.items.anyOf[0],data:data21};
+const err34 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",data:data21};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2187,7 +2151,7 @@ if(!valid31){
 const _errs63 = errors;
 if(typeof data21 === "string"){
 if(!pattern2.test(data21)){
-const err35 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"},message:"must match pattern \""+"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"+"\"",schema:"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$",parentSchema:schema27.items.anyOf[1],data:data21};
+const err35 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"},message:"must match pattern \""+"^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(/(tcp|udp|sctp))?$"+"\"",data:data21};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2198,7 +2162,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.items.anyOf[1].type,parentSchema:schema27.items.anyOf[1],data:data21};
+const err36 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data21};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2211,7 +2175,7 @@ var _valid0 = _errs63 === errors;
 valid31 = valid31 || _valid0;
 }
 if(!valid31){
-const err37 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema27.items.anyOf,parentSchema:schema27.items,data:data21};
+const err37 = {instancePath:instancePath+"/exposed_ports/" + i7,schemaPath:"#/definitions/build/properties/exposed_ports/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2234,7 +2198,7 @@ vErrors = null;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/exposed_ports",schemaPath:"#/definitions/build/properties/exposed_ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.type,parentSchema:schema27,data:data20};
+const err38 = {instancePath:instancePath+"/exposed_ports",schemaPath:"#/definitions/build/properties/exposed_ports/type",keyword:"type",params:{type: "array"},message:"must be array",data:data20};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2252,7 +2216,7 @@ for(let i8=0; i8<len6; i8++){
 let data23 = data22[i8];
 if(typeof data23 === "string"){
 if(func3(data23) < 1){
-const err39 = {instancePath:instancePath+"/extras/" + i8,schemaPath:"#/definitions/build/properties/extras/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.items,data:data23};
+const err39 = {instancePath:instancePath+"/extras/" + i8,schemaPath:"#/definitions/build/properties/extras/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data23};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2263,7 +2227,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/extras/" + i8,schemaPath:"#/definitions/build/properties/extras/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.items.type,parentSchema:schema28.items,data:data23};
+const err40 = {instancePath:instancePath+"/extras/" + i8,schemaPath:"#/definitions/build/properties/extras/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data23};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2284,7 +2248,7 @@ continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err41 = {instancePath:instancePath+"/extras",schemaPath:"#/definitions/build/properties/extras/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",schema:true,parentSchema:schema28,data:data22};
+const err41 = {instancePath:instancePath+"/extras",schemaPath:"#/definitions/build/properties/extras/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i9+" are identical)",data:data22};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2299,7 +2263,7 @@ indices2[item2] = i9;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/extras",schemaPath:"#/definitions/build/properties/extras/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema28.type,parentSchema:schema28,data:data22};
+const err42 = {instancePath:instancePath+"/extras",schemaPath:"#/definitions/build/properties/extras/type",keyword:"type",params:{type: "array"},message:"must be array",data:data22};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2315,7 +2279,7 @@ const _errs72 = errors;
 let valid37 = false;
 const _errs73 = errors;
 if(typeof data24 !== "boolean"){
-const err43 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.anyOf[0].type,parentSchema:schema29.anyOf[0],data:data24};
+const err43 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2329,7 +2293,7 @@ valid37 = valid37 || _valid1;
 if(!valid37){
 const _errs75 = errors;
 if(typeof data24 !== "string"){
-const err44 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.anyOf[1].type,parentSchema:schema29.anyOf[1],data:data24};
+const err44 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data24};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2339,7 +2303,7 @@ vErrors.push(err44);
 errors++;
 }
 if(!((data24 === "spdx") || (data24 === "cyclonedx"))){
-const err45 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema29.anyOf[1].enum},message:"must be equal to one of the allowed values",schema:schema29.anyOf[1].enum,parentSchema:schema29.anyOf[1],data:data24};
+const err45 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema29.anyOf[1].enum},message:"must be equal to one of the allowed values",data:data24};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2352,7 +2316,7 @@ var _valid1 = _errs75 === errors;
 valid37 = valid37 || _valid1;
 }
 if(!valid37){
-const err46 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema29.anyOf,parentSchema:schema29,data:data24};
+const err46 = {instancePath:instancePath+"/generate_sbom",schemaPath:"#/definitions/build/properties/generate_sbom/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data24};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2376,7 +2340,7 @@ vErrors = null;
 if(data.include_deps !== undefined){
 let data25 = data.include_deps;
 if(typeof data25 !== "boolean"){
-const err47 = {instancePath:instancePath+"/include_deps",schemaPath:"#/definitions/build/properties/include_deps/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.type,parentSchema:schema30,data:data25};
+const err47 = {instancePath:instancePath+"/include_deps",schemaPath:"#/definitions/build/properties/include_deps/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2394,7 +2358,7 @@ for(let i10=0; i10<len7; i10++){
 let data27 = data26[i10];
 if(typeof data27 === "string"){
 if(func3(data27) < 1){
-const err48 = {instancePath:instancePath+"/include_paths/" + i10,schemaPath:"#/definitions/build/properties/include_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema31.items,data:data27};
+const err48 = {instancePath:instancePath+"/include_paths/" + i10,schemaPath:"#/definitions/build/properties/include_paths/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data27};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2405,7 +2369,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/include_paths/" + i10,schemaPath:"#/definitions/build/properties/include_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.items.type,parentSchema:schema31.items,data:data27};
+const err49 = {instancePath:instancePath+"/include_paths/" + i10,schemaPath:"#/definitions/build/properties/include_paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data27};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2417,7 +2381,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/include_paths",schemaPath:"#/definitions/build/properties/include_paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.type,parentSchema:schema31,data:data26};
+const err50 = {instancePath:instancePath+"/include_paths",schemaPath:"#/definitions/build/properties/include_paths/type",keyword:"type",params:{type: "array"},message:"must be array",data:data26};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2439,7 +2403,7 @@ const _errs88 = errors;
 let valid43 = false;
 const _errs89 = errors;
 if(typeof data29 !== "string"){
-const err51 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.anyOf[0].type,parentSchema:schema32.anyOf[0],data:data29};
+const err51 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data29};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2449,7 +2413,7 @@ vErrors.push(err51);
 errors++;
 }
 if(!((data29 === "auto") || (data29 === "single"))){
-const err52 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema32.anyOf[0].enum,parentSchema:schema32.anyOf[0],data:data29};
+const err52 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema32.anyOf[0].enum},message:"must be equal to one of the allowed values",data:data29};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2465,7 +2429,7 @@ const _errs91 = errors;
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 for(const key3 in data29){
 if(!((((key3 === "strategy") || (key3 === "large_file")) || (key3 === "large_package")) || (key3 === "max"))){
-const err53 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema32.anyOf[1],data:data29};
+const err53 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",data:data29};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2478,7 +2442,7 @@ errors++;
 if(data29.strategy !== undefined){
 let data30 = data29.strategy;
 if(typeof data30 !== "string"){
-const err54 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.anyOf[1].properties.strategy.type,parentSchema:schema32.anyOf[1].properties.strategy,data:data30};
+const err54 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/strategy/type",keyword:"type",params:{type: "string"},message:"must be string",data:data30};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2488,7 +2452,7 @@ vErrors.push(err54);
 errors++;
 }
 if(!((data30 === "auto") || (data30 === "single"))){
-const err55 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema32.anyOf[1].properties.strategy.enum},message:"must be equal to one of the allowed values",schema:schema32.anyOf[1].properties.strategy.enum,parentSchema:schema32.anyOf[1].properties.strategy,data:data30};
+const err55 = {instancePath:instancePath+"/layers/strategy",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema32.anyOf[1].properties.strategy.enum},message:"must be equal to one of the allowed values",data:data30};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2504,7 +2468,7 @@ const _errs97 = errors;
 let valid45 = false;
 const _errs98 = errors;
 if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err56 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.anyOf[1].properties.large_file.anyOf[0].type,parentSchema:schema32.anyOf[1].properties.large_file.anyOf[0],data:data31};
+const err56 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data31};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2515,7 +2479,7 @@ errors++;
 }
 if(typeof data31 == "number"){
 if(data31 < 0 || isNaN(data31)){
-const err57 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.anyOf[1].properties.large_file.anyOf[0],data:data31};
+const err57 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2531,7 +2495,7 @@ if(!valid45){
 const _errs100 = errors;
 if(typeof data31 === "string"){
 if(!pattern3.test(data31)){
-const err58 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$",parentSchema:schema32.anyOf[1].properties.large_file.anyOf[1],data:data31};
+const err58 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2542,7 +2506,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.anyOf[1].properties.large_file.anyOf[1].type,parentSchema:schema32.anyOf[1].properties.large_file.anyOf[1],data:data31};
+const err59 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2555,7 +2519,7 @@ var _valid3 = _errs100 === errors;
 valid45 = valid45 || _valid3;
 }
 if(!valid45){
-const err60 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.anyOf[1].properties.large_file.anyOf,parentSchema:schema32.anyOf[1].properties.large_file,data:data31};
+const err60 = {instancePath:instancePath+"/layers/large_file",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_file/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data31};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2582,7 +2546,7 @@ const _errs103 = errors;
 let valid46 = false;
 const _errs104 = errors;
 if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err61 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.anyOf[1].properties.large_package.anyOf[0].type,parentSchema:schema32.anyOf[1].properties.large_package.anyOf[0],data:data32};
+const err61 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data32};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2593,7 +2557,7 @@ errors++;
 }
 if(typeof data32 == "number"){
 if(data32 < 0 || isNaN(data32)){
-const err62 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32.anyOf[1].properties.large_package.anyOf[0],data:data32};
+const err62 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data32};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2609,7 +2573,7 @@ if(!valid46){
 const _errs106 = errors;
 if(typeof data32 === "string"){
 if(!pattern3.test(data32)){
-const err63 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$",parentSchema:schema32.anyOf[1].properties.large_package.anyOf[1],data:data32};
+const err63 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?\\s*([kKMG]i?B|B)?$"+"\"",data:data32};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2620,7 +2584,7 @@ errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.anyOf[1].properties.large_package.anyOf[1].type,parentSchema:schema32.anyOf[1].properties.large_package.anyOf[1],data:data32};
+const err64 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",data:data32};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2633,7 +2597,7 @@ var _valid4 = _errs106 === errors;
 valid46 = valid46 || _valid4;
 }
 if(!valid46){
-const err65 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.anyOf[1].properties.large_package.anyOf,parentSchema:schema32.anyOf[1].properties.large_package,data:data32};
+const err65 = {instancePath:instancePath+"/layers/large_package",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/large_package/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data32};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2657,7 +2621,7 @@ vErrors = null;
 if(data29.max !== undefined){
 let data33 = data29.max;
 if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err66 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.anyOf[1].properties.max.type,parentSchema:schema32.anyOf[1].properties.max,data:data33};
+const err66 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data33};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2668,7 +2632,7 @@ errors++;
 }
 if(typeof data33 == "number"){
 if(data33 > 100 || isNaN(data33)){
-const err67 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema32.anyOf[1].properties.max,data:data33};
+const err67 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",data:data33};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2678,7 +2642,7 @@ vErrors.push(err67);
 errors++;
 }
 if(data33 < 4 || isNaN(data33)){
-const err68 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",schema:4,parentSchema:schema32.anyOf[1].properties.max,data:data33};
+const err68 = {instancePath:instancePath+"/layers/max",schemaPath:"#/definitions/build/properties/layers/anyOf/1/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 4},message:"must be >= 4",data:data33};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2691,7 +2655,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.anyOf[1].type,parentSchema:schema32.anyOf[1],data:data29};
+const err69 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2704,7 +2668,7 @@ var _valid2 = _errs91 === errors;
 valid43 = valid43 || _valid2;
 }
 if(!valid43){
-const err70 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema32.anyOf,parentSchema:schema32,data:data29};
+const err70 = {instancePath:instancePath+"/layers",schemaPath:"#/definitions/build/properties/layers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2728,7 +2692,7 @@ vErrors = null;
 if(data.max_cache_size_mb !== undefined){
 let data34 = data.max_cache_size_mb;
 if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err71 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/definitions/build/properties/max_cache_size_mb/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema33.type,parentSchema:schema33,data:data34};
+const err71 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/definitions/build/properties/max_cache_size_mb/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data34};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2739,7 +2703,7 @@ errors++;
 }
 if(typeof data34 == "number"){
 if(data34 < 0 || isNaN(data34)){
-const err72 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/definitions/build/properties/max_cache_size_mb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema33,data:data34};
+const err72 = {instancePath:instancePath+"/max_cache_size_mb",schemaPath:"#/definitions/build/properties/max_cache_size_mb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data34};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2753,7 +2717,7 @@ errors++;
 if(data.no_cache !== undefined){
 let data35 = data.no_cache;
 if(typeof data35 !== "boolean"){
-const err73 = {instancePath:instancePath+"/no_cache",schemaPath:"#/definitions/build/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema34.type,parentSchema:schema34,data:data35};
+const err73 = {instancePath:instancePath+"/no_cache",schemaPath:"#/definitions/build/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data35};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2767,7 +2731,7 @@ if(data.output !== undefined){
 let data36 = data.output;
 if(typeof data36 === "string"){
 if(func3(data36) < 1){
-const err74 = {instancePath:instancePath+"/output",schemaPath:"#/definitions/build/properties/output/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35,data:data36};
+const err74 = {instancePath:instancePath+"/output",schemaPath:"#/definitions/build/properties/output/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data36};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2778,7 +2742,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/output",schemaPath:"#/definitions/build/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data36};
+const err75 = {instancePath:instancePath+"/output",schemaPath:"#/definitions/build/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",data:data36};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2792,7 +2756,7 @@ if(data.output_dir !== undefined){
 let data37 = data.output_dir;
 if(typeof data37 === "string"){
 if(func3(data37) < 1){
-const err76 = {instancePath:instancePath+"/output_dir",schemaPath:"#/definitions/build/properties/output_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:data37};
+const err76 = {instancePath:instancePath+"/output_dir",schemaPath:"#/definitions/build/properties/output_dir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data37};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2803,7 +2767,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/output_dir",schemaPath:"#/definitions/build/properties/output_dir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data37};
+const err77 = {instancePath:instancePath+"/output_dir",schemaPath:"#/definitions/build/properties/output_dir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data37};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2817,7 +2781,7 @@ if(data.platform !== undefined){
 let data38 = data.platform;
 if(typeof data38 === "string"){
 if(!pattern5.test(data38)){
-const err78 = {instancePath:instancePath+"/platform",schemaPath:"#/definitions/build/properties/platform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",schema:"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$",parentSchema:schema37,data:data38};
+const err78 = {instancePath:instancePath+"/platform",schemaPath:"#/definitions/build/properties/platform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",data:data38};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2828,7 +2792,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/platform",schemaPath:"#/definitions/build/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data38};
+const err79 = {instancePath:instancePath+"/platform",schemaPath:"#/definitions/build/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",data:data38};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2842,7 +2806,7 @@ if(data.platforms !== undefined){
 let data39 = data.platforms;
 if(Array.isArray(data39)){
 if(data39.length < 1){
-const err80 = {instancePath:instancePath+"/platforms",schemaPath:"#/definitions/build/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema38,data:data39};
+const err80 = {instancePath:instancePath+"/platforms",schemaPath:"#/definitions/build/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data39};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2856,7 +2820,7 @@ for(let i11=0; i11<len8; i11++){
 let data40 = data39[i11];
 if(typeof data40 === "string"){
 if(!pattern5.test(data40)){
-const err81 = {instancePath:instancePath+"/platforms/" + i11,schemaPath:"#/definitions/build/properties/platforms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",schema:"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$",parentSchema:schema38.items,data:data40};
+const err81 = {instancePath:instancePath+"/platforms/" + i11,schemaPath:"#/definitions/build/properties/platforms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\"",data:data40};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2867,7 +2831,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/platforms/" + i11,schemaPath:"#/definitions/build/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.items.type,parentSchema:schema38.items,data:data40};
+const err82 = {instancePath:instancePath+"/platforms/" + i11,schemaPath:"#/definitions/build/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data40};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2879,7 +2843,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/platforms",schemaPath:"#/definitions/build/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.type,parentSchema:schema38,data:data39};
+const err83 = {instancePath:instancePath+"/platforms",schemaPath:"#/definitions/build/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",data:data39};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2892,7 +2856,7 @@ errors++;
 if(data.push !== undefined){
 let data41 = data.push;
 if(typeof data41 !== "boolean"){
-const err84 = {instancePath:instancePath+"/push",schemaPath:"#/definitions/build/properties/push/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.type,parentSchema:schema39,data:data41};
+const err84 = {instancePath:instancePath+"/push",schemaPath:"#/definitions/build/properties/push/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data41};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2910,7 +2874,7 @@ const _errs135 = errors;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key4 in data42){
 if(!(((key4 === "url") || (key4 === "username")) || (key4 === "insecure"))){
-const err85 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data42};
+const err85 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",data:data42};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2924,7 +2888,7 @@ if(data42.url !== undefined){
 let data43 = data42.url;
 if(typeof data43 === "string"){
 if(func3(data43) < 1){
-const err86 = {instancePath:instancePath+"/registry/url",schemaPath:"#/definitions/registry/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.url,data:data43};
+const err86 = {instancePath:instancePath+"/registry/url",schemaPath:"#/definitions/registry/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data43};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2935,7 +2899,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/registry/url",schemaPath:"#/definitions/registry/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.url.type,parentSchema:schema40.properties.url,data:data43};
+const err87 = {instancePath:instancePath+"/registry/url",schemaPath:"#/definitions/registry/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",data:data43};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2949,7 +2913,7 @@ if(data42.username !== undefined){
 let data44 = data42.username;
 if(typeof data44 === "string"){
 if(func3(data44) < 1){
-const err88 = {instancePath:instancePath+"/registry/username",schemaPath:"#/definitions/registry/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.username,data:data44};
+const err88 = {instancePath:instancePath+"/registry/username",schemaPath:"#/definitions/registry/properties/username/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2960,7 +2924,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/registry/username",schemaPath:"#/definitions/registry/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.username.type,parentSchema:schema40.properties.username,data:data44};
+const err89 = {instancePath:instancePath+"/registry/username",schemaPath:"#/definitions/registry/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string",data:data44};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2973,7 +2937,7 @@ errors++;
 if(data42.insecure !== undefined){
 let data45 = data42.insecure;
 if(typeof data45 !== "boolean"){
-const err90 = {instancePath:instancePath+"/registry/insecure",schemaPath:"#/definitions/registry/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema40.properties.insecure.type,parentSchema:schema40.properties.insecure,data:data45};
+const err90 = {instancePath:instancePath+"/registry/insecure",schemaPath:"#/definitions/registry/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data45};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2985,7 +2949,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data42};
+const err91 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/type",keyword:"type",params:{type: "object"},message:"must be object",data:data42};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -3000,7 +2964,7 @@ if(!valid56){
 const _errs145 = errors;
 if(typeof data42 === "string"){
 if(func3(data42) < 1){
-const err92 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41,data:data42};
+const err92 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data42};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -3011,7 +2975,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.type,parentSchema:schema41,data:data42};
+const err93 = {instancePath:instancePath+"/registry",schemaPath:"#/definitions/registry/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",data:data42};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -3024,7 +2988,7 @@ var _valid5 = _errs145 === errors;
 valid56 = valid56 || _valid5;
 }
 if(!valid56){
-const err94 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.registry.anyOf,parentSchema:schema11.properties.registry,data:data42};
+const err94 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data42};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -3048,7 +3012,7 @@ vErrors = null;
 if(data.reproducible !== undefined){
 let data46 = data.reproducible;
 if(typeof data46 !== "boolean"){
-const err95 = {instancePath:instancePath+"/reproducible",schemaPath:"#/definitions/build/properties/reproducible/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.type,parentSchema:schema42,data:data46};
+const err95 = {instancePath:instancePath+"/reproducible",schemaPath:"#/definitions/build/properties/reproducible/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data46};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -3062,7 +3026,7 @@ if(data.requirements !== undefined){
 let data47 = data.requirements;
 if(typeof data47 === "string"){
 if(func3(data47) < 1){
-const err96 = {instancePath:instancePath+"/requirements",schemaPath:"#/definitions/build/properties/requirements/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43,data:data47};
+const err96 = {instancePath:instancePath+"/requirements",schemaPath:"#/definitions/build/properties/requirements/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data47};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -3073,7 +3037,7 @@ errors++;
 }
 }
 else {
-const err97 = {instancePath:instancePath+"/requirements",schemaPath:"#/definitions/build/properties/requirements/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.type,parentSchema:schema43,data:data47};
+const err97 = {instancePath:instancePath+"/requirements",schemaPath:"#/definitions/build/properties/requirements/type",keyword:"type",params:{type: "string"},message:"must be string",data:data47};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -3087,7 +3051,7 @@ if(data.requirements_file !== undefined){
 let data48 = data.requirements_file;
 if(typeof data48 === "string"){
 if(func3(data48) < 1){
-const err98 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/definitions/build/properties/requirements_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44,data:data48};
+const err98 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/definitions/build/properties/requirements_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data48};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -3098,7 +3062,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/definitions/build/properties/requirements_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.type,parentSchema:schema44,data:data48};
+const err99 = {instancePath:instancePath+"/requirements_file",schemaPath:"#/definitions/build/properties/requirements_file/type",keyword:"type",params:{type: "string"},message:"must be string",data:data48};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -3111,7 +3075,7 @@ errors++;
 if(data.sbom !== undefined){
 let data49 = data.sbom;
 if(typeof data49 !== "string"){
-const err100 = {instancePath:instancePath+"/sbom",schemaPath:"#/definitions/build/properties/sbom/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.type,parentSchema:schema45,data:data49};
+const err100 = {instancePath:instancePath+"/sbom",schemaPath:"#/definitions/build/properties/sbom/type",keyword:"type",params:{type: "string"},message:"must be string",data:data49};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -3121,7 +3085,7 @@ vErrors.push(err100);
 errors++;
 }
 if(!((data49 === "spdx") || (data49 === "cyclonedx"))){
-const err101 = {instancePath:instancePath+"/sbom",schemaPath:"#/definitions/build/properties/sbom/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values",schema:schema45.enum,parentSchema:schema45,data:data49};
+const err101 = {instancePath:instancePath+"/sbom",schemaPath:"#/definitions/build/properties/sbom/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values",data:data49};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -3135,7 +3099,7 @@ if(data.tag !== undefined){
 let data50 = data.tag;
 if(typeof data50 === "string"){
 if(func3(data50) < 1){
-const err102 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/build/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46,data:data50};
+const err102 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/build/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data50};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -3146,7 +3110,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/build/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.type,parentSchema:schema46,data:data50};
+const err103 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/build/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",data:data50};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -3164,7 +3128,7 @@ for(let i12=0; i12<len9; i12++){
 let data52 = data51[i12];
 if(typeof data52 === "string"){
 if(func3(data52) < 1){
-const err104 = {instancePath:instancePath+"/tags/" + i12,schemaPath:"#/definitions/build/properties/tags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.items,data:data52};
+const err104 = {instancePath:instancePath+"/tags/" + i12,schemaPath:"#/definitions/build/properties/tags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -3175,7 +3139,7 @@ errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/tags/" + i12,schemaPath:"#/definitions/build/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.type,parentSchema:schema47.items,data:data52};
+const err105 = {instancePath:instancePath+"/tags/" + i12,schemaPath:"#/definitions/build/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -3187,7 +3151,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/tags",schemaPath:"#/definitions/build/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.type,parentSchema:schema47,data:data51};
+const err106 = {instancePath:instancePath+"/tags",schemaPath:"#/definitions/build/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",data:data51};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -3200,7 +3164,7 @@ errors++;
 if(data.use_cache !== undefined){
 let data53 = data.use_cache;
 if(typeof data53 !== "boolean"){
-const err107 = {instancePath:instancePath+"/use_cache",schemaPath:"#/definitions/build/properties/use_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.type,parentSchema:schema48,data:data53};
+const err107 = {instancePath:instancePath+"/use_cache",schemaPath:"#/definitions/build/properties/use_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -3214,7 +3178,7 @@ if(data.user !== undefined){
 let data54 = data.user;
 if(typeof data54 === "string"){
 if(func3(data54) < 1){
-const err108 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49,data:data54};
+const err108 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -3224,7 +3188,7 @@ vErrors.push(err108);
 errors++;
 }
 if(!pattern1.test(data54)){
-const err109 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},message:"must match pattern \""+"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"+"\"",schema:"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$",parentSchema:schema49,data:data54};
+const err109 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/pattern",keyword:"pattern",params:{pattern: "^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"},message:"must match pattern \""+"^(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+))?$"+"\"",data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -3235,7 +3199,7 @@ errors++;
 }
 }
 else {
-const err110 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data54};
+const err110 = {instancePath:instancePath+"/user",schemaPath:"#/definitions/build/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",data:data54};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -3248,7 +3212,7 @@ errors++;
 if(data.verbose !== undefined){
 let data55 = data.verbose;
 if(typeof data55 !== "boolean"){
-const err111 = {instancePath:instancePath+"/verbose",schemaPath:"#/definitions/build/properties/verbose/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.type,parentSchema:schema50,data:data55};
+const err111 = {instancePath:instancePath+"/verbose",schemaPath:"#/definitions/build/properties/verbose/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -3262,7 +3226,7 @@ if(data.workdir !== undefined){
 let data56 = data.workdir;
 if(typeof data56 === "string"){
 if(!pattern0.test(data56)){
-const err112 = {instancePath:instancePath+"/workdir",schemaPath:"#/definitions/build/properties/workdir/pattern",keyword:"pattern",params:{pattern: "^/(?!(?:.*/)?\\.\\.(?:/|$))"},message:"must match pattern \""+"^/(?!(?:.*/)?\\.\\.(?:/|$))"+"\"",schema:"^/(?!(?:.*/)?\\.\\.(?:/|$))",parentSchema:schema51,data:data56};
+const err112 = {instancePath:instancePath+"/workdir",schemaPath:"#/definitions/build/properties/workdir/pattern",keyword:"pattern",params:{pattern: "^/(?!(?:.*/)?\\.\\.(?:/|$))"},message:"must match pattern \""+"^/(?!(?:.*/)?\\.\\.(?:/|$))"+"\"",data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -3273,7 +3237,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/workdir",schemaPath:"#/definitions/build/properties/workdir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.type,parentSchema:schema51,data:data56};
+const err113 = {instancePath:instancePath+"/workdir",schemaPath:"#/definitions/build/properties/workdir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -3291,7 +3255,7 @@ for(let i13=0; i13<len10; i13++){
 let data58 = data57[i13];
 if(typeof data58 === "string"){
 if(func3(data58) < 1){
-const err114 = {instancePath:instancePath+"/writable/" + i13,schemaPath:"#/definitions/build/properties/writable/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.items,data:data58};
+const err114 = {instancePath:instancePath+"/writable/" + i13,schemaPath:"#/definitions/build/properties/writable/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",data:data58};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -3302,7 +3266,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/writable/" + i13,schemaPath:"#/definitions/build/properties/writable/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.items.type,parentSchema:schema52.items,data:data58};
+const err115 = {instancePath:instancePath+"/writable/" + i13,schemaPath:"#/definitions/build/properties/writable/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data58};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -3314,7 +3278,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/writable",schemaPath:"#/definitions/build/properties/writable/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema52.type,parentSchema:schema52,data:data57};
+const err116 = {instancePath:instancePath+"/writable",schemaPath:"#/definitions/build/properties/writable/type",keyword:"type",params:{type: "array"},message:"must be array",data:data57};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3326,7 +3290,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err117 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3341,20 +3305,15 @@ return errors === 0;
 
 export const plan = validate16;
 const schema53 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://unpkg.com/pycontainer/schema/plan.schema.json","type":"object","additionalProperties":false,"required":["kind","formatVersion","pycontainerVersion","project","inputs","platforms","python","base","layers","images","tags","annotations","output","provenance"],"properties":{"$schema":{"type":"string"},"kind":{"const":"pycontainer.plan"},"formatVersion":{"type":"integer","minimum":1},"pycontainerVersion":{"type":"string"},"project":{"type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"type":"string"},"version":{"type":"string"}}},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputFile"}},"platforms":{"type":"array","minItems":1,"items":{"type":"string"}},"python":{"type":"object","additionalProperties":false,"required":["version","interpreter","venv"],"properties":{"version":{"type":"string"},"interpreter":{"type":"string"},"venv":{"type":"string"},"bytecode":{"type":"object","additionalProperties":false,"required":["compiler","cacheTag"],"properties":{"compiler":{"type":"string"},"cacheTag":{"type":"string"}}}}},"base":{"$ref":"#/definitions/base"},"layers":{"type":"array","items":{"$ref":"#/definitions/layer"}},"images":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/image"}},"tags":{"type":"array","items":{"type":"string"}},"annotations":{"$ref":"#/definitions/stringMap"},"output":{"type":"string"},"provenance":{"type":"object","additionalProperties":{"type":"string"}},"dependencies":{"type":"array","items":{"$ref":"#/definitions/dependencyLayer"}}},"definitions":{"digest":{"type":"string","pattern":"^sha256:[a-f0-9]{64}$"},"stringMap":{"type":"object","additionalProperties":{"type":"string"}},"inputFile":{"type":"object","additionalProperties":false,"required":["path","sha256"],"properties":{"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"}}},"descriptor":{"type":"object","additionalProperties":false,"required":["mediaType","digest","size"],"properties":{"mediaType":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0}}},"baseLayer":{"type":"object","additionalProperties":false,"required":["mediaType","digest","size","diffId"],"properties":{"mediaType":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"diffId":{"$ref":"#/definitions/digest"}}},"base":{"type":"object","additionalProperties":false,"required":["ref","images"],"properties":{"ref":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"images":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["platform","layers","inherited"],"properties":{"platform":{"type":"string"},"manifest":{"$ref":"#/definitions/descriptor"},"config":{"$ref":"#/definitions/descriptor"},"layers":{"type":"array","items":{"$ref":"#/definitions/baseLayer"}},"inherited":{"type":"object","required":["config","history"],"additionalProperties":false,"properties":{"config":{"type":"object"},"history":{"type":"array","items":{"type":"object"}}}}}}}}},"entry":{"type":"object","additionalProperties":false,"required":["path","type","mode"],"properties":{"path":{"type":"string"},"type":{"enum":["dir","file","symlink"]},"mode":{"type":"string","pattern":"^0[0-7]{3,4}$"},"uid":{"type":"integer","minimum":0},"gid":{"type":"integer","minimum":0},"size":{"type":"integer","minimum":0},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"source":{"type":"string"},"content":{"type":"string"},"target":{"type":"string"},"bytecodeOf":{"type":"string"}}},"layer":{"type":"object","additionalProperties":false,"required":["name","createdBy","diffId","size","entries","mtime","include","exclude"],"properties":{"name":{"type":"string"},"createdBy":{"type":"string"},"diffId":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"entries":{"type":"array","items":{"$ref":"#/definitions/entry"}},"mtime":{"type":"integer","minimum":0},"include":{"type":"array","items":{"type":"string"}},"exclude":{"type":"array","items":{"type":"string"}}}},"image":{"type":"object","additionalProperties":false,"required":["platform","config","configDigest","configSize"],"properties":{"platform":{"type":"string"},"configDigest":{"$ref":"#/definitions/digest"},"configSize":{"type":"integer","minimum":0},"config":{"$ref":"#/definitions/imageConfig"}}},"imageConfig":{"type":"object","required":["architecture","os","config","rootfs","history","created"],"properties":{"created":{"type":"string"},"architecture":{"type":"string"},"os":{"type":"string"},"variant":{"type":"string"},"config":{"type":"object","properties":{"User":{"type":"string"},"Env":{"type":"array","items":{"type":"string"}},"Entrypoint":{"type":"array","items":{"type":"string"}},"Cmd":{"type":"array","items":{"type":"string"}},"WorkingDir":{"type":"string"},"ExposedPorts":{"type":"object","additionalProperties":{"type":"object"}},"Labels":{"$ref":"#/definitions/stringMap"}}},"rootfs":{"type":"object","required":["type","diff_ids"],"properties":{"type":{"const":"layers"},"diff_ids":{"type":"array","items":{"$ref":"#/definitions/digest"}}}},"history":{"type":"array","items":{"type":"object","properties":{"created":{"type":"string"},"created_by":{"type":"string"},"comment":{"type":"string"},"empty_layer":{"type":"boolean"}}}}}},"dependencyLayer":{"type":"object","additionalProperties":false,"required":["platform","lock","target","mtime","packages","layers"],"properties":{"platform":{"type":"string"},"lock":{"type":"string"},"target":{"type":"object","additionalProperties":false,"required":["python","libc","tag"],"properties":{"python":{"type":"string"},"libc":{"type":"string"},"tag":{"type":"string"}}},"mtime":{"type":"integer","minimum":0},"packages":{"type":"array","items":{"$ref":"#/definitions/lockedWheel"}},"source":{"enum":["lock","resolved","venv"]},"entries":{"type":"array","items":{"$ref":"#/definitions/entry"}},"layers":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/dependencyPart"}}}},"lockedWheel":{"type":"object","additionalProperties":false,"required":["name","version","filename","sha256","size","requested"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"filename":{"type":"string"},"url":{"type":"string"},"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"size":{"type":"integer","minimum":0},"requested":{"type":"boolean"},"tag":{"type":"string"},"sdist":{"type":"object","additionalProperties":false,"required":["filename","sha256"],"properties":{"filename":{"type":"string"},"url":{"type":"string"},"path":{"type":"string"},"sha256":{"type":"string"}}},"directUrl":{"type":"string"},"requiredBy":{"type":"array","items":{"type":"string"}},"member":{"type":"object","additionalProperties":false,"required":["directory","files"],"properties":{"directory":{"type":"string"},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","sha256","size"],"properties":{"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"size":{"type":"integer","minimum":0}}}}}}}},"dependencyPart":{"type":"object","additionalProperties":false,"required":["name","createdBy","diffId","size","packages"],"properties":{"name":{"type":"string"},"createdBy":{"type":"string"},"diffId":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"packages":{"type":"array","items":{"type":"string"}}}}}};
-const schema54 = {"type":"object","additionalProperties":false,"required":["path","sha256"],"properties":{"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"}}};
-const schema68 = {"type":"object","additionalProperties":{"type":"string"}};
 const pattern16 = new RegExp("^[a-f0-9]{64}$", "u");
-const schema55 = {"type":"object","additionalProperties":false,"required":["ref","images"],"properties":{"ref":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"images":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["platform","layers","inherited"],"properties":{"platform":{"type":"string"},"manifest":{"$ref":"#/definitions/descriptor"},"config":{"$ref":"#/definitions/descriptor"},"layers":{"type":"array","items":{"$ref":"#/definitions/baseLayer"}},"inherited":{"type":"object","required":["config","history"],"additionalProperties":false,"properties":{"config":{"type":"object"},"history":{"type":"array","items":{"type":"object"}}}}}}}}};
-const schema56 = {"type":"string","pattern":"^sha256:[a-f0-9]{64}$"};
 const pattern17 = new RegExp("^sha256:[a-f0-9]{64}$", "u");
-const schema57 = {"type":"object","additionalProperties":false,"required":["mediaType","digest","size"],"properties":{"mediaType":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.mediaType === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3364,7 +3323,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.digest === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3374,7 +3333,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.size === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3385,7 +3344,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "mediaType") || (key0 === "digest")) || (key0 === "size"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3398,7 +3357,7 @@ errors++;
 if(data.mediaType !== undefined){
 let data0 = data.mediaType;
 if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.mediaType.type,parentSchema:schema57.properties.mediaType,data:data0};
+const err4 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3412,7 +3371,7 @@ if(data.digest !== undefined){
 let data1 = data.digest;
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data1};
+const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3423,7 +3382,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data1};
+const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3436,7 +3395,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema57.properties.size.type,parentSchema:schema57.properties.size,data:data2};
+const err7 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3447,7 +3406,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema57.properties.size,data:data2};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3460,7 +3419,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3473,14 +3432,13 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"object","additionalProperties":false,"required":["mediaType","digest","size","diffId"],"properties":{"mediaType":{"type":"string"},"digest":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"diffId":{"$ref":"#/definitions/digest"}}};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.mediaType === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3490,7 +3448,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.digest === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3500,7 +3458,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.size === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3510,7 +3468,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.diffId === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",schema:schema59.required,parentSchema:schema59,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3521,7 +3479,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "mediaType") || (key0 === "digest")) || (key0 === "size")) || (key0 === "diffId"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3534,7 +3492,7 @@ errors++;
 if(data.mediaType !== undefined){
 let data0 = data.mediaType;
 if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.mediaType.type,parentSchema:schema59.properties.mediaType,data:data0};
+const err5 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3548,7 +3506,7 @@ if(data.digest !== undefined){
 let data1 = data.digest;
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data1};
+const err6 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3559,7 +3517,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data1};
+const err7 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3572,7 +3530,7 @@ errors++;
 if(data.size !== undefined){
 let data2 = data.size;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema59.properties.size.type,parentSchema:schema59.properties.size,data:data2};
+const err8 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3583,7 +3541,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema59.properties.size,data:data2};
+const err9 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3598,7 +3556,7 @@ if(data.diffId !== undefined){
 let data3 = data.diffId;
 if(typeof data3 === "string"){
 if(!pattern17.test(data3)){
-const err10 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data3};
+const err10 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3609,7 +3567,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data3};
+const err11 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3621,7 +3579,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3640,7 +3598,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ref === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ref"},message:"must have required property '"+"ref"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ref"},message:"must have required property '"+"ref"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3650,7 +3608,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.images === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3661,7 +3619,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "ref") || (key0 === "digest")) || (key0 === "images"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3674,7 +3632,7 @@ errors++;
 if(data.ref !== undefined){
 let data0 = data.ref;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.ref.type,parentSchema:schema55.properties.ref,data:data0};
+const err3 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3688,7 +3646,7 @@ if(data.digest !== undefined){
 let data1 = data.digest;
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err4 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data1};
+const err4 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3699,7 +3657,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data1};
+const err5 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3717,7 +3675,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.platform === undefined){
-const err6 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",schema:schema55.properties.images.items.required,parentSchema:schema55.properties.images.items,data:data3};
+const err6 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3727,7 +3685,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data3.layers === undefined){
-const err7 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",schema:schema55.properties.images.items.required,parentSchema:schema55.properties.images.items,data:data3};
+const err7 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3737,7 +3695,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.inherited === undefined){
-const err8 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "inherited"},message:"must have required property '"+"inherited"+"'",schema:schema55.properties.images.items.required,parentSchema:schema55.properties.images.items,data:data3};
+const err8 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/required",keyword:"required",params:{missingProperty: "inherited"},message:"must have required property '"+"inherited"+"'",data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3748,7 +3706,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(((((key1 === "platform") || (key1 === "manifest")) || (key1 === "config")) || (key1 === "layers")) || (key1 === "inherited"))){
-const err9 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55.properties.images.items,data:data3};
+const err9 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3761,7 +3719,7 @@ errors++;
 if(data3.platform !== undefined){
 let data4 = data3.platform;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/images/" + i0+"/platform",schemaPath:"#/properties/images/items/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.images.items.properties.platform.type,parentSchema:schema55.properties.images.items.properties.platform,data:data4};
+const err10 = {instancePath:instancePath+"/images/" + i0+"/platform",schemaPath:"#/properties/images/items/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3795,7 +3753,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/images/" + i0+"/layers",schemaPath:"#/properties/images/items/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.images.items.properties.layers.type,parentSchema:schema55.properties.images.items.properties.layers,data:data7};
+const err11 = {instancePath:instancePath+"/images/" + i0+"/layers",schemaPath:"#/properties/images/items/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3809,7 +3767,7 @@ if(data3.inherited !== undefined){
 let data9 = data3.inherited;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.config === undefined){
-const err12 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema55.properties.images.items.properties.inherited.required,parentSchema:schema55.properties.images.items.properties.inherited,data:data9};
+const err12 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3819,7 +3777,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data9.history === undefined){
-const err13 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'",schema:schema55.properties.images.items.properties.inherited.required,parentSchema:schema55.properties.images.items.properties.inherited,data:data9};
+const err13 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'",data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3830,7 +3788,7 @@ errors++;
 }
 for(const key2 in data9){
 if(!((key2 === "config") || (key2 === "history"))){
-const err14 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema55.properties.images.items.properties.inherited,data:data9};
+const err14 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3843,7 +3801,7 @@ errors++;
 if(data9.config !== undefined){
 let data10 = data9.config;
 if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err15 = {instancePath:instancePath+"/images/" + i0+"/inherited/config",schemaPath:"#/properties/images/items/properties/inherited/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.images.items.properties.inherited.properties.config.type,parentSchema:schema55.properties.images.items.properties.inherited.properties.config,data:data10};
+const err15 = {instancePath:instancePath+"/images/" + i0+"/inherited/config",schemaPath:"#/properties/images/items/properties/inherited/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",data:data10};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3860,7 +3818,7 @@ const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-const err16 = {instancePath:instancePath+"/images/" + i0+"/inherited/history/" + i2,schemaPath:"#/properties/images/items/properties/inherited/properties/history/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.images.items.properties.inherited.properties.history.items.type,parentSchema:schema55.properties.images.items.properties.inherited.properties.history.items,data:data12};
+const err16 = {instancePath:instancePath+"/images/" + i0+"/inherited/history/" + i2,schemaPath:"#/properties/images/items/properties/inherited/properties/history/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data12};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3872,7 +3830,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/images/" + i0+"/inherited/history",schemaPath:"#/properties/images/items/properties/inherited/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.images.items.properties.inherited.properties.history.type,parentSchema:schema55.properties.images.items.properties.inherited.properties.history,data:data11};
+const err17 = {instancePath:instancePath+"/images/" + i0+"/inherited/history",schemaPath:"#/properties/images/items/properties/inherited/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array",data:data11};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3884,7 +3842,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.images.items.properties.inherited.type,parentSchema:schema55.properties.images.items.properties.inherited,data:data9};
+const err18 = {instancePath:instancePath+"/images/" + i0+"/inherited",schemaPath:"#/properties/images/items/properties/inherited/type",keyword:"type",params:{type: "object"},message:"must be object",data:data9};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3896,7 +3854,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.images.items.type,parentSchema:schema55.properties.images.items,data:data3};
+const err19 = {instancePath:instancePath+"/images/" + i0,schemaPath:"#/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3908,7 +3866,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.images.type,parentSchema:schema55.properties.images,data:data2};
+const err20 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3920,7 +3878,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3933,7 +3891,6 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"object","additionalProperties":false,"required":["name","createdBy","diffId","size","entries","mtime","include","exclude"],"properties":{"name":{"type":"string"},"createdBy":{"type":"string"},"diffId":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"entries":{"type":"array","items":{"$ref":"#/definitions/entry"}},"mtime":{"type":"integer","minimum":0},"include":{"type":"array","items":{"type":"string"}},"exclude":{"type":"array","items":{"type":"string"}}}};
 const schema64 = {"type":"object","additionalProperties":false,"required":["path","type","mode"],"properties":{"path":{"type":"string"},"type":{"enum":["dir","file","symlink"]},"mode":{"type":"string","pattern":"^0[0-7]{3,4}$"},"uid":{"type":"integer","minimum":0},"gid":{"type":"integer","minimum":0},"size":{"type":"integer","minimum":0},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"source":{"type":"string"},"content":{"type":"string"},"target":{"type":"string"},"bytecodeOf":{"type":"string"}}};
 const pattern22 = new RegExp("^0[0-7]{3,4}$", "u");
 
@@ -3942,7 +3899,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3952,7 +3909,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.createdBy === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdBy"},message:"must have required property '"+"createdBy"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdBy"},message:"must have required property '"+"createdBy"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3962,7 +3919,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.diffId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3972,7 +3929,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.size === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3982,7 +3939,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.entries === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entries"},message:"must have required property '"+"entries"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "entries"},message:"must have required property '"+"entries"+"'",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3992,7 +3949,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.mtime === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mtime"},message:"must have required property '"+"mtime"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mtime"},message:"must have required property '"+"mtime"+"'",data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4002,7 +3959,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.include === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "include"},message:"must have required property '"+"include"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "include"},message:"must have required property '"+"include"+"'",data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4012,7 +3969,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.exclude === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exclude"},message:"must have required property '"+"exclude"+"'",schema:schema62.required,parentSchema:schema62,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exclude"},message:"must have required property '"+"exclude"+"'",data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4023,7 +3980,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "name") || (key0 === "createdBy")) || (key0 === "diffId")) || (key0 === "size")) || (key0 === "entries")) || (key0 === "mtime")) || (key0 === "include")) || (key0 === "exclude"))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data};
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4036,7 +3993,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.name.type,parentSchema:schema62.properties.name,data:data0};
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4049,7 +4006,7 @@ errors++;
 if(data.createdBy !== undefined){
 let data1 = data.createdBy;
 if(typeof data1 !== "string"){
-const err10 = {instancePath:instancePath+"/createdBy",schemaPath:"#/properties/createdBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.createdBy.type,parentSchema:schema62.properties.createdBy,data:data1};
+const err10 = {instancePath:instancePath+"/createdBy",schemaPath:"#/properties/createdBy/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4063,7 +4020,7 @@ if(data.diffId !== undefined){
 let data2 = data.diffId;
 if(typeof data2 === "string"){
 if(!pattern17.test(data2)){
-const err11 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data2};
+const err11 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4074,7 +4031,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data2};
+const err12 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4087,7 +4044,7 @@ errors++;
 if(data.size !== undefined){
 let data3 = data.size;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err13 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.size.type,parentSchema:schema62.properties.size,data:data3};
+const err13 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4098,7 +4055,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema62.properties.size,data:data3};
+const err14 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4117,7 +4074,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.path === undefined){
-const err15 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema64.required,parentSchema:schema64,data:data5};
+const err15 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4127,7 +4084,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data5.type === undefined){
-const err16 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema64.required,parentSchema:schema64,data:data5};
+const err16 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4137,7 +4094,7 @@ vErrors.push(err16);
 errors++;
 }
 if(data5.mode === undefined){
-const err17 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'",schema:schema64.required,parentSchema:schema64,data:data5};
+const err17 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'",data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4148,7 +4105,7 @@ errors++;
 }
 for(const key1 in data5){
 if(!(func2.call(schema64.properties, key1))){
-const err18 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data5};
+const err18 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4161,7 +4118,7 @@ errors++;
 if(data5.path !== undefined){
 let data6 = data5.path;
 if(typeof data6 !== "string"){
-const err19 = {instancePath:instancePath+"/entries/" + i0+"/path",schemaPath:"#/definitions/entry/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.path.type,parentSchema:schema64.properties.path,data:data6};
+const err19 = {instancePath:instancePath+"/entries/" + i0+"/path",schemaPath:"#/definitions/entry/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4174,7 +4131,7 @@ errors++;
 if(data5.type !== undefined){
 let data7 = data5.type;
 if(!(((data7 === "dir") || (data7 === "file")) || (data7 === "symlink"))){
-const err20 = {instancePath:instancePath+"/entries/" + i0+"/type",schemaPath:"#/definitions/entry/properties/type/enum",keyword:"enum",params:{allowedValues: schema64.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.type.enum,parentSchema:schema64.properties.type,data:data7};
+const err20 = {instancePath:instancePath+"/entries/" + i0+"/type",schemaPath:"#/definitions/entry/properties/type/enum",keyword:"enum",params:{allowedValues: schema64.properties.type.enum},message:"must be equal to one of the allowed values",data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4188,7 +4145,7 @@ if(data5.mode !== undefined){
 let data8 = data5.mode;
 if(typeof data8 === "string"){
 if(!pattern22.test(data8)){
-const err21 = {instancePath:instancePath+"/entries/" + i0+"/mode",schemaPath:"#/definitions/entry/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0[0-7]{3,4}$"},message:"must match pattern \""+"^0[0-7]{3,4}$"+"\"",schema:"^0[0-7]{3,4}$",parentSchema:schema64.properties.mode,data:data8};
+const err21 = {instancePath:instancePath+"/entries/" + i0+"/mode",schemaPath:"#/definitions/entry/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0[0-7]{3,4}$"},message:"must match pattern \""+"^0[0-7]{3,4}$"+"\"",data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4199,7 +4156,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/entries/" + i0+"/mode",schemaPath:"#/definitions/entry/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.mode.type,parentSchema:schema64.properties.mode,data:data8};
+const err22 = {instancePath:instancePath+"/entries/" + i0+"/mode",schemaPath:"#/definitions/entry/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4212,7 +4169,7 @@ errors++;
 if(data5.uid !== undefined){
 let data9 = data5.uid;
 if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err23 = {instancePath:instancePath+"/entries/" + i0+"/uid",schemaPath:"#/definitions/entry/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.uid.type,parentSchema:schema64.properties.uid,data:data9};
+const err23 = {instancePath:instancePath+"/entries/" + i0+"/uid",schemaPath:"#/definitions/entry/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4223,7 +4180,7 @@ errors++;
 }
 if(typeof data9 == "number"){
 if(data9 < 0 || isNaN(data9)){
-const err24 = {instancePath:instancePath+"/entries/" + i0+"/uid",schemaPath:"#/definitions/entry/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.uid,data:data9};
+const err24 = {instancePath:instancePath+"/entries/" + i0+"/uid",schemaPath:"#/definitions/entry/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4237,7 +4194,7 @@ errors++;
 if(data5.gid !== undefined){
 let data10 = data5.gid;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err25 = {instancePath:instancePath+"/entries/" + i0+"/gid",schemaPath:"#/definitions/entry/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.gid.type,parentSchema:schema64.properties.gid,data:data10};
+const err25 = {instancePath:instancePath+"/entries/" + i0+"/gid",schemaPath:"#/definitions/entry/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4248,7 +4205,7 @@ errors++;
 }
 if(typeof data10 == "number"){
 if(data10 < 0 || isNaN(data10)){
-const err26 = {instancePath:instancePath+"/entries/" + i0+"/gid",schemaPath:"#/definitions/entry/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.gid,data:data10};
+const err26 = {instancePath:instancePath+"/entries/" + i0+"/gid",schemaPath:"#/definitions/entry/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4262,7 +4219,7 @@ errors++;
 if(data5.size !== undefined){
 let data11 = data5.size;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err27 = {instancePath:instancePath+"/entries/" + i0+"/size",schemaPath:"#/definitions/entry/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.size.type,parentSchema:schema64.properties.size,data:data11};
+const err27 = {instancePath:instancePath+"/entries/" + i0+"/size",schemaPath:"#/definitions/entry/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4273,7 +4230,7 @@ errors++;
 }
 if(typeof data11 == "number"){
 if(data11 < 0 || isNaN(data11)){
-const err28 = {instancePath:instancePath+"/entries/" + i0+"/size",schemaPath:"#/definitions/entry/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.size,data:data11};
+const err28 = {instancePath:instancePath+"/entries/" + i0+"/size",schemaPath:"#/definitions/entry/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4288,7 +4245,7 @@ if(data5.sha256 !== undefined){
 let data12 = data5.sha256;
 if(typeof data12 === "string"){
 if(!pattern16.test(data12)){
-const err29 = {instancePath:instancePath+"/entries/" + i0+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",schema:"^[a-f0-9]{64}$",parentSchema:schema64.properties.sha256,data:data12};
+const err29 = {instancePath:instancePath+"/entries/" + i0+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4299,7 +4256,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/entries/" + i0+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.sha256.type,parentSchema:schema64.properties.sha256,data:data12};
+const err30 = {instancePath:instancePath+"/entries/" + i0+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4312,7 +4269,7 @@ errors++;
 if(data5.source !== undefined){
 let data13 = data5.source;
 if(typeof data13 !== "string"){
-const err31 = {instancePath:instancePath+"/entries/" + i0+"/source",schemaPath:"#/definitions/entry/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.source.type,parentSchema:schema64.properties.source,data:data13};
+const err31 = {instancePath:instancePath+"/entries/" + i0+"/source",schemaPath:"#/definitions/entry/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4325,7 +4282,7 @@ errors++;
 if(data5.content !== undefined){
 let data14 = data5.content;
 if(typeof data14 !== "string"){
-const err32 = {instancePath:instancePath+"/entries/" + i0+"/content",schemaPath:"#/definitions/entry/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.content.type,parentSchema:schema64.properties.content,data:data14};
+const err32 = {instancePath:instancePath+"/entries/" + i0+"/content",schemaPath:"#/definitions/entry/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string",data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4338,7 +4295,7 @@ errors++;
 if(data5.target !== undefined){
 let data15 = data5.target;
 if(typeof data15 !== "string"){
-const err33 = {instancePath:instancePath+"/entries/" + i0+"/target",schemaPath:"#/definitions/entry/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.target.type,parentSchema:schema64.properties.target,data:data15};
+const err33 = {instancePath:instancePath+"/entries/" + i0+"/target",schemaPath:"#/definitions/entry/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4351,7 +4308,7 @@ errors++;
 if(data5.bytecodeOf !== undefined){
 let data16 = data5.bytecodeOf;
 if(typeof data16 !== "string"){
-const err34 = {instancePath:instancePath+"/entries/" + i0+"/bytecodeOf",schemaPath:"#/definitions/entry/properties/bytecodeOf/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.bytecodeOf.type,parentSchema:schema64.properties.bytecodeOf,data:data16};
+const err34 = {instancePath:instancePath+"/entries/" + i0+"/bytecodeOf",schemaPath:"#/definitions/entry/properties/bytecodeOf/type",keyword:"type",params:{type: "string"},message:"must be string",data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4363,7 +4320,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data5};
+const err35 = {instancePath:instancePath+"/entries/" + i0,schemaPath:"#/definitions/entry/type",keyword:"type",params:{type: "object"},message:"must be object",data:data5};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4375,7 +4332,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/entries",schemaPath:"#/properties/entries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.entries.type,parentSchema:schema62.properties.entries,data:data4};
+const err36 = {instancePath:instancePath+"/entries",schemaPath:"#/properties/entries/type",keyword:"type",params:{type: "array"},message:"must be array",data:data4};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4388,7 +4345,7 @@ errors++;
 if(data.mtime !== undefined){
 let data17 = data.mtime;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err37 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema62.properties.mtime.type,parentSchema:schema62.properties.mtime,data:data17};
+const err37 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data17};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4399,7 +4356,7 @@ errors++;
 }
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-const err38 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema62.properties.mtime,data:data17};
+const err38 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4417,7 +4374,7 @@ const len1 = data18.length;
 for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 if(typeof data19 !== "string"){
-const err39 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.include.items.type,parentSchema:schema62.properties.include.items,data:data19};
+const err39 = {instancePath:instancePath+"/include/" + i1,schemaPath:"#/properties/include/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data19};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4429,7 +4386,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.include.type,parentSchema:schema62.properties.include,data:data18};
+const err40 = {instancePath:instancePath+"/include",schemaPath:"#/properties/include/type",keyword:"type",params:{type: "array"},message:"must be array",data:data18};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4446,7 +4403,7 @@ const len2 = data20.length;
 for(let i2=0; i2<len2; i2++){
 let data21 = data20[i2];
 if(typeof data21 !== "string"){
-const err41 = {instancePath:instancePath+"/exclude/" + i2,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.exclude.items.type,parentSchema:schema62.properties.exclude.items,data:data21};
+const err41 = {instancePath:instancePath+"/exclude/" + i2,schemaPath:"#/properties/exclude/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data21};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4458,7 +4415,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.exclude.type,parentSchema:schema62.properties.exclude,data:data20};
+const err42 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array",data:data20};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4470,7 +4427,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data};
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4483,15 +4440,13 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"type":"object","additionalProperties":false,"required":["platform","config","configDigest","configSize"],"properties":{"platform":{"type":"string"},"configDigest":{"$ref":"#/definitions/digest"},"configSize":{"type":"integer","minimum":0},"config":{"$ref":"#/definitions/imageConfig"}}};
-const schema67 = {"type":"object","required":["architecture","os","config","rootfs","history","created"],"properties":{"created":{"type":"string"},"architecture":{"type":"string"},"os":{"type":"string"},"variant":{"type":"string"},"config":{"type":"object","properties":{"User":{"type":"string"},"Env":{"type":"array","items":{"type":"string"}},"Entrypoint":{"type":"array","items":{"type":"string"}},"Cmd":{"type":"array","items":{"type":"string"}},"WorkingDir":{"type":"string"},"ExposedPorts":{"type":"object","additionalProperties":{"type":"object"}},"Labels":{"$ref":"#/definitions/stringMap"}}},"rootfs":{"type":"object","required":["type","diff_ids"],"properties":{"type":{"const":"layers"},"diff_ids":{"type":"array","items":{"$ref":"#/definitions/digest"}}}},"history":{"type":"array","items":{"type":"object","properties":{"created":{"type":"string"},"created_by":{"type":"string"},"comment":{"type":"string"},"empty_layer":{"type":"boolean"}}}}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.architecture === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "architecture"},message:"must have required property '"+"architecture"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "architecture"},message:"must have required property '"+"architecture"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4501,7 +4456,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.os === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4511,7 +4466,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.config === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4521,7 +4476,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.rootfs === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rootfs"},message:"must have required property '"+"rootfs"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rootfs"},message:"must have required property '"+"rootfs"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4531,7 +4486,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.history === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4541,7 +4496,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.created === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created"},message:"must have required property '"+"created"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created"},message:"must have required property '"+"created"+"'",data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4553,7 +4508,7 @@ errors++;
 if(data.created !== undefined){
 let data0 = data.created;
 if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/created",schemaPath:"#/properties/created/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.created.type,parentSchema:schema67.properties.created,data:data0};
+const err6 = {instancePath:instancePath+"/created",schemaPath:"#/properties/created/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4566,7 +4521,7 @@ errors++;
 if(data.architecture !== undefined){
 let data1 = data.architecture;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/architecture",schemaPath:"#/properties/architecture/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.architecture.type,parentSchema:schema67.properties.architecture,data:data1};
+const err7 = {instancePath:instancePath+"/architecture",schemaPath:"#/properties/architecture/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4579,7 +4534,7 @@ errors++;
 if(data.os !== undefined){
 let data2 = data.os;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.os.type,parentSchema:schema67.properties.os,data:data2};
+const err8 = {instancePath:instancePath+"/os",schemaPath:"#/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4592,7 +4547,7 @@ errors++;
 if(data.variant !== undefined){
 let data3 = data.variant;
 if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.variant.type,parentSchema:schema67.properties.variant,data:data3};
+const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4608,7 +4563,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.User !== undefined){
 let data5 = data4.User;
 if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/config/User",schemaPath:"#/properties/config/properties/User/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.config.properties.User.type,parentSchema:schema67.properties.config.properties.User,data:data5};
+const err10 = {instancePath:instancePath+"/config/User",schemaPath:"#/properties/config/properties/User/type",keyword:"type",params:{type: "string"},message:"must be string",data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4625,7 +4580,7 @@ const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(typeof data7 !== "string"){
-const err11 = {instancePath:instancePath+"/config/Env/" + i0,schemaPath:"#/properties/config/properties/Env/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.config.properties.Env.items.type,parentSchema:schema67.properties.config.properties.Env.items,data:data7};
+const err11 = {instancePath:instancePath+"/config/Env/" + i0,schemaPath:"#/properties/config/properties/Env/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4637,7 +4592,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/config/Env",schemaPath:"#/properties/config/properties/Env/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.config.properties.Env.type,parentSchema:schema67.properties.config.properties.Env,data:data6};
+const err12 = {instancePath:instancePath+"/config/Env",schemaPath:"#/properties/config/properties/Env/type",keyword:"type",params:{type: "array"},message:"must be array",data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4654,7 +4609,7 @@ const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 !== "string"){
-const err13 = {instancePath:instancePath+"/config/Entrypoint/" + i1,schemaPath:"#/properties/config/properties/Entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.config.properties.Entrypoint.items.type,parentSchema:schema67.properties.config.properties.Entrypoint.items,data:data9};
+const err13 = {instancePath:instancePath+"/config/Entrypoint/" + i1,schemaPath:"#/properties/config/properties/Entrypoint/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4666,7 +4621,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/config/Entrypoint",schemaPath:"#/properties/config/properties/Entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.config.properties.Entrypoint.type,parentSchema:schema67.properties.config.properties.Entrypoint,data:data8};
+const err14 = {instancePath:instancePath+"/config/Entrypoint",schemaPath:"#/properties/config/properties/Entrypoint/type",keyword:"type",params:{type: "array"},message:"must be array",data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4683,7 +4638,7 @@ const len2 = data10.length;
 for(let i2=0; i2<len2; i2++){
 let data11 = data10[i2];
 if(typeof data11 !== "string"){
-const err15 = {instancePath:instancePath+"/config/Cmd/" + i2,schemaPath:"#/properties/config/properties/Cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.config.properties.Cmd.items.type,parentSchema:schema67.properties.config.properties.Cmd.items,data:data11};
+const err15 = {instancePath:instancePath+"/config/Cmd/" + i2,schemaPath:"#/properties/config/properties/Cmd/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4695,7 +4650,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/config/Cmd",schemaPath:"#/properties/config/properties/Cmd/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.config.properties.Cmd.type,parentSchema:schema67.properties.config.properties.Cmd,data:data10};
+const err16 = {instancePath:instancePath+"/config/Cmd",schemaPath:"#/properties/config/properties/Cmd/type",keyword:"type",params:{type: "array"},message:"must be array",data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4708,7 +4663,7 @@ errors++;
 if(data4.WorkingDir !== undefined){
 let data12 = data4.WorkingDir;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/config/WorkingDir",schemaPath:"#/properties/config/properties/WorkingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.config.properties.WorkingDir.type,parentSchema:schema67.properties.config.properties.WorkingDir,data:data12};
+const err17 = {instancePath:instancePath+"/config/WorkingDir",schemaPath:"#/properties/config/properties/WorkingDir/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4724,7 +4679,7 @@ if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key0 in data13){
 let data14 = data13[key0];
 if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
-const err18 = {instancePath:instancePath+"/config/ExposedPorts/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/properties/ExposedPorts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.config.properties.ExposedPorts.additionalProperties.type,parentSchema:schema67.properties.config.properties.ExposedPorts.additionalProperties,data:data14};
+const err18 = {instancePath:instancePath+"/config/ExposedPorts/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/config/properties/ExposedPorts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",data:data14};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4736,7 +4691,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/config/ExposedPorts",schemaPath:"#/properties/config/properties/ExposedPorts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.config.properties.ExposedPorts.type,parentSchema:schema67.properties.config.properties.ExposedPorts,data:data13};
+const err19 = {instancePath:instancePath+"/config/ExposedPorts",schemaPath:"#/properties/config/properties/ExposedPorts/type",keyword:"type",params:{type: "object"},message:"must be object",data:data13};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4752,7 +4707,7 @@ if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key1 in data15){
 let data16 = data15[key1];
 if(typeof data16 !== "string"){
-const err20 = {instancePath:instancePath+"/config/Labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.additionalProperties.type,parentSchema:schema68.additionalProperties,data:data16};
+const err20 = {instancePath:instancePath+"/config/Labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data16};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4764,7 +4719,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/config/Labels",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data15};
+const err21 = {instancePath:instancePath+"/config/Labels",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: "object"},message:"must be object",data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4776,7 +4731,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.config.type,parentSchema:schema67.properties.config,data:data4};
+const err22 = {instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object",data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4790,7 +4745,7 @@ if(data.rootfs !== undefined){
 let data17 = data.rootfs;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 if(data17.type === undefined){
-const err23 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema67.properties.rootfs.required,parentSchema:schema67.properties.rootfs,data:data17};
+const err23 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4800,7 +4755,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data17.diff_ids === undefined){
-const err24 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/required",keyword:"required",params:{missingProperty: "diff_ids"},message:"must have required property '"+"diff_ids"+"'",schema:schema67.properties.rootfs.required,parentSchema:schema67.properties.rootfs,data:data17};
+const err24 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/required",keyword:"required",params:{missingProperty: "diff_ids"},message:"must have required property '"+"diff_ids"+"'",data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4812,7 +4767,7 @@ errors++;
 if(data17.type !== undefined){
 let data18 = data17.type;
 if("layers" !== data18){
-const err25 = {instancePath:instancePath+"/rootfs/type",schemaPath:"#/properties/rootfs/properties/type/const",keyword:"const",params:{allowedValue: "layers"},message:"must be equal to constant",schema:"layers",parentSchema:schema67.properties.rootfs.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/rootfs/type",schemaPath:"#/properties/rootfs/properties/type/const",keyword:"const",params:{allowedValue: "layers"},message:"must be equal to constant",data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4830,7 +4785,7 @@ for(let i3=0; i3<len3; i3++){
 let data20 = data19[i3];
 if(typeof data20 === "string"){
 if(!pattern17.test(data20)){
-const err26 = {instancePath:instancePath+"/rootfs/diff_ids/" + i3,schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data20};
+const err26 = {instancePath:instancePath+"/rootfs/diff_ids/" + i3,schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data20};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4841,7 +4796,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/rootfs/diff_ids/" + i3,schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data20};
+const err27 = {instancePath:instancePath+"/rootfs/diff_ids/" + i3,schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data20};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4853,7 +4808,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/rootfs/diff_ids",schemaPath:"#/properties/rootfs/properties/diff_ids/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.rootfs.properties.diff_ids.type,parentSchema:schema67.properties.rootfs.properties.diff_ids,data:data19};
+const err28 = {instancePath:instancePath+"/rootfs/diff_ids",schemaPath:"#/properties/rootfs/properties/diff_ids/type",keyword:"type",params:{type: "array"},message:"must be array",data:data19};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4865,7 +4820,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.rootfs.type,parentSchema:schema67.properties.rootfs,data:data17};
+const err29 = {instancePath:instancePath+"/rootfs",schemaPath:"#/properties/rootfs/type",keyword:"type",params:{type: "object"},message:"must be object",data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4885,7 +4840,7 @@ if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 if(data22.created !== undefined){
 let data23 = data22.created;
 if(typeof data23 !== "string"){
-const err30 = {instancePath:instancePath+"/history/" + i4+"/created",schemaPath:"#/properties/history/items/properties/created/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.history.items.properties.created.type,parentSchema:schema67.properties.history.items.properties.created,data:data23};
+const err30 = {instancePath:instancePath+"/history/" + i4+"/created",schemaPath:"#/properties/history/items/properties/created/type",keyword:"type",params:{type: "string"},message:"must be string",data:data23};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4898,7 +4853,7 @@ errors++;
 if(data22.created_by !== undefined){
 let data24 = data22.created_by;
 if(typeof data24 !== "string"){
-const err31 = {instancePath:instancePath+"/history/" + i4+"/created_by",schemaPath:"#/properties/history/items/properties/created_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.history.items.properties.created_by.type,parentSchema:schema67.properties.history.items.properties.created_by,data:data24};
+const err31 = {instancePath:instancePath+"/history/" + i4+"/created_by",schemaPath:"#/properties/history/items/properties/created_by/type",keyword:"type",params:{type: "string"},message:"must be string",data:data24};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4911,7 +4866,7 @@ errors++;
 if(data22.comment !== undefined){
 let data25 = data22.comment;
 if(typeof data25 !== "string"){
-const err32 = {instancePath:instancePath+"/history/" + i4+"/comment",schemaPath:"#/properties/history/items/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.history.items.properties.comment.type,parentSchema:schema67.properties.history.items.properties.comment,data:data25};
+const err32 = {instancePath:instancePath+"/history/" + i4+"/comment",schemaPath:"#/properties/history/items/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string",data:data25};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4924,7 +4879,7 @@ errors++;
 if(data22.empty_layer !== undefined){
 let data26 = data22.empty_layer;
 if(typeof data26 !== "boolean"){
-const err33 = {instancePath:instancePath+"/history/" + i4+"/empty_layer",schemaPath:"#/properties/history/items/properties/empty_layer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema67.properties.history.items.properties.empty_layer.type,parentSchema:schema67.properties.history.items.properties.empty_layer,data:data26};
+const err33 = {instancePath:instancePath+"/history/" + i4+"/empty_layer",schemaPath:"#/properties/history/items/properties/empty_layer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data26};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4936,7 +4891,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/history/" + i4,schemaPath:"#/properties/history/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.history.items.type,parentSchema:schema67.properties.history.items,data:data22};
+const err34 = {instancePath:instancePath+"/history/" + i4,schemaPath:"#/properties/history/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data22};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4948,7 +4903,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.history.type,parentSchema:schema67.properties.history,data:data21};
+const err35 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array",data:data21};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4960,7 +4915,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4979,7 +4934,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.platform === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4989,7 +4944,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.config === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "config"},message:"must have required property '"+"config"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4999,7 +4954,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.configDigest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "configDigest"},message:"must have required property '"+"configDigest"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "configDigest"},message:"must have required property '"+"configDigest"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5009,7 +4964,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.configSize === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "configSize"},message:"must have required property '"+"configSize"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "configSize"},message:"must have required property '"+"configSize"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5020,7 +4975,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "platform") || (key0 === "configDigest")) || (key0 === "configSize")) || (key0 === "config"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5033,7 +4988,7 @@ errors++;
 if(data.platform !== undefined){
 let data0 = data.platform;
 if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.platform.type,parentSchema:schema65.properties.platform,data:data0};
+const err5 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5047,7 +5002,7 @@ if(data.configDigest !== undefined){
 let data1 = data.configDigest;
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err6 = {instancePath:instancePath+"/configDigest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data1};
+const err6 = {instancePath:instancePath+"/configDigest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5058,7 +5013,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/configDigest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data1};
+const err7 = {instancePath:instancePath+"/configDigest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5071,7 +5026,7 @@ errors++;
 if(data.configSize !== undefined){
 let data2 = data.configSize;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err8 = {instancePath:instancePath+"/configSize",schemaPath:"#/properties/configSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.configSize.type,parentSchema:schema65.properties.configSize,data:data2};
+const err8 = {instancePath:instancePath+"/configSize",schemaPath:"#/properties/configSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5082,7 +5037,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/configSize",schemaPath:"#/properties/configSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema65.properties.configSize,data:data2};
+const err9 = {instancePath:instancePath+"/configSize",schemaPath:"#/properties/configSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5101,7 +5056,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5116,14 +5071,13 @@ return errors === 0;
 
 const schema71 = {"type":"object","additionalProperties":false,"required":["platform","lock","target","mtime","packages","layers"],"properties":{"platform":{"type":"string"},"lock":{"type":"string"},"target":{"type":"object","additionalProperties":false,"required":["python","libc","tag"],"properties":{"python":{"type":"string"},"libc":{"type":"string"},"tag":{"type":"string"}}},"mtime":{"type":"integer","minimum":0},"packages":{"type":"array","items":{"$ref":"#/definitions/lockedWheel"}},"source":{"enum":["lock","resolved","venv"]},"entries":{"type":"array","items":{"$ref":"#/definitions/entry"}},"layers":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/dependencyPart"}}}};
 const schema72 = {"type":"object","additionalProperties":false,"required":["name","version","filename","sha256","size","requested"],"properties":{"name":{"type":"string"},"version":{"type":"string"},"filename":{"type":"string"},"url":{"type":"string"},"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"size":{"type":"integer","minimum":0},"requested":{"type":"boolean"},"tag":{"type":"string"},"sdist":{"type":"object","additionalProperties":false,"required":["filename","sha256"],"properties":{"filename":{"type":"string"},"url":{"type":"string"},"path":{"type":"string"},"sha256":{"type":"string"}}},"directUrl":{"type":"string"},"requiredBy":{"type":"array","items":{"type":"string"}},"member":{"type":"object","additionalProperties":false,"required":["directory","files"],"properties":{"directory":{"type":"string"},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","sha256","size"],"properties":{"path":{"type":"string"},"sha256":{"type":"string","pattern":"^[a-f0-9]{64}$"},"size":{"type":"integer","minimum":0}}}}}}}};
-const schema74 = {"type":"object","additionalProperties":false,"required":["name","createdBy","diffId","size","packages"],"properties":{"name":{"type":"string"},"createdBy":{"type":"string"},"diffId":{"$ref":"#/definitions/digest"},"size":{"type":"integer","minimum":0},"packages":{"type":"array","items":{"type":"string"}}}};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5133,7 +5087,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.createdBy === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdBy"},message:"must have required property '"+"createdBy"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "createdBy"},message:"must have required property '"+"createdBy"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5143,7 +5097,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.diffId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "diffId"},message:"must have required property '"+"diffId"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5153,7 +5107,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.size === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5163,7 +5117,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.packages === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'",schema:schema74.required,parentSchema:schema74,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5174,7 +5128,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "createdBy")) || (key0 === "diffId")) || (key0 === "size")) || (key0 === "packages"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema74,data};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5187,7 +5141,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.name.type,parentSchema:schema74.properties.name,data:data0};
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5200,7 +5154,7 @@ errors++;
 if(data.createdBy !== undefined){
 let data1 = data.createdBy;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/createdBy",schemaPath:"#/properties/createdBy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.createdBy.type,parentSchema:schema74.properties.createdBy,data:data1};
+const err7 = {instancePath:instancePath+"/createdBy",schemaPath:"#/properties/createdBy/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5214,7 +5168,7 @@ if(data.diffId !== undefined){
 let data2 = data.diffId;
 if(typeof data2 === "string"){
 if(!pattern17.test(data2)){
-const err8 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",schema:"^sha256:[a-f0-9]{64}$",parentSchema:schema56,data:data2};
+const err8 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^sha256:[a-f0-9]{64}$"},message:"must match pattern \""+"^sha256:[a-f0-9]{64}$"+"\"",data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5225,7 +5179,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.type,parentSchema:schema56,data:data2};
+const err9 = {instancePath:instancePath+"/diffId",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5238,7 +5192,7 @@ errors++;
 if(data.size !== undefined){
 let data3 = data.size;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err10 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema74.properties.size.type,parentSchema:schema74.properties.size,data:data3};
+const err10 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5249,7 +5203,7 @@ errors++;
 }
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema74.properties.size,data:data3};
+const err11 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5267,7 +5221,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err12 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/properties/packages/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.packages.items.type,parentSchema:schema74.properties.packages.items,data:data5};
+const err12 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/properties/packages/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5279,7 +5233,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.packages.type,parentSchema:schema74.properties.packages,data:data4};
+const err13 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array",data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5291,7 +5245,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5310,7 +5264,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.platform === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5320,7 +5274,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.lock === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lock"},message:"must have required property '"+"lock"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lock"},message:"must have required property '"+"lock"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5330,7 +5284,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.target === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5340,7 +5294,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.mtime === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mtime"},message:"must have required property '"+"mtime"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mtime"},message:"must have required property '"+"mtime"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5350,7 +5304,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.packages === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "packages"},message:"must have required property '"+"packages"+"'",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5360,7 +5314,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.layers === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5371,7 +5325,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "platform") || (key0 === "lock")) || (key0 === "target")) || (key0 === "mtime")) || (key0 === "packages")) || (key0 === "source")) || (key0 === "entries")) || (key0 === "layers"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5384,7 +5338,7 @@ errors++;
 if(data.platform !== undefined){
 let data0 = data.platform;
 if(typeof data0 !== "string"){
-const err7 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.platform.type,parentSchema:schema71.properties.platform,data:data0};
+const err7 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5397,7 +5351,7 @@ errors++;
 if(data.lock !== undefined){
 let data1 = data.lock;
 if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.lock.type,parentSchema:schema71.properties.lock,data:data1};
+const err8 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5411,7 +5365,7 @@ if(data.target !== undefined){
 let data2 = data.target;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.python === undefined){
-const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "python"},message:"must have required property '"+"python"+"'",schema:schema71.properties.target.required,parentSchema:schema71.properties.target,data:data2};
+const err9 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "python"},message:"must have required property '"+"python"+"'",data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5421,7 +5375,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data2.libc === undefined){
-const err10 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "libc"},message:"must have required property '"+"libc"+"'",schema:schema71.properties.target.required,parentSchema:schema71.properties.target,data:data2};
+const err10 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "libc"},message:"must have required property '"+"libc"+"'",data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5431,7 +5385,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data2.tag === undefined){
-const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema71.properties.target.required,parentSchema:schema71.properties.target,data:data2};
+const err11 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5442,7 +5396,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(((key1 === "python") || (key1 === "libc")) || (key1 === "tag"))){
-const err12 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema71.properties.target,data:data2};
+const err12 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -5455,7 +5409,7 @@ errors++;
 if(data2.python !== undefined){
 let data3 = data2.python;
 if(typeof data3 !== "string"){
-const err13 = {instancePath:instancePath+"/target/python",schemaPath:"#/properties/target/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.target.properties.python.type,parentSchema:schema71.properties.target.properties.python,data:data3};
+const err13 = {instancePath:instancePath+"/target/python",schemaPath:"#/properties/target/properties/python/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -5468,7 +5422,7 @@ errors++;
 if(data2.libc !== undefined){
 let data4 = data2.libc;
 if(typeof data4 !== "string"){
-const err14 = {instancePath:instancePath+"/target/libc",schemaPath:"#/properties/target/properties/libc/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.target.properties.libc.type,parentSchema:schema71.properties.target.properties.libc,data:data4};
+const err14 = {instancePath:instancePath+"/target/libc",schemaPath:"#/properties/target/properties/libc/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5481,7 +5435,7 @@ errors++;
 if(data2.tag !== undefined){
 let data5 = data2.tag;
 if(typeof data5 !== "string"){
-const err15 = {instancePath:instancePath+"/target/tag",schemaPath:"#/properties/target/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.target.properties.tag.type,parentSchema:schema71.properties.target.properties.tag,data:data5};
+const err15 = {instancePath:instancePath+"/target/tag",schemaPath:"#/properties/target/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -5493,7 +5447,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.properties.target.type,parentSchema:schema71.properties.target,data:data2};
+const err16 = {instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object",data:data2};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5506,7 +5460,7 @@ errors++;
 if(data.mtime !== undefined){
 let data6 = data.mtime;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-const err17 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema71.properties.mtime.type,parentSchema:schema71.properties.mtime,data:data6};
+const err17 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -5517,7 +5471,7 @@ errors++;
 }
 if(typeof data6 == "number"){
 if(data6 < 0 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema71.properties.mtime,data:data6};
+const err18 = {instancePath:instancePath+"/mtime",schemaPath:"#/properties/mtime/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -5536,7 +5490,7 @@ for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.name === undefined){
-const err19 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err19 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -5546,7 +5500,7 @@ vErrors.push(err19);
 errors++;
 }
 if(data8.version === undefined){
-const err20 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err20 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -5556,7 +5510,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data8.filename === undefined){
-const err21 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "filename"},message:"must have required property '"+"filename"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err21 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "filename"},message:"must have required property '"+"filename"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5566,7 +5520,7 @@ vErrors.push(err21);
 errors++;
 }
 if(data8.sha256 === undefined){
-const err22 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err22 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5576,7 +5530,7 @@ vErrors.push(err22);
 errors++;
 }
 if(data8.size === undefined){
-const err23 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err23 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5586,7 +5540,7 @@ vErrors.push(err23);
 errors++;
 }
 if(data8.requested === undefined){
-const err24 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "requested"},message:"must have required property '"+"requested"+"'",schema:schema72.required,parentSchema:schema72,data:data8};
+const err24 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/required",keyword:"required",params:{missingProperty: "requested"},message:"must have required property '"+"requested"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5597,7 +5551,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!(func2.call(schema72.properties, key2))){
-const err25 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data:data8};
+const err25 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -5610,7 +5564,7 @@ errors++;
 if(data8.name !== undefined){
 let data9 = data8.name;
 if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/packages/" + i0+"/name",schemaPath:"#/definitions/lockedWheel/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.name.type,parentSchema:schema72.properties.name,data:data9};
+const err26 = {instancePath:instancePath+"/packages/" + i0+"/name",schemaPath:"#/definitions/lockedWheel/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5623,7 +5577,7 @@ errors++;
 if(data8.version !== undefined){
 let data10 = data8.version;
 if(typeof data10 !== "string"){
-const err27 = {instancePath:instancePath+"/packages/" + i0+"/version",schemaPath:"#/definitions/lockedWheel/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.version.type,parentSchema:schema72.properties.version,data:data10};
+const err27 = {instancePath:instancePath+"/packages/" + i0+"/version",schemaPath:"#/definitions/lockedWheel/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5636,7 +5590,7 @@ errors++;
 if(data8.filename !== undefined){
 let data11 = data8.filename;
 if(typeof data11 !== "string"){
-const err28 = {instancePath:instancePath+"/packages/" + i0+"/filename",schemaPath:"#/definitions/lockedWheel/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.filename.type,parentSchema:schema72.properties.filename,data:data11};
+const err28 = {instancePath:instancePath+"/packages/" + i0+"/filename",schemaPath:"#/definitions/lockedWheel/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5649,7 +5603,7 @@ errors++;
 if(data8.url !== undefined){
 let data12 = data8.url;
 if(typeof data12 !== "string"){
-const err29 = {instancePath:instancePath+"/packages/" + i0+"/url",schemaPath:"#/definitions/lockedWheel/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.url.type,parentSchema:schema72.properties.url,data:data12};
+const err29 = {instancePath:instancePath+"/packages/" + i0+"/url",schemaPath:"#/definitions/lockedWheel/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5662,7 +5616,7 @@ errors++;
 if(data8.path !== undefined){
 let data13 = data8.path;
 if(typeof data13 !== "string"){
-const err30 = {instancePath:instancePath+"/packages/" + i0+"/path",schemaPath:"#/definitions/lockedWheel/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.path.type,parentSchema:schema72.properties.path,data:data13};
+const err30 = {instancePath:instancePath+"/packages/" + i0+"/path",schemaPath:"#/definitions/lockedWheel/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5676,7 +5630,7 @@ if(data8.sha256 !== undefined){
 let data14 = data8.sha256;
 if(typeof data14 === "string"){
 if(!pattern16.test(data14)){
-const err31 = {instancePath:instancePath+"/packages/" + i0+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",schema:"^[a-f0-9]{64}$",parentSchema:schema72.properties.sha256,data:data14};
+const err31 = {instancePath:instancePath+"/packages/" + i0+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -5687,7 +5641,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/packages/" + i0+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.sha256.type,parentSchema:schema72.properties.sha256,data:data14};
+const err32 = {instancePath:instancePath+"/packages/" + i0+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data14};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5700,7 +5654,7 @@ errors++;
 if(data8.size !== undefined){
 let data15 = data8.size;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-const err33 = {instancePath:instancePath+"/packages/" + i0+"/size",schemaPath:"#/definitions/lockedWheel/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.size.type,parentSchema:schema72.properties.size,data:data15};
+const err33 = {instancePath:instancePath+"/packages/" + i0+"/size",schemaPath:"#/definitions/lockedWheel/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5711,7 +5665,7 @@ errors++;
 }
 if(typeof data15 == "number"){
 if(data15 < 0 || isNaN(data15)){
-const err34 = {instancePath:instancePath+"/packages/" + i0+"/size",schemaPath:"#/definitions/lockedWheel/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema72.properties.size,data:data15};
+const err34 = {instancePath:instancePath+"/packages/" + i0+"/size",schemaPath:"#/definitions/lockedWheel/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -5725,7 +5679,7 @@ errors++;
 if(data8.requested !== undefined){
 let data16 = data8.requested;
 if(typeof data16 !== "boolean"){
-const err35 = {instancePath:instancePath+"/packages/" + i0+"/requested",schemaPath:"#/definitions/lockedWheel/properties/requested/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.requested.type,parentSchema:schema72.properties.requested,data:data16};
+const err35 = {instancePath:instancePath+"/packages/" + i0+"/requested",schemaPath:"#/definitions/lockedWheel/properties/requested/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -5738,7 +5692,7 @@ errors++;
 if(data8.tag !== undefined){
 let data17 = data8.tag;
 if(typeof data17 !== "string"){
-const err36 = {instancePath:instancePath+"/packages/" + i0+"/tag",schemaPath:"#/definitions/lockedWheel/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.tag.type,parentSchema:schema72.properties.tag,data:data17};
+const err36 = {instancePath:instancePath+"/packages/" + i0+"/tag",schemaPath:"#/definitions/lockedWheel/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",data:data17};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -5752,7 +5706,7 @@ if(data8.sdist !== undefined){
 let data18 = data8.sdist;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.filename === undefined){
-const err37 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/required",keyword:"required",params:{missingProperty: "filename"},message:"must have required property '"+"filename"+"'",schema:schema72.properties.sdist.required,parentSchema:schema72.properties.sdist,data:data18};
+const err37 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/required",keyword:"required",params:{missingProperty: "filename"},message:"must have required property '"+"filename"+"'",data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5762,7 +5716,7 @@ vErrors.push(err37);
 errors++;
 }
 if(data18.sha256 === undefined){
-const err38 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema72.properties.sdist.required,parentSchema:schema72.properties.sdist,data:data18};
+const err38 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",data:data18};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -5773,7 +5727,7 @@ errors++;
 }
 for(const key3 in data18){
 if(!((((key3 === "filename") || (key3 === "url")) || (key3 === "path")) || (key3 === "sha256"))){
-const err39 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema72.properties.sdist,data:data18};
+const err39 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",data:data18};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -5786,7 +5740,7 @@ errors++;
 if(data18.filename !== undefined){
 let data19 = data18.filename;
 if(typeof data19 !== "string"){
-const err40 = {instancePath:instancePath+"/packages/" + i0+"/sdist/filename",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.sdist.properties.filename.type,parentSchema:schema72.properties.sdist.properties.filename,data:data19};
+const err40 = {instancePath:instancePath+"/packages/" + i0+"/sdist/filename",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string",data:data19};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -5799,7 +5753,7 @@ errors++;
 if(data18.url !== undefined){
 let data20 = data18.url;
 if(typeof data20 !== "string"){
-const err41 = {instancePath:instancePath+"/packages/" + i0+"/sdist/url",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.sdist.properties.url.type,parentSchema:schema72.properties.sdist.properties.url,data:data20};
+const err41 = {instancePath:instancePath+"/packages/" + i0+"/sdist/url",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",data:data20};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -5812,7 +5766,7 @@ errors++;
 if(data18.path !== undefined){
 let data21 = data18.path;
 if(typeof data21 !== "string"){
-const err42 = {instancePath:instancePath+"/packages/" + i0+"/sdist/path",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.sdist.properties.path.type,parentSchema:schema72.properties.sdist.properties.path,data:data21};
+const err42 = {instancePath:instancePath+"/packages/" + i0+"/sdist/path",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data21};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -5825,7 +5779,7 @@ errors++;
 if(data18.sha256 !== undefined){
 let data22 = data18.sha256;
 if(typeof data22 !== "string"){
-const err43 = {instancePath:instancePath+"/packages/" + i0+"/sdist/sha256",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.sdist.properties.sha256.type,parentSchema:schema72.properties.sdist.properties.sha256,data:data22};
+const err43 = {instancePath:instancePath+"/packages/" + i0+"/sdist/sha256",schemaPath:"#/definitions/lockedWheel/properties/sdist/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data22};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -5837,7 +5791,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.sdist.type,parentSchema:schema72.properties.sdist,data:data18};
+const err44 = {instancePath:instancePath+"/packages/" + i0+"/sdist",schemaPath:"#/definitions/lockedWheel/properties/sdist/type",keyword:"type",params:{type: "object"},message:"must be object",data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -5850,7 +5804,7 @@ errors++;
 if(data8.directUrl !== undefined){
 let data23 = data8.directUrl;
 if(typeof data23 !== "string"){
-const err45 = {instancePath:instancePath+"/packages/" + i0+"/directUrl",schemaPath:"#/definitions/lockedWheel/properties/directUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.directUrl.type,parentSchema:schema72.properties.directUrl,data:data23};
+const err45 = {instancePath:instancePath+"/packages/" + i0+"/directUrl",schemaPath:"#/definitions/lockedWheel/properties/directUrl/type",keyword:"type",params:{type: "string"},message:"must be string",data:data23};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -5867,7 +5821,7 @@ const len1 = data24.length;
 for(let i1=0; i1<len1; i1++){
 let data25 = data24[i1];
 if(typeof data25 !== "string"){
-const err46 = {instancePath:instancePath+"/packages/" + i0+"/requiredBy/" + i1,schemaPath:"#/definitions/lockedWheel/properties/requiredBy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.requiredBy.items.type,parentSchema:schema72.properties.requiredBy.items,data:data25};
+const err46 = {instancePath:instancePath+"/packages/" + i0+"/requiredBy/" + i1,schemaPath:"#/definitions/lockedWheel/properties/requiredBy/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data25};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -5879,7 +5833,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/packages/" + i0+"/requiredBy",schemaPath:"#/definitions/lockedWheel/properties/requiredBy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.requiredBy.type,parentSchema:schema72.properties.requiredBy,data:data24};
+const err47 = {instancePath:instancePath+"/packages/" + i0+"/requiredBy",schemaPath:"#/definitions/lockedWheel/properties/requiredBy/type",keyword:"type",params:{type: "array"},message:"must be array",data:data24};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -5893,7 +5847,7 @@ if(data8.member !== undefined){
 let data26 = data8.member;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 if(data26.directory === undefined){
-const err48 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'",schema:schema72.properties.member.required,parentSchema:schema72.properties.member,data:data26};
+const err48 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'",data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -5903,7 +5857,7 @@ vErrors.push(err48);
 errors++;
 }
 if(data26.files === undefined){
-const err49 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/required",keyword:"required",params:{missingProperty: "files"},message:"must have required property '"+"files"+"'",schema:schema72.properties.member.required,parentSchema:schema72.properties.member,data:data26};
+const err49 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/required",keyword:"required",params:{missingProperty: "files"},message:"must have required property '"+"files"+"'",data:data26};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -5914,7 +5868,7 @@ errors++;
 }
 for(const key4 in data26){
 if(!((key4 === "directory") || (key4 === "files"))){
-const err50 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema72.properties.member,data:data26};
+const err50 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",data:data26};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -5927,7 +5881,7 @@ errors++;
 if(data26.directory !== undefined){
 let data27 = data26.directory;
 if(typeof data27 !== "string"){
-const err51 = {instancePath:instancePath+"/packages/" + i0+"/member/directory",schemaPath:"#/definitions/lockedWheel/properties/member/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.member.properties.directory.type,parentSchema:schema72.properties.member.properties.directory,data:data27};
+const err51 = {instancePath:instancePath+"/packages/" + i0+"/member/directory",schemaPath:"#/definitions/lockedWheel/properties/member/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string",data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -5945,7 +5899,7 @@ for(let i2=0; i2<len2; i2++){
 let data29 = data28[i2];
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 if(data29.path === undefined){
-const err52 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema72.properties.member.properties.files.items.required,parentSchema:schema72.properties.member.properties.files.items,data:data29};
+const err52 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",data:data29};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -5955,7 +5909,7 @@ vErrors.push(err52);
 errors++;
 }
 if(data29.sha256 === undefined){
-const err53 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema72.properties.member.properties.files.items.required,parentSchema:schema72.properties.member.properties.files.items,data:data29};
+const err53 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",data:data29};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -5965,7 +5919,7 @@ vErrors.push(err53);
 errors++;
 }
 if(data29.size === undefined){
-const err54 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",schema:schema72.properties.member.properties.files.items.required,parentSchema:schema72.properties.member.properties.files.items,data:data29};
+const err54 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'",data:data29};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -5976,7 +5930,7 @@ errors++;
 }
 for(const key5 in data29){
 if(!(((key5 === "path") || (key5 === "sha256")) || (key5 === "size"))){
-const err55 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema72.properties.member.properties.files.items,data:data29};
+const err55 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -5989,7 +5943,7 @@ errors++;
 if(data29.path !== undefined){
 let data30 = data29.path;
 if(typeof data30 !== "string"){
-const err56 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/path",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.member.properties.files.items.properties.path.type,parentSchema:schema72.properties.member.properties.files.items.properties.path,data:data30};
+const err56 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/path",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -6003,7 +5957,7 @@ if(data29.sha256 !== undefined){
 let data31 = data29.sha256;
 if(typeof data31 === "string"){
 if(!pattern16.test(data31)){
-const err57 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",schema:"^[a-f0-9]{64}$",parentSchema:schema72.properties.member.properties.files.items.properties.sha256,data:data31};
+const err57 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -6014,7 +5968,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.member.properties.files.items.properties.sha256.type,parentSchema:schema72.properties.member.properties.files.items.properties.sha256,data:data31};
+const err58 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/sha256",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -6027,7 +5981,7 @@ errors++;
 if(data29.size !== undefined){
 let data32 = data29.size;
 if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err59 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/size",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema72.properties.member.properties.files.items.properties.size.type,parentSchema:schema72.properties.member.properties.files.items.properties.size,data:data32};
+const err59 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/size",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data32};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -6038,7 +5992,7 @@ errors++;
 }
 if(typeof data32 == "number"){
 if(data32 < 0 || isNaN(data32)){
-const err60 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/size",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema72.properties.member.properties.files.items.properties.size,data:data32};
+const err60 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2+"/size",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -6051,7 +6005,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.member.properties.files.items.type,parentSchema:schema72.properties.member.properties.files.items,data:data29};
+const err61 = {instancePath:instancePath+"/packages/" + i0+"/member/files/" + i2,schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data29};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -6063,7 +6017,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/packages/" + i0+"/member/files",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.member.properties.files.type,parentSchema:schema72.properties.member.properties.files,data:data28};
+const err62 = {instancePath:instancePath+"/packages/" + i0+"/member/files",schemaPath:"#/definitions/lockedWheel/properties/member/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array",data:data28};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -6075,7 +6029,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.member.type,parentSchema:schema72.properties.member,data:data26};
+const err63 = {instancePath:instancePath+"/packages/" + i0+"/member",schemaPath:"#/definitions/lockedWheel/properties/member/type",keyword:"type",params:{type: "object"},message:"must be object",data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -6087,7 +6041,7 @@ errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data:data8};
+const err64 = {instancePath:instancePath+"/packages/" + i0,schemaPath:"#/definitions/lockedWheel/type",keyword:"type",params:{type: "object"},message:"must be object",data:data8};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -6099,7 +6053,7 @@ errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.packages.type,parentSchema:schema71.properties.packages,data:data7};
+const err65 = {instancePath:instancePath+"/packages",schemaPath:"#/properties/packages/type",keyword:"type",params:{type: "array"},message:"must be array",data:data7};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -6112,7 +6066,7 @@ errors++;
 if(data.source !== undefined){
 let data33 = data.source;
 if(!(((data33 === "lock") || (data33 === "resolved")) || (data33 === "venv"))){
-const err66 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema71.properties.source.enum},message:"must be equal to one of the allowed values",schema:schema71.properties.source.enum,parentSchema:schema71.properties.source,data:data33};
+const err66 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema71.properties.source.enum},message:"must be equal to one of the allowed values",data:data33};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -6130,7 +6084,7 @@ for(let i3=0; i3<len3; i3++){
 let data35 = data34[i3];
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 if(data35.path === undefined){
-const err67 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema64.required,parentSchema:schema64,data:data35};
+const err67 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",data:data35};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -6140,7 +6094,7 @@ vErrors.push(err67);
 errors++;
 }
 if(data35.type === undefined){
-const err68 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema64.required,parentSchema:schema64,data:data35};
+const err68 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",data:data35};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -6150,7 +6104,7 @@ vErrors.push(err68);
 errors++;
 }
 if(data35.mode === undefined){
-const err69 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'",schema:schema64.required,parentSchema:schema64,data:data35};
+const err69 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'",data:data35};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -6161,7 +6115,7 @@ errors++;
 }
 for(const key6 in data35){
 if(!(func2.call(schema64.properties, key6))){
-const err70 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data:data35};
+const err70 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",data:data35};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -6174,7 +6128,7 @@ errors++;
 if(data35.path !== undefined){
 let data36 = data35.path;
 if(typeof data36 !== "string"){
-const err71 = {instancePath:instancePath+"/entries/" + i3+"/path",schemaPath:"#/definitions/entry/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.path.type,parentSchema:schema64.properties.path,data:data36};
+const err71 = {instancePath:instancePath+"/entries/" + i3+"/path",schemaPath:"#/definitions/entry/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data36};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -6187,7 +6141,7 @@ errors++;
 if(data35.type !== undefined){
 let data37 = data35.type;
 if(!(((data37 === "dir") || (data37 === "file")) || (data37 === "symlink"))){
-const err72 = {instancePath:instancePath+"/entries/" + i3+"/type",schemaPath:"#/definitions/entry/properties/type/enum",keyword:"enum",params:{allowedValues: schema64.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.type.enum,parentSchema:schema64.properties.type,data:data37};
+const err72 = {instancePath:instancePath+"/entries/" + i3+"/type",schemaPath:"#/definitions/entry/properties/type/enum",keyword:"enum",params:{allowedValues: schema64.properties.type.enum},message:"must be equal to one of the allowed values",data:data37};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -6201,7 +6155,7 @@ if(data35.mode !== undefined){
 let data38 = data35.mode;
 if(typeof data38 === "string"){
 if(!pattern22.test(data38)){
-const err73 = {instancePath:instancePath+"/entries/" + i3+"/mode",schemaPath:"#/definitions/entry/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0[0-7]{3,4}$"},message:"must match pattern \""+"^0[0-7]{3,4}$"+"\"",schema:"^0[0-7]{3,4}$",parentSchema:schema64.properties.mode,data:data38};
+const err73 = {instancePath:instancePath+"/entries/" + i3+"/mode",schemaPath:"#/definitions/entry/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0[0-7]{3,4}$"},message:"must match pattern \""+"^0[0-7]{3,4}$"+"\"",data:data38};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -6212,7 +6166,7 @@ errors++;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/entries/" + i3+"/mode",schemaPath:"#/definitions/entry/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.mode.type,parentSchema:schema64.properties.mode,data:data38};
+const err74 = {instancePath:instancePath+"/entries/" + i3+"/mode",schemaPath:"#/definitions/entry/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",data:data38};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -6225,7 +6179,7 @@ errors++;
 if(data35.uid !== undefined){
 let data39 = data35.uid;
 if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
-const err75 = {instancePath:instancePath+"/entries/" + i3+"/uid",schemaPath:"#/definitions/entry/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.uid.type,parentSchema:schema64.properties.uid,data:data39};
+const err75 = {instancePath:instancePath+"/entries/" + i3+"/uid",schemaPath:"#/definitions/entry/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data39};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -6236,7 +6190,7 @@ errors++;
 }
 if(typeof data39 == "number"){
 if(data39 < 0 || isNaN(data39)){
-const err76 = {instancePath:instancePath+"/entries/" + i3+"/uid",schemaPath:"#/definitions/entry/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.uid,data:data39};
+const err76 = {instancePath:instancePath+"/entries/" + i3+"/uid",schemaPath:"#/definitions/entry/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data39};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -6250,7 +6204,7 @@ errors++;
 if(data35.gid !== undefined){
 let data40 = data35.gid;
 if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
-const err77 = {instancePath:instancePath+"/entries/" + i3+"/gid",schemaPath:"#/definitions/entry/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.gid.type,parentSchema:schema64.properties.gid,data:data40};
+const err77 = {instancePath:instancePath+"/entries/" + i3+"/gid",schemaPath:"#/definitions/entry/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data40};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -6261,7 +6215,7 @@ errors++;
 }
 if(typeof data40 == "number"){
 if(data40 < 0 || isNaN(data40)){
-const err78 = {instancePath:instancePath+"/entries/" + i3+"/gid",schemaPath:"#/definitions/entry/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.gid,data:data40};
+const err78 = {instancePath:instancePath+"/entries/" + i3+"/gid",schemaPath:"#/definitions/entry/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data40};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -6275,7 +6229,7 @@ errors++;
 if(data35.size !== undefined){
 let data41 = data35.size;
 if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
-const err79 = {instancePath:instancePath+"/entries/" + i3+"/size",schemaPath:"#/definitions/entry/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.properties.size.type,parentSchema:schema64.properties.size,data:data41};
+const err79 = {instancePath:instancePath+"/entries/" + i3+"/size",schemaPath:"#/definitions/entry/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data41};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -6286,7 +6240,7 @@ errors++;
 }
 if(typeof data41 == "number"){
 if(data41 < 0 || isNaN(data41)){
-const err80 = {instancePath:instancePath+"/entries/" + i3+"/size",schemaPath:"#/definitions/entry/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema64.properties.size,data:data41};
+const err80 = {instancePath:instancePath+"/entries/" + i3+"/size",schemaPath:"#/definitions/entry/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",data:data41};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -6301,7 +6255,7 @@ if(data35.sha256 !== undefined){
 let data42 = data35.sha256;
 if(typeof data42 === "string"){
 if(!pattern16.test(data42)){
-const err81 = {instancePath:instancePath+"/entries/" + i3+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",schema:"^[a-f0-9]{64}$",parentSchema:schema64.properties.sha256,data:data42};
+const err81 = {instancePath:instancePath+"/entries/" + i3+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",data:data42};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -6312,7 +6266,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/entries/" + i3+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.sha256.type,parentSchema:schema64.properties.sha256,data:data42};
+const err82 = {instancePath:instancePath+"/entries/" + i3+"/sha256",schemaPath:"#/definitions/entry/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data42};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -6325,7 +6279,7 @@ errors++;
 if(data35.source !== undefined){
 let data43 = data35.source;
 if(typeof data43 !== "string"){
-const err83 = {instancePath:instancePath+"/entries/" + i3+"/source",schemaPath:"#/definitions/entry/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.source.type,parentSchema:schema64.properties.source,data:data43};
+const err83 = {instancePath:instancePath+"/entries/" + i3+"/source",schemaPath:"#/definitions/entry/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",data:data43};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -6338,7 +6292,7 @@ errors++;
 if(data35.content !== undefined){
 let data44 = data35.content;
 if(typeof data44 !== "string"){
-const err84 = {instancePath:instancePath+"/entries/" + i3+"/content",schemaPath:"#/definitions/entry/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.content.type,parentSchema:schema64.properties.content,data:data44};
+const err84 = {instancePath:instancePath+"/entries/" + i3+"/content",schemaPath:"#/definitions/entry/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string",data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -6351,7 +6305,7 @@ errors++;
 if(data35.target !== undefined){
 let data45 = data35.target;
 if(typeof data45 !== "string"){
-const err85 = {instancePath:instancePath+"/entries/" + i3+"/target",schemaPath:"#/definitions/entry/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.target.type,parentSchema:schema64.properties.target,data:data45};
+const err85 = {instancePath:instancePath+"/entries/" + i3+"/target",schemaPath:"#/definitions/entry/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",data:data45};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -6364,7 +6318,7 @@ errors++;
 if(data35.bytecodeOf !== undefined){
 let data46 = data35.bytecodeOf;
 if(typeof data46 !== "string"){
-const err86 = {instancePath:instancePath+"/entries/" + i3+"/bytecodeOf",schemaPath:"#/definitions/entry/properties/bytecodeOf/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.bytecodeOf.type,parentSchema:schema64.properties.bytecodeOf,data:data46};
+const err86 = {instancePath:instancePath+"/entries/" + i3+"/bytecodeOf",schemaPath:"#/definitions/entry/properties/bytecodeOf/type",keyword:"type",params:{type: "string"},message:"must be string",data:data46};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -6376,7 +6330,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data:data35};
+const err87 = {instancePath:instancePath+"/entries/" + i3,schemaPath:"#/definitions/entry/type",keyword:"type",params:{type: "object"},message:"must be object",data:data35};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -6388,7 +6342,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/entries",schemaPath:"#/properties/entries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.entries.type,parentSchema:schema71.properties.entries,data:data34};
+const err88 = {instancePath:instancePath+"/entries",schemaPath:"#/properties/entries/type",keyword:"type",params:{type: "array"},message:"must be array",data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -6402,7 +6356,7 @@ if(data.layers !== undefined){
 let data47 = data.layers;
 if(Array.isArray(data47)){
 if(data47.length < 1){
-const err89 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema71.properties.layers,data:data47};
+const err89 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data47};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -6420,7 +6374,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.layers.type,parentSchema:schema71.properties.layers,data:data47};
+const err90 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",data:data47};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -6432,7 +6386,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
+const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -6452,7 +6406,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6462,7 +6416,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.formatVersion === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "formatVersion"},message:"must have required property '"+"formatVersion"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "formatVersion"},message:"must have required property '"+"formatVersion"+"'",data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6472,7 +6426,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.pycontainerVersion === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pycontainerVersion"},message:"must have required property '"+"pycontainerVersion"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pycontainerVersion"},message:"must have required property '"+"pycontainerVersion"+"'",data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6482,7 +6436,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.project === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "project"},message:"must have required property '"+"project"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "project"},message:"must have required property '"+"project"+"'",data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6492,7 +6446,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.inputs === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "inputs"},message:"must have required property '"+"inputs"+"'",data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6502,7 +6456,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.platforms === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platforms"},message:"must have required property '"+"platforms"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platforms"},message:"must have required property '"+"platforms"+"'",data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6512,7 +6466,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.python === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "python"},message:"must have required property '"+"python"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "python"},message:"must have required property '"+"python"+"'",data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6522,7 +6476,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.base === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "base"},message:"must have required property '"+"base"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "base"},message:"must have required property '"+"base"+"'",data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6532,7 +6486,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.layers === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "layers"},message:"must have required property '"+"layers"+"'",data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6542,7 +6496,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.images === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'",data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6552,7 +6506,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.tags === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'",data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6562,7 +6516,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.annotations === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'",data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6572,7 +6526,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data.output === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "output"},message:"must have required property '"+"output"+"'",data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6582,7 +6536,7 @@ vErrors.push(err12);
 errors++;
 }
 if(data.provenance === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provenance"},message:"must have required property '"+"provenance"+"'",schema:schema53.required,parentSchema:schema53,data};
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provenance"},message:"must have required property '"+"provenance"+"'",data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6593,7 +6547,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(func2.call(schema53.properties, key0))){
-const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data};
+const err14 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6606,7 +6560,7 @@ errors++;
 if(data.$schema !== undefined){
 let data0 = data.$schema;
 if(typeof data0 !== "string"){
-const err15 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.$schema.type,parentSchema:schema53.properties.$schema,data:data0};
+const err15 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6619,7 +6573,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("pycontainer.plan" !== data1){
-const err16 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "pycontainer.plan"},message:"must be equal to constant",schema:"pycontainer.plan",parentSchema:schema53.properties.kind,data:data1};
+const err16 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "pycontainer.plan"},message:"must be equal to constant",data:data1};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6632,7 +6586,7 @@ errors++;
 if(data.formatVersion !== undefined){
 let data2 = data.formatVersion;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-const err17 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema53.properties.formatVersion.type,parentSchema:schema53.properties.formatVersion,data:data2};
+const err17 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer",data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6643,7 +6597,7 @@ errors++;
 }
 if(typeof data2 == "number"){
 if(data2 < 1 || isNaN(data2)){
-const err18 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema53.properties.formatVersion,data:data2};
+const err18 = {instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",data:data2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6657,7 +6611,7 @@ errors++;
 if(data.pycontainerVersion !== undefined){
 let data3 = data.pycontainerVersion;
 if(typeof data3 !== "string"){
-const err19 = {instancePath:instancePath+"/pycontainerVersion",schemaPath:"#/properties/pycontainerVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.pycontainerVersion.type,parentSchema:schema53.properties.pycontainerVersion,data:data3};
+const err19 = {instancePath:instancePath+"/pycontainerVersion",schemaPath:"#/properties/pycontainerVersion/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6671,7 +6625,7 @@ if(data.project !== undefined){
 let data4 = data.project;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.name === undefined){
-const err20 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema53.properties.project.required,parentSchema:schema53.properties.project,data:data4};
+const err20 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",data:data4};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6681,7 +6635,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data4.version === undefined){
-const err21 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema53.properties.project.required,parentSchema:schema53.properties.project,data:data4};
+const err21 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6692,7 +6646,7 @@ errors++;
 }
 for(const key1 in data4){
 if(!((key1 === "name") || (key1 === "version"))){
-const err22 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.project,data:data4};
+const err22 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6705,7 +6659,7 @@ errors++;
 if(data4.name !== undefined){
 let data5 = data4.name;
 if(typeof data5 !== "string"){
-const err23 = {instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.project.properties.name.type,parentSchema:schema53.properties.project.properties.name,data:data5};
+const err23 = {instancePath:instancePath+"/project/name",schemaPath:"#/properties/project/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6718,7 +6672,7 @@ errors++;
 if(data4.version !== undefined){
 let data6 = data4.version;
 if(typeof data6 !== "string"){
-const err24 = {instancePath:instancePath+"/project/version",schemaPath:"#/properties/project/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.project.properties.version.type,parentSchema:schema53.properties.project.properties.version,data:data6};
+const err24 = {instancePath:instancePath+"/project/version",schemaPath:"#/properties/project/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",data:data6};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6730,7 +6684,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.project.type,parentSchema:schema53.properties.project,data:data4};
+const err25 = {instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "object"},message:"must be object",data:data4};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6748,7 +6702,7 @@ for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.path === undefined){
-const err26 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema54.required,parentSchema:schema54,data:data8};
+const err26 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6758,7 +6712,7 @@ vErrors.push(err26);
 errors++;
 }
 if(data8.sha256 === undefined){
-const err27 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema54.required,parentSchema:schema54,data:data8};
+const err27 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6769,7 +6723,7 @@ errors++;
 }
 for(const key2 in data8){
 if(!((key2 === "path") || (key2 === "sha256"))){
-const err28 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data:data8};
+const err28 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6782,7 +6736,7 @@ errors++;
 if(data8.path !== undefined){
 let data9 = data8.path;
 if(typeof data9 !== "string"){
-const err29 = {instancePath:instancePath+"/inputs/" + i0+"/path",schemaPath:"#/definitions/inputFile/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.path.type,parentSchema:schema54.properties.path,data:data9};
+const err29 = {instancePath:instancePath+"/inputs/" + i0+"/path",schemaPath:"#/definitions/inputFile/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6796,7 +6750,7 @@ if(data8.sha256 !== undefined){
 let data10 = data8.sha256;
 if(typeof data10 === "string"){
 if(!pattern16.test(data10)){
-const err30 = {instancePath:instancePath+"/inputs/" + i0+"/sha256",schemaPath:"#/definitions/inputFile/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",schema:"^[a-f0-9]{64}$",parentSchema:schema54.properties.sha256,data:data10};
+const err30 = {instancePath:instancePath+"/inputs/" + i0+"/sha256",schemaPath:"#/definitions/inputFile/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[a-f0-9]{64}$"},message:"must match pattern \""+"^[a-f0-9]{64}$"+"\"",data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6807,7 +6761,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/inputs/" + i0+"/sha256",schemaPath:"#/definitions/inputFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.sha256.type,parentSchema:schema54.properties.sha256,data:data10};
+const err31 = {instancePath:instancePath+"/inputs/" + i0+"/sha256",schemaPath:"#/definitions/inputFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",data:data10};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -6819,7 +6773,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data8};
+const err32 = {instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/definitions/inputFile/type",keyword:"type",params:{type: "object"},message:"must be object",data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -6831,7 +6785,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.inputs.type,parentSchema:schema53.properties.inputs,data:data7};
+const err33 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array",data:data7};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -6845,7 +6799,7 @@ if(data.platforms !== undefined){
 let data11 = data.platforms;
 if(Array.isArray(data11)){
 if(data11.length < 1){
-const err34 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.properties.platforms,data:data11};
+const err34 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data11};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -6858,7 +6812,7 @@ const len1 = data11.length;
 for(let i1=0; i1<len1; i1++){
 let data12 = data11[i1];
 if(typeof data12 !== "string"){
-const err35 = {instancePath:instancePath+"/platforms/" + i1,schemaPath:"#/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.platforms.items.type,parentSchema:schema53.properties.platforms.items,data:data12};
+const err35 = {instancePath:instancePath+"/platforms/" + i1,schemaPath:"#/properties/platforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data12};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -6870,7 +6824,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.platforms.type,parentSchema:schema53.properties.platforms,data:data11};
+const err36 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",data:data11};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -6884,7 +6838,7 @@ if(data.python !== undefined){
 let data13 = data.python;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 if(data13.version === undefined){
-const err37 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema53.properties.python.required,parentSchema:schema53.properties.python,data:data13};
+const err37 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",data:data13};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -6894,7 +6848,7 @@ vErrors.push(err37);
 errors++;
 }
 if(data13.interpreter === undefined){
-const err38 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "interpreter"},message:"must have required property '"+"interpreter"+"'",schema:schema53.properties.python.required,parentSchema:schema53.properties.python,data:data13};
+const err38 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "interpreter"},message:"must have required property '"+"interpreter"+"'",data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -6904,7 +6858,7 @@ vErrors.push(err38);
 errors++;
 }
 if(data13.venv === undefined){
-const err39 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "venv"},message:"must have required property '"+"venv"+"'",schema:schema53.properties.python.required,parentSchema:schema53.properties.python,data:data13};
+const err39 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/required",keyword:"required",params:{missingProperty: "venv"},message:"must have required property '"+"venv"+"'",data:data13};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -6915,7 +6869,7 @@ errors++;
 }
 for(const key3 in data13){
 if(!((((key3 === "version") || (key3 === "interpreter")) || (key3 === "venv")) || (key3 === "bytecode"))){
-const err40 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.python,data:data13};
+const err40 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",data:data13};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -6928,7 +6882,7 @@ errors++;
 if(data13.version !== undefined){
 let data14 = data13.version;
 if(typeof data14 !== "string"){
-const err41 = {instancePath:instancePath+"/python/version",schemaPath:"#/properties/python/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.python.properties.version.type,parentSchema:schema53.properties.python.properties.version,data:data14};
+const err41 = {instancePath:instancePath+"/python/version",schemaPath:"#/properties/python/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",data:data14};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -6941,7 +6895,7 @@ errors++;
 if(data13.interpreter !== undefined){
 let data15 = data13.interpreter;
 if(typeof data15 !== "string"){
-const err42 = {instancePath:instancePath+"/python/interpreter",schemaPath:"#/properties/python/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.python.properties.interpreter.type,parentSchema:schema53.properties.python.properties.interpreter,data:data15};
+const err42 = {instancePath:instancePath+"/python/interpreter",schemaPath:"#/properties/python/properties/interpreter/type",keyword:"type",params:{type: "string"},message:"must be string",data:data15};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -6954,7 +6908,7 @@ errors++;
 if(data13.venv !== undefined){
 let data16 = data13.venv;
 if(typeof data16 !== "string"){
-const err43 = {instancePath:instancePath+"/python/venv",schemaPath:"#/properties/python/properties/venv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.python.properties.venv.type,parentSchema:schema53.properties.python.properties.venv,data:data16};
+const err43 = {instancePath:instancePath+"/python/venv",schemaPath:"#/properties/python/properties/venv/type",keyword:"type",params:{type: "string"},message:"must be string",data:data16};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -6968,7 +6922,7 @@ if(data13.bytecode !== undefined){
 let data17 = data13.bytecode;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 if(data17.compiler === undefined){
-const err44 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",schema:schema53.properties.python.properties.bytecode.required,parentSchema:schema53.properties.python.properties.bytecode,data:data17};
+const err44 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/required",keyword:"required",params:{missingProperty: "compiler"},message:"must have required property '"+"compiler"+"'",data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -6978,7 +6932,7 @@ vErrors.push(err44);
 errors++;
 }
 if(data17.cacheTag === undefined){
-const err45 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/required",keyword:"required",params:{missingProperty: "cacheTag"},message:"must have required property '"+"cacheTag"+"'",schema:schema53.properties.python.properties.bytecode.required,parentSchema:schema53.properties.python.properties.bytecode,data:data17};
+const err45 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/required",keyword:"required",params:{missingProperty: "cacheTag"},message:"must have required property '"+"cacheTag"+"'",data:data17};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -6989,7 +6943,7 @@ errors++;
 }
 for(const key4 in data17){
 if(!((key4 === "compiler") || (key4 === "cacheTag"))){
-const err46 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema53.properties.python.properties.bytecode,data:data17};
+const err46 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",data:data17};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7002,7 +6956,7 @@ errors++;
 if(data17.compiler !== undefined){
 let data18 = data17.compiler;
 if(typeof data18 !== "string"){
-const err47 = {instancePath:instancePath+"/python/bytecode/compiler",schemaPath:"#/properties/python/properties/bytecode/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.python.properties.bytecode.properties.compiler.type,parentSchema:schema53.properties.python.properties.bytecode.properties.compiler,data:data18};
+const err47 = {instancePath:instancePath+"/python/bytecode/compiler",schemaPath:"#/properties/python/properties/bytecode/properties/compiler/type",keyword:"type",params:{type: "string"},message:"must be string",data:data18};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7015,7 +6969,7 @@ errors++;
 if(data17.cacheTag !== undefined){
 let data19 = data17.cacheTag;
 if(typeof data19 !== "string"){
-const err48 = {instancePath:instancePath+"/python/bytecode/cacheTag",schemaPath:"#/properties/python/properties/bytecode/properties/cacheTag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.python.properties.bytecode.properties.cacheTag.type,parentSchema:schema53.properties.python.properties.bytecode.properties.cacheTag,data:data19};
+const err48 = {instancePath:instancePath+"/python/bytecode/cacheTag",schemaPath:"#/properties/python/properties/bytecode/properties/cacheTag/type",keyword:"type",params:{type: "string"},message:"must be string",data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7027,7 +6981,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.python.properties.bytecode.type,parentSchema:schema53.properties.python.properties.bytecode,data:data17};
+const err49 = {instancePath:instancePath+"/python/bytecode",schemaPath:"#/properties/python/properties/bytecode/type",keyword:"type",params:{type: "object"},message:"must be object",data:data17};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7039,7 +6993,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.python.type,parentSchema:schema53.properties.python,data:data13};
+const err50 = {instancePath:instancePath+"/python",schemaPath:"#/properties/python/type",keyword:"type",params:{type: "object"},message:"must be object",data:data13};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7067,7 +7021,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.layers.type,parentSchema:schema53.properties.layers,data:data21};
+const err51 = {instancePath:instancePath+"/layers",schemaPath:"#/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -7081,7 +7035,7 @@ if(data.images !== undefined){
 let data23 = data.images;
 if(Array.isArray(data23)){
 if(data23.length < 1){
-const err52 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema53.properties.images,data:data23};
+const err52 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -7099,7 +7053,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.images.type,parentSchema:schema53.properties.images,data:data23};
+const err53 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array",data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -7116,7 +7070,7 @@ const len4 = data25.length;
 for(let i4=0; i4<len4; i4++){
 let data26 = data25[i4];
 if(typeof data26 !== "string"){
-const err54 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.tags.items.type,parentSchema:schema53.properties.tags.items,data:data26};
+const err54 = {instancePath:instancePath+"/tags/" + i4,schemaPath:"#/properties/tags/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data26};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -7128,7 +7082,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.tags.type,parentSchema:schema53.properties.tags,data:data25};
+const err55 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",data:data25};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -7144,7 +7098,7 @@ if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 for(const key5 in data27){
 let data28 = data27[key5];
 if(typeof data28 !== "string"){
-const err56 = {instancePath:instancePath+"/annotations/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.additionalProperties.type,parentSchema:schema68.additionalProperties,data:data28};
+const err56 = {instancePath:instancePath+"/annotations/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data28};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -7156,7 +7110,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data:data27};
+const err57 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: "object"},message:"must be object",data:data27};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -7169,7 +7123,7 @@ errors++;
 if(data.output !== undefined){
 let data29 = data.output;
 if(typeof data29 !== "string"){
-const err58 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.output.type,parentSchema:schema53.properties.output,data:data29};
+const err58 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string",data:data29};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -7185,7 +7139,7 @@ if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 for(const key6 in data30){
 let data31 = data30[key6];
 if(typeof data31 !== "string"){
-const err59 = {instancePath:instancePath+"/provenance/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/provenance/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.provenance.additionalProperties.type,parentSchema:schema53.properties.provenance.additionalProperties,data:data31};
+const err59 = {instancePath:instancePath+"/provenance/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/provenance/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -7197,7 +7151,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/provenance",schemaPath:"#/properties/provenance/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.properties.provenance.type,parentSchema:schema53.properties.provenance,data:data30};
+const err60 = {instancePath:instancePath+"/provenance",schemaPath:"#/properties/provenance/type",keyword:"type",params:{type: "object"},message:"must be object",data:data30};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -7219,7 +7173,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.properties.dependencies.type,parentSchema:schema53.properties.dependencies,data:data32};
+const err61 = {instancePath:instancePath+"/dependencies",schemaPath:"#/properties/dependencies/type",keyword:"type",params:{type: "array"},message:"must be array",data:data32};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -7231,7 +7185,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data};
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -7245,13 +7199,7 @@ return errors === 0;
 }
 
 export const pyprojectProject = validate34;
-const schema76 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://unpkg.com/pycontainer/schema/pyproject-project.schema.json","type":"object","properties":{"project":{"$ref":"#/definitions/project"},"tool":{"type":"object","properties":{"poetry":{"$ref":"#/definitions/poetry"}}}},"definitions":{"project":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","format":"pep508-name"},"version":{"type":"string","format":"pep440-version"},"description":{"type":"string"},"readme":{"anyOf":[{"type":"string"},{"type":"object","properties":{"file":{"type":"string"},"text":{"type":"string"},"content-type":{"type":"string"},"charset":{"type":"string"}}}]},"requires-python":{"type":"string","format":"pep440-specifier"},"license":{"anyOf":[{"type":"string"},{"type":"object","properties":{"file":{"type":"string"},"text":{"type":"string"}}}]},"license-files":{"$ref":"#/definitions/strings"},"authors":{"$ref":"#/definitions/people"},"maintainers":{"$ref":"#/definitions/people"},"keywords":{"$ref":"#/definitions/strings"},"classifiers":{"$ref":"#/definitions/strings"},"urls":{"$ref":"#/definitions/stringTable"},"scripts":{"$ref":"#/definitions/stringTable"},"gui-scripts":{"$ref":"#/definitions/stringTable"},"entry-points":{"type":"object","additionalProperties":{"$ref":"#/definitions/stringTable"}},"dependencies":{"$ref":"#/definitions/requirements"},"optional-dependencies":{"type":"object","additionalProperties":{"$ref":"#/definitions/requirements"}},"import-names":{"$ref":"#/definitions/strings"},"import-namespaces":{"$ref":"#/definitions/strings"},"dynamic":{"type":"array","items":{"enum":["authors","classifiers","dependencies","description","entry-points","gui-scripts","import-names","import-namespaces","keywords","license","license-files","maintainers","optional-dependencies","readme","requires-python","scripts","urls","version"]}}}},"poetry":{"type":"object","properties":{"name":{"type":"string","format":"pep508-name"},"version":{"type":"string","format":"pep440-version"},"scripts":{"type":"object"},"dependencies":{"type":"object"}}},"strings":{"type":"array","items":{"type":"string"}},"stringTable":{"type":"object","additionalProperties":{"type":"string"}},"requirements":{"type":"array","items":{"type":"string","format":"pep508-requirement"}},"people":{"type":"array","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"email":{"type":"string"}}}}}};
-const schema91 = {"type":"object","properties":{"name":{"type":"string","format":"pep508-name"},"version":{"type":"string","format":"pep440-version"},"scripts":{"type":"object"},"dependencies":{"type":"object"}}};
 const schema77 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","format":"pep508-name"},"version":{"type":"string","format":"pep440-version"},"description":{"type":"string"},"readme":{"anyOf":[{"type":"string"},{"type":"object","properties":{"file":{"type":"string"},"text":{"type":"string"},"content-type":{"type":"string"},"charset":{"type":"string"}}}]},"requires-python":{"type":"string","format":"pep440-specifier"},"license":{"anyOf":[{"type":"string"},{"type":"object","properties":{"file":{"type":"string"},"text":{"type":"string"}}}]},"license-files":{"$ref":"#/definitions/strings"},"authors":{"$ref":"#/definitions/people"},"maintainers":{"$ref":"#/definitions/people"},"keywords":{"$ref":"#/definitions/strings"},"classifiers":{"$ref":"#/definitions/strings"},"urls":{"$ref":"#/definitions/stringTable"},"scripts":{"$ref":"#/definitions/stringTable"},"gui-scripts":{"$ref":"#/definitions/stringTable"},"entry-points":{"type":"object","additionalProperties":{"$ref":"#/definitions/stringTable"}},"dependencies":{"$ref":"#/definitions/requirements"},"optional-dependencies":{"type":"object","additionalProperties":{"$ref":"#/definitions/requirements"}},"import-names":{"$ref":"#/definitions/strings"},"import-namespaces":{"$ref":"#/definitions/strings"},"dynamic":{"type":"array","items":{"enum":["authors","classifiers","dependencies","description","entry-points","gui-scripts","import-names","import-namespaces","keywords","license","license-files","maintainers","optional-dependencies","readme","requires-python","scripts","urls","version"]}}}};
-const schema78 = {"type":"array","items":{"type":"string"}};
-const schema79 = {"type":"array","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"email":{"type":"string"}}}};
-const schema83 = {"type":"object","additionalProperties":{"type":"string"}};
-const schema87 = {"type":"array","items":{"type":"string","format":"pep508-requirement"}};
 const formats0 = formats["pep508-name"];
 const formats2 = formats["pep440-version"];
 const formats4 = formats["pep440-specifier"];
@@ -7263,7 +7211,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func2.call(schema77.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema77,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7277,7 +7225,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(!(formats0(data0))){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/format",keyword:"format",params:{format: "pep508-name"},message:"must match format \""+"pep508-name"+"\"",schema:"pep508-name",parentSchema:schema77.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/format",keyword:"format",params:{format: "pep508-name"},message:"must match format \""+"pep508-name"+"\"",data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7288,7 +7236,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.name.type,parentSchema:schema77.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7302,7 +7250,7 @@ if(data.version !== undefined){
 let data1 = data.version;
 if(typeof data1 === "string"){
 if(!(formats2(data1))){
-const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/format",keyword:"format",params:{format: "pep440-version"},message:"must match format \""+"pep440-version"+"\"",schema:"pep440-version",parentSchema:schema77.properties.version,data:data1};
+const err3 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/format",keyword:"format",params:{format: "pep440-version"},message:"must match format \""+"pep440-version"+"\"",data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7313,7 +7261,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.version.type,parentSchema:schema77.properties.version,data:data1};
+const err4 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7326,7 +7274,7 @@ errors++;
 if(data.description !== undefined){
 let data2 = data.description;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.description.type,parentSchema:schema77.properties.description,data:data2};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7342,7 +7290,7 @@ const _errs9 = errors;
 let valid1 = false;
 const _errs10 = errors;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.readme.anyOf[0].type,parentSchema:schema77.properties.readme.anyOf[0],data:data3};
+const err6 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7359,7 +7307,7 @@ if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.file !== undefined){
 let data4 = data3.file;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/readme/file",schemaPath:"#/properties/readme/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.readme.anyOf[1].properties.file.type,parentSchema:schema77.properties.readme.anyOf[1].properties.file,data:data4};
+const err7 = {instancePath:instancePath+"/readme/file",schemaPath:"#/properties/readme/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7372,7 +7320,7 @@ errors++;
 if(data3.text !== undefined){
 let data5 = data3.text;
 if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/readme/text",schemaPath:"#/properties/readme/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.readme.anyOf[1].properties.text.type,parentSchema:schema77.properties.readme.anyOf[1].properties.text,data:data5};
+const err8 = {instancePath:instancePath+"/readme/text",schemaPath:"#/properties/readme/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -7385,7 +7333,7 @@ errors++;
 if(data3["content-type"] !== undefined){
 let data6 = data3["content-type"];
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/readme/content-type",schemaPath:"#/properties/readme/anyOf/1/properties/content-type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.readme.anyOf[1].properties["content-type"].type,parentSchema:schema77.properties.readme.anyOf[1].properties["content-type"],data:data6};
+const err9 = {instancePath:instancePath+"/readme/content-type",schemaPath:"#/properties/readme/anyOf/1/properties/content-type/type",keyword:"type",params:{type: "string"},message:"must be string",data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7398,7 +7346,7 @@ errors++;
 if(data3.charset !== undefined){
 let data7 = data3.charset;
 if(typeof data7 !== "string"){
-const err10 = {instancePath:instancePath+"/readme/charset",schemaPath:"#/properties/readme/anyOf/1/properties/charset/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.readme.anyOf[1].properties.charset.type,parentSchema:schema77.properties.readme.anyOf[1].properties.charset,data:data7};
+const err10 = {instancePath:instancePath+"/readme/charset",schemaPath:"#/properties/readme/anyOf/1/properties/charset/type",keyword:"type",params:{type: "string"},message:"must be string",data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -7410,7 +7358,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.readme.anyOf[1].type,parentSchema:schema77.properties.readme.anyOf[1],data:data3};
+const err11 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -7423,7 +7371,7 @@ var _valid0 = _errs12 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err12 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema77.properties.readme.anyOf,parentSchema:schema77.properties.readme,data:data3};
+const err12 = {instancePath:instancePath+"/readme",schemaPath:"#/properties/readme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7448,7 +7396,7 @@ if(data["requires-python"] !== undefined){
 let data8 = data["requires-python"];
 if(typeof data8 === "string"){
 if(!(formats4(data8))){
-const err13 = {instancePath:instancePath+"/requires-python",schemaPath:"#/properties/requires-python/format",keyword:"format",params:{format: "pep440-specifier"},message:"must match format \""+"pep440-specifier"+"\"",schema:"pep440-specifier",parentSchema:schema77.properties["requires-python"],data:data8};
+const err13 = {instancePath:instancePath+"/requires-python",schemaPath:"#/properties/requires-python/format",keyword:"format",params:{format: "pep440-specifier"},message:"must match format \""+"pep440-specifier"+"\"",data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -7459,7 +7407,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/requires-python",schemaPath:"#/properties/requires-python/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties["requires-python"].type,parentSchema:schema77.properties["requires-python"],data:data8};
+const err14 = {instancePath:instancePath+"/requires-python",schemaPath:"#/properties/requires-python/type",keyword:"type",params:{type: "string"},message:"must be string",data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7475,7 +7423,7 @@ const _errs25 = errors;
 let valid3 = false;
 const _errs26 = errors;
 if(typeof data9 !== "string"){
-const err15 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.license.anyOf[0].type,parentSchema:schema77.properties.license.anyOf[0],data:data9};
+const err15 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -7492,7 +7440,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.file !== undefined){
 let data10 = data9.file;
 if(typeof data10 !== "string"){
-const err16 = {instancePath:instancePath+"/license/file",schemaPath:"#/properties/license/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.license.anyOf[1].properties.file.type,parentSchema:schema77.properties.license.anyOf[1].properties.file,data:data10};
+const err16 = {instancePath:instancePath+"/license/file",schemaPath:"#/properties/license/anyOf/1/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -7505,7 +7453,7 @@ errors++;
 if(data9.text !== undefined){
 let data11 = data9.text;
 if(typeof data11 !== "string"){
-const err17 = {instancePath:instancePath+"/license/text",schemaPath:"#/properties/license/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.license.anyOf[1].properties.text.type,parentSchema:schema77.properties.license.anyOf[1].properties.text,data:data11};
+const err17 = {instancePath:instancePath+"/license/text",schemaPath:"#/properties/license/anyOf/1/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",data:data11};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -7517,7 +7465,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.license.anyOf[1].type,parentSchema:schema77.properties.license.anyOf[1],data:data9};
+const err18 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",data:data9};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7530,7 +7478,7 @@ var _valid1 = _errs28 === errors;
 valid3 = valid3 || _valid1;
 }
 if(!valid3){
-const err19 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema77.properties.license.anyOf,parentSchema:schema77.properties.license,data:data9};
+const err19 = {instancePath:instancePath+"/license",schemaPath:"#/properties/license/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",data:data9};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7558,7 +7506,7 @@ const len0 = data12.length;
 for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 if(typeof data13 !== "string"){
-const err20 = {instancePath:instancePath+"/license-files/" + i0,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.items.type,parentSchema:schema78.items,data:data13};
+const err20 = {instancePath:instancePath+"/license-files/" + i0,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data13};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -7570,7 +7518,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/license-files",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.type,parentSchema:schema78,data:data12};
+const err21 = {instancePath:instancePath+"/license-files",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7589,7 +7537,7 @@ let data15 = data14[i1];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 for(const key1 in data15){
 if(!((key1 === "name") || (key1 === "email"))){
-const err22 = {instancePath:instancePath+"/authors/" + i1,schemaPath:"#/definitions/people/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema79.items,data:data15};
+const err22 = {instancePath:instancePath+"/authors/" + i1,schemaPath:"#/definitions/people/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -7602,7 +7550,7 @@ errors++;
 if(data15.name !== undefined){
 let data16 = data15.name;
 if(typeof data16 !== "string"){
-const err23 = {instancePath:instancePath+"/authors/" + i1+"/name",schemaPath:"#/definitions/people/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.items.properties.name.type,parentSchema:schema79.items.properties.name,data:data16};
+const err23 = {instancePath:instancePath+"/authors/" + i1+"/name",schemaPath:"#/definitions/people/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7615,7 +7563,7 @@ errors++;
 if(data15.email !== undefined){
 let data17 = data15.email;
 if(typeof data17 !== "string"){
-const err24 = {instancePath:instancePath+"/authors/" + i1+"/email",schemaPath:"#/definitions/people/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.items.properties.email.type,parentSchema:schema79.items.properties.email,data:data17};
+const err24 = {instancePath:instancePath+"/authors/" + i1+"/email",schemaPath:"#/definitions/people/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7627,7 +7575,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/authors/" + i1,schemaPath:"#/definitions/people/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.items.type,parentSchema:schema79.items,data:data15};
+const err25 = {instancePath:instancePath+"/authors/" + i1,schemaPath:"#/definitions/people/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7639,7 +7587,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/authors",schemaPath:"#/definitions/people/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.type,parentSchema:schema79,data:data14};
+const err26 = {instancePath:instancePath+"/authors",schemaPath:"#/definitions/people/type",keyword:"type",params:{type: "array"},message:"must be array",data:data14};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7658,7 +7606,7 @@ let data19 = data18[i2];
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key2 in data19){
 if(!((key2 === "name") || (key2 === "email"))){
-const err27 = {instancePath:instancePath+"/maintainers/" + i2,schemaPath:"#/definitions/people/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema79.items,data:data19};
+const err27 = {instancePath:instancePath+"/maintainers/" + i2,schemaPath:"#/definitions/people/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",data:data19};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -7671,7 +7619,7 @@ errors++;
 if(data19.name !== undefined){
 let data20 = data19.name;
 if(typeof data20 !== "string"){
-const err28 = {instancePath:instancePath+"/maintainers/" + i2+"/name",schemaPath:"#/definitions/people/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.items.properties.name.type,parentSchema:schema79.items.properties.name,data:data20};
+const err28 = {instancePath:instancePath+"/maintainers/" + i2+"/name",schemaPath:"#/definitions/people/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data20};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -7684,7 +7632,7 @@ errors++;
 if(data19.email !== undefined){
 let data21 = data19.email;
 if(typeof data21 !== "string"){
-const err29 = {instancePath:instancePath+"/maintainers/" + i2+"/email",schemaPath:"#/definitions/people/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.items.properties.email.type,parentSchema:schema79.items.properties.email,data:data21};
+const err29 = {instancePath:instancePath+"/maintainers/" + i2+"/email",schemaPath:"#/definitions/people/items/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",data:data21};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -7696,7 +7644,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/maintainers/" + i2,schemaPath:"#/definitions/people/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.items.type,parentSchema:schema79.items,data:data19};
+const err30 = {instancePath:instancePath+"/maintainers/" + i2,schemaPath:"#/definitions/people/items/type",keyword:"type",params:{type: "object"},message:"must be object",data:data19};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -7708,7 +7656,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/maintainers",schemaPath:"#/definitions/people/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.type,parentSchema:schema79,data:data18};
+const err31 = {instancePath:instancePath+"/maintainers",schemaPath:"#/definitions/people/type",keyword:"type",params:{type: "array"},message:"must be array",data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7725,7 +7673,7 @@ const len3 = data22.length;
 for(let i3=0; i3<len3; i3++){
 let data23 = data22[i3];
 if(typeof data23 !== "string"){
-const err32 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.items.type,parentSchema:schema78.items,data:data23};
+const err32 = {instancePath:instancePath+"/keywords/" + i3,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data23};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -7737,7 +7685,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/keywords",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.type,parentSchema:schema78,data:data22};
+const err33 = {instancePath:instancePath+"/keywords",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",data:data22};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -7754,7 +7702,7 @@ const len4 = data24.length;
 for(let i4=0; i4<len4; i4++){
 let data25 = data24[i4];
 if(typeof data25 !== "string"){
-const err34 = {instancePath:instancePath+"/classifiers/" + i4,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.items.type,parentSchema:schema78.items,data:data25};
+const err34 = {instancePath:instancePath+"/classifiers/" + i4,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data25};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -7766,7 +7714,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/classifiers",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.type,parentSchema:schema78,data:data24};
+const err35 = {instancePath:instancePath+"/classifiers",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",data:data24};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -7782,7 +7730,7 @@ if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 for(const key3 in data26){
 let data27 = data26[key3];
 if(typeof data27 !== "string"){
-const err36 = {instancePath:instancePath+"/urls/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.additionalProperties.type,parentSchema:schema83.additionalProperties,data:data27};
+const err36 = {instancePath:instancePath+"/urls/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data27};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -7794,7 +7742,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/urls",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data:data26};
+const err37 = {instancePath:instancePath+"/urls",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",data:data26};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -7810,7 +7758,7 @@ if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 for(const key4 in data28){
 let data29 = data28[key4];
 if(typeof data29 !== "string"){
-const err38 = {instancePath:instancePath+"/scripts/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.additionalProperties.type,parentSchema:schema83.additionalProperties,data:data29};
+const err38 = {instancePath:instancePath+"/scripts/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data29};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -7822,7 +7770,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/scripts",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data:data28};
+const err39 = {instancePath:instancePath+"/scripts",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",data:data28};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -7838,7 +7786,7 @@ if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 for(const key5 in data30){
 let data31 = data30[key5];
 if(typeof data31 !== "string"){
-const err40 = {instancePath:instancePath+"/gui-scripts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.additionalProperties.type,parentSchema:schema83.additionalProperties,data:data31};
+const err40 = {instancePath:instancePath+"/gui-scripts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data31};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -7850,7 +7798,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/gui-scripts",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data:data30};
+const err41 = {instancePath:instancePath+"/gui-scripts",schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",data:data30};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -7869,7 +7817,7 @@ if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 for(const key7 in data33){
 let data34 = data33[key7];
 if(typeof data34 !== "string"){
-const err42 = {instancePath:instancePath+"/entry-points/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.additionalProperties.type,parentSchema:schema83.additionalProperties,data:data34};
+const err42 = {instancePath:instancePath+"/entry-points/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",data:data34};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -7881,7 +7829,7 @@ errors++;
 }
 }
 else {
-const err43 = {instancePath:instancePath+"/entry-points/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data:data33};
+const err43 = {instancePath:instancePath+"/entry-points/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringTable/type",keyword:"type",params:{type: "object"},message:"must be object",data:data33};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -7893,7 +7841,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/entry-points",schemaPath:"#/properties/entry-points/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties["entry-points"].type,parentSchema:schema77.properties["entry-points"],data:data32};
+const err44 = {instancePath:instancePath+"/entry-points",schemaPath:"#/properties/entry-points/type",keyword:"type",params:{type: "object"},message:"must be object",data:data32};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -7911,7 +7859,7 @@ for(let i5=0; i5<len5; i5++){
 let data36 = data35[i5];
 if(typeof data36 === "string"){
 if(!(formats6(data36))){
-const err45 = {instancePath:instancePath+"/dependencies/" + i5,schemaPath:"#/definitions/requirements/items/format",keyword:"format",params:{format: "pep508-requirement"},message:"must match format \""+"pep508-requirement"+"\"",schema:"pep508-requirement",parentSchema:schema87.items,data:data36};
+const err45 = {instancePath:instancePath+"/dependencies/" + i5,schemaPath:"#/definitions/requirements/items/format",keyword:"format",params:{format: "pep508-requirement"},message:"must match format \""+"pep508-requirement"+"\"",data:data36};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -7922,7 +7870,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/dependencies/" + i5,schemaPath:"#/definitions/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.items.type,parentSchema:schema87.items,data:data36};
+const err46 = {instancePath:instancePath+"/dependencies/" + i5,schemaPath:"#/definitions/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data36};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -7934,7 +7882,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/dependencies",schemaPath:"#/definitions/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.type,parentSchema:schema87,data:data35};
+const err47 = {instancePath:instancePath+"/dependencies",schemaPath:"#/definitions/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",data:data35};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -7955,7 +7903,7 @@ for(let i6=0; i6<len6; i6++){
 let data39 = data38[i6];
 if(typeof data39 === "string"){
 if(!(formats6(data39))){
-const err48 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/requirements/items/format",keyword:"format",params:{format: "pep508-requirement"},message:"must match format \""+"pep508-requirement"+"\"",schema:"pep508-requirement",parentSchema:schema87.items,data:data39};
+const err48 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/requirements/items/format",keyword:"format",params:{format: "pep508-requirement"},message:"must match format \""+"pep508-requirement"+"\"",data:data39};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -7966,7 +7914,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.items.type,parentSchema:schema87.items,data:data39};
+const err49 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i6,schemaPath:"#/definitions/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data39};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -7978,7 +7926,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.type,parentSchema:schema87,data:data38};
+const err50 = {instancePath:instancePath+"/optional-dependencies/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",data:data38};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -7990,7 +7938,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/optional-dependencies",schemaPath:"#/properties/optional-dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties["optional-dependencies"].type,parentSchema:schema77.properties["optional-dependencies"],data:data37};
+const err51 = {instancePath:instancePath+"/optional-dependencies",schemaPath:"#/properties/optional-dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",data:data37};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -8007,7 +7955,7 @@ const len7 = data40.length;
 for(let i7=0; i7<len7; i7++){
 let data41 = data40[i7];
 if(typeof data41 !== "string"){
-const err52 = {instancePath:instancePath+"/import-names/" + i7,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.items.type,parentSchema:schema78.items,data:data41};
+const err52 = {instancePath:instancePath+"/import-names/" + i7,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data41};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -8019,7 +7967,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/import-names",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.type,parentSchema:schema78,data:data40};
+const err53 = {instancePath:instancePath+"/import-names",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",data:data40};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -8036,7 +7984,7 @@ const len8 = data42.length;
 for(let i8=0; i8<len8; i8++){
 let data43 = data42[i8];
 if(typeof data43 !== "string"){
-const err54 = {instancePath:instancePath+"/import-namespaces/" + i8,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.items.type,parentSchema:schema78.items,data:data43};
+const err54 = {instancePath:instancePath+"/import-namespaces/" + i8,schemaPath:"#/definitions/strings/items/type",keyword:"type",params:{type: "string"},message:"must be string",data:data43};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -8048,7 +7996,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/import-namespaces",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema78.type,parentSchema:schema78,data:data42};
+const err55 = {instancePath:instancePath+"/import-namespaces",schemaPath:"#/definitions/strings/type",keyword:"type",params:{type: "array"},message:"must be array",data:data42};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -8065,7 +8013,7 @@ const len9 = data44.length;
 for(let i9=0; i9<len9; i9++){
 let data45 = data44[i9];
 if(!((((((((((((((((((data45 === "authors") || (data45 === "classifiers")) || (data45 === "dependencies")) || (data45 === "description")) || (data45 === "entry-points")) || (data45 === "gui-scripts")) || (data45 === "import-names")) || (data45 === "import-namespaces")) || (data45 === "keywords")) || (data45 === "license")) || (data45 === "license-files")) || (data45 === "maintainers")) || (data45 === "optional-dependencies")) || (data45 === "readme")) || (data45 === "requires-python")) || (data45 === "scripts")) || (data45 === "urls")) || (data45 === "version"))){
-const err56 = {instancePath:instancePath+"/dynamic/" + i9,schemaPath:"#/properties/dynamic/items/enum",keyword:"enum",params:{allowedValues: schema77.properties.dynamic.items.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.dynamic.items.enum,parentSchema:schema77.properties.dynamic.items,data:data45};
+const err56 = {instancePath:instancePath+"/dynamic/" + i9,schemaPath:"#/properties/dynamic/items/enum",keyword:"enum",params:{allowedValues: schema77.properties.dynamic.items.enum},message:"must be equal to one of the allowed values",data:data45};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -8077,7 +8025,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/dynamic",schemaPath:"#/properties/dynamic/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.dynamic.type,parentSchema:schema77.properties.dynamic,data:data44};
+const err57 = {instancePath:instancePath+"/dynamic",schemaPath:"#/properties/dynamic/type",keyword:"type",params:{type: "array"},message:"must be array",data:data44};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -8089,7 +8037,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -8124,7 +8072,7 @@ if(data2.name !== undefined){
 let data3 = data2.name;
 if(typeof data3 === "string"){
 if(!(formats0(data3))){
-const err0 = {instancePath:instancePath+"/tool/poetry/name",schemaPath:"#/definitions/poetry/properties/name/format",keyword:"format",params:{format: "pep508-name"},message:"must match format \""+"pep508-name"+"\"",schema:"pep508-name",parentSchema:schema91.properties.name,data:data3};
+const err0 = {instancePath:instancePath+"/tool/poetry/name",schemaPath:"#/definitions/poetry/properties/name/format",keyword:"format",params:{format: "pep508-name"},message:"must match format \""+"pep508-name"+"\"",data:data3};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8135,7 +8083,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/tool/poetry/name",schemaPath:"#/definitions/poetry/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.name.type,parentSchema:schema91.properties.name,data:data3};
+const err1 = {instancePath:instancePath+"/tool/poetry/name",schemaPath:"#/definitions/poetry/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",data:data3};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8149,7 +8097,7 @@ if(data2.version !== undefined){
 let data4 = data2.version;
 if(typeof data4 === "string"){
 if(!(formats2(data4))){
-const err2 = {instancePath:instancePath+"/tool/poetry/version",schemaPath:"#/definitions/poetry/properties/version/format",keyword:"format",params:{format: "pep440-version"},message:"must match format \""+"pep440-version"+"\"",schema:"pep440-version",parentSchema:schema91.properties.version,data:data4};
+const err2 = {instancePath:instancePath+"/tool/poetry/version",schemaPath:"#/definitions/poetry/properties/version/format",keyword:"format",params:{format: "pep440-version"},message:"must match format \""+"pep440-version"+"\"",data:data4};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8160,7 +8108,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/tool/poetry/version",schemaPath:"#/definitions/poetry/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.version.type,parentSchema:schema91.properties.version,data:data4};
+const err3 = {instancePath:instancePath+"/tool/poetry/version",schemaPath:"#/definitions/poetry/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",data:data4};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8173,7 +8121,7 @@ errors++;
 if(data2.scripts !== undefined){
 let data5 = data2.scripts;
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-const err4 = {instancePath:instancePath+"/tool/poetry/scripts",schemaPath:"#/definitions/poetry/properties/scripts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.properties.scripts.type,parentSchema:schema91.properties.scripts,data:data5};
+const err4 = {instancePath:instancePath+"/tool/poetry/scripts",schemaPath:"#/definitions/poetry/properties/scripts/type",keyword:"type",params:{type: "object"},message:"must be object",data:data5};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8186,7 +8134,7 @@ errors++;
 if(data2.dependencies !== undefined){
 let data6 = data2.dependencies;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err5 = {instancePath:instancePath+"/tool/poetry/dependencies",schemaPath:"#/definitions/poetry/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.properties.dependencies.type,parentSchema:schema91.properties.dependencies,data:data6};
+const err5 = {instancePath:instancePath+"/tool/poetry/dependencies",schemaPath:"#/definitions/poetry/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",data:data6};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -8198,7 +8146,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/tool/poetry",schemaPath:"#/definitions/poetry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data:data2};
+const err6 = {instancePath:instancePath+"/tool/poetry",schemaPath:"#/definitions/poetry/type",keyword:"type",params:{type: "object"},message:"must be object",data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8210,7 +8158,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.tool.type,parentSchema:schema76.properties.tool,data:data1};
+const err7 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "object"},message:"must be object",data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8222,7 +8170,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",data};
 if(vErrors === null){
 vErrors = [err8];
 }

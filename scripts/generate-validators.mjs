@@ -59,6 +59,24 @@ function formatNames(schemas) {
   return [...names].sort();
 }
 
+/**
+ * verbose puts three things in each error: data (the offending value, which the messages quote),
+ * schema and parentSchema (the parts of the embedded schema copies the error came from, which nothing
+ * reads). Without the last two, most of those copies are unused: each `const schemaN = {...}` that no
+ * code refers to any more goes too (enum values and the like still refer to theirs). A quarter of the
+ * code, which every command that validates reads and compiles at start. Error objects are on one line,
+ * in the order ajv writes them: {..., schema: X, parentSchema: Y, data: Z} or {..., data}.
+ */
+function dropSchemaReferences(code) {
+  let out = code.replace(/,schema:(?:(?!,parentSchema:).)*,parentSchema:(?:(?!,data[:}]).)*,data(?=[:}])/g, ',data');
+  if (/parentSchema:/.test(out)) throw new Error('generated validators: an error object is not in the form dropSchemaReferences expects');
+  for (;;) {
+    const unused = [...out.matchAll(/^const (schema\d+) = .*;$/gm)].map((m) => m[1]).filter((name) => !new RegExp(`\\b${name}\\b(?! = )`).test(out));
+    if (unused.length === 0) return out;
+    for (const name of unused) out = out.replace(new RegExp(`^const ${name} = .*;\n`, 'm'), '');
+  }
+}
+
 /** The text of generated/validators.ts. */
 export async function generateValidators() {
   const schemas = {};
@@ -73,6 +91,7 @@ export async function generateValidators() {
   code = code.replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length');
   if (/\brequire\(/.test(code)) throw new Error(`generated validators call require(): ${code.match(/require\([^)]*\)/)[0]}; import it like ucs2length`);
   code = code.replace(/^"use strict";\n?/, '');
+  code = dropSchemaReferences(code);
   return [
     banner,
     '// @ts-nocheck',

@@ -2,7 +2,6 @@ import { Command, Option } from 'clipanion';
 import { stat } from 'node:fs/promises';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
-import { compilePlan } from '../plan/compile.js';
 import { formatChanges, planChanges, unifiedPlanDiff } from '../plan/diff.js';
 import { parsePlan, readPlan, serializePlan } from '../plan/file.js';
 import { BaseCommand } from './base.js';
@@ -60,6 +59,8 @@ export class DiffCommand extends BaseCommand {
       throw new PlanError('E_PLAN_READ', `${side}: no such plan file or project directory`);
     }
     if (!isDir) return readPlan(side);
+    // The compiler (resolver, lock readers, installer) loads only for a directory: two plan files need none of it.
+    const { compilePlan } = await import('../plan/compile.js');
     return compilePlan({
       context: side,
       ...(this.baseImage !== undefined ? { flags: { baseImage: this.baseImage } } : {}),

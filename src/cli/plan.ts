@@ -4,8 +4,6 @@ import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
 import { compilePlan } from '../plan/compile.js';
-import { formatChanges, planChanges, unifiedPlanDiff } from '../plan/diff.js';
-import { explainPlan } from '../plan/explain.js';
 import { DEFAULT_PLAN_FILE, serializePlan, writePlan } from '../plan/file.js';
 import { summarizePlan } from '../plan/summary.js';
 import { PlanningCommand } from './flags.js';
@@ -58,7 +56,7 @@ export class PlanCommand extends PlanningCommand {
     const options = { ...(await this.compileOptions()), ...(this.locked ? { resolveFresh: true } : {}) };
     const plan = await compilePlan(options);
     const committed = options.pins ?? (this.check || this.locked ? await this.committedPlan() : undefined);
-    if (this.check) return this.reportCheck(plan, committed);
+    if (this.check) return await this.reportCheck(plan, committed);
     if (this.locked && committed) this.refusePinChanges(committed, plan);
     const target = this.write ? this.planPath() : this.out;
     if (target) {
@@ -66,18 +64,20 @@ export class PlanCommand extends PlanningCommand {
       this.context.stderr.write(`wrote ${target}\n`);
     }
     if (this.json) this.context.stdout.write(serializePlan(plan));
-    else if (this.explain) this.context.stdout.write(explainPlan(plan));
+    else if (this.explain) this.context.stdout.write((await import('../plan/explain.js')).explainPlan(plan));
     else if (!target) this.context.stdout.write(summarizePlan(plan));
     return 0;
   }
 
-  private reportCheck(plan: Plan, committed: Plan | undefined): number {
+  private async reportCheck(plan: Plan, committed: Plan | undefined): Promise<number> {
     const file = this.planPath();
     if (!committed) throw new PlanError('E_PLAN_READ', `--check: there is no plan at ${file}; write one with \`pycontainer plan --write\``);
     if (serializePlan(committed) === serializePlan(plan)) {
       this.context.stdout.write(`${file} is up to date\n`);
       return 0;
     }
+    // The diff code (and the diff library) loads only here: most `plan` runs never compare.
+    const { formatChanges, planChanges, unifiedPlanDiff } = await import('../plan/diff.js');
     const color = this.useColor();
     // Resolved dependencies are kept by `plan --write`: taking newer releases needs --upgrade.
     const resolvedMoved = (plan.dependencies ?? []).some((d) => d.source === 'resolved' && JSON.stringify(d.packages) !== JSON.stringify(committed.dependencies?.find((c) => c.platform === d.platform)?.packages));

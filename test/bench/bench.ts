@@ -52,6 +52,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = process.env.BENCH_DIR ? resolve(process.env.BENCH_DIR) : join(REPO, 'test', '.cache', 'bench');
 const PROJECT = join(BENCH_DIR, 'project');
 const STAMP = join(BENCH_DIR, 'project.stamp.json');
+// The npm bin, run as `node bin/pycontainer.js` (what its `#!/usr/bin/env node` line does): every launcher
+// (npm, the Python package, the GitHub Action) starts this file, which sets pycontainer's V8 flags itself.
 const CLI = join(REPO, 'bin', 'pycontainer.js');
 const INSTALL_WHEELS = join(REPO, 'dist', 'test', 'bench', 'install-wheels.js');
 /** The venv the wheel-install scenario installs into. */
