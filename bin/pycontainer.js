@@ -15,6 +15,13 @@ import { setFlagsFromString } from 'node:v8';
 if (!/semi-space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with its baseline compiler
+// (Liftoff) and, once the parser has run a little (one response is enough), again on a background thread
+// with its optimizing one (TurboFan): measured, that second compile costs ~0.15 s of CPU and ~35 MB of
+// peak RSS in every process that opens a connection, a third of an unchanged re-push, for a parser that
+// reads a few header lines per request. Liftoff code is all we need. Set here, not in the library: it
+// is the process's setting, and a program that imports pycontainer keeps its own.
+setFlagsFromString('--liftoff-only');
 
 const bundle = new URL('../dist/bundle/pycontainer.mjs', import.meta.url);
 const modules = new URL('../dist/src/cli/main.js', import.meta.url);

@@ -1,21 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 import { Agent, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
 
-/*
- * undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with its baseline compiler
- * (Liftoff) and, as soon as the parser has run a little (one response is enough), once more on a
- * background thread with its optimizing one (TurboFan): measured, that second compile costs ~0.15 s
- * of CPU and raises peak RSS by ~35 MB in every process that opens a connection — a third of a
- * re-push — for a parser that reads a few header lines per request (bodies pass through it as spans).
- * Liftoff code is all we need. Set here, at import, because every module that uses undici imports
- * this one and llhttp is compiled at the first connection. Node 20 leaves V8's flags writable.
- */
-setFlagsFromString('--liftoff-only');
 
 /** A request body that can be produced again for a retry (undici sends an async iterable chunk by chunk). */
 export type BodyFactory = () => Readable | AsyncIterable<Buffer> | Buffer | string;
