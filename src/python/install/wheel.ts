@@ -6,7 +6,7 @@ import type { ScriptEntry } from '../../config/detect.js';
 import { ConfigError } from '../../errors.js';
 import { addEntry, checkMemberPath, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
-import { ZipFile, ZipFormatError, type ZipEntry } from './zip.js';
+import { ZipFile, ZipFormatError, ZipReader, type ZipEntry } from './zip.js';
 import { cachePathOf, type Compiled } from '../bytecode.js';
 
 /**
@@ -174,50 +174,83 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
   for (const item of items) checkMemberPath(item.path);
   const pack = createPack();
   const time = new Date(mtime * 1000);
+  // One descriptor per wheel for the whole pack: members are read with one system call each.
+  const readers = new Map<ZipFile, ZipReader>();
+  const readerOf = (zip: ZipFile) => {
+    let r = readers.get(zip);
+    if (!r) readers.set(zip, (r = zip.reader()));
+    return r;
+  };
   (async () => {
-    for (const item of items) {
-      const header: Partial<Header> & { name: string } = {
-        name: item.file ? item.path : `${item.path}/`,
-        mode: item.file ? parseInt(item.file.mode, 8) : 0o755,
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        mtime: time,
-        type: item.file ? 'file' : 'directory',
-      };
-      const f = item.file;
-      if (item.bytecodeOf) {
-        const body = await compileMember(item.bytecodeOf, plan.compiler!);
-        if (body === undefined) continue;
-        header.type = 'file';
-        header.name = item.path;
-        header.mode = 0o644;
-        header.size = body.length;
-        await addEntry(pack, header, body);
-      } else if (!f) {
-        await addEntry(pack, header);
-      } else if (f.source.kind === 'content') {
-        header.size = f.source.body.length;
-        await addEntry(pack, header, f.source.body);
-      } else {
-        header.size = f.size;
-        try {
-          await streamInto(pack, header, memberStream(f));
-        } catch (err) {
-          throw wheelError(f.wheel, err, f.origin);
+    try {
+      for (const item of items) {
+        const header: Partial<Header> & { name: string } = {
+          name: item.file ? item.path : `${item.path}/`,
+          mode: item.file ? parseInt(item.file.mode, 8) : 0o755,
+          uid: 0,
+          gid: 0,
+          uname: '',
+          gname: '',
+          mtime: time,
+          type: item.file ? 'file' : 'directory',
+        };
+        const f = item.file;
+        if (item.bytecodeOf) {
+          const body = await compileMember(item.bytecodeOf, plan.compiler!, readerOf);
+          if (body === undefined) continue;
+          header.type = 'file';
+          header.name = item.path;
+          header.mode = 0o644;
+          header.size = body.length;
+          await addEntry(pack, header, body);
+        } else if (!f) {
+          await addEntry(pack, header);
+        } else if (f.source.kind === 'content') {
+          header.size = f.source.body.length;
+          await addEntry(pack, header, f.source.body);
+        } else if (ZipReader.isSmall(f.source.entry)) {
+          const body = readVerified(f, readerOf(f.source.zip));
+          header.size = body.length;
+          await addEntry(pack, header, body);
+        } else {
+          header.size = f.size;
+          try {
+            await streamInto(pack, header, memberStream(f, readerOf(f.source.zip)));
+          } catch (err) {
+            throw wheelError(f.wheel, err, f.origin);
+          }
         }
       }
+      pack.finalize();
+    } finally {
+      for (const r of readers.values()) r.close();
     }
-    pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
   return pack;
 }
 
+/** A small member's final bytes (shebang rewritten for scripts), read whole, failing unless they match the plan. */
+function readVerified(f: Planned, reader: ZipReader): Buffer {
+  if (f.source.kind !== 'member') throw new Error('not a member');
+  let body: Buffer;
+  try {
+    body = reader.readSmall(f.source.entry);
+  } catch (err) {
+    throw wheelError(f.wheel, err, f.origin);
+  }
+  if (f.source.shebang !== undefined) {
+    const rewriter = new ShebangRewriter(f.source.shebang);
+    body = Buffer.concat([...rewriter.push(body), ...rewriter.end()]);
+  }
+  if (body.length !== f.size || !sha256(body).equals(f.sha256)) throw corrupt(f.wheel, f.origin);
+  return body;
+}
+
 /** A source file's .pyc bytes (its bytes checked against the plan first), or undefined when it does not compile. */
-async function compileMember(f: Planned, compiler: Bytecode): Promise<Buffer | undefined> {
+async function compileMember(f: Planned, compiler: Bytecode, readerOf: (zip: ZipFile) => ZipReader): Promise<Buffer | undefined> {
   let source: Buffer;
   if (f.source.kind === 'content') source = f.source.body;
+  else if (ZipReader.isSmall(f.source.entry)) source = readVerified(f, readerOf(f.source.zip));
   else {
     source = await readMember(f.source.zip, f.source.entry, f.wheel);
     if (f.source.shebang !== undefined || source.length !== f.size || !sha256(source).equals(f.sha256)) {
@@ -255,12 +288,12 @@ async function streamInto(pack: Pack, header: Partial<Header> & { name: string }
 }
 
 /** The member's final bytes (shebang rewritten for scripts), failing unless they match the plan. */
-function memberStream(f: Planned): Readable {
+function memberStream(f: Planned, reader: ZipReader): Readable {
   if (f.source.kind !== 'member') throw new Error('not a member');
-  const { zip, entry, shebang } = f.source;
+  const { entry, shebang } = f.source;
   const verify = new Verify(f);
   // Errors from the zip (CRC, size, I/O) reach the consumer as E_WHEEL errors naming the wheel and member.
-  const source = zip.stream(entry);
+  const source = reader.stream(entry);
   const failed = (err: Error) => verify.destroy(wheelError(f.wheel, err, f.origin));
   source.on('error', failed);
   verify.on('close', () => source.destroy());
