@@ -4,7 +4,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { ScriptEntry } from '../../config/detect.js';
 import { ConfigError } from '../../errors.js';
-import { addEntry, checkMemberPath, sortEntries } from '../../oci/layer.js';
+import { addEntry, checkMemberPath, compareUtf8, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
 import { ZipFile, ZipFormatError, ZipReader, type ZipEntry } from './zip.js';
 import { cachePathOf, type Compiled } from '../bytecode.js';
@@ -140,8 +140,12 @@ export async function planWheelsLayer(wheels: WheelToInstall[], target: VenvTarg
 function parentDirs(paths: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
   for (const p of paths) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    // From the nearest parent up, stopping at one already known (its parents are too).
+    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      const dir = p.slice(0, slash);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
   }
   return dirs;
 }
@@ -622,9 +626,8 @@ function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-function compare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
+/** Byte-wise (UTF-8) order, without encoding the strings (thousands of member names are sorted). */
+const compare = compareUtf8;
 
 /** `Key: value` lines (WHEEL), keys lower-cased; the first occurrence wins. */
 function parseHeaders(text: string): Map<string, string> {
