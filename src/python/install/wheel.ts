@@ -449,10 +449,11 @@ async function planWheel(w: WheelToInstall, target: VenvTarget): Promise<Planned
 
   const planned: Planned[] = [];
   const origins = new Map<string, string>();
+  const reservedPaths = reserved(venv, target.pythonMinor);
   const add = (p: Planned) => {
     const other = origins.get(p.path);
     if (other !== undefined) fail(`${other} and ${p.origin} both install /${p.path}`);
-    if (reserved(p.path, venv, target.pythonMinor)) fail(`${p.origin} would replace the venv's /${p.path}`);
+    if (reservedPaths.has(p.path)) fail(`${p.origin} would replace the venv's /${p.path}`);
     origins.set(p.path, p.origin);
     planned.push(p);
   };
@@ -604,8 +605,8 @@ export class ShebangRewriter {
 }
 
 /** Paths that belong to the venv itself (another layer), which a wheel must not replace. */
-function reserved(file: string, venv: string, minor: string): boolean {
-  return [`${venv}/pyvenv.cfg`, `${venv}/bin/python`, `${venv}/bin/python3`, `${venv}/bin/python${minor}`, `${venv}/lib64`].includes(file);
+function reserved(venv: string, minor: string): Set<string> {
+  return new Set([`${venv}/pyvenv.cfg`, `${venv}/bin/python`, `${venv}/bin/python3`, `${venv}/bin/python${minor}`, `${venv}/lib64`]);
 }
 
 /** Why a member name cannot be installed, or undefined. */
@@ -691,6 +692,13 @@ function directUrlJson(direct: { url: string; archiveHash?: string }, fail: (wha
 
 /** RFC 4180-style CSV as Python's csv module reads it (quoted fields, doubled quotes, \n or \r\n). */
 export function parseCsv(text: string): string[][] {
+  // RECORD files hardly ever quote: without a quote character, rows and fields are plain splits (slices
+  // of the text, where the general parser below builds each field a character at a time).
+  if (!text.includes('"')) {
+    const rows: string[][] = [];
+    for (const line of text.split(/\r\n|\n|\r/)) if (line) rows.push(line.split(','));
+    return rows;
+  }
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

@@ -372,11 +372,21 @@ async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<{
   return { entries, centralOffset: cdOffset };
 }
 
+/** One decoder for every name: a TextDecoder per member costs more than the rest of its directory entry. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeName(bytes: Buffer, flags: number): string {
-  const ascii = bytes.every((b) => b < 0x80);
-  if (!ascii && !(flags & 0x800)) throw new ZipFormatError('a member name is neither ASCII nor marked UTF-8');
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return bytes.toString('latin1');
+  if (!(flags & 0x800)) throw new ZipFormatError('a member name is neither ASCII nor marked UTF-8');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new ZipFormatError('a member name is not valid UTF-8');
   }
