@@ -67,6 +67,9 @@ interface RecordRow {
 
 const HASHES = new Set(['sha256', 'sha384', 'sha512']);
 
+/** compile_bytecode: modules sent to the compiler ahead of the one the tar is writing. */
+const COMPILE_AHEAD = 64;
+
 /**
  * A reproducible tar (tar-stream Pack) of the wheels installed into the venv: entries sorted byte-wise
  * by path (no leading '/'), every parent directory present (0755), mtime = `mtime` seconds, uid/gid 0,
@@ -185,9 +188,27 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
     if (!r) readers.set(zip, (r = zip.reader()));
     return r;
   };
+  // compile_bytecode: the compiler answers requests in order, one after another; sending the next
+  // sources while it works keeps it busy instead of paying a round trip per module.
+  const compiling = new Map<number, Promise<Buffer | undefined>>();
+  let ahead = 0;
+  const compiledAt = (index: number): Promise<Buffer | undefined> => {
+    while (ahead <= index || (compiling.size < COMPILE_AHEAD && ahead < items.length)) {
+      const source = items[ahead]!.bytecodeOf;
+      if (source) {
+        const p = compileMember(source, plan.compiler!, readerOf);
+        p.catch(() => undefined); // surfaced when taken; a pack that failed before takes none
+        compiling.set(ahead, p);
+      }
+      ahead++;
+    }
+    const p = compiling.get(index)!;
+    compiling.delete(index);
+    return p;
+  };
   (async () => {
     try {
-      for (const item of items) {
+      for (const [index, item] of items.entries()) {
         const header: Partial<Header> & { name: string } = {
           name: item.file ? item.path : `${item.path}/`,
           mode: item.file ? parseInt(item.file.mode, 8) : 0o755,
@@ -200,7 +221,7 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
         };
         const f = item.file;
         if (item.bytecodeOf) {
-          const body = await compileMember(item.bytecodeOf, plan.compiler!, readerOf);
+          const body = await compiledAt(index);
           if (body === undefined) continue;
           header.type = 'file';
           header.name = item.path;

@@ -1,13 +1,16 @@
-// The wheel zip reader's two paths (small members read whole, large ones streamed) and the RECORD CSV
-// reader's two paths (no quotes: plain splits; quotes: the general parser) give the same answers and
-// refuse the same damage.
+// The wheel installer's fast paths against their general ones: the zip reader's (small members read
+// whole, large ones streamed), the RECORD CSV reader's (no quotes: plain splits; quotes: the general
+// parser), and bytecode compiled ahead of the tar writer (answers land on their own modules).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseCsv } from '../../src/python/install/wheel.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { extract } from 'tar-stream';
+import { assembleMemberWheel } from '../../src/python/install/member-wheel.js';
+import { packWheelsLayer, parseCsv, planWheelsLayer } from '../../src/python/install/wheel.js';
 import { SMALL_MEMBER, ZipFile, ZipFormatError, ZipReader } from '../../src/python/install/zip.js';
 import { zipBytes } from '../support/zip.js';
 import { tempDirs } from '../support/temp.js';
@@ -139,4 +142,48 @@ test('RECORD rows: the plain-split path and the quoting parser agree', () => {
   ]);
   assert.deepEqual(parseCsv(''), []);
   assert.deepEqual(parseCsv(',\n'), [['', '']]);
+});
+
+test('bytecode compiled ahead of the tar writer: each .pyc holds the answer for its own module, in tar order; one that does not compile is left out', async () => {
+  const dir = await tempDir();
+  const modules: Record<string, string> = {};
+  for (let i = 0; i < 150; i++) modules[`pkg/m${String(i).padStart(3, '0')}.py`] = `X = ${i}\n`;
+  modules['pkg/broken.py'] = 'def (\n';
+  const built = assembleMemberWheel('pkg', '1.0', Object.entries(modules).map(([archivePath, data]) => ({ archivePath, source: archivePath, data: Buffer.from(data) })));
+  const file = path.join(dir, built.filename);
+  await writeFile(file, built.data);
+  let inFlight = 0;
+  let most = 0;
+  // A compiler that answers after a random delay (out of order) with the path and source it was given.
+  const compile = async (p: string, source: Buffer) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await sleep(Math.random() * 3);
+    inFlight--;
+    return source.toString().startsWith('def (') ? { error: 'SyntaxError' } : { pyc: Buffer.from(`${p}|${source.toString()}`) };
+  };
+  const plan = await planWheelsLayer([{ file, name: 'pkg', version: '1.0', requested: true }], { venv: '/app/.venv', pythonMinor: '3.11', bytecode: { cacheTag: 'cpython-311', compile } });
+  const pycs: [string, string][] = [];
+  const ex = extract();
+  ex.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      if (header.name.endsWith('.pyc')) pycs.push([header.name, Buffer.concat(chunks).toString()]);
+      next();
+    });
+  });
+  const done = new Promise<void>((resolve, reject) => ex.on('finish', () => resolve()).on('error', reject));
+  packWheelsLayer(plan, 0).pipe(ex);
+  await done;
+  const site = 'app/.venv/lib/python3.11/site-packages';
+  assert.equal(pycs.length, 150, 'every module but the broken one');
+  for (const [name, body] of pycs) {
+    const m = /^(.*)\/__pycache__\/(m\d{3})\.cpython-311\.pyc$/.exec(name)!;
+    assert.ok(m, name);
+    assert.equal(body, `/${m[1]}/${m[2]}.py|X = ${Number(m[2]!.slice(1))}\n`);
+  }
+  assert.deepEqual(pycs.map(([n]) => n), pycs.map(([n]) => n).sort(), 'in tar order');
+  assert.ok(pycs[0]![0].startsWith(`${site}/pkg/__pycache__/`));
+  assert.ok(most > 1, `several modules were compiling at once (${most})`);
 });
