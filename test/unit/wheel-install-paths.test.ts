@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { extract } from 'tar-stream';
+import { BytecodeCompiler, findHostInterpreter } from '../../src/python/bytecode.js';
 import { assembleMemberWheel } from '../../src/python/install/member-wheel.js';
 import { packWheelsLayer, parseCsv, planWheelsLayer } from '../../src/python/install/wheel.js';
 import { SMALL_MEMBER, ZipFile, ZipFormatError, ZipReader } from '../../src/python/install/zip.js';
@@ -186,4 +187,17 @@ test('bytecode compiled ahead of the tar writer: each .pyc holds the answer for 
   assert.deepEqual(pycs.map(([n]) => n), pycs.map(([n]) => n).sort(), 'in tar order');
   assert.ok(pycs[0]![0].startsWith(`${site}/pkg/__pycache__/`));
   assert.ok(most > 1, `several modules were compiling at once (${most})`);
+});
+
+test('many modules compiled at once (a second compiler process joins): the bytes of one at a time', { skip: !findHostInterpreter('3.11') && 'no python3.11 on this machine' }, async () => {
+  const sources = Array.from({ length: 60 }, (_, i) => [`/app/pkg/m${i}.py`, Buffer.from(`def f(x):\n    return x * ${i} + len("${'s'.repeat(i)}")\nK = frozenset({${i}, 'a', 'b'})\n`)] as const);
+  const together = await BytecodeCompiler.start('3.11');
+  const alone = await BytecodeCompiler.start('3.11');
+  try {
+    const at = await Promise.all(sources.map(([p, src]) => together.compile(p, src)));
+    for (const [i, [p, src]] of sources.entries()) assert.deepEqual(at[i], await alone.compile(p, src), p);
+  } finally {
+    await together.close();
+    await alone.close();
+  }
 });
