@@ -17,7 +17,7 @@ import { BlobCache, defaultCacheDir } from '../cache/store.js';
 import { DerivedCache } from '../cache/derived.js';
 import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/index/download.js';
-import { resolveDependencies } from './dependencies.js';
+import { resolveDependencies, type CompressLayer } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
@@ -271,7 +271,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
 
     // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
     const listings = new Map<string, LayerScan>();
-    const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options), compiler);
+    // build's one pass: the dependency layers hashed here are compressed into the cache on the way.
+    const compressLayer = caches?.compress ? async (tar: NodeJS.ReadableStream, diff: HashCounter) => void ((await compressIntoCache(tar, diff, caches.blobs)) && caches.built.add(diff.digest())) : undefined;
+    const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options), compiler, compressLayer);
     // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
     // `plan --check` notice a change to them.
     for (const path of locks) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
@@ -366,6 +368,7 @@ async function planDependencies(
   /** Per platform: the committed plan's resolved versions to keep while they fit. */
   preferences: Map<string, Map<string, string>>,
   compiler: BytecodeCompiler | undefined,
+  compressLayer?: CompressLayer,
 ): Promise<{ layers: DependencyLayer[]; locks: string[] }> {
   const wanted = merged.build.include_deps;
   const own = ownDependencyNames(detection.project.dependencies, pyproject);
@@ -403,6 +406,7 @@ async function planDependencies(
         ...(preferences.get(text) ? { preferences: preferences.get(text)! } : {}),
         ...(cache ? { cacheRoot: cache.root } : {}),
         ...(compiler ? { bytecode: compiler } : {}),
+        ...(compressLayer ? { compressLayer } : {}),
       };
       let result: Awaited<ReturnType<typeof resolveDependencies>>;
       try {

@@ -1,4 +1,4 @@
-import { sha256OfStream } from '../oci/digest.js';
+import { HashCounter, sha256OfStream } from '../oci/digest.js';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
@@ -60,7 +60,15 @@ export interface DependencyInput {
   cacheRoot?: string;
   /** compile_bytecode: the build's compiler. */
   bytecode?: BytecodeCompiler;
+  /**
+   * `build`'s one pass: a layer that has to be streamed to learn its diff_id goes through `diff` and is
+   * compressed into the cache on the way, so apply takes the blob instead of installing the wheels again.
+   */
+  compressLayer?: CompressLayer;
 }
+
+/** Pipes a layer's tar through `diff` (its diff_id and size) into the cache's compressed blobs. */
+export type CompressLayer = (tar: NodeJS.ReadableStream, diff: HashCounter) => Promise<void>;
 
 /** The C library wheels are chosen for; glibc 2.17 (manylinux2014) when the base does not tell. */
 async function targetLibc(input: DependencyInput): Promise<Libc> {
@@ -215,6 +223,7 @@ async function buildDependencyLayer(
     layering: input.layering ?? DEFAULT_LAYERING,
     ...(input.derived ? { derived: input.derived } : {}),
     ...(input.bytecode ? { bytecode: input.bytecode } : {}),
+    ...(input.compressLayer ? { compressLayer: input.compressLayer } : {}),
   });
   return {
     lock,
@@ -245,6 +254,7 @@ interface LayerSettings {
   layering: Layering;
   derived?: DerivedCache;
   bytecode?: BytecodeCompiler;
+  compressLayer?: CompressLayer;
 }
 
 /** A cached dependency layer: its diff_id and size. */
@@ -314,8 +324,15 @@ async function assembleDependencyLayers(
   for (const [i, g] of groups.entries()) {
     let numbers = cached[i];
     if (!numbers) {
-      const { hex, size } = await sha256OfStream(packWheelsLayer(plan, settings.mtime, new Set(g.packages)) as unknown as AsyncIterable<Buffer>);
-      numbers = { diffId: `sha256:${hex}`, size };
+      const tar = packWheelsLayer(plan, settings.mtime, new Set(g.packages));
+      if (settings.compressLayer) {
+        const diff = new HashCounter();
+        await settings.compressLayer(tar as unknown as NodeJS.ReadableStream, diff);
+        numbers = { diffId: diff.digest(), size: diff.bytes };
+      } else {
+        const { hex, size } = await sha256OfStream(tar as unknown as AsyncIterable<Buffer>);
+        numbers = { diffId: `sha256:${hex}`, size };
+      }
       await derived?.put('deps-layer', keys[i]!, numbers);
     }
     layers.push({ name: g.name, createdBy: createdBy(g), diffId: numbers.diffId, size: numbers.size, packages: g.packages });

@@ -19,7 +19,7 @@ import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:c
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ConfigError, PlanError } from '../errors.js';
 import type { CompileBytecode } from '../oci/layer.js';
@@ -196,11 +196,19 @@ export class BytecodeCache {
   }
 }
 
-/** One long-lived compile helper process. */
+/**
+ * One long-lived compile helper process, and a second one started when requests queue up on a machine
+ * with more than one core (the dependency layers send modules ahead): the same interpreter, so the
+ * same bytes whichever process compiles a module.
+ */
 export class BytecodeCompiler {
   private buffer = Buffer.alloc(0);
   private readonly waiting: { resolve: (r: { status: number; body: Buffer }) => void; reject: (e: Error) => void }[] = [];
   private failure: Error | undefined;
+  /** How to start the second process; undefined for the second process itself. */
+  private startArgs: { minor: string; env: NodeJS.ProcessEnv; setting: string } | undefined;
+  private second: Promise<BytecodeCompiler | undefined> | undefined;
+  private secondReady: BytecodeCompiler | undefined;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -215,6 +223,12 @@ export class BytecodeCompiler {
    * compiled before is taken from it and what is compiled is kept in it.
    */
   static async start(minor: string, env: NodeJS.ProcessEnv = process.env, setting = 'build.compile_bytecode', cache?: BytecodeCache): Promise<BytecodeCompiler> {
+    const compiler = await BytecodeCompiler.spawn(minor, env, setting, cache);
+    if (availableParallelism() > 1) compiler.startArgs = { minor, env, setting };
+    return compiler;
+  }
+
+  private static async spawn(minor: string, env: NodeJS.ProcessEnv, setting: string, cache: BytecodeCache | undefined): Promise<BytecodeCompiler> {
     const exe = findHostInterpreter(minor, env);
     if (!exe) {
       throw new ConfigError('E_NO_COMPILER', `${setting}: compiling bytecode needs Python ${minor} on this machine and none was found (python${minor} on PATH, \`uv python find ${minor}\`, pyenv); install it (e.g. \`uv python install ${minor}\`) or set compile_bytecode = false`);
@@ -249,6 +263,8 @@ export class BytecodeCompiler {
   }
 
   private async compileHere(path: string, source: Buffer): Promise<Compiled> {
+    const other = this.lessBusy();
+    if (other) return other.compileHere(path, source);
     const p = Buffer.from(path, 'utf8');
     const head = Buffer.alloc(8);
     head.writeUInt32BE(p.length, 0);
@@ -259,7 +275,31 @@ export class BytecodeCompiler {
     return status === 0 ? { pyc: body } : { error: body.toString('utf8') };
   }
 
+  /** The second process when it has fewer requests waiting than this one (started on the first queue). */
+  private lessBusy(): BytecodeCompiler | undefined {
+    if (!this.startArgs || this.waiting.length === 0) return undefined;
+    if (!this.second) {
+      const { minor, env, setting } = this.startArgs;
+      this.second = BytecodeCompiler.spawn(minor, env, setting, undefined).then(
+        async (c) => {
+          // Another interpreter would compile other bytes: then this one works alone.
+          if (c.executable !== this.executable || c.info.version !== this.info.version || c.info.cacheTag !== this.info.cacheTag || this.failure) {
+            await c.close();
+            return undefined;
+          }
+          this.secondReady = c;
+          return c;
+        },
+        () => undefined,
+      );
+      return undefined;
+    }
+    const c = this.secondReady;
+    return c && c.waiting.length < this.waiting.length ? c : undefined;
+  }
+
   async close(): Promise<void> {
+    await this.second?.then((c) => c?.close());
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.failure ??= new Error('closed');

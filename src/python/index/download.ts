@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../../plan/file.js';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { StatCache, stampOf, stampSize, type FileStamp } from '../../cache/stat.js';
 import { BlobCache } from '../../cache/store.js';
 import { ConfigError, displayUrl, NetworkError } from '../../errors.js';
 import { sha256OfStream } from '../../oci/digest.js';
@@ -29,14 +30,24 @@ export class DistributionStore {
     private readonly cache: BlobCache,
     private readonly temporary: string | undefined,
     private readonly env: NodeJS.ProcessEnv,
+    /**
+     * Local distribution files (a lock's `path`) hashed before, by stat stamp (src/cache/stat.ts): one
+     * that has not been touched since is not read again. A persistent cache's only.
+     */
+    private readonly local: StatCache,
   ) {}
 
   /** `env`: for NETRC and HOME (download credentials). Default: process.env. */
   static async open(cache: BlobCache | undefined, options: { env?: NodeJS.ProcessEnv } = {}): Promise<DistributionStore> {
     const env = options.env ?? process.env;
-    if (cache) return new DistributionStore(cache, undefined, env);
+    if (cache) return new DistributionStore(cache, undefined, env, await StatCache.read(cache.root, LOCAL_FILES));
     const dir = await mkdtemp(join(tmpdir(), 'pycontainer-dists-'));
-    return new DistributionStore(new BlobCache(dir), dir, env);
+    return new DistributionStore(new BlobCache(dir), dir, env, StatCache.inMemory());
+  }
+
+  /** How many local files the stat cache vouched for, unread (tests). */
+  get vouched(): number {
+    return this.local.hits;
   }
 
   /** Adds a local file (a wheel built here) to the store; returns where it is and its digest. */
@@ -68,6 +79,7 @@ export class DistributionStore {
   }
 
   async close(): Promise<void> {
+    await this.local.write();
     if (this.temporary) await rm(this.temporary, { recursive: true, force: true });
   }
 
@@ -79,6 +91,15 @@ export class DistributionStore {
   async fetch(file: FileToFetch, baseDir: string, authorization?: (url: string) => string | undefined): Promise<string> {
     if (file.path !== undefined) {
       const abs = isAbsolute(file.path) ? file.path : join(baseDir, file.path);
+      // Stamped before it is read: a file changed while it is hashed has another stamp next time.
+      let stamp: FileStamp | undefined;
+      try {
+        const st = await stat(abs, { bigint: true });
+        if (st.isFile()) stamp = stampOf(st);
+      } catch {
+        // reported by the open below
+      }
+      if (stamp && this.local.lookup(abs, stamp) === file.sha256 && (file.size === undefined || stampSize(stamp) === file.size)) return abs;
       let stream: Readable;
       try {
         stream = createReadStream(abs);
@@ -87,6 +108,7 @@ export class DistributionStore {
         throw new ConfigError('E_DIST_MISSING', `${file.filename}: the lock names ${file.path}, which does not exist`);
       }
       await verify(stream, file);
+      if (stamp) this.local.record(abs, stamp, file.sha256);
       return abs;
     }
     const digest = `sha256:${file.sha256}`;
@@ -115,6 +137,9 @@ export class DistributionStore {
     }
   }
 }
+
+/** The stat cache of local distribution files: absolute paths, so one for every project (not a directory). */
+const LOCAL_FILES = '\0local distribution files';
 
 /** Attempts per download (a server error or a broken connection). */
 const DOWNLOAD_ATTEMPTS = 4;

@@ -4,9 +4,9 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { ScriptEntry } from '../../config/detect.js';
 import { ConfigError } from '../../errors.js';
-import { addEntry, checkMemberPath, sortEntries } from '../../oci/layer.js';
+import { addEntry, checkMemberPath, compareUtf8, sortEntries } from '../../oci/layer.js';
 import { escapeDistName, relativeTo, sitePackages, wrapper } from './venv.js';
-import { ZipFile, ZipFormatError, type ZipEntry } from './zip.js';
+import { ZipFile, ZipFormatError, ZipReader, type ZipEntry } from './zip.js';
 import { cachePathOf, type Compiled } from '../bytecode.js';
 
 /**
@@ -66,6 +66,9 @@ interface RecordRow {
 }
 
 const HASHES = new Set(['sha256', 'sha384', 'sha512']);
+
+/** compile_bytecode: modules sent to the compiler ahead of the one the tar is writing. */
+const COMPILE_AHEAD = 64;
 
 /**
  * A reproducible tar (tar-stream Pack) of the wheels installed into the venv: entries sorted byte-wise
@@ -140,8 +143,12 @@ export async function planWheelsLayer(wheels: WheelToInstall[], target: VenvTarg
 function parentDirs(paths: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
   for (const p of paths) {
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    // From the nearest parent up, stopping at one already known (its parents are too).
+    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      const dir = p.slice(0, slash);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
   }
   return dirs;
 }
@@ -174,50 +181,101 @@ export function packWheelsLayer(plan: WheelsLayerPlan, mtime: number, only?: Rea
   for (const item of items) checkMemberPath(item.path);
   const pack = createPack();
   const time = new Date(mtime * 1000);
+  // One descriptor per wheel for the whole pack: members are read with one system call each.
+  const readers = new Map<ZipFile, ZipReader>();
+  const readerOf = (zip: ZipFile) => {
+    let r = readers.get(zip);
+    if (!r) readers.set(zip, (r = zip.reader()));
+    return r;
+  };
+  // compile_bytecode: the compiler answers requests in order, one after another; sending the next
+  // sources while it works keeps it busy instead of paying a round trip per module.
+  const compiling = new Map<number, Promise<Buffer | undefined>>();
+  let ahead = 0;
+  const compiledAt = (index: number): Promise<Buffer | undefined> => {
+    while (ahead <= index || (compiling.size < COMPILE_AHEAD && ahead < items.length)) {
+      const source = items[ahead]!.bytecodeOf;
+      if (source) {
+        const p = compileMember(source, plan.compiler!, readerOf);
+        p.catch(() => undefined); // surfaced when taken; a pack that failed before takes none
+        compiling.set(ahead, p);
+      }
+      ahead++;
+    }
+    const p = compiling.get(index)!;
+    compiling.delete(index);
+    return p;
+  };
   (async () => {
-    for (const item of items) {
-      const header: Partial<Header> & { name: string } = {
-        name: item.file ? item.path : `${item.path}/`,
-        mode: item.file ? parseInt(item.file.mode, 8) : 0o755,
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        mtime: time,
-        type: item.file ? 'file' : 'directory',
-      };
-      const f = item.file;
-      if (item.bytecodeOf) {
-        const body = await compileMember(item.bytecodeOf, plan.compiler!);
-        if (body === undefined) continue;
-        header.type = 'file';
-        header.name = item.path;
-        header.mode = 0o644;
-        header.size = body.length;
-        await addEntry(pack, header, body);
-      } else if (!f) {
-        await addEntry(pack, header);
-      } else if (f.source.kind === 'content') {
-        header.size = f.source.body.length;
-        await addEntry(pack, header, f.source.body);
-      } else {
-        header.size = f.size;
-        try {
-          await streamInto(pack, header, memberStream(f));
-        } catch (err) {
-          throw wheelError(f.wheel, err, f.origin);
+    try {
+      for (const [index, item] of items.entries()) {
+        const header: Partial<Header> & { name: string } = {
+          name: item.file ? item.path : `${item.path}/`,
+          mode: item.file ? parseInt(item.file.mode, 8) : 0o755,
+          uid: 0,
+          gid: 0,
+          uname: '',
+          gname: '',
+          mtime: time,
+          type: item.file ? 'file' : 'directory',
+        };
+        const f = item.file;
+        if (item.bytecodeOf) {
+          const body = await compiledAt(index);
+          if (body === undefined) continue;
+          header.type = 'file';
+          header.name = item.path;
+          header.mode = 0o644;
+          header.size = body.length;
+          await addEntry(pack, header, body);
+        } else if (!f) {
+          await addEntry(pack, header);
+        } else if (f.source.kind === 'content') {
+          header.size = f.source.body.length;
+          await addEntry(pack, header, f.source.body);
+        } else if (ZipReader.isSmall(f.source.entry)) {
+          const body = readVerified(f, readerOf(f.source.zip));
+          header.size = body.length;
+          await addEntry(pack, header, body);
+        } else {
+          header.size = f.size;
+          try {
+            await streamInto(pack, header, memberStream(f, readerOf(f.source.zip)));
+          } catch (err) {
+            throw wheelError(f.wheel, err, f.origin);
+          }
         }
       }
+      pack.finalize();
+    } finally {
+      for (const r of readers.values()) r.close();
     }
-    pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
   return pack;
 }
 
+/** A small member's final bytes (shebang rewritten for scripts), read whole, failing unless they match the plan. */
+function readVerified(f: Planned, reader: ZipReader): Buffer {
+  if (f.source.kind !== 'member') throw new Error('not a member');
+  let body: Buffer;
+  try {
+    body = reader.readSmall(f.source.entry);
+  } catch (err) {
+    throw wheelError(f.wheel, err, f.origin);
+  }
+  if (f.source.shebang !== undefined) {
+    const rewriter = new ShebangRewriter(f.source.shebang);
+    body = Buffer.concat([...rewriter.push(body), ...rewriter.end()]);
+  }
+  if (body.length !== f.size || !sha256(body).equals(f.sha256)) throw corrupt(f.wheel, f.origin);
+  return body;
+}
+
 /** A source file's .pyc bytes (its bytes checked against the plan first), or undefined when it does not compile. */
-async function compileMember(f: Planned, compiler: Bytecode): Promise<Buffer | undefined> {
+async function compileMember(f: Planned, compiler: Bytecode, readerOf: (zip: ZipFile) => ZipReader): Promise<Buffer | undefined> {
   let source: Buffer;
   if (f.source.kind === 'content') source = f.source.body;
+  else if (ZipReader.isSmall(f.source.entry)) source = readVerified(f, readerOf(f.source.zip));
   else {
     source = await readMember(f.source.zip, f.source.entry, f.wheel);
     if (f.source.shebang !== undefined || source.length !== f.size || !sha256(source).equals(f.sha256)) {
@@ -255,12 +313,12 @@ async function streamInto(pack: Pack, header: Partial<Header> & { name: string }
 }
 
 /** The member's final bytes (shebang rewritten for scripts), failing unless they match the plan. */
-function memberStream(f: Planned): Readable {
+function memberStream(f: Planned, reader: ZipReader): Readable {
   if (f.source.kind !== 'member') throw new Error('not a member');
-  const { zip, entry, shebang } = f.source;
+  const { entry, shebang } = f.source;
   const verify = new Verify(f);
   // Errors from the zip (CRC, size, I/O) reach the consumer as E_WHEEL errors naming the wheel and member.
-  const source = zip.stream(entry);
+  const source = reader.stream(entry);
   const failed = (err: Error) => verify.destroy(wheelError(f.wheel, err, f.origin));
   source.on('error', failed);
   verify.on('close', () => source.destroy());
@@ -412,10 +470,11 @@ async function planWheel(w: WheelToInstall, target: VenvTarget): Promise<Planned
 
   const planned: Planned[] = [];
   const origins = new Map<string, string>();
+  const reservedPaths = reserved(venv, target.pythonMinor);
   const add = (p: Planned) => {
     const other = origins.get(p.path);
     if (other !== undefined) fail(`${other} and ${p.origin} both install /${p.path}`);
-    if (reserved(p.path, venv, target.pythonMinor)) fail(`${p.origin} would replace the venv's /${p.path}`);
+    if (reservedPaths.has(p.path)) fail(`${p.origin} would replace the venv's /${p.path}`);
     origins.set(p.path, p.origin);
     planned.push(p);
   };
@@ -567,8 +626,8 @@ export class ShebangRewriter {
 }
 
 /** Paths that belong to the venv itself (another layer), which a wheel must not replace. */
-function reserved(file: string, venv: string, minor: string): boolean {
-  return [`${venv}/pyvenv.cfg`, `${venv}/bin/python`, `${venv}/bin/python3`, `${venv}/bin/python${minor}`, `${venv}/lib64`].includes(file);
+function reserved(venv: string, minor: string): Set<string> {
+  return new Set([`${venv}/pyvenv.cfg`, `${venv}/bin/python`, `${venv}/bin/python3`, `${venv}/bin/python${minor}`, `${venv}/lib64`]);
 }
 
 /** Why a member name cannot be installed, or undefined. */
@@ -589,9 +648,8 @@ function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-function compare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
+/** Byte-wise (UTF-8) order, without encoding the strings (thousands of member names are sorted). */
+const compare = compareUtf8;
 
 /** `Key: value` lines (WHEEL), keys lower-cased; the first occurrence wins. */
 function parseHeaders(text: string): Map<string, string> {
@@ -655,6 +713,13 @@ function directUrlJson(direct: { url: string; archiveHash?: string }, fail: (wha
 
 /** RFC 4180-style CSV as Python's csv module reads it (quoted fields, doubled quotes, \n or \r\n). */
 export function parseCsv(text: string): string[][] {
+  // RECORD files hardly ever quote: without a quote character, rows and fields are plain splits (slices
+  // of the text, where the general parser below builds each field a character at a time).
+  if (!text.includes('"')) {
+    const rows: string[][] = [];
+    for (const line of text.split(/\r\n|\n|\r/)) if (line) rows.push(line.split(','));
+    return rows;
+  }
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

@@ -1,12 +1,18 @@
+import { closeSync, openSync, read as readCallback, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 
 /**
  * A small, strict zip reader for wheels (APPNOTE.TXT): the central directory is read once, members
- * are streamed from the file on demand (stored or deflated), their size and CRC-32 checked as they
- * flow. Zip64 archives are read. Encrypted members, other compression methods, multi-disk archives,
- * duplicate names and members that overlap the central directory are refused.
+ * are read from the file on demand (stored or deflated), their size and CRC-32 checked. Zip64
+ * archives are read. Encrypted members, other compression methods, multi-disk archives, duplicate
+ * names and members that overlap the central directory are refused.
+ *
+ * A wheel holds thousands of small modules: a ZipReader keeps one descriptor open and reads a small
+ * member with one system call and one synchronous inflate (no stream, no thread-pool hop per member);
+ * a large member is streamed in big chunks through an inflater on the thread pool, so memory does not
+ * grow with member size.
  */
 export interface ZipEntry {
   /** The member's name as stored (forward slashes). */
@@ -31,7 +37,12 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-const CHUNK = 64 * 1024;
+/** Read size for a streamed member: large reads, few callbacks. */
+const CHUNK = 1024 * 1024;
+/** Members up to this size (both compressed and not) are read whole by ZipReader.readSmall. */
+export const SMALL_MEMBER = 1024 * 1024;
+/** Bytes read past a local header's name on a guess, so its extra field usually comes in the same read. */
+const EXTRA_GUESS = 64;
 
 export class ZipFile {
   private constructor(
@@ -62,6 +73,94 @@ export class ZipFile {
     return mode === 0 ? undefined : mode & 0o7777;
   }
 
+  /** A reader of this archive's members through one descriptor (opened on first use); close it when done. */
+  reader(): ZipReader {
+    return new ZipReader(this, this.centralOffset);
+  }
+
+  /** The member's uncompressed bytes as a stream, failing when its size or CRC-32 differ from the directory. */
+  stream(entry: ZipEntry): Readable {
+    const reader = this.reader();
+    const out = reader.stream(entry);
+    out.once('close', () => reader.close());
+    return out;
+  }
+
+  /** The member's bytes, whole; for small members (metadata), refusing ones larger than `limit`. */
+  async read(entry: ZipEntry, limit = 16 * 1024 * 1024): Promise<Buffer> {
+    if (entry.size > limit) throw new ZipFormatError(`${entry.name} is too large (${entry.size} bytes)`);
+    const reader = this.reader();
+    try {
+      if (ZipReader.isSmall(entry)) return reader.readSmall(entry);
+      const chunks: Buffer[] = [];
+      for await (const chunk of reader.stream(entry)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+/**
+ * Reads members of one archive through one descriptor: small ones whole and synchronously, large ones
+ * streamed. Not for concurrent streams of the same reader after close(): close once every stream ended.
+ */
+export class ZipReader {
+  private fd: number | undefined;
+  private closed = false;
+  /** Reads on the thread pool not yet finished: the descriptor is closed after them, never under them. */
+  private inFlight = 0;
+
+  constructor(
+    readonly zip: ZipFile,
+    /** Member data must end before the central directory. */
+    private readonly centralOffset: number,
+  ) {}
+
+  /** Whether readSmall takes this member: a file whose stored and inflated sizes are both small. */
+  static isSmall(entry: ZipEntry): boolean {
+    return !entry.directory && entry.size <= SMALL_MEMBER && entry.compressedSize <= SMALL_MEMBER;
+  }
+
+  /** A small member's bytes (see isSmall): one read, one inflate, its size and CRC-32 checked. */
+  readSmall(entry: ZipEntry): Buffer {
+    if (entry.directory) throw new ZipFormatError(`${entry.name} is a directory`);
+    if (!ZipReader.isSmall(entry)) throw new ZipFormatError(`${entry.name} is too large to be read whole`);
+    const fd = this.descriptor();
+    const nameBytes = Buffer.from(entry.name, 'utf8');
+    // The local header, the name, a guess at the extra field and the data, in one read.
+    const want = Math.min(30 + nameBytes.length + EXTRA_GUESS + entry.compressedSize, this.centralOffset - entry.localHeaderOffset);
+    let buffer = Buffer.allocUnsafe(Math.max(want, 30));
+    let got = readFully(fd, buffer, 0, buffer.length, entry.localHeaderOffset);
+    const dataStart = this.checkLocalHeader(entry, buffer.subarray(0, got), nameBytes);
+    const dataEnd = dataStart + entry.compressedSize;
+    if (entry.localHeaderOffset + dataEnd > this.centralOffset) throw new ZipFormatError(`${entry.name}: data runs into the central directory`);
+    if (dataEnd > got) {
+      // A longer extra field than guessed: read the rest.
+      const whole = Buffer.allocUnsafe(dataEnd);
+      buffer.copy(whole, 0, 0, got);
+      got += readFully(fd, whole, got, dataEnd - got, entry.localHeaderOffset + got);
+      buffer = whole;
+    }
+    const data = buffer.subarray(dataStart, dataEnd);
+    let out: Buffer;
+    if (entry.method === 0) out = data;
+    else {
+      try {
+        // One byte more than stated is enough to tell "more data than its stated size".
+        out = zlib.inflateRawSync(data, { maxOutputLength: entry.size + 1 });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new ZipFormatError(`${entry.name}: more data than its stated size`);
+        throw new ZipFormatError(`${entry.name}: ${e.message}`);
+      }
+    }
+    if (out.length > entry.size) throw new ZipFormatError(`${entry.name}: more data than its stated size`);
+    if (out.length !== entry.size) throw new ZipFormatError(`${entry.name}: ${out.length} bytes instead of ${entry.size}`);
+    if (crc32(out) !== entry.crc32) throw new ZipFormatError(`${entry.name}: CRC-32 mismatch`);
+    return out;
+  }
+
   /** The member's uncompressed bytes as a stream, failing when its size or CRC-32 differ from the directory. */
   stream(entry: ZipEntry): Readable {
     if (entry.directory) throw new ZipFormatError(`${entry.name} is a directory`);
@@ -71,41 +170,84 @@ export class ZipFile {
       if (err) check.destroy(err);
     };
     if (entry.method === 0) pipeline(raw, check, failed);
-    else pipeline(raw, zlib.createInflateRaw(), check, failed);
+    else pipeline(raw, zlib.createInflateRaw({ chunkSize: 256 * 1024 }), check, failed);
     return check;
   }
 
-  /** The member's bytes, whole; for small members (metadata), refusing ones larger than `limit`. */
-  async read(entry: ZipEntry, limit = 16 * 1024 * 1024): Promise<Buffer> {
-    if (entry.size > limit) throw new ZipFormatError(`${entry.name} is too large (${entry.size} bytes)`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.stream(entry)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  /** Closes the descriptor; a later read opens none and fails. */
+  close(): void {
+    this.closed = true;
+    if (this.fd !== undefined && this.inFlight === 0) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+
+  private descriptor(): number {
+    if (this.closed) throw new ZipFormatError(`${this.zip.path}: the reader is closed`);
+    this.fd ??= openSync(this.zip.path, 'r');
+    return this.fd;
+  }
+
+  /** Checks the local header at the start of `head` names the entry; returns where its data starts. */
+  private checkLocalHeader(entry: ZipEntry, head: Buffer, nameBytes: Buffer): number {
+    if (head.length < 30 || head.readUInt32LE(0) !== LOCAL) throw new ZipFormatError(`${entry.name}: no local file header`);
+    const nameLength = head.readUInt16LE(26);
+    const extraLength = head.readUInt16LE(28);
+    if (head.length < 30 + nameLength) throw new ZipFormatError('unexpected end of file');
+    const name = head.subarray(30, 30 + nameLength);
+    if (!name.equals(nameBytes)) throw new ZipFormatError(`${entry.name}: local header names ${name.toString('utf8')}`);
+    return 30 + nameLength + extraLength;
   }
 
   private async *compressed(entry: ZipEntry): AsyncGenerator<Buffer> {
-    const fh = await open(this.path, 'r');
+    const fd = this.descriptor();
+    const nameBytes = Buffer.from(entry.name, 'utf8');
+    const head = Buffer.alloc(Math.min(30 + nameBytes.length, this.centralOffset - entry.localHeaderOffset));
+    this.inFlight++;
     try {
-      const header = Buffer.alloc(30);
-      await readExactly(fh, header, entry.localHeaderOffset);
-      if (header.readUInt32LE(0) !== LOCAL) throw new ZipFormatError(`${entry.name}: no local file header`);
-      const nameLength = header.readUInt16LE(26);
-      const extraLength = header.readUInt16LE(28);
-      const name = Buffer.alloc(nameLength);
-      await readExactly(fh, name, entry.localHeaderOffset + 30);
-      if (name.toString('utf8') !== entry.name) throw new ZipFormatError(`${entry.name}: local header names ${name.toString('utf8')}`);
-      let position = entry.localHeaderOffset + 30 + nameLength + extraLength;
-      const end = position + entry.compressedSize;
-      if (end > this.centralOffset) throw new ZipFormatError(`${entry.name}: data runs into the central directory`);
-      while (position < end) {
-        const buffer = Buffer.alloc(Math.min(CHUNK, end - position));
-        await readExactly(fh, buffer, position);
-        position += buffer.length;
-        yield buffer;
-      }
+      await readAsync(fd, head, entry.localHeaderOffset);
     } finally {
-      await fh.close();
+      this.inFlight--;
+      if (this.closed) this.close();
     }
+    let position = entry.localHeaderOffset + this.checkLocalHeader(entry, head, nameBytes);
+    const end = position + entry.compressedSize;
+    if (end > this.centralOffset) throw new ZipFormatError(`${entry.name}: data runs into the central directory`);
+    while (position < end) {
+      if (this.closed) throw new ZipFormatError(`${this.zip.path}: the reader is closed`);
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, end - position));
+      this.inFlight++;
+      try {
+        await readAsync(fd, buffer, position);
+      } finally {
+        this.inFlight--;
+        if (this.closed) this.close();
+      }
+      position += buffer.length;
+      yield buffer;
+    }
+  }
+}
+
+/** Fills buffer[offset, offset + length) from `position`; returns the bytes read (fewer only at the end of the file). */
+function readFully(fd: number, buffer: Buffer, offset: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, offset + done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/** Fills `buffer` from `position` on the thread pool, failing at the end of the file. */
+async function readAsync(fd: number, buffer: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buffer.length) {
+    const n = await new Promise<number>((resolve, reject) => readCallback(fd, buffer, done, buffer.length - done, position + done, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+    if (n === 0) throw new ZipFormatError('unexpected end of file');
+    done += n;
   }
 }
 
@@ -230,11 +372,21 @@ async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<{
   return { entries, centralOffset: cdOffset };
 }
 
+/** One decoder for every name: a TextDecoder per member costs more than the rest of its directory entry. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeName(bytes: Buffer, flags: number): string {
-  const ascii = bytes.every((b) => b < 0x80);
-  if (!ascii && !(flags & 0x800)) throw new ZipFormatError('a member name is neither ASCII nor marked UTF-8');
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return bytes.toString('latin1');
+  if (!(flags & 0x800)) throw new ZipFormatError('a member name is neither ASCII nor marked UTF-8');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new ZipFormatError('a member name is not valid UTF-8');
   }
