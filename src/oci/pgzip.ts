@@ -327,7 +327,7 @@ class DeflateScheduler {
   constructor(level: number, blockSize: number, threads: number) {
     this.#level = level;
     // Room for several of the largest runs, so a lane serves many before it is retired.
-    this.#capacity = Math.max(2 * 1024 * 1024, 4 * runBound(blockSize));
+    this.#capacity = Math.max(1024 * 1024, 3 * runBound(blockSize));
     this.#threads = Math.max(1, threads);
   }
 
