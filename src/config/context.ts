@@ -112,7 +112,7 @@ export function contextReader(contextAbs: string): import('../oci/layer.js').Fil
   const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
   return {
     // O_NONBLOCK: a file swapped for a FIFO after planning reads as empty (a stale plan), never blocks.
-    stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string }),
+    stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string, highWaterMark: 256 * 1024 }),
     read: async (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
     readSync: (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
   };

@@ -7,15 +7,17 @@
  * least 7.8 bits per byte are stored without deflating (uniformly random 8 KiB scores ~7.96; text,
  * code, zeros and float arrays score far lower, and a unit of random bytes with a few hundred bytes
  * of text in it still counts as random, losing at most a few hundred bytes). Within ~1% of
- * `gzip -6`'s size on compressible input. The block size, unit and threshold shape the bytes, so
- * they are part of the name that keys the cache.
+ * `gzip -6`'s size on compressible input. A block's first run is primed with the 32 KiB before it
+ * when those were deflated too; a run after stored units is not (random bytes hold nothing to match),
+ * which lets it go to a reused zlib stream ("-dd": dictionaries after deflated input only). The block
+ * size, unit, threshold and that rule shape the bytes, so they are part of the name that keys the cache.
  */
 import type { Transform } from 'node:stream';
 import { GzipFileWriter, ParallelGzip, UNIT, type ParallelGzipOptions } from './pgzip.js';
 
 /** The compression every layer is written with; `name` keys the cache's diff_id → blob records. */
 export const COMPRESSION = {
-  name: 'gzip-6-pz256k-st8k78',
+  name: 'gzip-6-pz256k-st8k78-dd',
   level: 6,
   blockSize: 256 * 1024,
   unit: UNIT,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
@@ -114,17 +114,15 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
         header.size = size;
         const hash = createHash('sha256');
         const changed = (found: string | number) => new Error(`${entry.source ?? entry.path}: its size changed while it was read (planned ${size} bytes, found ${found})`);
-        async function* checked(): AsyncGenerator<Buffer> {
-          let bytes = 0;
-          for await (const chunk of reader.stream(entry) as AsyncIterable<Buffer>) {
-            bytes += chunk.length;
-            if (bytes > size) throw changed('more');
-            hash.update(chunk);
-            yield chunk;
-          }
+        let bytes = 0;
+        // Checked and hashed chunk by chunk in the copy loop itself: no stream or generator in between.
+        await copyInto(pack, header, reader.stream(entry), (chunk) => {
+          bytes += chunk.length;
+          if (bytes > size) throw changed('more');
+          hash.update(chunk);
+        }, () => {
           if (bytes !== size) throw changed(bytes);
-        }
-        await copyInto(pack, header, Readable.from(checked()));
+        });
         onFile({ entry, sha256: hash.digest('hex'), size });
       }
     }
@@ -177,8 +175,18 @@ export function addEntry(pack: Pack, header: Partial<Header> & { name: string },
   });
 }
 
-/** Streams `source` into a new tar entry, honouring backpressure (tar-stream's entries are streamx writables). */
-export async function copyInto(pack: Pack, header: Partial<Header> & { name: string }, source: Readable): Promise<void> {
+/**
+ * Streams `source` into a new tar entry, honouring backpressure (tar-stream's entries are streamx
+ * writables). `check` sees each chunk before it is written and `last` runs after the last one; either
+ * may throw to fail the entry.
+ */
+export async function copyInto(
+  pack: Pack,
+  header: Partial<Header> & { name: string },
+  source: AsyncIterable<Buffer> | NodeJS.ReadableStream,
+  check?: (chunk: Buffer) => void,
+  last?: () => void,
+): Promise<void> {
   let finished!: Promise<void>;
   const sink = await new Promise<ReturnType<Pack['entry']>>((resolve) => {
     finished = new Promise<void>((ok, fail) => {
@@ -189,9 +197,11 @@ export async function copyInto(pack: Pack, header: Partial<Header> & { name: str
   finished.catch(() => undefined);
   sink.on('error', () => undefined);
   try {
-    for await (const chunk of source) {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      check?.(chunk);
       if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
     }
+    last?.();
   } catch (err) {
     sink.destroy(err as Error);
     throw err;

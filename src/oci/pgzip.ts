@@ -39,7 +39,7 @@ import { createHash } from 'node:crypto';
 import { close, open, writev } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
-import { constants as zc, crc32, deflateRaw, type ZlibOptions } from 'node:zlib';
+import { constants as zc, crc32, createDeflateRaw, deflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 
 /** The deflate window: each run's dictionary is this much of the input just before it. */
 const WINDOW = 32 * 1024;
@@ -62,6 +62,8 @@ export interface ParallelGzipOptions {
   storedEntropy?: number;
   /** Blocks being deflated, awaiting output or being written at once; default 2 × min(cores, threadpool size). */
   maxInFlight?: number;
+  /** Runs deflated at once on the threadpool; default min(cores, threadpool size). Does not shape the bytes. */
+  threads?: number;
 }
 
 /** A stretch of one block: deflated or stored. Offsets are into the block's buffer. */
@@ -205,18 +207,186 @@ export function splitRuns(data: Buffer, start: number, end: number, storedEntrop
   return runs;
 }
 
+/** The threads that can deflate at once: the threadpool's size (UV_THREADPOOL_SIZE, 4 unless set), at most the cores. */
+function defaultThreads(): number {
+  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Math.max(1, Math.min(availableParallelism(), Number.isInteger(pool) && pool > 0 ? pool : 4));
+}
+
 /**
- * Two blocks per thread that can deflate them: the threadpool's size (UV_THREADPOOL_SIZE, 4 unless
- * set) caps that whatever the core count, so memory stays bounded on a many-core machine (each block
- * in flight holds ~0.3 MB of input, ~0.3 MB of zlib output and ~0.3 MB of zlib state per run).
+ * Two blocks per thread: that caps memory whatever the core count (each block in flight holds
+ * ~0.3 MB of input and at most as much deflated output).
  */
 function defaultInFlight(): number {
-  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
-  return 2 * Math.max(1, Math.min(availableParallelism(), Number.isInteger(pool) && pool > 0 ? pool : 4));
+  return 2 * defaultThreads();
+}
+
+/**
+ * The most a deflated run of `n` bytes and its sync-flush marker can take, with room to spare: above
+ * zlib's deflateBound (n/8 covers its fixed-codes worst case) and the 5-byte marker.
+ */
+function runBound(n: number): number {
+  return n + (n >>> 3) + 1024;
 }
 
 function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((ok, fail) => deflateRaw(data, options, (err, out) => (err ? fail(err) : ok(out))));
+}
+
+/**
+ * A raw deflate stream kept for many runs without a dictionary, reset between them. Why: a new zlib
+ * stream per run allocates and clears ~300 KB of state on a threadpool thread, and the freed memory
+ * goes back to the kernel, so the next one page-faults it in again; on mixed stored and deflated
+ * input, with a run every 64 KiB or so, that cost as much CPU as deflate itself.
+ *
+ * The bytes of a run are those of a fresh stream (deflateReset restores the initial state; measured
+ * equal, and the tests compare), whatever the lane did before, as long as zlib never runs out of
+ * output space during a run: it would then write the sync-flush marker twice when the space ends
+ * exactly at the marker. Node's stream hands zlib the rest of one output buffer of `capacity` bytes
+ * and starts a new one only when that is full, so a lane takes a run only when runBound of it fits in
+ * what is left, and is retired (closed) when it does not.
+ */
+export class DeflateLane {
+  readonly #stream: DeflateRaw;
+  readonly #capacity: number;
+  /** Output bytes handed out so far: Node's offset in its output buffer. */
+  #used = 0;
+  #pieces: Buffer[] = [];
+  #error: Error | undefined;
+
+  constructor(level: number, capacity: number) {
+    this.#capacity = capacity;
+    // Every write is compressed and sync-flushed in one threadpool task.
+    this.#stream = createDeflateRaw({ level, strategy: zc.Z_DEFAULT_STRATEGY, flush: zc.Z_SYNC_FLUSH, chunkSize: capacity });
+    this.#stream.on('data', (piece: Buffer) => this.#pieces.push(piece));
+    this.#stream.on('error', (err) => (this.#error = err));
+  }
+
+  /** Whether a run of `n` bytes surely fits the output space left. */
+  fits(n: number): boolean {
+    return this.#used + runBound(n) <= this.#capacity;
+  }
+
+  /** `data` deflated from a fresh state and sync-flushed (one run at a time per lane). */
+  deflate(data: Buffer): Promise<Buffer> {
+    return new Promise((ok, fail) => {
+      this.#stream.write(data, (err) => {
+        const settle = () => {
+          // Pushed output reaches 'data' at once in flowing mode; should any wait in the buffer, wait for it.
+          if (this.#stream.readableLength > 0 && !this.#error) return setImmediate(settle);
+          const failure = err ?? this.#error;
+          if (failure) return fail(failure);
+          const pieces = this.#pieces;
+          this.#pieces = [];
+          const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+          this.#used += out.length;
+          // Safe between runs: no write is in flight.
+          this.#stream.reset();
+          ok(out);
+        };
+        settle();
+      });
+    });
+  }
+
+  close(): void {
+    this.#stream.destroy();
+  }
+}
+
+/**
+ * The shortest run a lane takes. zlib's deflateReset leaves the previous data in the sliding window
+ * (2 × 32 KiB), and matching near the end of the input reads up to 258 bytes past it: a short run
+ * could find different matches after different predecessors. A run of at least the window's size
+ * overwrites all of it when zlib first fills it, so its bytes are those of a fresh stream (the tests
+ * check that on runs in shuffled orders); shorter runs get a fresh stream.
+ */
+export const LANE_MIN = 2 * WINDOW;
+
+/** A run to deflate: on a lane when it needs no dictionary and does not end the stream, else on a stream of its own. */
+interface DeflateTask {
+  data: Buffer;
+  options?: ZlibOptions;
+  done: (out: Buffer) => void;
+  fail: (err: Error) => void;
+}
+
+/**
+ * Deflates runs, at most `threads` at once, on reused lanes where it can. Bounding the tasks handed
+ * to the threadpool also keeps file reads, which share it, from queueing behind a backlog of blocks.
+ */
+class DeflateScheduler {
+  readonly #level: number;
+  readonly #capacity: number;
+  readonly #threads: number;
+  readonly #queue: DeflateTask[] = [];
+  readonly #idle: DeflateLane[] = [];
+  #active = 0;
+  #closed = false;
+
+  constructor(level: number, blockSize: number, threads: number) {
+    this.#level = level;
+    // Room for several of the largest runs, so a lane serves many before it is retired.
+    this.#capacity = Math.max(1024 * 1024, 3 * runBound(blockSize));
+    this.#threads = Math.max(1, threads);
+  }
+
+  add(task: DeflateTask): void {
+    this.#queue.push(task);
+    this.#next();
+  }
+
+  /** Closes the idle lanes; those still busy close when their run ends. */
+  close(): void {
+    this.#closed = true;
+    this.#queue.length = 0;
+    for (const lane of this.#idle.splice(0)) lane.close();
+  }
+
+  #next(): void {
+    while (!this.#closed && this.#active < this.#threads && this.#queue.length) {
+      const task = this.#queue.shift()!;
+      this.#active++;
+      const finish = () => {
+        this.#active--;
+        this.#next();
+      };
+      if (task.options) {
+        deflateBlock(task.data, task.options).then(
+          (out) => (task.done(out), finish()),
+          (err: Error) => (task.fail(err), finish()),
+        );
+        continue;
+      }
+      if (task.data.length < LANE_MIN) {
+        deflateBlock(task.data, { level: this.#level, strategy: zc.Z_DEFAULT_STRATEGY, finishFlush: zc.Z_SYNC_FLUSH, chunkSize: Math.max(64 * 1024, runBound(task.data.length)) }).then(
+          (out) => (task.done(out), finish()),
+          (err: Error) => (task.fail(err), finish()),
+        );
+        continue;
+      }
+      let lane = this.#idle.pop();
+      if (lane && !lane.fits(task.data.length)) {
+        lane.close();
+        lane = undefined;
+      }
+      lane ??= new DeflateLane(this.#level, this.#capacity);
+      const used = lane;
+      used.deflate(task.data).then(
+        (out) => {
+          if (this.#closed) used.close();
+          else this.#idle.push(used);
+          task.done(out);
+          finish();
+        },
+        (err: Error) => {
+          used.close();
+          task.fail(err);
+          finish();
+        },
+      );
+    }
+  }
 }
 
 /** The block machinery shared by both faces: input in, each block's output out in order. */
@@ -236,6 +406,9 @@ class BlockDeflater {
   #block: Buffer;
   #filled = 0;
   #first = true;
+  /** Whether the last run dispatched was deflated: the next block's first run is then primed with a dictionary. */
+  #lastDeflated = false;
+  readonly #deflater: DeflateScheduler;
   /**
    * Block buffers to reuse. Pooling them matters for memory: a fresh buffer per block leaves
    * hundreds of KB of garbage per block outside the JS heap, which V8 collects late.
@@ -264,6 +437,7 @@ class BlockDeflater {
     this.#blockSize = options.blockSize;
     this.#storedEntropy = options.storedEntropy;
     this.#maxInFlight = Math.max(1, options.maxInFlight ?? defaultInFlight());
+    this.#deflater = new DeflateScheduler(options.level, options.blockSize, options.threads ?? defaultThreads());
     this.#zeroCopy = zeroCopy;
     this.#output = output;
     this.#fail = fail;
@@ -295,6 +469,7 @@ class BlockDeflater {
   /** Stops: nothing more is emitted. */
   abort(): void {
     this.#failed = true;
+    this.#deflater.close();
   }
 
   #busy(): boolean {
@@ -328,10 +503,13 @@ class BlockDeflater {
     const buffer = this.#block;
     const end = WINDOW + this.#filled;
     const runs = splitRuns(buffer, WINDOW, end, this.#storedEntropy);
-    const dictionaryFloor = this.#first ? WINDOW : 0;
     const job: Job = { out: new Array<Buffer | Buffer[] | undefined>(runs.length), pending: 0, buffer };
     this.#jobs.push(job);
     const stored = (data: Buffer, final: boolean) => (this.#zeroCopy ? storedPieces(data, final) : storedBlocks(data, final));
+    // The block's first run continues deflated input: primed with the WINDOW bytes before it, so
+    // matches across the cut are found. A run after a stored run gets no dictionary: random bytes
+    // give deflate nothing to match, and a run without one goes to a reused lane (DeflateLane).
+    const primed = !this.#first && this.#lastDeflated;
     runs.forEach((run, i) => {
       const final = last && i === runs.length - 1;
       const data = buffer.subarray(run.start, run.end);
@@ -340,31 +518,37 @@ class BlockDeflater {
         return;
       }
       job.pending++;
-      const options: ZlibOptions = {
-        level: this.#level,
-        strategy: zc.Z_DEFAULT_STRATEGY,
-        finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
-        // Large enough that zlib returns each run's output in one piece. This is also what keeps the
-        // bytes independent of buffer sizes: zlib may repeat a sync-flush marker when a flush ends
-        // exactly at the end of the output space, so a smaller chunkSize could change the output.
-        chunkSize: Math.max(64 * 1024, data.length + (data.length >>> 3) + 1024),
-      };
-      const dictionaryStart = Math.max(dictionaryFloor, run.start - WINDOW);
-      if (dictionaryStart < run.start) options.dictionary = buffer.subarray(dictionaryStart, run.start);
-      deflateBlock(data, options).then(
-        (deflated) => {
+      let options: ZlibOptions | undefined;
+      if (final || (i === 0 && primed)) {
+        options = {
+          level: this.#level,
+          strategy: zc.Z_DEFAULT_STRATEGY,
+          finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
+          // Large enough that zlib returns the run's output in one piece. This also keeps the bytes
+          // independent of buffer sizes: zlib writes the sync-flush marker twice when a flush ends
+          // exactly at the end of the output space.
+          chunkSize: Math.max(64 * 1024, runBound(data.length)),
+        };
+        if (i === 0 && primed) options.dictionary = buffer.subarray(0, WINDOW);
+      }
+      this.#deflater.add({
+        data,
+        ...(options ? { options } : {}),
+        done: (deflated) => {
           // Stored when deflate did not shrink the run; the sizes depend on the bytes alone.
           const storedSize = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
           job.out[i] = deflated.length < storedSize ? deflated : stored(data, final);
           if (--job.pending === 0) this.#emitReady();
         },
-        (err: Error) => {
+        fail: (err) => {
           if (this.#failed) return;
           this.#failed = true;
+          this.#deflater.close();
           this.#fail(err);
         },
-      );
+      });
     });
+    if (runs.length) this.#lastDeflated = runs[runs.length - 1]!.deflate;
     if (!last) {
       // The next block starts with this block's last WINDOW bytes: its dictionary, copied now so
       // this buffer is free as soon as its own output is released.
@@ -409,6 +593,7 @@ class BlockDeflater {
       trailer.writeUInt32LE(this.#size % 2 ** 32, 4);
       const done = this.#ended;
       this.#ended = undefined;
+      this.#deflater.close();
       done(trailer);
     }
   }

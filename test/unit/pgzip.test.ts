@@ -206,7 +206,7 @@ test('storedBlocks writes LEN/NLEN headers, at most 65535 bytes each, BFINAL on 
 
 test('the layer compressor is within 2% of gzip -6 on compressible input and its name states every setting that shapes the bytes', async (t) => {
   const { level, blockSize, unit, storedEntropy } = COMPRESSION;
-  assert.equal(COMPRESSION.name, `gzip-${level}-pz${blockSize / KiB}k-st${unit / KiB}k${Math.round(storedEntropy * 10)}`);
+  assert.equal(COMPRESSION.name, `gzip-${level}-pz${blockSize / KiB}k-st${unit / KiB}k${Math.round(storedEntropy * 10)}-dd`);
   const input = textBytes('ratio', 3 * 1024 * KiB);
   const gz = await buffer(Readable.from([input]).pipe(createLayerCompressor()));
   assert.ok(gunzipWithTool(gz).equals(input));
@@ -401,5 +401,58 @@ test('GzipFileWriter: a failing source destroys it, its file is closed and the e
     // The directory can be removed: no write lands after the close.
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Random bytes and their hex text in alternating 64 KiB pieces, as in the benchmark's data files. */
+function alternating(seed: string, length: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0, size = 0; size < length; i++) {
+    const piece = i % 2 ? Buffer.from(randomBytes(`${seed}/${i}`, 32 * KiB).toString('hex')) : randomBytes(`${seed}/${i}`, 64 * KiB);
+    parts.push(piece);
+    size += piece.length;
+  }
+  return Buffer.concat(parts).subarray(0, length);
+}
+
+test('a reused lane gives the bytes of a fresh zlib stream for every run of LANE_MIN bytes or more, whatever ran on it before', async () => {
+  const { DeflateLane, LANE_MIN } = await import('../../src/oci/pgzip.js');
+  const { constants, deflateRawSync } = await import('node:zlib');
+  // Hex text is where stale window bytes change matches most often (any byte of text may continue a
+  // match of hex digits): shorter runs than LANE_MIN differ from a fresh stream in a few percent of cases.
+  const hex = Buffer.from(randomBytes('lane-hex', 256 * KiB).toString('hex'));
+  const sources = [hex, textBytes('lane', 512 * KiB), alternating('lane', 512 * KiB)];
+  let lane = new DeflateLane(6, 4 * 1024 * KiB);
+  let seed = 11;
+  const next = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff), seed % n);
+  const piece = (source: Buffer, length: number) => {
+    const start = next(source.length - length);
+    return source.subarray(start, start + length);
+  };
+  try {
+    for (let i = 0; i < 150; i++) {
+      // Whatever ran before (from 1 KiB up to a whole block), then a run just over the limit.
+      const before = piece(sources[next(sources.length)]!, 1024 + next(256 * KiB - 1024));
+      const data = piece(i % 3 ? hex : sources[next(sources.length)]!, LANE_MIN + next(32 * KiB));
+      if (!lane.fits(before.length + data.length)) {
+        lane.close();
+        lane = new DeflateLane(6, 4 * 1024 * KiB);
+      }
+      await lane.deflate(before);
+      const fresh = deflateRawSync(data, { level: 6, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 512 * KiB });
+      assert.ok((await lane.deflate(data)).equals(fresh), `run ${i}: ${data.length} bytes after ${before.length}`);
+    }
+  } finally {
+    lane.close();
+  }
+});
+
+test('the layer compressor gives the same bytes with 1, 2 or 4 deflate threads on interleaved random and hex input (lanes in use)', async () => {
+  const input = Buffer.concat([textBytes('thr', 100 * KiB + 7), alternating('thr', 3 * 1024 * KiB), textBytes('thr2', 300 * KiB)]);
+  const options: ParallelGzipOptions = { level: 6, blockSize: COMPRESSION.blockSize, storedEntropy: COMPRESSION.storedEntropy };
+  const expected = await compress(input, { ...options, threads: 1, maxInFlight: 1 });
+  assert.ok(gunzipSync(expected).equals(input));
+  for (const [threads, maxInFlight] of [[2, 4], [4, 8], [4, 2]] as const) {
+    assert.ok((await compress(input, { ...options, threads, maxInFlight }, [100_000])).equals(expected), `threads ${threads}, maxInFlight ${maxInFlight}`);
   }
 });
