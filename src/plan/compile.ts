@@ -19,6 +19,7 @@ import type { Detection } from '../config/detect.js';
 import { DistributionStore } from '../python/index/download.js';
 import { resolveDependencies, type CompressLayer } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
+import { targetArchitecture } from '../python/tags.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
 import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
@@ -481,7 +482,7 @@ async function existingVenvDependencies(
 ): Promise<DependencyLayer | undefined> {
   const found = await findExistingVenv(context);
   if (!found) return undefined;
-  const { entries, packages, warnings: fit } = await existingVenvLayer(context, found, { venv: resolved.venv, pythonMinor: resolved.pythonMinor, architecture: platform.architecture });
+  const { entries, packages, warnings: fit } = await existingVenvLayer(context, found, { venv: resolved.venv, pythonMinor: resolved.pythonMinor, architecture: targetArchitecture(platform) });
   if (packages.length === 0) return undefined;
   const note = `no lock found: copying ${packages.length} packages from ${found.dir} as a last resort; a lock (uv lock, or uv export --format pylock.toml) gives verified dependencies for any platform`;
   for (const w of [note, ...fit]) if (!warnings.includes(w)) warnings.push(w);

@@ -20,7 +20,7 @@ import { resolveRequest } from '../python/resolve/provider.js';
 import { buildWheelFromSdist } from '../python/index/sdist.js';
 import { inParallel } from '../parallel.js';
 import { targetEnvironment } from '../python/markers.js';
-import { compatibleTags, platformTag, selectWheel, type Target } from '../python/tags.js';
+import { compatibleTags, platformTag, selectWheel, targetArchitecture, type Target } from '../python/tags.js';
 import { packWheelsLayer, planWheelsLayer, wheelInstalledSize, wheelsLayerListing, type Bytecode, type WheelToInstall } from '../python/install/wheel.js';
 import type { DerivedCache } from '../cache/derived.js';
 import type { BytecodeCompiler } from '../python/bytecode.js';
@@ -89,7 +89,7 @@ function platformText(p: Platform): string {
  */
 export async function resolveDependencies(input: DependencyInput): Promise<{ layer?: DependencyLayer; lock?: Lock; listing?: LayerScan }> {
   const fullVersion = /^\d+\.\d+\.\d+/.test(input.pythonVersion) ? input.pythonVersion : `${input.pythonVersion}.0`;
-  const env = targetEnvironment(fullVersion, input.platform.architecture);
+  const env = targetEnvironment(fullVersion, targetArchitecture(input.platform));
   const lock = await readLock(input.context, {
     env,
     projectName: input.project.name,
@@ -113,7 +113,7 @@ export async function resolveDependencies(input: DependencyInput): Promise<{ lay
   });
   if (!lock && !request) return {};
   const libc = request || lock!.packages.length || lock!.localMembers?.length ? await targetLibc(input) : undefined;
-  const target: Target | undefined = libc ? { pythonVersion: fullVersion, architecture: input.platform.architecture, libc } : undefined;
+  const target: Target | undefined = libc ? { pythonVersion: fullVersion, architecture: targetArchitecture(input.platform), libc } : undefined;
   let requiredBy: Map<string, string[]> | undefined;
   const resolved: Lock | undefined = request && target ? await resolveForTarget(request, target, env, input).then((r) => ((requiredBy = r.requiredBy), r.lock)) : lock;
   return buildDependencyLayer(input, resolved!, target, fullVersion, requiredBy);

@@ -23,6 +23,14 @@ const MACHINES: Record<string, string> = {
   riscv64: 'riscv64',
 };
 
+/**
+ * A target platform's architecture as the wheel tags and markers read it: with its variant, since
+ * `arm/v6` runs armv6l wheels and not armv7l ones (arm64's `v8` names nothing more than arm64). Pure.
+ */
+export function targetArchitecture(platform: { architecture: string; variant?: string }): string {
+  return platform.variant ? `${platform.architecture}/${platform.variant}` : platform.architecture;
+}
+
 /** The Linux machine name (`uname -m`, as in platform tags) for an OCI architecture: amd64 → x86_64, arm64 → aarch64, arm → armv7l (arm/v6 → armv6l), 386 → i686. */
 export function linuxMachine(architecture: string): string {
   const [arch = '', variant] = architecture.trim().toLowerCase().split('/');

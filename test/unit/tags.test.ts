@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
-import { compatibleTags, parseWheelFilename, platformTag, platformTags, selectWheel, type Target } from '../../src/python/tags.js';
+import { compatibleTags, parseWheelFilename, platformTag, platformTags, selectWheel, targetArchitecture, type Target } from '../../src/python/tags.js';
 
 const glibc236: Target = { pythonVersion: '3.11.2', architecture: 'amd64', libc: { kind: 'glibc', version: [2, 36] } };
 const arm236: Target = { ...glibc236, architecture: 'arm64' };
@@ -190,4 +190,23 @@ test('selectWheel picks the best-ranked compatible wheel', () => {
   assert.equal(selectWheel([pure, again], glibc236)?.wheel, pure);
   // names that do not parse are skipped
   assert.equal(selectWheel([w('garbage.whl'), pure], glibc236)?.wheel, pure);
+});
+
+test('an arm/v6 target takes armv6l wheels, never armv7l ones (the variant reaches the tags)', () => {
+  const w = (filename: string) => ({ filename });
+  const v6 = w('pkg-1.0-cp311-cp311-linux_armv6l.whl');
+  const v7 = w('pkg-1.0-cp311-cp311-manylinux_2_17_armv7l.whl');
+  const pure = w('pkg-1.0-py3-none-any.whl');
+  const target = (platform: { architecture: string; variant?: string }): Target => ({
+    pythonVersion: '3.11.2',
+    architecture: targetArchitecture(platform),
+    libc: { kind: 'glibc', version: [2, 36] },
+  });
+  assert.equal(targetArchitecture({ architecture: 'arm', variant: 'v6' }), 'arm/v6');
+  assert.equal(targetArchitecture({ architecture: 'amd64' }), 'amd64');
+  assert.equal(selectWheel([v7, v6, pure], target({ architecture: 'arm', variant: 'v6' }))?.wheel, v6);
+  assert.equal(selectWheel([v7, pure], target({ architecture: 'arm', variant: 'v6' }))?.wheel, pure);
+  assert.equal(selectWheel([v6, v7, pure], target({ architecture: 'arm', variant: 'v7' }))?.wheel, v7);
+  assert.equal(selectWheel([v6, v7, pure], target({ architecture: 'arm' }))?.wheel, v7);
+  assert.equal(selectWheel([pure], target({ architecture: 'arm64', variant: 'v8' }))?.wheel, pure);
 });
