@@ -15,6 +15,9 @@ export const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
 /** Blobs used this recently are not evicted: another build may be about to link the blob it looked up. */
 const IN_USE_MS = 5 * 60_000;
 
+/** How often eviction also lists the bytecode/ and derived/ stores (see derivedFilesToSweep). */
+const SWEEP_DERIVED_MS = 24 * 3600_000;
+
 /** A temporary name owned by this process (the pid tells others whether its writer still runs). */
 function ownTemp(dir: string, prefix = '.tmp-'): string {
   return join(dir, `${prefix}${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -154,8 +157,8 @@ export class BlobCache {
   }
 
   /**
-   * Evicts least recently used blobs until the cache fits its bound (records of evicted blobs miss on
-   * lookup). Skipped when another process is evicting.
+   * Evicts least recently used blobs (and, once a day, bytecode and derived results) until the cache
+   * fits its bound (records of evicted blobs miss on lookup). Skipped when another process is evicting.
    */
   async evict(): Promise<void> {
     const dir = join(this.root, 'blobs', 'sha256');
@@ -175,28 +178,51 @@ export class BlobCache {
   }
 
   private async evictLocked(dir: string, names: string[]): Promise<void> {
-    const blobs: { path: string; size: number; used: number }[] = [];
+    const entries: { path: string; size: number; used: number }[] = [];
     let total = 0;
-    for (const name of names) {
-      const path = join(dir, name);
+    const consider = async (path: string, name: string): Promise<void> => {
       const st = await stat(path).catch(() => undefined);
-      if (!st) continue;
+      if (!st?.isFile()) return;
       // Temp files of killed builds are garbage; a live process's are not, however old.
       if (name.startsWith('.tmp-')) {
         const pid = Number(/^\.tmp-(\d+)-/.exec(name)?.[1]);
         const dead = Number.isInteger(pid) ? !isLiveProcess(pid) : Date.now() - st.mtimeMs > 3600_000;
         if (dead) await rm(path, { force: true });
-        continue;
+        return;
       }
       total += st.size;
-      if (Date.now() - st.mtimeMs >= IN_USE_MS) blobs.push({ path, size: st.size, used: st.mtimeMs });
-    }
-    blobs.sort((a, b) => a.used - b.used);
-    for (const blob of blobs) {
+      if (Date.now() - st.mtimeMs >= IN_USE_MS) entries.push({ path, size: st.size, used: st.mtimeMs });
+    };
+    for (const name of names) await consider(join(dir, name), name);
+    for (const { path, name } of await this.derivedFilesToSweep()) await consider(path, name);
+    entries.sort((a, b) => a.used - b.used);
+    for (const entry of entries) {
       if (total <= this.maxBytes) break;
-      await rm(blob.path, { force: true });
-      total -= blob.size;
+      await rm(entry.path, { force: true });
+      total -= entry.size;
     }
+  }
+
+  /**
+   * The files of the stores derived from inputs (compiled bytecode, derived/ results), which share the
+   * size bound with the blobs: one file per module or result, so listing them costs a stat each (tens
+   * of thousands for a large dependency set). They are swept at most once a day (the mtime of
+   * `.evict-swept` says when), not at every build. They are not marked on use: among them, the least
+   * recently written go first, and anything evicted is only computed again. Empty when not due.
+   */
+  private async derivedFilesToSweep(): Promise<{ path: string; name: string }[]> {
+    const stamp = join(this.root, '.evict-swept');
+    const last = await stat(stamp).then((s) => s.mtimeMs, () => 0);
+    if (Date.now() - last < SWEEP_DERIVED_MS) return [];
+    await writeFile(stamp, '').catch(() => undefined);
+    const files: { path: string; name: string }[] = [];
+    for (const store of ['bytecode', 'derived']) {
+      const top = join(this.root, store);
+      for (const sub of await readdir(top).catch(() => [] as string[])) {
+        for (const name of await readdir(join(top, sub)).catch(() => [] as string[])) files.push({ path: join(top, sub, name), name });
+      }
+    }
+    return files;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,6 +57,37 @@ test('eviction removes least recently used blobs until the cache fits its bound'
   assert.ok(await cache.has(blobs[0]!.digest), 'recently used a stays');
   assert.ok(!(await cache.has(blobs[1]!.digest)), 'least recently used b goes');
   assert.ok(await cache.has(blobs[2]!.digest));
+});
+
+test('eviction also sweeps compiled bytecode and derived results, oldest first, at most once a day', async () => {
+  const cache = await freshCache(2500);
+  const aged = async (file: string, fill: string, minutesAgo: number) => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, Buffer.alloc(1000, fill));
+    const t = new Date(Date.now() - minutesAgo * 60_000);
+    await utimes(file, t, t);
+  };
+  const blob = await cache.put(Readable.from([Buffer.alloc(1000, 'b')]));
+  const t = new Date(Date.now() - 20 * 60_000);
+  await utimes(cache.blobPath(blob.digest), t, t);
+  const pyc = path.join(cache.root, 'bytecode', 'ab', `${'ab'.padEnd(64, '0')}.pyc`);
+  const derived = path.join(cache.root, 'derived', 'detect', `${'cd'.padEnd(64, '0')}.json`);
+  await aged(pyc, 'p', 30);
+  await aged(derived, 'd', 10);
+  await cache.evict();
+  assert.equal(await stat(pyc).catch(() => undefined), undefined, 'the oldest file (bytecode) goes first');
+  assert.ok(await cache.has(blob.digest), 'then the bound holds: the blob stays');
+  assert.ok((await stat(derived)).isFile());
+  // Within the day the derived stores are not listed again: an old .pyc written now is left alone.
+  await aged(pyc, 'p', 60);
+  await aged(path.join(cache.root, 'bytecode', 'ef', `${'ef'.padEnd(64, '0')}.pyc`), 'q', 60);
+  await cache.evict();
+  assert.ok((await stat(pyc)).isFile(), 'not swept twice in a day');
+  // A day later (the stamp aged), they are.
+  const dayAgo = new Date(Date.now() - 25 * 3600_000);
+  await utimes(path.join(cache.root, '.evict-swept'), dayAgo, dayAgo);
+  await cache.evict();
+  assert.equal(await stat(pyc).catch(() => undefined), undefined);
 });
 
 test('the default cache directory follows XDG_CACHE_HOME', () => {
