@@ -127,13 +127,13 @@ export function parsePlan(text: string, source: string): Plan {
 }
 
 export async function readPlan(path: string): Promise<Plan> {
-  return parsePlan(await readPlanText(path), path);
+  return parsePlan((await readPlanBytes(path)).toString('utf8'), path);
 }
 
-/** A plan file's text, or the error that says how to make one. */
-async function readPlanText(path: string): Promise<string> {
+/** A plan file's bytes, or the error that says how to make one. */
+async function readPlanBytes(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch {
     throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
   }
@@ -141,25 +141,28 @@ async function readPlanText(path: string): Promise<string> {
 
 /**
  * The committed plan as a source of pins (base digests, dependency versions), without its application
- * layers: their file lists are most of a plan's text, and parsing and validating them (then keeping
- * them alive through a whole compile) cost a warm `plan` more than anything the pins save. The list
- * is cut from the text when it is in serializePlan's form (its top-level `"layers"` array opens and
- * closes at two spaces of indentation, and no JSON string holds a raw newline); otherwise the whole
- * plan is read. The result has `layers: []`: use it for pins only, never to apply or compare.
+ * layers: their file lists are most of a plan's text, and decoding, parsing and validating them (then
+ * keeping them alive through a whole compile) cost a warm `plan` more than anything the pins save. The
+ * list is cut from the bytes, and only the rest decoded, when it is in serializePlan's form (its
+ * top-level `"layers"` array opens and closes at two spaces of indentation, and no JSON string holds a
+ * raw newline); otherwise the whole plan is read. The result has `layers: []`: use it for pins only,
+ * never to apply or compare.
  */
 export async function readPlanPins(path: string): Promise<Plan> {
-  const text = await readPlanText(path);
+  const bytes = await readPlanBytes(path);
   const opening = '\n  "layers": [\n';
-  const start = text.indexOf(opening);
-  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + opening.length);
+  const closing = '\n  ]';
+  // ASCII markers: their byte offsets are character boundaries of the UTF-8 text.
+  const start = bytes.indexOf(opening);
+  const end = start === -1 ? -1 : bytes.indexOf(closing, start + opening.length);
   if (end !== -1) {
     try {
-      return parsePlan(`${text.slice(0, start)}\n  "layers": []${text.slice(end + 4)}`, path);
+      return parsePlan(`${bytes.toString('utf8', 0, start)}\n  "layers": []${bytes.toString('utf8', end + closing.length)}`, path);
     } catch {
       // Not in our form after all: the whole plan below says what is wrong with it, if anything.
     }
   }
-  return parsePlan(text, path);
+  return parsePlan(bytes.toString('utf8'), path);
 }
 
 /** Writes a file atomically: a temporary name in the same directory, then rename. */

@@ -67,6 +67,9 @@ const CONVENTIONAL = [/^app\/main\.py$/, /^main\.py$/, /^app\.py$/, /^api\.py$/,
 const CONVENTIONAL_NAMES = new Set(CONVENTIONAL.map((r) => `${/(\w+)\\\.py\$$/.exec(r.source)![1]!}.py`));
 const TELLING_NAMES = ['main.py', 'app.py', 'api.py', 'server.py', 'asgi.py', 'wsgi.py', '__init__.py', 'manage.py'];
 
+/** Directories whose modules are not the app: tests, docs, migrations (at any depth), examples and benchmarks (at the top). */
+const NOT_CANDIDATE = /(^|\/)(tests?|testing|docs|migrations)\/|^(examples?|benchmarks?)\//;
+
 /**
  * Python files detection reads, conventional places and telling names first, bounded so huge trees
  * stay quick (detection never reads every file of a context).
@@ -78,20 +81,27 @@ export function detectionCandidates(files: ContextFile[], includePaths: string[]
     const convention = CONVENTIONAL_NAMES.has(base) ? CONVENTIONAL.findIndex((r) => r.test(p)) : -1;
     if (convention !== -1) return convention;
     const i = TELLING_NAMES.indexOf(base);
-    return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + p.split('/').length;
+    let depth = 1;
+    for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) depth++;
+    return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + depth;
   };
-  return files
-    .filter(
-      (f) =>
-        f.type === 'file' &&
-        f.path.endsWith('.py') &&
-        isIncluded(f.path, includePaths) &&
-        !/(^|\/)(tests?|testing|docs|migrations)\//.test(f.path) &&
-        !/^(examples?|benchmarks?)\//.test(f.path),
-    )
-    // Ranked once per path, not once per comparison (a context holds thousands of modules).
-    .map((f) => ({ path: f.path, rank: rank(f.path) }))
-    .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : 1))
-    .slice(0, limit)
-    .map((c) => c.path);
+  // Ranked once per path, into one list per rank: a context holds thousands of modules, most of them
+  // of a few ranks, and each list sorts natively (by UTF-16 code units, as `<` compares) only when reached.
+  const byRank = new Map<number, string[]>();
+  for (const f of files) {
+    const p = f.path;
+    if (f.type !== 'file' || !p.endsWith('.py') || !isIncluded(p, includePaths) || NOT_CANDIDATE.test(p)) continue;
+    const r = rank(p);
+    const list = byRank.get(r);
+    if (list) list.push(p);
+    else byRank.set(r, [p]);
+  }
+  const out: string[] = [];
+  for (const r of [...byRank.keys()].sort((a, b) => a - b)) {
+    for (const p of byRank.get(r)!.sort()) {
+      if (out.length === limit) return out;
+      out.push(p);
+    }
+  }
+  return out;
 }
