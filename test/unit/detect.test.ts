@@ -287,6 +287,12 @@ describe('detection: include paths, import roots, candidates', () => {
     assert.deepEqual(detectImportRoots(['.'], both.files), ['src', '']);
     assert.deepEqual(detectImportRoots(['src'], both.files), ['src'], 'include_paths narrows what counts');
     assert.deepEqual(detectImportRoots(['.'], tree({ 'README.md': '' }).files), ['']);
+    // Only a top-level package or module (not tooling, tests or a deeper __init__.py) makes the root a root beside src.
+    const tooling = { 'src/pkg/__init__.py': '', 'conftest.py': '', 'tests/__init__.py': '', 'docs/__init__.py': '', 'data/sub/__init__.py': '', 'notes.txt': '' };
+    assert.deepEqual(detectImportRoots(['.'], tree(tooling).files), ['src']);
+    assert.deepEqual(detectImportRoots(['.'], tree({ ...tooling, 'lib/__init__.py': '' }).files), ['src', '']);
+    assert.deepEqual(detectImportRoots(['.'], tree({ ...tooling, 'run.py': '' }).files), ['src', '']);
+    assert.deepEqual(detectImportRoots(['src', 'conftest.py'], tree({ ...tooling, 'lib/__init__.py': '' }).files), ['src']);
   });
 
   test('moduleName', () => {

@@ -38,16 +38,25 @@ const TOOLING_FILES = new Set(['setup.py', 'conftest.py', 'noxfile.py', 'fabfile
  * when it holds modules or packages of its own (a flat layout, or manage.py beside src/).
  */
 export function detectImportRoots(includePaths: string[], files: ContextFile[]): string[] {
-  const included = files.filter((f) => isIncluded(f.path, includePaths));
+  // One pass, no copy or set of every path: a context holds thousands of files, and only top-level
+  // entries and `<dir>/__init__.py` say whether the root holds code.
+  let srcCode = false;
+  let rootModule = false;
+  const rootDirs: string[] = [];
+  const packages = new Set<string>();
+  for (const f of files) {
+    const p = f.path;
+    if (!isIncluded(p, includePaths)) continue;
+    if (!srcCode && f.type === 'file' && p.startsWith('src/') && p.endsWith('.py')) srcCode = true;
+    const slash = p.indexOf('/');
+    if (slash === -1) {
+      if (f.type === 'file') rootModule ||= p.endsWith('.py') && !TOOLING_FILES.has(p);
+      else if (f.type === 'dir' && p !== 'src' && !NOT_APP_CODE.test(p)) rootDirs.push(p);
+    } else if (p.endsWith('/__init__.py') && p.indexOf('/', slash + 1) === -1) packages.add(p.slice(0, slash));
+  }
   const roots: string[] = [];
-  if (included.some((f) => f.type === 'file' && f.path.startsWith('src/') && f.path.endsWith('.py'))) roots.push('src');
-  const paths = new Set(included.map((f) => f.path));
-  const rootHasCode = included.some((f) => {
-    if (f.path.includes('/')) return false;
-    if (f.type === 'file') return f.path.endsWith('.py') && !TOOLING_FILES.has(f.path);
-    return f.type === 'dir' && f.path !== 'src' && !NOT_APP_CODE.test(f.path) && paths.has(`${f.path}/__init__.py`);
-  });
-  if (rootHasCode || roots.length === 0) roots.push('');
+  if (srcCode) roots.push('src');
+  if (rootModule || rootDirs.some((d) => packages.has(d)) || roots.length === 0) roots.push('');
   return roots;
 }
 
