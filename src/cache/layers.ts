@@ -36,8 +36,10 @@ export function layerKey(entries: Entry[], mtime: number): string | undefined {
   for (const e of entries) {
     if (e.type === 'file' && e.content === undefined && (e.sha256 === undefined || e.size === undefined)) return undefined;
     const content = e.content === undefined ? '' : createHash('sha256').update(e.content, 'utf8').digest('hex');
-    // The JSON text of [path, type, mode, uid, gid, size, sha256, target, content], written out.
-    batch += `[${jsonString(e.path)},${jsonString(e.type)},${jsonString(e.mode)},${e.uid ?? 0},${e.gid ?? 0},${e.size ?? 0},${jsonString(e.sha256 ?? '')},${jsonString(e.target ?? '')},"${content}"]\n`;
+    // The JSON text of [path, type, mode, uid, gid, size, sha256, target, content]: one native call
+    // per entry costs a plan's one pass over 10,000 entries (run before the JIT has warmed up) less
+    // than quoting each field in JavaScript.
+    batch += `${JSON.stringify([e.path, e.type, e.mode, e.uid ?? 0, e.gid ?? 0, e.size ?? 0, e.sha256 ?? '', e.target ?? '', content])}\n`;
     if (batch.length >= 65536) {
       h.update(batch);
       batch = '';
@@ -45,11 +47,6 @@ export function layerKey(entries: Entry[], mtime: number): string | undefined {
   }
   h.update(batch);
   return h.digest('hex');
-}
-
-/** JSON.stringify of a string, without its cost for the common string that needs no escaping. */
-function jsonString(text: string): string {
-  return /["\\\u0000-\u001f\ud800-\udfff]/.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** What a layer key maps to. */

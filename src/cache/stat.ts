@@ -1,8 +1,14 @@
 /**
  * A stat cache, like git's index: what a context file's bytes hashed to, keyed by what lstat says
- * about it (size, mtime and ctime in nanoseconds, inode, device, mode). A file is re-read only when one
- * of these changed. ctime is in the key because it cannot be set from user space: a same-size edit
- * with the mtime put back (`touch -r`, rsync -t, some editors) still moves it, and so does a chmod.
+ * about it (size, mtime and ctime, inode, device, mode). A file is re-read only when one of these
+ * changed. ctime is in the key because it cannot be set from user space: a same-size edit with the
+ * mtime put back (`touch -r`, rsync -t, some editors) still moves it, and so does a chmod.
+ *
+ * Times are whole microseconds from lstat's plain numbers (milliseconds as doubles), not BigInt
+ * nanoseconds: a BigInt per field and the BigIntStats object cost a warm plan more than listing the
+ * files, and a double's shortest decimal form several times an integer's. The lost digits cannot
+ * matter: a trusted entry is at least the clock margin older than the run that hashed it (the racy
+ * check below), and any later change moves the ctime to after that run began.
  *
  * Racy files (git's "racy clean" problem): a file changed after it was hashed, within the same clock
  * tick as its stat, looks unchanged. So the cache records when its stamps were taken, and an entry
@@ -14,7 +20,7 @@
  * cache or the new one. Memory: one short string and a digest per file (~250 bytes).
  */
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,18 +28,32 @@ import { sha256Hex } from '../oci/digest.js';
 
 /** What lstat says about a file, as the cache compares it. */
 export interface FileStamp {
-  /** `size mtimeNs ctimeNs ino dev mode`: equal keys mean "not touched", as far as the kernel tells. */
+  /** `size mtimeUs ctimeUs ino dev mode`: equal keys mean "not touched", as far as the kernel tells. */
   key: string;
-  /** The later of mtime and ctime (ns): the racy check compares it with the cache's stamp time. */
-  changedNs: bigint;
+  /** The later of mtime and ctime (ms): the racy check compares it with the cache's stamp time. */
+  changedMs: number;
 }
 
-/** A file's stamp from `lstat(path, { bigint: true })`. Pure. */
-export function stampOf(st: BigIntStats): FileStamp {
-  return {
-    key: `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.dev} ${st.mode}`,
-    changedNs: st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs,
-  };
+/**
+ * A file's stamp from lstat. Plain Stats is what the context listing uses; BigIntStats give the same
+ * key (their times turned into milliseconds the way Node computes Stats' mtimeMs). Pure.
+ */
+export function stampOf(st: Stats | BigIntStats): FileStamp {
+  if (typeof st.size === 'bigint') {
+    const b = st as BigIntStats;
+    return stampOfNumbers(Number(b.size), msOf(b.mtimeNs), msOf(b.ctimeNs), Number(b.ino), Number(b.dev), Number(b.mode));
+  }
+  const s = st as Stats;
+  return stampOfNumbers(s.size, s.mtimeMs, s.ctimeMs, s.ino, s.dev, s.mode);
+}
+
+function stampOfNumbers(size: number, mtimeMs: number, ctimeMs: number, ino: number, dev: number, mode: number): FileStamp {
+  return { key: `${size} ${Math.round(mtimeMs * 1000)} ${Math.round(ctimeMs * 1000)} ${ino} ${dev} ${mode}`, changedMs: mtimeMs > ctimeMs ? mtimeMs : ctimeMs };
+}
+
+/** Nanoseconds as Stats' milliseconds: seconds × 1000 + nanoseconds / 10^6, as Node computes them. */
+function msOf(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
 }
 
 /** The size a stamp records. Pure. */
@@ -41,12 +61,12 @@ export function stampSize(stamp: FileStamp): number {
   return Number(stamp.key.slice(0, stamp.key.indexOf(' ')));
 }
 
-const HEADER = 'pycontainer-stat-cache 2';
+const HEADER = 'pycontainer-stat-cache 3';
 /**
  * File systems stamp times from a coarse clock (one kernel tick, up to 10 ms, behind the fine one):
  * entries changed this close before the stamps were taken are treated as racy too.
  */
-const CLOCK_MARGIN_NS = 50_000_000n;
+const CLOCK_MARGIN_MS = 50;
 
 /**
  * A cache line's head as read: `sha256 key` (64 hex digits, a space, the stamp key). One string per
@@ -59,19 +79,14 @@ function keyOf(e: CacheEntry): string {
   return e.slice(65);
 }
 
-/** The later of mtime and ctime of a stamp key (`size mtimeNs ctimeNs ...`). Pure. */
-function changedOf(key: string): bigint {
+/** The later of mtime and ctime (ms) of a stamp key (`size mtimeUs ctimeUs ...`). Pure. */
+function changedOf(key: string): number {
   const a = key.indexOf(' ');
   const b = key.indexOf(' ', a + 1);
   const c = key.indexOf(' ', b + 1);
-  const mtime = BigInt(key.slice(a + 1, b));
-  const ctime = BigInt(key.slice(b + 1, c));
-  return mtime > ctime ? mtime : ctime;
-}
-
-/** The current time in ns, from the clock the kernel stamps files with (well, its fine twin). */
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
+  const mtime = Number(key.slice(a + 1, b));
+  const ctime = Number(key.slice(b + 1, c));
+  return (mtime > ctime ? mtime : ctime) / 1000;
 }
 
 export class StatCache {
@@ -80,7 +95,7 @@ export class StatCache {
   /** Entries seen (stamped) by this process: what `write` saves. */
   private readonly seen = new Map<string, CacheEntry>();
   /** When this process started stamping: entries it records are trusted next time only if older. */
-  private readonly startedNs = nowNs();
+  private readonly startedMs = Date.now();
   /** How many lookups were answered from the cache, and how many had to be hashed (for tests and --verbose). */
   hits = 0;
   misses = 0;
@@ -89,14 +104,14 @@ export class StatCache {
     /** The cache file; undefined for an in-memory cache (never written). */
     readonly file: string | undefined,
     old: Map<string, CacheEntry>,
-    private readonly trustBefore: bigint,
+    private readonly trustBefore: number,
   ) {
     this.old = old;
   }
 
   /** An empty cache that is never written (no cache directory, or --no-cache). */
   static inMemory(): StatCache {
-    return new StatCache(undefined, new Map(), 0n);
+    return new StatCache(undefined, new Map(), 0);
   }
 
   /** The cache file of a context in a cache directory. */
@@ -114,7 +129,7 @@ export class StatCache {
     try {
       text = await readFile(file, 'utf8');
     } catch {
-      return new StatCache(file, new Map(), 0n);
+      return new StatCache(file, new Map(), 0);
     }
     const { entries, trustBefore } = parseStatCache(text);
     return new StatCache(file, entries, trustBefore);
@@ -127,7 +142,7 @@ export class StatCache {
    */
   lookup(path: string, stamp: FileStamp): string | undefined {
     const e = this.old.get(path);
-    if (e !== undefined && e.length === stamp.key.length + 65 && e.endsWith(stamp.key) && stamp.changedNs < this.trustBefore) {
+    if (e !== undefined && e.length === stamp.key.length + 65 && e.endsWith(stamp.key) && stamp.changedMs < this.trustBefore) {
       this.seen.set(path, e);
       this.hits++;
       return e.slice(0, 64);
@@ -159,7 +174,7 @@ export class StatCache {
     for (const [path, e] of this.old) if (!all.has(path) && changedOf(keyOf(e)) < this.trustBefore) all.set(path, e);
     let body = '';
     for (const [path, e] of all) body += `${e} ${quotePath(path)}\n`;
-    const text = `${HEADER} ${this.startedNs - CLOCK_MARGIN_NS} ${sha256Hex(body)}\n${body}`;
+    const text = `${HEADER} ${this.startedMs - CLOCK_MARGIN_MS} ${sha256Hex(body)}\n${body}`;
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
@@ -181,16 +196,16 @@ function quotePath(path: string): string {
 }
 
 /**
- * Reads a cache file's text: `HEADER trustBeforeNs sha256(body)`, then the body, one line per file:
- * `sha256 size mtimeNs ctimeNs ino dev mode "path"`. The body's checksum stands for checking every
+ * Reads a cache file's text: `HEADER trustBeforeMs sha256(body)`, then the body, one line per file:
+ * `sha256 size mtimeUs ctimeUs ino dev mode "path"`. The body's checksum stands for checking every
  * line's fields: one native hash of the text instead of regular expressions per line, on every plan.
  * A file that is not one (another version, damage, a torn write) gives an empty cache. Pure.
  */
-export function parseStatCache(text: string): { entries: Map<string, CacheEntry>; trustBefore: bigint } {
-  const empty = { entries: new Map<string, CacheEntry>(), trustBefore: 0n };
+export function parseStatCache(text: string): { entries: Map<string, CacheEntry>; trustBefore: number } {
+  const empty = { entries: new Map<string, CacheEntry>(), trustBefore: 0 };
   const firstEnd = text.indexOf('\n');
   if (firstEnd === -1) return empty;
-  const head = /^pycontainer-stat-cache 2 (\d+) ([0-9a-f]{64})$/.exec(text.slice(0, firstEnd));
+  const head = /^pycontainer-stat-cache 3 (\d+) ([0-9a-f]{64})$/.exec(text.slice(0, firstEnd));
   if (!head || sha256Hex(text.slice(firstEnd + 1)) !== head[2]) return empty;
   const entries = new Map<string, CacheEntry>();
   let at = firstEnd + 1;
@@ -210,5 +225,5 @@ export function parseStatCache(text: string): { entries: Map<string, CacheEntry>
     entries.set(path, text.slice(at, pathAt));
     at = end + 1;
   }
-  return { entries, trustBefore: BigInt(head[1]!) };
+  return { entries, trustBefore: Number(head[1]!) };
 }

@@ -2,10 +2,11 @@ import { isAscii } from 'node:buffer';
 import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { stampOf, type FileStamp } from '../cache/stat.js';
 import { compareUtf8 } from '../oci/layer.js';
 import { ConfigError } from '../errors.js';
-import { isIgnored, type IgnoreRule } from './ignore.js';
+import { childIgnoreMatcher, isIgnored, type IgnoreRule } from './ignore.js';
 import { readKnownSizeFileSync, readRegularFileSync } from './read.js';
 
 /** A file, directory or symlink in the build context, path relative to the context with `/`. */
@@ -41,10 +42,21 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
   return walkContextSync(contextAbs, rules);
 }
 
+/**
+ * The kernel resolves every component of a path on each lstat, so the walk stats names relative to
+ * the directory being listed (what find does with fstatat): it changes the working directory into
+ * each directory it lists (Node has no fstatat) and puts it back before returning. The walk is
+ * synchronous, so no other code runs while the working directory is not the process's own. Where
+ * the working directory cannot be changed (a worker thread) or is gone, absolute paths are used.
+ */
 function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[] {
   const anyNegation = rules.some((r) => r.negate);
+  // Only directories that are not ignored are entered, unless a rule negates: then every rule is
+  // tested on the whole path.
+  const ignoredChild = childIgnoreMatcher(rules) ?? ((path: string, _name: string, isDir: boolean) => isIgnored(rules, path, isDir));
   const out: ContextFile[] = [];
   const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
+  const home = isMainThread ? currentDirectory() : undefined;
   /** A directory's names, from its listing as bytes: each valid UTF-8, or ignored (and left out). */
   function checkNames(rel: string, dirAbs: string): string[] {
     const names: string[] = [];
@@ -68,29 +80,55 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
     const dirAbs = rel ? `${root}${rel}/` : root;
     // Names as strings (no Buffer per name): a name that is not UTF-8 decodes with U+FFFD in it, and
     // only a directory holding such a name is listed again as bytes to tell which it is.
-    let names = readdirSync(dirAbs);
+    let names: string[];
+    try {
+      if (home !== undefined) process.chdir(dirAbs);
+      names = readdirSync(home !== undefined ? '.' : dirAbs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'an error';
+      throw new ConfigError('E_CONTEXT_READ', `${rel || '.'}: cannot list this directory of the context (${code}); make it readable, or list it in .dockerignore`);
+    }
     if (names.some((n) => n.includes('\ufffd'))) names = checkNames(rel, dirAbs);
     names.sort();
+    const prefix = rel ? `${rel}/` : '';
+    /** Subdirectories to enter once this directory's names are done (the working directory is this one until then). */
+    const below: string[] = [];
     for (const name of names) {
-      const path = rel ? `${rel}/${name}` : name;
-      // bigint: nanosecond times and full inode numbers for the stat cache. Gone since readdir: skipped.
-      const st = lstatSync(`${dirAbs}${name}`, { bigint: true, throwIfNoEntry: false });
+      const path = prefix + name;
+      const at = home !== undefined ? name : dirAbs + name;
+      // Gone since readdir: skipped.
+      const st = lstatSync(at, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) {
-        const ignored = isIgnored(rules, path, true);
+        const ignored = ignoredChild(path, name, true);
         if (!ignored) out.push({ path, type: 'dir', size: 0, executable: true });
-        if (!ignored || anyNegation) visit(path);
-      } else if (isIgnored(rules, path, false)) {
+        if (!ignored || anyNegation) below.push(path);
+      } else if (ignoredChild(path, name, false)) {
         continue;
       } else if (st.isFile()) {
-        out.push({ path, type: 'file', size: Number(st.size), executable: (Number(st.mode) & 0o111) !== 0, stamp: stampOf(st) });
+        out.push({ path, type: 'file', size: st.size, executable: (st.mode & 0o111) !== 0, stamp: stampOf(st) });
       } else if (st.isSymbolicLink()) {
-        out.push({ path, type: 'symlink', size: 0, executable: false, target: readlinkSync(`${dirAbs}${name}`) });
+        out.push({ path, type: 'symlink', size: 0, executable: false, target: readlinkSync(at) });
       }
     }
+    for (const path of below) visit(path);
   }
-  visit('');
+  try {
+    visit('');
+  } finally {
+    if (home !== undefined) process.chdir(home);
+  }
+  // Listed directory by directory: nearly sorted already, which the sort's runs make cheap.
   return out.sort((a, b) => compareBytes(a.path, b.path));
+}
+
+/** The process's working directory, or undefined when it is gone (then the walk uses absolute paths). */
+function currentDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file name's bytes for a message: printable ASCII as is, everything else as \\xNN. */

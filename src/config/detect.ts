@@ -37,7 +37,7 @@ export function detectProject(input: DetectInput, includePathsOverride?: string[
   const project = meta.project;
   const includePaths = includePathsOverride ? { value: includePathsOverride, why: 'configured' } : detectIncludePaths(input.files);
   const importRoots = detectImportRoots(includePaths.value, input.files);
-  const candidates = detectionCandidates(input.files, includePaths.value);
+  const candidates = input.candidates ?? detectionCandidates(input.files, includePaths.value);
   const framework = detectFramework({
     texts: input.texts,
     files: input.files,

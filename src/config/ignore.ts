@@ -9,6 +9,11 @@ export interface IgnoreRule {
   dirOnly: boolean;
   /** Where the rule came from, for messages. */
   origin: string;
+  /**
+   * A `**\/NAME` rule (NAME without `/` or `**`) matches a path when NAME matches one of its
+   * names: NAME's pattern, for childIgnoreMatcher.
+   */
+  name?: { literal: string } | { regex: string };
 }
 
 export const DEFAULT_IGNORES = [
@@ -104,7 +109,39 @@ export function compileRule(pattern: string, origin: string): IgnoreRule | undef
   p = p.replace(/^\/+/, '');
   // A match on a directory covers everything below it.
   const regex = new RegExp(`^${globToRegex(p)}(?:/.*)?$`);
-  return { regex, negate, dirOnly, origin };
+  const rest = p.startsWith('**/') ? p.slice(3) : undefined;
+  if (rest === undefined || rest === '' || rest.includes('/') || rest.includes('**')) return { regex, negate, dirOnly, origin };
+  const name = /[*?[\\]/.test(rest) ? { regex: globToRegex(rest) } : { literal: rest };
+  return { regex, negate, dirOnly, origin, name };
+}
+
+/**
+ * isIgnored for a walk that enters only directories that are not ignored: whether `path` (whose last
+ * name is `name`) is ignored, given that its parent directory is not. With no negated rule that is
+ * isIgnored's answer: a rule matching a parent would have ignored the parent, so a `**\/NAME`
+ * rule can only match the last name (one lookup or one short regex for all of them, instead of
+ * every rule's regex over the whole path), and a directory-only rule cannot match a file. Undefined
+ * when some rule negates: then use isIgnored.
+ */
+export function childIgnoreMatcher(rules: IgnoreRule[]): ((path: string, name: string, isDir: boolean) => boolean) | undefined {
+  if (rules.some((r) => r.negate)) return undefined;
+  const literals = [new Set<string>(), new Set<string>()];
+  const patterns: string[][] = [[], []];
+  const pathRules: RegExp[][] = [[], []];
+  for (const r of rules) {
+    // [0]: rules for any path, [1]: directory-only rules.
+    const kind = r.dirOnly ? 1 : 0;
+    if (!r.name) pathRules[kind]!.push(r.regex);
+    else if ('literal' in r.name) literals[kind]!.add(r.name.literal);
+    else patterns[kind]!.push(r.name.regex);
+  }
+  const nameRegex = patterns.map((list) => (list.length ? new RegExp(`^(?:${list.join('|')})$`) : undefined));
+  const matchesAny = (kind: number, path: string, name: string): boolean => {
+    if (literals[kind]!.has(name) || nameRegex[kind]?.test(name)) return true;
+    for (const regex of pathRules[kind]!) if (regex.test(path)) return true;
+    return false;
+  };
+  return (path, name, isDir) => matchesAny(0, path, name) || (isDir && matchesAny(1, path, name));
 }
 
 function globToRegex(glob: string): string {

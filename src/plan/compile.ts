@@ -194,7 +194,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
   // Lock files and the like are inputs even when ignored for the image: read them from the root listing.
   const inputFiles = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
-  const texts = await readTexts(context, [...inputFiles, ...detectionCandidates(files, includeGuess)]);
+  const candidates = detectionCandidates(files, includeGuess);
+  const texts = await readTexts(context, [...inputFiles, ...candidates]);
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
   for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
   const workdirGuess = merged.build.workdir ?? '/app';
@@ -210,6 +211,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
       // The directory's name only (never its path): the project's name when nothing declares one.
       contextName: basename(context),
       ...(gitDescribe ? { gitDescribe } : {}),
+      // Computed above for the same include paths (detection's are the configured ones, else the guess).
+      candidates,
     },
     merged.build.include_paths,
   );
@@ -284,7 +287,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     throwIfDiagnostics(entryProblems);
     const entries = compiler ? await dropUncompilable(context, assembled, compiler, warnings) : assembled;
     const compile = compiler ? strictCompile(compiler) : undefined;
-    const stamps = new Map(files.filter((f) => f.stamp).map((f) => [f.path, f.stamp!]));
+    const stamps = new Map<string, FileStamp>();
+    for (const f of files) if (f.stamp) stamps.set(f.path, f.stamp);
     // Cut by how often they change (build.layers): each part hashed on its own, all at once, so the
     // small files' reads and hashing (main thread) overlap the large files' deflating (threadpool).
     // Every part settles before a failure is thrown: nothing keeps reading or writing after it.
@@ -525,6 +529,10 @@ async function findFilesWithUrlPasswords(context: string, files: { path: string;
   const found: string[] = [];
   for (const f of files) {
     if (f.type !== 'file' || f.size > 1024 * 1024) continue;
+    // Every name CREDENTIAL_BEARING matches ends in t, n, f or i (any case): most paths (.py) are
+    // passed over by their last character.
+    const last = f.path.charCodeAt(f.path.length - 1) | 0x20;
+    if (last !== 0x74 && last !== 0x6e && last !== 0x66 && last !== 0x69 && f.path !== requirements) continue;
     if (!CREDENTIAL_BEARING.test(f.path) && f.path !== requirements) continue;
     const text = (await readRegularFile(join(context, f.path), f.path)).toString('utf8');
     if (hasUrlPassword(text)) found.push(f.path);

@@ -15,51 +15,86 @@ export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
  * Ends with a newline. The only serializer of plans.
  */
 export function serializePlan(plan: Plan): string {
-  return `${stringify(plan, '')}\n`;
+  return `${planSerializer()(plan, '')}\n`;
 }
 
-// One string grown by concatenation (V8 joins the pieces once, when the file is written) and plain
-// loops: a plan lists every file of the project, and building it with map/join/every at each level
-// made writing the benchmark project's plan (10,000 files) take as long as reading its file tree.
-const quotedKeys = new Map<string, string>();
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    quotedKeys.set(key, quoted);
-  }
-  return quoted;
+/** A node of the key-order trie: objects whose keys came in this order share their sorted keys. */
+interface KeyOrder {
+  next: Map<string, KeyOrder>;
+  sorted?: { keys: string[]; quoted: string[] };
 }
 
-function stringify(value: unknown, indent: string): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    let out = `[\n${inner}${stringify(value[0], inner)}`;
-    for (let i = 1; i < value.length; i++) out += `,\n${inner}${stringify(value[i], inner)}`;
-    return `${out}\n${indent}]`;
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  let count = 0;
-  let scalars = true;
-  for (const key of keys) {
-    const v = obj[key];
-    if (v === undefined) continue;
-    keys[count++] = key;
-    if (v !== null && typeof v === 'object') scalars = false;
-  }
-  keys.length = count;
-  if (count === 0) return '{}';
-  if (scalars) {
-    let out = `{ ${quoteKey(keys[0]!)}: ${JSON.stringify(obj[keys[0]!])}`;
-    for (let i = 1; i < count; i++) out += `, ${quoteKey(keys[i]!)}: ${JSON.stringify(obj[keys[i]!])}`;
-    return `${out} }`;
-  }
-  let out = `{\n${inner}${quoteKey(keys[0]!)}: ${stringify(obj[keys[0]!], inner)}`;
-  for (let i = 1; i < count; i++) out += `,\n${inner}${quoteKey(keys[i]!)}: ${stringify(obj[keys[i]!], inner)}`;
-  return `${out}\n${indent}}`;
+/** A string as JSON, without JSON.stringify's call for the common string that needs no escaping. */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+function scalarJson(value: unknown): string {
+  return typeof value === 'string' && !NEEDS_ESCAPING.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/**
+ * One string grown by concatenation (V8 joins the pieces once, when the file is written) and plain
+ * loops: a plan lists every file of the project. A plan's thousands of entries come in a handful of
+ * key orders: each order is sorted (and its keys quoted) once, found again through a trie of the
+ * keys as Object.keys gives them (no string built per object to look it up).
+ */
+function planSerializer(): (value: unknown, indent: string) => string {
+  const orders: KeyOrder = { next: new Map() };
+  const sortedKeys = (obj: object): { keys: string[]; quoted: string[] } => {
+    const keys = Object.keys(obj);
+    let node = orders;
+    for (const key of keys) {
+      let child = node.next.get(key);
+      if (child === undefined) {
+        child = { next: new Map() };
+        node.next.set(key, child);
+      }
+      node = child;
+    }
+    if (node.sorted === undefined) {
+      const sorted = keys.sort();
+      node.sorted = { keys: sorted, quoted: sorted.map((k) => JSON.stringify(k)) };
+    }
+    return node.sorted;
+  };
+  const stringify = (value: unknown, indent: string): string => {
+    if (value === null || typeof value !== 'object') return scalarJson(value);
+    const inner = `${indent}  `;
+    if (Array.isArray(value)) {
+      if (value.length === 0) return '[]';
+      let out = `[\n${inner}${stringify(value[0], inner)}`;
+      for (let i = 1; i < value.length; i++) out += `,\n${inner}${stringify(value[i], inner)}`;
+      return `${out}\n${indent}]`;
+    }
+    const obj = value as Record<string, unknown>;
+    const { keys, quoted } = sortedKeys(obj);
+    let count = 0;
+    let scalars = true;
+    for (const key of keys) {
+      const v = obj[key];
+      if (v === undefined) continue;
+      count++;
+      if (v !== null && typeof v === 'object') scalars = false;
+    }
+    if (count === 0) return '{}';
+    let out = '';
+    let first = true;
+    if (scalars) {
+      for (let i = 0; i < keys.length; i++) {
+        const v = obj[keys[i]!];
+        if (v === undefined) continue;
+        out += `${first ? '{ ' : ', '}${quoted[i]!}: ${scalarJson(v)}`;
+        first = false;
+      }
+      return `${out} }`;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const v = obj[keys[i]!];
+      if (v === undefined) continue;
+      out += `${first ? '{\n' : ',\n'}${inner}${quoted[i]!}: ${stringify(v, inner)}`;
+      first = false;
+    }
+    return `${out}\n${indent}}`;
+  };
+  return stringify;
 }
 
 /**
@@ -92,13 +127,13 @@ export function parsePlan(text: string, source: string): Plan {
 }
 
 export async function readPlan(path: string): Promise<Plan> {
-  return parsePlan(await readPlanText(path), path);
+  return parsePlan((await readPlanBytes(path)).toString('utf8'), path);
 }
 
-/** A plan file's text, or the error that says how to make one. */
-async function readPlanText(path: string): Promise<string> {
+/** A plan file's bytes, or the error that says how to make one. */
+async function readPlanBytes(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch {
     throw new PlanError('E_PLAN_READ', `${path}: cannot read the plan file; make one with \`pycontainer plan -o ${path}\``);
   }
@@ -106,25 +141,28 @@ async function readPlanText(path: string): Promise<string> {
 
 /**
  * The committed plan as a source of pins (base digests, dependency versions), without its application
- * layers: their file lists are most of a plan's text, and parsing and validating them (then keeping
- * them alive through a whole compile) cost a warm `plan` more than anything the pins save. The list
- * is cut from the text when it is in serializePlan's form (its top-level `"layers"` array opens and
- * closes at two spaces of indentation, and no JSON string holds a raw newline); otherwise the whole
- * plan is read. The result has `layers: []`: use it for pins only, never to apply or compare.
+ * layers: their file lists are most of a plan's text, and decoding, parsing and validating them (then
+ * keeping them alive through a whole compile) cost a warm `plan` more than anything the pins save. The
+ * list is cut from the bytes, and only the rest decoded, when it is in serializePlan's form (its
+ * top-level `"layers"` array opens and closes at two spaces of indentation, and no JSON string holds a
+ * raw newline); otherwise the whole plan is read. The result has `layers: []`: use it for pins only,
+ * never to apply or compare.
  */
 export async function readPlanPins(path: string): Promise<Plan> {
-  const text = await readPlanText(path);
+  const bytes = await readPlanBytes(path);
   const opening = '\n  "layers": [\n';
-  const start = text.indexOf(opening);
-  const end = start === -1 ? -1 : text.indexOf('\n  ]', start + opening.length);
+  const closing = '\n  ]';
+  // ASCII markers: their byte offsets are character boundaries of the UTF-8 text.
+  const start = bytes.indexOf(opening);
+  const end = start === -1 ? -1 : bytes.indexOf(closing, start + opening.length);
   if (end !== -1) {
     try {
-      return parsePlan(`${text.slice(0, start)}\n  "layers": []${text.slice(end + 4)}`, path);
+      return parsePlan(`${bytes.toString('utf8', 0, start)}\n  "layers": []${bytes.toString('utf8', end + closing.length)}`, path);
     } catch {
       // Not in our form after all: the whole plan below says what is wrong with it, if anything.
     }
   }
-  return parsePlan(text, path);
+  return parsePlan(bytes.toString('utf8'), path);
 }
 
 /** Writes a file atomically: a temporary name in the same directory, then rename. */
@@ -142,7 +180,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** Writes the plan atomically; a file that already holds exactly this plan is left be (a warm `plan -o` rewrites nothing). */
 export async function writePlan(path: string, plan: Plan): Promise<void> {
-  const text = serializePlan(plan);
-  if ((await readFile(path, 'utf8').catch(() => undefined)) === text) return;
-  await writeFileAtomic(path, text);
+  // Compared as bytes: the old file is not decoded into a string of its own.
+  const bytes = Buffer.from(serializePlan(plan), 'utf8');
+  if ((await readFile(path).catch(() => undefined))?.equals(bytes)) return;
+  await writeFileAtomic(path, bytes);
 }

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import type { Entry } from '../../generated/plan.js';
 import { symlinkStaysInside } from '../../src/config/context.js';
 import type { ProjectMetadata } from '../../src/config/detect.js';
-import { compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignorePatterns, isIgnored, type IgnoreRule } from '../../src/config/ignore.js';
+import { childIgnoreMatcher, compileIgnore, compileRule, DEFAULT_IGNORES, gitignoreToAnchored, ignorePatterns, isIgnored, type IgnoreRule } from '../../src/config/ignore.js';
 import { flagsToSource, mergeConfig, type ConfigSource, type MergedConfig } from '../../src/config/merge.js';
 import { resolveTags } from '../../src/config/tags.js';
 import { isDiagnostic, locateKey, parseTomlFile, type TomlFile } from '../../src/config/read.js';
@@ -971,6 +971,39 @@ describe('ignore rules', () => {
     assert.ok(!symlinkStaysInside('link', '..'));
     assert.ok(!symlinkStaysInside('pkg/link', '/etc/passwd'));
     assert.ok(!symlinkStaysInside('pkg/link', 'a/../../../x'));
+  });
+});
+
+describe('childIgnoreMatcher (the context walk\'s shortcut)', () => {
+  test('gives isIgnored\'s answer for every path whose parent directories are not ignored', () => {
+    const rules = compileIgnore(
+      ignorePatterns({
+        gitignore: '*.log\nlogs/\nsecrets.txt\n/root-only.txt\ndocs/**/*.png\nweird[ab].md\n**/deep/**/x\nfile?.txt\n\\#notes\ntmp/\n',
+        dockerignore: 'tests/fixtures\n*.bak\ncache*/\n',
+        exclude: ['data/*.bin', '**/nested/keep'],
+      }),
+    );
+    const matcher = childIgnoreMatcher(rules)!;
+    assert.ok(matcher, 'no rule negates');
+    const names = ['a', 'x.log', 'logs', 'secrets.txt', 'root-only.txt', 'docs', 'p.png', 'weirda.md', 'weirdc.md', 'deep', 'x', 'file1.txt', '#notes', 'tmp',
+      'tests', 'fixtures', 'y.bak', 'cache1', 'data', 'd.bin', 'nested', 'keep', '.git', '__pycache__', 'm.pyc', '.env.local', 'dist', 'build', 'venv', 'pycontainer.toml', 'src', 'app.egg-info'];
+    let compared = 0;
+    // Every path of up to three names, entered only through directories isIgnored keeps (as the walk does).
+    const visit = (parent: string, depth: number) => {
+      for (const name of names) {
+        const path = parent ? `${parent}/${name}` : name;
+        for (const isDir of [false, true]) {
+          assert.equal(matcher(path, name, isDir), isIgnored(rules, path, isDir), `${path} (${isDir ? 'directory' : 'file'})`);
+          compared++;
+        }
+        if (depth < 3 && !isIgnored(rules, path, true)) visit(path, depth + 1);
+      }
+    };
+    visit('', 1);
+    assert.ok(compared > 10_000);
+  });
+  test('is not offered when a rule negates (a parent\'s match can be undone below it)', () => {
+    assert.equal(childIgnoreMatcher(compileIgnore(ignorePatterns({ dockerignore: 'out\n!out/keep.txt\n' }))), undefined);
   });
 });
 

@@ -287,6 +287,12 @@ describe('detection: include paths, import roots, candidates', () => {
     assert.deepEqual(detectImportRoots(['.'], both.files), ['src', '']);
     assert.deepEqual(detectImportRoots(['src'], both.files), ['src'], 'include_paths narrows what counts');
     assert.deepEqual(detectImportRoots(['.'], tree({ 'README.md': '' }).files), ['']);
+    // Only a top-level package or module (not tooling, tests or a deeper __init__.py) makes the root a root beside src.
+    const tooling = { 'src/pkg/__init__.py': '', 'conftest.py': '', 'tests/__init__.py': '', 'docs/__init__.py': '', 'data/sub/__init__.py': '', 'notes.txt': '' };
+    assert.deepEqual(detectImportRoots(['.'], tree(tooling).files), ['src']);
+    assert.deepEqual(detectImportRoots(['.'], tree({ ...tooling, 'lib/__init__.py': '' }).files), ['src', '']);
+    assert.deepEqual(detectImportRoots(['.'], tree({ ...tooling, 'run.py': '' }).files), ['src', '']);
+    assert.deepEqual(detectImportRoots(['src', 'conftest.py'], tree({ ...tooling, 'lib/__init__.py': '' }).files), ['src']);
   });
 
   test('moduleName', () => {
@@ -318,6 +324,28 @@ describe('detection: include paths, import roots, candidates', () => {
     assert.ok(!all.some((p) => /tests?\/|migrations/.test(p)), all.join());
     assert.deepEqual(detectionCandidates(files, ['app', 'tests']), ['app/main.py', 'app/zz.py']);
     assert.equal(detectionCandidates(files, ['.'], 2).length, 2, 'bounded');
+  });
+
+  test('candidates: by rank (conventional place, telling name, depth), then path; the bound cuts within a rank', () => {
+    const spec: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) {
+      spec[`pkg/sub_${String(29 - i).padStart(2, '0')}/mod.py`] = '';
+      spec[`pkg/sub_${String(i).padStart(2, '0')}/__init__.py`] = '';
+      spec[`pkg/m${i}.py`] = '';
+    }
+    Object.assign(spec, { 'pkg/Zed.py': '', 'pkg/élan.py': '', 'wsgi.py': '', 'app/api.py': '', 'streamlit_app.py': '', 'src/x/main.py': '', 'docs/conf.py': '', 'examples/e.py': '' });
+    const { files } = tree(spec);
+    const candidates = detectionCandidates(files, ['.']);
+    assert.deepEqual(candidates.slice(0, 4), ['app/api.py', 'src/x/main.py', 'streamlit_app.py', 'wsgi.py']);
+    // Same rank: code-unit order, as `<` sorts ('Z' before 'm', 'm' before 'é').
+    const flat = candidates.filter((p) => /^pkg\/[^/]+$/.test(p));
+    assert.deepEqual(flat, [...flat].sort((a, b) => (a < b ? -1 : 1)));
+    assert.equal(flat[0], 'pkg/Zed.py');
+    assert.equal(flat.at(-1), 'pkg/élan.py');
+    assert.ok(candidates.indexOf('pkg/sub_05/__init__.py') < candidates.indexOf('pkg/m1.py'), 'a telling name outranks depth');
+    assert.ok(!candidates.includes('docs/conf.py') && !candidates.includes('examples/e.py'));
+    assert.equal(candidates.length, files.filter((f) => f.type === 'file').length - 2);
+    for (const limit of [0, 1, 3, 10, 37, 70]) assert.deepEqual(detectionCandidates(files, ['.'], limit), candidates.slice(0, limit), `limit ${limit}`);
   });
 });
 

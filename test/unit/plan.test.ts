@@ -268,6 +268,46 @@ describe('readPlanPins', () => {
   });
 });
 
+describe('serializePlan', () => {
+  /** The form spelled out plainly: sorted keys, two spaces, objects of scalars on one line. */
+  const reference = (value: unknown, indent = ''): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const inner = `${indent}  `;
+    if (Array.isArray(value)) return value.length ? `[\n${value.map((v) => inner + reference(v, inner)).join(',\n')}\n${indent}]` : '[]';
+    const pairs = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!pairs.length) return '{}';
+    if (pairs.every(([, v]) => v === null || typeof v !== 'object')) return `{ ${pairs.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+    return `{\n${pairs.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${reference(v, inner)}`).join(',\n')}\n${indent}}`;
+  };
+  test('objects whose keys come in other orders, odd keys and strings, undefined values: the same form', () => {
+    const value = {
+      entries: [
+        { path: 'a', type: 'file', mode: '0644', size: 1 },
+        { type: 'file', path: 'b', size: 2, mode: '0644' },
+        { path: 'c "quoted"\n\u2028 \ud83d\ude00 \ud800', type: 'dir', mode: undefined },
+        // The same keys joined would be the same text: they must not share a key order.
+        { 'a\u0000b': 1, c: 2 },
+        { a: 3, 'b\u0000c': 4 },
+        { 'a\u0000b': 5, c: 6 },
+        { z: [1, { y: null, x: true }], a: {} },
+        { only: undefined },
+      ],
+      labels: { 'b.key': 'x', 'a.key': 'y', '10': 'n', '9': 'm' },
+      empty: [],
+    };
+    const text = serializePlan(value as unknown as Plan);
+    assert.equal(text, `${reference(value)}\n`);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(value)));
+  });
+  test('an example plan: the form of the committed golden file', async () => {
+    const name = examples.includes('hello-cli') ? 'hello-cli' : examples[0]!;
+    const text = await goldenText(name);
+    const plan = parsePlan(text, name);
+    assert.equal(serializePlan(plan), text);
+    assert.equal(serializePlan(plan), `${reference(plan)}\n`);
+  });
+});
+
 describe('determinism', () => {
   const name = examples.includes('hello-cli') ? 'hello-cli' : examples[0]!;
 

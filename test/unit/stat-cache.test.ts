@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -109,14 +109,34 @@ test('stat cache: a file changed after the cache began stamping (racy) is hashed
   assert.equal(third.lookup('racy.py', stamp), sha256Hex('x = 2\n'), 'hashed again after the change settled: trusted');
 });
 
+test('stat cache: a stamp from plain lstat numbers equals the one from BigInt nanoseconds (plan and apply agree)', async () => {
+  const dir = await tempDir('pyc-stat-');
+  const file = path.join(dir, 'a.py');
+  await writeFile(file, 'x\n');
+  // Nanoseconds that a double in milliseconds cannot hold exactly.
+  await utimes(file, 1_700_000_000.123456789, 1_700_000_000.987654321);
+  for (const p of [file, dir]) {
+    const plain = stampOf(await lstat(p));
+    const big = stampOf(await lstat(p, { bigint: true }));
+    assert.deepEqual(plain, big);
+  }
+  const st = await lstat(file, { bigint: true });
+  const [size, mtimeUs, ctimeUs] = stampOf(st).key.split(' ').map(Number);
+  assert.equal(size, 2);
+  assert.ok(Math.abs(mtimeUs! - Number(st.mtimeNs / 1000n)) <= 1, 'whole microseconds');
+  assert.ok(Math.abs(ctimeUs! - Number(st.ctimeNs / 1000n)) <= 1);
+});
+
 test('stat cache: a damaged or foreign cache file is an empty cache; paths with any character round-trip', async () => {
   assert.equal(parseStatCache('something else\n').entries.size, 0);
   assert.equal(parseStatCache(`pycontainer-stat-cache 1 5\n${'a'.repeat(64)} 1 2 3 4 5 6 not-json\n`).entries.size, 0);
-  // Version 2 carries its body's sha256: a line damaged in place (or a torn file) reads as no cache.
+  // The body's sha256 is in the header: a line damaged in place (or a torn file) reads as no cache.
   const body = `${'a'.repeat(64)} 1 2 3 4 5 6 "x.py"\n`;
-  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body}`).entries.size, 1);
-  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body.replace('a', 'b')}`).entries.size, 0);
-  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body.slice(0, -3)}`).entries.size, 0);
+  assert.equal(parseStatCache(`pycontainer-stat-cache 3 5 ${sha256Hex(body)}\n${body}`).entries.size, 1);
+  assert.equal(parseStatCache(`pycontainer-stat-cache 3 5 ${sha256Hex(body)}\n${body.replace('a', 'b')}`).entries.size, 0);
+  assert.equal(parseStatCache(`pycontainer-stat-cache 3 5 ${sha256Hex(body)}\n${body.slice(0, -3)}`).entries.size, 0);
+  // Version 2 stamped nanoseconds: its keys never equal version 3's, so it is read as no cache.
+  assert.equal(parseStatCache(`pycontainer-stat-cache 2 5 ${sha256Hex(body)}\n${body}`).entries.size, 0);
   const dir = await tempDir('pyc-stat-');
   const root = path.join(dir, '.cache');
   const name = 'odd name\n"quoted" é.py';

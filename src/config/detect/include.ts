@@ -38,16 +38,25 @@ const TOOLING_FILES = new Set(['setup.py', 'conftest.py', 'noxfile.py', 'fabfile
  * when it holds modules or packages of its own (a flat layout, or manage.py beside src/).
  */
 export function detectImportRoots(includePaths: string[], files: ContextFile[]): string[] {
-  const included = files.filter((f) => isIncluded(f.path, includePaths));
+  // One pass, no copy or set of every path: a context holds thousands of files, and only top-level
+  // entries and `<dir>/__init__.py` say whether the root holds code.
+  let srcCode = false;
+  let rootModule = false;
+  const rootDirs: string[] = [];
+  const packages = new Set<string>();
+  for (const f of files) {
+    const p = f.path;
+    if (!isIncluded(p, includePaths)) continue;
+    if (!srcCode && f.type === 'file' && p.startsWith('src/') && p.endsWith('.py')) srcCode = true;
+    const slash = p.indexOf('/');
+    if (slash === -1) {
+      if (f.type === 'file') rootModule ||= p.endsWith('.py') && !TOOLING_FILES.has(p);
+      else if (f.type === 'dir' && p !== 'src' && !NOT_APP_CODE.test(p)) rootDirs.push(p);
+    } else if (p.endsWith('/__init__.py') && p.indexOf('/', slash + 1) === -1) packages.add(p.slice(0, slash));
+  }
   const roots: string[] = [];
-  if (included.some((f) => f.type === 'file' && f.path.startsWith('src/') && f.path.endsWith('.py'))) roots.push('src');
-  const paths = new Set(included.map((f) => f.path));
-  const rootHasCode = included.some((f) => {
-    if (f.path.includes('/')) return false;
-    if (f.type === 'file') return f.path.endsWith('.py') && !TOOLING_FILES.has(f.path);
-    return f.type === 'dir' && f.path !== 'src' && !NOT_APP_CODE.test(f.path) && paths.has(`${f.path}/__init__.py`);
-  });
-  if (rootHasCode || roots.length === 0) roots.push('');
+  if (srcCode) roots.push('src');
+  if (rootModule || rootDirs.some((d) => packages.has(d)) || roots.length === 0) roots.push('');
   return roots;
 }
 
@@ -67,6 +76,9 @@ const CONVENTIONAL = [/^app\/main\.py$/, /^main\.py$/, /^app\.py$/, /^api\.py$/,
 const CONVENTIONAL_NAMES = new Set(CONVENTIONAL.map((r) => `${/(\w+)\\\.py\$$/.exec(r.source)![1]!}.py`));
 const TELLING_NAMES = ['main.py', 'app.py', 'api.py', 'server.py', 'asgi.py', 'wsgi.py', '__init__.py', 'manage.py'];
 
+/** Directories whose modules are not the app: tests, docs, migrations (at any depth), examples and benchmarks (at the top). */
+const NOT_CANDIDATE = /(^|\/)(tests?|testing|docs|migrations)\/|^(examples?|benchmarks?)\//;
+
 /**
  * Python files detection reads, conventional places and telling names first, bounded so huge trees
  * stay quick (detection never reads every file of a context).
@@ -78,20 +90,27 @@ export function detectionCandidates(files: ContextFile[], includePaths: string[]
     const convention = CONVENTIONAL_NAMES.has(base) ? CONVENTIONAL.findIndex((r) => r.test(p)) : -1;
     if (convention !== -1) return convention;
     const i = TELLING_NAMES.indexOf(base);
-    return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + p.split('/').length;
+    let depth = 1;
+    for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) depth++;
+    return 100 + (i === -1 ? TELLING_NAMES.length : i) * 100 + depth;
   };
-  return files
-    .filter(
-      (f) =>
-        f.type === 'file' &&
-        f.path.endsWith('.py') &&
-        isIncluded(f.path, includePaths) &&
-        !/(^|\/)(tests?|testing|docs|migrations)\//.test(f.path) &&
-        !/^(examples?|benchmarks?)\//.test(f.path),
-    )
-    // Ranked once per path, not once per comparison (a context holds thousands of modules).
-    .map((f) => ({ path: f.path, rank: rank(f.path) }))
-    .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : 1))
-    .slice(0, limit)
-    .map((c) => c.path);
+  // Ranked once per path, into one list per rank: a context holds thousands of modules, most of them
+  // of a few ranks, and each list sorts natively (by UTF-16 code units, as `<` compares) only when reached.
+  const byRank = new Map<number, string[]>();
+  for (const f of files) {
+    const p = f.path;
+    if (f.type !== 'file' || !p.endsWith('.py') || !isIncluded(p, includePaths) || NOT_CANDIDATE.test(p)) continue;
+    const r = rank(p);
+    const list = byRank.get(r);
+    if (list) list.push(p);
+    else byRank.set(r, [p]);
+  }
+  const out: string[] = [];
+  for (const r of [...byRank.keys()].sort((a, b) => a - b)) {
+    for (const p of byRank.get(r)!.sort()) {
+      if (out.length === limit) return out;
+      out.push(p);
+    }
+  }
+  return out;
 }

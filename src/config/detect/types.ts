@@ -63,4 +63,6 @@ export interface DetectInput {
   contextName?: string;
   /** `git describe --tags --always`, read only when the version must come from git. */
   gitDescribe?: string;
+  /** detectionCandidates of `files` for the include paths detection uses, when the caller has them (it read their texts). */
+  candidates?: string[];
 }
