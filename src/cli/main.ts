@@ -1,5 +1,6 @@
 import { EXIT } from '../errors.js';
 import { PYCONTAINER_VERSION } from '../version.js';
+import { letWalkChangeDirectory } from '../config/walk-policy.js';
 
 /**
  * Runs the CLI and resolves to the exit code. The commands and everything they use load here, on
@@ -13,6 +14,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${PYCONTAINER_VERSION}\n`);
     return EXIT.ok;
   }
+  // This process is the CLI's own: the context walk may step through directories (see context.ts).
+  letWalkChangeDirectory();
   const { runCli } = await import('./run.js');
   return runCli(argv);
 }

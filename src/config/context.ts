@@ -2,12 +2,12 @@ import { isAscii } from 'node:buffer';
 import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { stampOf, type FileStamp } from '../cache/stat.js';
 import { compareUtf8 } from '../oci/layer.js';
 import { ConfigError } from '../errors.js';
 import { childIgnoreMatcher, isIgnored, type IgnoreRule } from './ignore.js';
 import { readKnownSizeFileSync, readRegularFileSync } from './read.js';
+import { walkMayChangeDirectory } from './walk-policy.js';
 
 /** A file, directory or symlink in the build context, path relative to the context with `/`. */
 export interface ContextFile {
@@ -46,8 +46,11 @@ export async function walkContext(contextAbs: string, rules: IgnoreRule[]): Prom
  * The kernel resolves every component of a path on each lstat, so the walk stats names relative to
  * the directory being listed (what find does with fstatat): it changes the working directory into
  * each directory it lists (Node has no fstatat) and puts it back before returning. The walk is
- * synchronous, so no other code runs while the working directory is not the process's own. Where
- * the working directory cannot be changed (a worker thread) or is gone, absolute paths are used.
+ * synchronous, so no other JavaScript runs while the working directory is not the process's own; but
+ * a file operation of someone else's already on the thread pool with a relative path would resolve
+ * against it, so only the CLI, whose process this is, lets the walk do so (letWalkChangeDirectory);
+ * a program that imports pycontainer gets absolute paths. So do a worker thread (no chdir there) and
+ * a process whose working directory is gone.
  */
 function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[] {
   const anyNegation = rules.some((r) => r.negate);
@@ -56,7 +59,7 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
   const ignoredChild = childIgnoreMatcher(rules) ?? ((path: string, _name: string, isDir: boolean) => isIgnored(rules, path, isDir));
   const out: ContextFile[] = [];
   const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
-  const home = isMainThread ? currentDirectory() : undefined;
+  const home = walkMayChangeDirectory() ? currentDirectory() : undefined;
   /** A directory's names, from its listing as bytes: each valid UTF-8, or ignored (and left out). */
   function checkNames(rel: string, dirAbs: string): string[] {
     const names: string[] = [];
@@ -122,10 +125,15 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
   return out.sort((a, b) => compareBytes(a.path, b.path));
 }
 
-/** The process's working directory, or undefined when it is gone (then the walk uses absolute paths). */
+/**
+ * The process's working directory when the walk can change it and come back (undefined in a worker
+ * thread, where chdir throws, or when the directory is gone: then the walk uses absolute paths).
+ */
 function currentDirectory(): string | undefined {
   try {
-    return process.cwd();
+    const home = process.cwd();
+    process.chdir(home);
+    return home;
   } catch {
     return undefined;
   }

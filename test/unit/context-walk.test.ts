@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { walkContext, type ContextFile } from '../../src/config/context.js';
+import { letWalkChangeDirectory } from '../../src/config/walk-policy.js';
 import { compileIgnore, ignorePatterns } from '../../src/config/ignore.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDirs } from '../support/temp.js';
@@ -30,6 +31,10 @@ async function makeProject(): Promise<string> {
   await symlink('src/pkg/sub/mod.py', path.join(dir, 'link.py'));
   return dir;
 }
+
+// As the CLI does: this process lets the walk change directories (a worker's fresh module does not,
+// and chdir would throw there anyway).
+letWalkChangeDirectory();
 
 const rules = () => compileIgnore(ignorePatterns({ gitignore: '*.log\n' }));
 const summary = (files: ContextFile[]) => files.map((f) => `${f.path} ${f.type} ${f.size} ${f.executable} ${f.target ?? ''} ${f.stamp ? 'stamped' : ''}`.trim());
