@@ -415,7 +415,12 @@ async function main(): Promise<void> {
   let layer: { uncompressed?: number; compressed?: number; diffId?: string; digest?: string; entries?: number } = {};
   let baselineDigest = '';
 
-  const nodeFloor = await run(process.execPath, ['-e', '']);
+  // Node's own start, the fixed floor under every CLI row (median of 5): on some machines the environment
+  // adds to it (NODE_EXTRA_CA_CERTS, a CA bundle Node parses at every start), which the note says.
+  const nodeStarts = [];
+  for (let i = 0; i < 5; i++) nodeStarts.push(await run(process.execPath, ['-e', '']));
+  nodeStarts.sort((a, b) => a.seconds - b.seconds);
+  const nodeFloor = nodeStarts[2]!;
 
   // The push scenarios: one registry for the whole run, stopped at the end whatever happens.
   let registry: TestRegistry | undefined;
@@ -691,7 +696,7 @@ async function main(): Promise<void> {
   const coldRss = rows.find((r) => r.scenario === 'build-cold')!.peakRssMiB;
   const lines = [
     '',
-    `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB`,
+    `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB, ${nodeFloor.seconds.toFixed(2)} s (median of 5${process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set: Node parses that CA bundle at every start' : ''})`,
     `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
     `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layer from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `one .py file changed = a line appended to ${relative(work, edited)}, then the same build (layers from cache, per repetition: ${touchCached.map((c) => c.join('/')).join(', ')})`,
@@ -748,6 +753,7 @@ async function main(): Promise<void> {
     statistic: 'median',
     rssMethod,
     nodeEmptyScriptRssMiB: round(nodeFloor.rssMiB, 1),
+    nodeEmptyScriptSeconds: round(nodeFloor.seconds, 3),
     projectReused: gen.reused,
     warmCached,
     touchCached,
