@@ -160,7 +160,7 @@ export type RequirementsFilePycontainerBuild = string;
  */
 export type GenerateAnSBOM = boolean | ('spdx' | 'cyclonedx');
 /**
- * Accepted from pycontainer-build and not used: pycontainer does not prune its cache by size.
+ * Accepted from pycontainer-build and not used: pycontainer's cache keeps itself under a fixed 4 GiB, least recently used first.
  */
 export type MaximumCacheSize = number;
 /**

@@ -61,7 +61,7 @@ export function normalizeConfig(config: PycontainerConfig): NormalConfig {
   for (const [path, key, value] of entries) {
     if (value === undefined) continue;
     if (IGNORED.has(key)) {
-      if (key === 'max_cache_size_mb') out.notices.push({ path, message: 'is not used: pycontainer does not prune its cache by size' });
+      if (key === 'max_cache_size_mb') out.notices.push({ path, message: 'is not used: the cache keeps itself under a fixed 4 GiB, least recently used first' });
       continue;
     }
     if (key === 'labels') {

@@ -630,7 +630,7 @@ describe("pycontainer-build's configuration", () => {
     for (const gone of ['output_dir', 'use_cache', 'requirements_file', 'generate_sbom', 'max_cache_size_mb', 'context_dir']) {
       assert.ok(!(gone in merged.build), `${gone} is read into our name, not kept`);
     }
-    assert.deepEqual(merged.notices, ['pycontainer.toml:10: build.max_cache_size_mb is not used: pycontainer does not prune its cache by size']);
+    assert.deepEqual(merged.notices, ['pycontainer.toml:10: build.max_cache_size_mb is not used: the cache keeps itself under a fixed 4 GiB, least recently used first']);
   });
 
   test('a flag still beats a flat key, and a flat key in pycontainer.toml beats pyproject.toml', () => {
