@@ -82,6 +82,12 @@ export interface CompileOptions {
    * is compressed into the cache in the same pass, so apply takes the blob from there.
    */
   compressLayers?: boolean;
+  /**
+   * The build pushes: its dependency layers are only hashed here, not compressed, since the registry
+   * may already hold them (build.ts looks their diff_ids up in the pushed tags' configs, and a CI job
+   * on an empty cache whose dependencies did not change then compresses none of them).
+   */
+  push?: boolean;
   /** Write nothing into the cache (`build --dry-run`): caches are read, never written. */
   dryRun?: boolean;
   /** How copied files are read (tests count reads through it); default: from the context. */
@@ -275,8 +281,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
 
     // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
     const listings = new Map<string, LayerScan>();
-    // build's one pass: the dependency layers hashed here are compressed into the cache on the way.
-    const compressLayer = caches?.compress ? async (tar: NodeJS.ReadableStream, diff: HashCounter) => void ((await compressIntoCache(tar, diff, caches.blobs)) && caches.built.add(diff.digest())) : undefined;
+    // build's one pass: the dependency layers hashed here are compressed into the cache on the way,
+    // unless the build pushes (see CompileOptions.push).
+    const compressLayer = caches?.compress && options.push !== true && merged.build.push !== true ? async (tar: NodeJS.ReadableStream, diff: HashCounter) => void ((await compressIntoCache(tar, diff, caches.blobs)) && caches.built.add(diff.digest())) : undefined;
     const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options), compiler, compressLayer);
     // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
     // `plan --check` notice a change to them.
