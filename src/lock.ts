@@ -7,7 +7,8 @@
  * next one. Holders refresh the file's mtime while they run.
  */
 import { readFileSync } from 'node:fs';
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ApplyError, EXIT } from './errors.js';
 
@@ -161,21 +162,52 @@ export async function tryAcquireLock(path: string): Promise<HeldLock | undefined
   }
 }
 
+/**
+ * Creates the lock file with its owner already in it: written under a temporary name, then hard-linked
+ * to the lock's name (link fails with EEXIST when the lock exists, as O_EXCL does). A lock created empty
+ * and then written would show a competitor an empty file in between ("pid unknown"). A file system
+ * without hard links gets the exclusive create and write.
+ */
 async function tryCreate(path: string): Promise<HeldLock | undefined> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), started: Date.now() };
+  const text = `${JSON.stringify(owner)}\n`;
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text, { flag: 'wx' });
+  } catch (err) {
+    throw lockCreateError(path, err);
+  }
+  try {
+    await link(tmp, path);
+    return new HeldLock(path, owner);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return undefined;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return tryCreateWithoutLink(path, owner, text);
+    throw lockCreateError(path, err);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+async function tryCreateWithoutLink(path: string, owner: LockOwner, text: string): Promise<HeldLock | undefined> {
   let handle;
   try {
     handle = await open(path, 'wx');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw new ApplyError('E_LOCK', `cannot create the lock file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory is writable`);
+    throw lockCreateError(path, err);
   }
   try {
-    await handle.writeFile(`${JSON.stringify(owner)}\n`);
+    await handle.writeFile(text);
   } finally {
     await handle.close();
   }
   return new HeldLock(path, owner);
+}
+
+function lockCreateError(path: string, err: unknown): ApplyError {
+  return new ApplyError('E_LOCK', `cannot create the lock file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory is writable`);
 }
 
 async function inspect(path: string): Promise<{ owner: LockOwner | undefined; text: string; state: 'held' | 'stale' | 'gone' }> {
