@@ -206,7 +206,7 @@ export class ZipReader {
     const head = Buffer.alloc(Math.min(30 + nameBytes.length, this.centralOffset - entry.localHeaderOffset));
     this.inFlight++;
     try {
-      await readAsync(fd, head, entry.localHeaderOffset);
+      await readExactly(fd, head, entry.localHeaderOffset);
     } finally {
       this.inFlight--;
       if (this.closed) this.close();
@@ -219,7 +219,7 @@ export class ZipReader {
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK, end - position));
       this.inFlight++;
       try {
-        await readAsync(fd, buffer, position);
+        await readExactly(fd, buffer, position);
       } finally {
         this.inFlight--;
         if (this.closed) this.close();
@@ -242,7 +242,7 @@ function readFully(fd: number, buffer: Buffer, offset: number, length: number, p
 }
 
 /** Fills `buffer` from `position` on the thread pool, failing at the end of the file. */
-async function readAsync(fd: number, buffer: Buffer, position: number): Promise<void> {
+async function readExactly(fd: number, buffer: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < buffer.length) {
     const n = await new Promise<number>((resolve, reject) => readCallback(fd, buffer, done, buffer.length - done, position + done, (err, bytes) => (err ? reject(err) : resolve(bytes))));
@@ -251,20 +251,11 @@ async function readAsync(fd: number, buffer: Buffer, position: number): Promise<
   }
 }
 
-async function readExactly(fh: FileHandle, buffer: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buffer.length) {
-    const { bytesRead } = await fh.read(buffer, done, buffer.length - done, position + done);
-    if (bytesRead === 0) throw new ZipFormatError('unexpected end of file');
-    done += bytesRead;
-  }
-}
-
 async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<{ entries: ZipEntry[]; centralOffset: number }> {
   if (fileSize < 22) throw new ZipFormatError('not a zip file (too short)');
   const tailLength = Math.min(fileSize, 22 + 0xffff);
   const tail = Buffer.alloc(tailLength);
-  await readExactly(fh, tail, fileSize - tailLength);
+  await readExactly(fh.fd, tail, fileSize - tailLength);
   let eocd = -1;
   for (let i = tailLength - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD && i + 22 + tail.readUInt16LE(i + 20) <= tailLength) {
@@ -283,12 +274,12 @@ async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<{
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     if (eocdOffset < 20) throw new ZipFormatError('zip64 locator missing');
     const locator = Buffer.alloc(20);
-    await readExactly(fh, locator, eocdOffset - 20);
+    await readExactly(fh.fd, locator, eocdOffset - 20);
     if (locator.readUInt32LE(0) !== ZIP64_LOCATOR) throw new ZipFormatError('zip64 locator missing');
     const recordOffset = safeNumber(locator.readBigUInt64LE(8));
     if (recordOffset + 56 > eocdOffset - 20) throw new ZipFormatError('zip64 end of central directory out of range');
     const record = Buffer.alloc(56);
-    await readExactly(fh, record, recordOffset);
+    await readExactly(fh.fd, record, recordOffset);
     if (record.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipFormatError('zip64 end of central directory missing');
     disk = record.readUInt32LE(16);
     cdDisk = record.readUInt32LE(20);
@@ -300,7 +291,7 @@ async function readCentralDirectory(fh: FileHandle, fileSize: number): Promise<{
   if (disk !== 0 || cdDisk !== 0) throw new ZipFormatError('multi-disk archives are not supported');
   if (cdOffset + cdSize > cdEnd) throw new ZipFormatError('central directory out of range');
   const cd = Buffer.alloc(cdSize);
-  await readExactly(fh, cd, cdOffset);
+  await readExactly(fh.fd, cd, cdOffset);
 
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
