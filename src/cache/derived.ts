@@ -20,8 +20,9 @@ export class DerivedCache {
 
   /** The value stored under kind/key, or undefined (absent, unreadable, or failing `valid`). */
   async get<T>(kind: string, key: string, valid: (value: unknown) => value is T): Promise<T | undefined> {
+    const text = await this.getText(kind, key);
     try {
-      const value: unknown = JSON.parse(await readFile(this.path(kind, key), 'utf8'));
+      const value: unknown = text === undefined ? undefined : JSON.parse(text);
       return valid(value) ? value : undefined;
     } catch {
       return undefined;
@@ -30,12 +31,26 @@ export class DerivedCache {
 
   /** Stores a value whole; failures are ignored (the cache only saves work). */
   async put(kind: string, key: string, value: unknown): Promise<void> {
+    await this.putText(kind, key, JSON.stringify(value));
+  }
+
+  /** The text stored under kind/key (an entry of the caller's own format), or undefined. */
+  async getText(kind: string, key: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.path(kind, key), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores a text whole; failures are ignored. */
+  async putText(kind: string, key: string, text: string): Promise<void> {
     const path = this.path(kind, key);
     const dir = join(this.root, 'derived', kind);
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(tmp, JSON.stringify(value));
+      await writeFile(tmp, text);
       await rename(tmp, path);
     } catch {
       await rm(tmp, { force: true }).catch(() => undefined);

@@ -66,7 +66,7 @@ const HEADER = 'pycontainer-stat-cache 3';
  * File systems stamp times from a coarse clock (one kernel tick, up to 10 ms, behind the fine one):
  * entries changed this close before the stamps were taken are treated as racy too.
  */
-const CLOCK_MARGIN_MS = 50;
+export const CLOCK_MARGIN_MS = 50;
 
 /**
  * A cache line's head as read: `sha256 key` (64 hex digits, a space, the stamp key). One string per

@@ -3,7 +3,7 @@ import { openBlobCache } from '../cache/store.js';
 import { Command, Option } from 'clipanion';
 import type { Plan } from '../../generated/plan.js';
 import { PlanError } from '../errors.js';
-import { compilePlan } from '../plan/compile.js';
+import { compileProject } from '../plan/compile.js';
 import { DEFAULT_PLAN_FILE, serializePlan, writePlan } from '../plan/file.js';
 import { summarizePlan } from '../plan/summary.js';
 import { PlanningCommand } from './flags.js';
@@ -54,16 +54,16 @@ export class PlanCommand extends PlanningCommand {
     if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
     // --locked asks what a fresh resolution gives, and refuses it when any pin would change.
     const options = { ...(await this.compileOptions()), ...(this.locked ? { resolveFresh: true } : {}) };
-    const plan = await compilePlan(options);
+    const { plan, planText } = await compileProject(options);
     const committed = options.pins ?? (this.check || this.locked ? await this.committedPlan() : undefined);
     if (this.check) return await this.reportCheck(plan, committed);
     if (this.locked && committed) this.refusePinChanges(committed, plan);
     const target = this.write ? this.planPath() : this.out;
     if (target) {
-      await writePlan(target, plan);
+      await writePlan(target, plan, planText);
       this.context.stderr.write(`wrote ${target}\n`);
     }
-    if (this.json) this.context.stdout.write(serializePlan(plan));
+    if (this.json) this.context.stdout.write(planText ?? serializePlan(plan));
     else if (this.explain) this.context.stdout.write((await import('../plan/explain.js')).explainPlan(plan));
     else if (!target) this.context.stdout.write(summarizePlan(plan));
     return 0;

@@ -41,6 +41,8 @@ import { resolveRegistryBase } from '../registry/resolve.js';
 import { assembleAppEntries, assemblePlan, resolveInterpreter, resolvePython, resolveSettings, resolveUser, type Resolved } from './assemble.js';
 import type { Entry } from '../../generated/plan.js';
 import { splitAppEntries } from './layers.js';
+import { memoReason, PlanMemo } from './memo.js';
+import { serializePlan } from './file.js';
 
 /** Options of compilePlan: what `pycontainer plan` takes. */
 export interface CompileOptions {
@@ -103,6 +105,8 @@ export interface CompileOptions {
 /** What compileProject gives: the plan, the merged configuration, the project directory and what build's apply reuses. */
 export interface CompiledProject {
   plan: Plan;
+  /** The plan as serializePlan writes it, when the compile has it at hand (a memoized plan). */
+  planText?: string;
   config: MergedConfig;
   context: string;
   /** diff_ids compressed into the cache by this compile (build's one pass). */
@@ -171,6 +175,22 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   }
   throwIfDiagnostics(diagnostics);
   const merged = mergeConfig(sources);
+  // build.cache_dir names the cache apply uses: the one-pass build must compress into that one.
+  const configuredCache = merged.build.cache_dir ? new BlobCache(resolve(context, merged.build.cache_dir)) : undefined;
+  const cache = options.cache === null ? undefined : (options.cache ?? configuredCache ?? new BlobCache(defaultCacheDir(env)));
+  const memo =
+    cache && merged.build.cache !== false && !options.readerFor
+      ? PlanMemo.for(cache.root, {
+          context,
+          cwd,
+          config: options.config,
+          flags: options.flags,
+          env,
+          pins: [options.pins?.base ?? null, options.offline ? [options.offline.source, options.offline.pinned?.base ?? null] : null],
+          resolveFresh: options.resolveFresh === true,
+          upgradePackages: options.upgradePackages ?? [],
+        })
+      : undefined;
 
   // 2. The context, minus ignored files.
   const ignoreTexts = await readTexts(context, ['.dockerignore', '.gitignore']);
@@ -197,17 +217,25 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const files = secretFiles.length ? walked.filter((f) => !secretFiles.includes(f.path)) : walked;
 
   // 3. Detection over what detection reads.
-  const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
   // Lock files and the like are inputs even when ignored for the image: read them from the root listing.
   const inputFiles = (await readdir(context)).filter((name) => INPUT_FILE.test(name)).sort();
-  const candidates = detectionCandidates(files, includeGuess);
-  const texts = await readTexts(context, [...inputFiles, ...candidates]);
   // Every input file at the root, hashed as raw bytes (apply hashes them the same way).
   for (const path of inputFiles) inputs.push({ path, sha256: sha256Hex(await readRegularFile(join(context, path), path)) });
+  // Nothing changed since the last compile of this context with these options: its plan (src/plan/memo.ts).
+  const memoized = await memo?.lookup(inputs, files);
+  if (memoized) {
+    for (const w of memoized.warnings) options.onWarning?.(w);
+    return { plan: memoized.plan, planText: memoized.planText, config: merged, context, builtLayers: new Set() };
+  }
+  const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
+  const candidates = detectionCandidates(files, includeGuess);
+  const texts = await readTexts(context, [...inputFiles, ...candidates]);
   const workdirGuess = merged.build.workdir ?? '/app';
   const pyprojectData = pyproject && !isDiagnostic(pyproject) ? { pyproject: pyproject.data } : {};
   // git runs only for a project whose version is computed at build time (or stated nowhere).
-  const gitDescribe = needsGitVersion({ ...pyprojectData, texts }) ? await readGitDescribe(context) : undefined;
+  const gitVersion = needsGitVersion({ ...pyprojectData, texts });
+  const gitDescribe = gitVersion ? await readGitDescribe(context) : undefined;
+  const ranGit = gitVersion || merged.build.annotations_from_git === true;
   const detection = detectProject(
     {
       ...pyprojectData,
@@ -227,7 +255,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
 
   // 4. The base image, pinned by digest.
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
-  const { ref: baseRef, base } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
+  const { ref: baseRef, base, unpinned } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
   // The images carry the base's variant (linux/arm64 → linux/arm64/v8 when the base's index says so).
   partial.platforms = keepBaseVariant(partial.platforms, base?.images);
@@ -241,9 +269,6 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   }
   // 5. The base's filesystem, read once per layer (cached by digest): the interpreter, the user, the
   // C library for wheels and the start-up check all look at it. Scratch has none, and no check.
-  // build.cache_dir names the cache apply uses: the one-pass build must compress into that one.
-  const configuredCache = merged.build.cache_dir ? new BlobCache(resolve(context, merged.build.cache_dir)) : undefined;
-  const cache = options.cache === null ? undefined : (options.cache ?? configuredCache ?? new BlobCache(defaultCacheDir(env)));
   const reader = (options.readerFor ?? contextReader)(context);
   // The stat and layer key caches follow the cache switches (--no-cache, use_cache = false); a dry run
   // reads them but writes nothing.
@@ -348,8 +373,11 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
         if (problem) throw new PlanError('E_WOULD_NOT_START', plan.images.length > 1 ? `${image.platform}: ${problem}` : problem);
       }
     }
+    const impure = memo && caches?.write ? memoReason(plan, { ranGit, baseFromNetworkOrLayout: unpinned === true, bytecode: !!compiler, clock: !reproducible }) : 'not kept';
+    const planText = impure === undefined ? serializePlan(plan) : undefined;
+    if (planText !== undefined) await memo!.store(planText, resolved.warnings, locks);
     for (const w of resolved.warnings) options.onWarning?.(w);
-    return { plan, config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
+    return { plan, ...(planText !== undefined ? { planText } : {}), config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
   } finally {
     await compiler?.close();
     await ownScratch?.close();
@@ -604,11 +632,11 @@ async function resolveBase(
   client: RegistryClient,
   offline: CompileOptions['offline'],
   pins: Plan | undefined,
-): Promise<{ ref: string; base?: ResolvedBase }> {
+): Promise<{ ref: string; base?: ResolvedBase; unpinned?: true }> {
   if (ref === 'scratch') return { ref };
   if (ref.startsWith('oci:')) {
     const { path, tag } = parseOciRef(ref);
-    return { ref, base: await resolveLayoutImage(isAbsolute(path) ? path : join(context, path), ref, tag, platforms) };
+    return { ref, base: await resolveLayoutImage(isAbsolute(path) ? path : join(context, path), ref, tag, platforms), unpinned: true };
   }
   const parsed = parseReference(ref);
   // The plan names the base canonically, without a digest: the digest is recorded beside it.
@@ -628,7 +656,7 @@ async function resolveBase(
   const kept = pinnedBase(planRef, platforms, pins);
   if (kept) return { ref: planRef, base: kept };
   try {
-    return { ref: planRef, base: await resolveRegistryBase(client, parsed, platforms) };
+    return { ref: planRef, base: await resolveRegistryBase(client, parsed, platforms), ...(parsed.digest ? {} : { unpinned: true as const }) };
   } catch (err) {
     if (err instanceof RegistryError && !err.message.startsWith('base image')) {
       throw new RegistryError(err.code, `base image ${canonical}: ${err.message}`, { ...(err.status !== undefined ? { status: err.status } : {}), cause: err });

@@ -178,10 +178,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Writes the plan atomically; a file that already holds exactly this plan is left be (a warm `plan -o` rewrites nothing). */
-export async function writePlan(path: string, plan: Plan): Promise<void> {
+/** Writes the plan (`text`: serializePlan's, when the caller has it) atomically; a file that already holds exactly this plan is left be (a warm `plan -o` rewrites nothing). */
+export async function writePlan(path: string, plan: Plan, text = serializePlan(plan)): Promise<void> {
   // Compared as bytes: the old file is not decoded into a string of its own.
-  const bytes = Buffer.from(serializePlan(plan), 'utf8');
+  const bytes = Buffer.from(text, 'utf8');
   if ((await readFile(path).catch(() => undefined))?.equals(bytes)) return;
   await writeFileAtomic(path, bytes);
 }
