@@ -186,7 +186,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
           config: options.config,
           flags: options.flags,
           env,
-          pins: [options.pins?.base ?? null, options.offline ? [options.offline.source, options.offline.pinned?.base ?? null] : null],
+          pins: { kept: options.pins?.base, offline: options.offline ? [options.offline.source, options.offline.pinned?.base ?? null] : undefined },
           resolveFresh: options.resolveFresh === true,
           upgradePackages: options.upgradePackages ?? [],
         })
@@ -255,7 +255,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
 
   // 4. The base image, pinned by digest.
   const client = options.registry ?? new RegistryClient({ credential: (registry) => findCredential(registry, { env }) });
-  const { ref: baseRef, base, unpinned } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
+  const { ref: baseRef, base, unpinned, pinnedBy } = await resolveBase(partial.baseRef, context, partial.platforms, client, options.offline, options.pins);
   partial.baseRef = baseRef;
   // The images carry the base's variant (linux/arm64 → linux/arm64/v8 when the base's index says so).
   partial.platforms = keepBaseVariant(partial.platforms, base?.images);
@@ -375,7 +375,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     }
     const impure = memo && caches?.write ? memoReason(plan, { ranGit, baseFromNetworkOrLayout: unpinned === true, bytecode: !!compiler, clock: !reproducible }) : 'not kept';
     const planText = impure === undefined ? serializePlan(plan) : undefined;
-    if (planText !== undefined) await memo!.store(planText, resolved.warnings, locks);
+    if (planText !== undefined) await memo!.store(planText, resolved.warnings, locks, pinnedBy);
     for (const w of resolved.warnings) options.onWarning?.(w);
     return { plan, ...(planText !== undefined ? { planText } : {}), config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
   } finally {
@@ -632,7 +632,7 @@ async function resolveBase(
   client: RegistryClient,
   offline: CompileOptions['offline'],
   pins: Plan | undefined,
-): Promise<{ ref: string; base?: ResolvedBase; unpinned?: true }> {
+): Promise<{ ref: string; base?: ResolvedBase; unpinned?: true; pinnedBy?: 'kept' | 'offline' }> {
   if (ref === 'scratch') return { ref };
   if (ref.startsWith('oci:')) {
     const { path, tag } = parseOciRef(ref);
@@ -651,10 +651,10 @@ async function resolveBase(
         `--offline: ${offline.source} does not pin base image ${planRef}${pinned ? ` (it pins ${pinned.base.ref})` : ''} for every platform; run \`pycontainer plan\` online once`,
       );
     }
-    return { ref: planRef, base };
+    return { ref: planRef, base, pinnedBy: 'offline' };
   }
   const kept = pinnedBase(planRef, platforms, pins);
-  if (kept) return { ref: planRef, base: kept };
+  if (kept) return { ref: planRef, base: kept, pinnedBy: 'kept' };
   try {
     return { ref: planRef, base: await resolveRegistryBase(client, parsed, platforms), ...(parsed.digest ? {} : { unpinned: true as const }) };
   } catch (err) {

@@ -16,8 +16,9 @@
  * - files outside the context that lock discovery may read (each ancestor's pyproject.toml, which
  *   can make the context a uv workspace member) and the lock files used: their stamps (or their
  *   absence) are recorded and compared;
- * - content-addressed things only: a base image named by digest or pinned by the committed plan (its
- *   pins are in the key), dependency wheels named by URL and sha256 in a uv.lock or pylock.toml.
+ * - content-addressed things only: a base image named by digest or pinned by the committed plan (the
+ *   pins it took are recorded and compared), dependency wheels named by URL and sha256 in a uv.lock
+ *   or pylock.toml.
  * A compile that reached the network to resolve a tag or a requirement, ran git (dynamic versions,
  * annotations_from_git) or a host interpreter (compile_bytecode), read a base from an OCI layout,
  * copied a host venv, built a wheel from local sources, or stamped the current time
@@ -55,6 +56,12 @@ interface MemoHeader {
   trustBefore: number;
   /** Files outside the context: absolute path and stamp key, or '' for absent. */
   external: [string, string][];
+  /**
+   * The pins the base was taken from, when it was (a tag kept by the committed plan, or --offline):
+   * they are an input then, and only then (a scratch or digest base does not read them, and a plan
+   * refreshed with `plan -o` offers its previous self as pins).
+   */
+  pins: string | null;
   warnings: string[];
 }
 
@@ -65,8 +72,8 @@ export interface MemoOptions {
   config: string | undefined;
   flags: unknown;
   env: NodeJS.ProcessEnv;
-  /** What the compile takes from a committed plan: its base pins (--offline's or the kept ones). */
-  pins: unknown;
+  /** The base pins of the committed plan (kept like a lock) and of --offline's plan, when given. */
+  pins: { kept: unknown; offline: unknown };
   resolveFresh: boolean;
   upgradePackages: string[];
 }
@@ -81,7 +88,13 @@ export class PlanMemo {
     private readonly slot: string,
     private readonly fixed: string,
     private readonly context: string,
+    private readonly pins: MemoOptions['pins'],
   ) {}
+
+  /** The base pins a compile took (from the committed plan, or --offline's), as a memo compares them. */
+  private pinsTaken(by: 'kept' | 'offline' | undefined): string | null {
+    return by === undefined ? null : JSON.stringify([by, this.pins[by] ?? null]);
+  }
 
   static for(cacheRoot: string, options: MemoOptions): PlanMemo {
     const slot = sha256Hex(JSON.stringify([FORMAT, options.context, options.cwd, options.config ?? null, options.flags ?? null]));
@@ -101,12 +114,11 @@ export class PlanMemo {
       options.cwd,
       options.config ?? null,
       options.flags ?? null,
-      options.pins ?? null,
       options.resolveFresh,
       options.upgradePackages,
       env,
     ]);
-    return new PlanMemo(new DerivedCache(cacheRoot), slot, fixed, options.context);
+    return new PlanMemo(new DerivedCache(cacheRoot), slot, fixed, options.context, options.pins);
   }
 
   /**
@@ -124,6 +136,8 @@ export class PlanMemo {
     try {
       const header: unknown = JSON.parse(text.slice(0, newline));
       if (!isMemoHeader(header) || listed.newestMs >= header.trustBefore) return undefined;
+      // A base taken from the committed plan's pins: those pins must still say the same.
+      if (header.pins !== null && header.pins !== this.pinsTaken(JSON.parse(header.pins)[0])) return undefined;
       for (const [path, stamp] of header.external) {
         const now = externalStamp(path);
         if (now.key !== stamp || now.changedMs >= header.trustBefore) return undefined;
@@ -139,7 +153,7 @@ export class PlanMemo {
   }
 
   /** Keeps the plan of a pure compile (see memoReason), with the lock files it read. */
-  async store(planText: string, warnings: readonly string[], locks: readonly string[]): Promise<void> {
+  async store(planText: string, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
     if (this.key === undefined) return;
     const paths = [...ancestorPyprojects(this.context), ...locks.map((l) => resolve(this.context, l))];
     const external: [string, string][] = [];
@@ -149,7 +163,7 @@ export class PlanMemo {
       if (now.changedMs >= this.startedMs - CLOCK_MARGIN_MS) return;
       external.push([path, now.key]);
     }
-    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, warnings: [...warnings] };
+    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, pins: this.pinsTaken(basePinnedBy), warnings: [...warnings] };
     await this.derived.putText(KIND, this.slot, `${JSON.stringify(header)}\n${planText}`);
   }
 }
@@ -223,6 +237,7 @@ function isMemoHeader(v: unknown): v is MemoHeader {
     typeof m.trustBefore === 'number' &&
     Array.isArray(m.external) &&
     m.external.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') &&
+    (m.pins === null || (typeof m.pins === 'string' && /^\["(kept|offline)",/.test(m.pins))) &&
     Array.isArray(m.warnings) &&
     m.warnings.every((w) => typeof w === 'string')
   );

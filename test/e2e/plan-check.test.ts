@@ -111,3 +111,33 @@ test('plan --write, then --check after each kind of change; --locked; --upgrade-
   const broken = await pyc(dir, ['plan', '--check', '--platform', 'linux/nope']);
   assert.equal(broken.code, 2);
 });
+
+test('a re-plan that keeps the base from the committed plan follows that plan: a moved tag is taken only with --upgrade-base', async (t: TestContext) => {
+  if (!needTools(t, ['docker-registry', 'skopeo', 'python3', 'apt-get', 'dpkg'])) return;
+  reg ??= await startRegistry('plain');
+  const first = await pushBaseImage(reg, 'plain', 'library/python', 'memo');
+  const dir = path.join(tmp, 'kept');
+  await cp(path.join(repo, 'examples/hello-cli'), dir, { recursive: true });
+  await writeFile(path.join(dir, 'pycontainer.toml'), `[build]\nbase_image = "${reg.host}/library/python:memo"\n`);
+  const planFile = path.join(dir, 'pycontainer.plan.json');
+  const write = async (...flags: string[]) => {
+    const r = await pyc(dir, ['plan', '--write', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    return readFile(planFile, 'utf8');
+  };
+  // Resolved once by tag; then kept by the pins of the plan file, the same bytes each time (the second
+  // re-plan is the one a memo of the first could answer).
+  const resolved = await write();
+  assert.equal(JSON.parse(resolved).base.digest, first);
+  assert.equal(await write(), resolved);
+  assert.equal(await write(), resolved);
+  // The tag moves: the kept pin holds; --upgrade-base takes the new digest, and is then kept in turn.
+  const moved = await pushBaseImage(reg, 'web', 'library/python', 'memo');
+  assert.notEqual(moved, first);
+  assert.equal(await write(), resolved, 'plan --write keeps the pin');
+  assert.equal(JSON.parse(await write('--upgrade-base')).base.digest, moved);
+  assert.equal(JSON.parse(await write()).base.digest, moved, 'the new pin is kept');
+  // The plan file put back by hand (git checkout): its pin is what a re-plan keeps.
+  await writeFile(planFile, resolved);
+  assert.equal(JSON.parse(await write()).base.digest, first);
+});
