@@ -321,16 +321,24 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const compile = compiler ? strictCompile(compiler) : undefined;
     const stamps = new Map<string, FileStamp>();
     for (const f of files) if (f.stamp) stamps.set(f.path, f.stamp);
-    // Cut by how often they change (build.layers): each part hashed on its own, all at once, so the
-    // small files' reads and hashing (main thread) overlap the large files' deflating (threadpool).
-    // Every part settles before a failure is thrown: nothing keeps reading or writing after it.
-    const hashed = await Promise.allSettled(
-      splitAppEntries(entries, resolved.layering).map(async (part) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) })),
-    );
-    const appLayers = hashed.map((r) => {
-      if (r.status === 'rejected') throw r.reason;
-      return r.value;
-    });
+    // Cut by how often they change (build.layers), each part hashed on its own: the code layer beside
+    // the asset layers, these one after another, so the small files' reads and hashing (main thread)
+    // overlap the large files' deflating (threadpool), and two streams at most are in flight whatever
+    // the number of asset groups (each holds its read and deflate buffers). Both settle before a failure
+    // is thrown: nothing keeps reading or writing after it.
+    const parts = splitAppEntries(entries, resolved.layering);
+    const hashPart = async (part: (typeof parts)[number]) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) });
+    const [assetsHashed, codeHashed] = await Promise.allSettled([
+      (async () => {
+        const out = [];
+        for (const part of parts.slice(0, -1)) out.push(await hashPart(part));
+        return out;
+      })(),
+      hashPart(parts[parts.length - 1]!),
+    ]);
+    if (assetsHashed.status === 'rejected') throw assetsHashed.reason;
+    if (codeHashed.status === 'rejected') throw codeHashed.reason;
+    const appLayers = [...assetsHashed.value, codeHashed.value];
     if (caches?.write) await caches.stat.write();
 
     const reproducible = merged.build.reproducible ?? true;

@@ -25,7 +25,7 @@ import { packWheelsLayer, planWheelsLayer, wheelInstalledSize, wheelsLayerListin
 import type { DerivedCache } from '../cache/derived.js';
 import type { BytecodeCompiler } from '../python/bytecode.js';
 import { PYCONTAINER_VERSION } from '../version.js';
-import { DEFAULT_LAYERING, groupDependencies, type DependencyGroup, type DependencyInfo, type Layering } from './layers.js';
+import { assetGroupCount, DEFAULT_LAYERING, groupDependencies, type DependencyGroup, type DependencyInfo, type Layering } from './layers.js';
 
 /** Wheels downloaded at once. */
 export const DOWNLOAD_CONCURRENCY = 4;
@@ -240,8 +240,6 @@ async function buildDependencyLayer(
   };
 }
 
-/** The dependency layers' part of the app layers' budget: an `assets` and an `app` layer at most. */
-const APP_LAYERS_RESERVED = 2;
 
 /** Bumped when what a dependency layer holds changes for the same wheels (with pycontainer's version, in every key). */
 const DERIVED_FORMAT = 1;
@@ -297,7 +295,8 @@ async function assembleDependencyLayers(
     }
     infos.push({ name: p.name, version: p.version, installedSize, ...(p.member ? { local: true } : {}) });
   }
-  const groups = groupDependencies(infos, settings.layering, settings.layering.max - APP_LAYERS_RESERVED);
+  // The application's layers come out of the same budget: its asset groups and the code layer.
+  const groups = groupDependencies(infos, settings.layering, settings.layering.max - 1 - assetGroupCount(settings.layering));
   const byName = new Map(packages.map((p, i) => [p.name, { p, w: toInstall[i]! }]));
   // The .pyc bytes may depend on the compiler's exact version: it is part of every key.
   const common = { venv: settings.venv, pythonMinor: settings.pythonMinor, mtime: settings.mtime, ...(settings.bytecode ? { bytecode: settings.bytecode.info } : {}) };

@@ -26,6 +26,18 @@ export const DEFAULT_LAYERING: Layering = { strategy: 'auto', largeFile: 1024 **
 /** Small distributions share this many layers (fewer when the cap leaves less room). */
 export const DEPENDENCY_GROUPS = 4;
 
+/**
+ * Large project files (assets) share this many layers, by a hash of their path (fewer when the cap
+ * leaves less room): a changed model or data file rebuilds and re-pushes its group, not all of them,
+ * and the groups upload and download side by side (registries and runtimes move several blobs at once).
+ */
+export const ASSET_GROUPS = 4;
+
+/** How many asset groups the cap leaves room for: it keeps at least one layer for the code and one for dependencies. */
+export function assetGroupCount(layering: Layering): number {
+  return Math.max(1, Math.min(ASSET_GROUPS, layering.max - 2));
+}
+
 /** Python source stays in the code layer however large it is: it changes with the code. */
 const CODE_FILE = /\.(py|pyi|pyw|pyx|pxd)$/i;
 
@@ -72,29 +84,43 @@ export const APP_LAYER_CREATED_BY = 'pycontainer: project files and venv entry p
 
 /**
  * The application entries cut into layers, lowest first: with "auto", copied files of largeFile bytes
- * or more that are not Python source go in `assets` (with their parent directories, as the full list
- * has them, so both layers agree on every directory's mode and owner); everything else — code, small
- * files, generated venv files, the workdir — in `app`, last, so a `.py` edit rebuilds only that one.
- * With no such file, or "single", one `app` layer. Entries keep their order.
+ * or more that are not Python source go in the assets layers, up to ASSET_GROUPS of them by a hash of
+ * the file's path (`assets` when they all fall in one group; `assets N` when several), each with the
+ * parent directories of its files as the full list has them, so all layers agree on every directory's
+ * mode and owner; everything else — code, small files, generated venv files, the workdir — in `app`,
+ * last, so a `.py` edit rebuilds only that one. With no such file, or "single", one `app` layer.
+ * Entries keep their order.
  */
 export function splitAppEntries(entries: Entry[], layering: Layering): AppLayerPart[] {
   const isAsset = (e: Entry) => layering.strategy === 'auto' && e.type === 'file' && e.source !== undefined && e.content === undefined && (e.size ?? 0) >= layering.largeFile && !CODE_FILE.test(e.path);
   const assets = entries.filter(isAsset);
   if (assets.length === 0) return [{ name: APP_LAYER, createdBy: APP_LAYER_CREATED_BY, entries }];
-  const parents = new Set<string>();
+  const groups = assetGroupCount(layering);
+  const byGroup = new Map<number, Entry[]>();
   for (const a of assets) {
-    const parts = a.path.split('/');
-    for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join('/'));
+    const g = bucketOf(a.path, groups);
+    byGroup.set(g, [...(byGroup.get(g) ?? []), a]);
+  }
+  const parts: AppLayerPart[] = [];
+  for (const g of [...byGroup.keys()].sort((x, y) => x - y)) {
+    const files = byGroup.get(g)!;
+    const parents = new Set<string>();
+    for (const a of files) {
+      const segments = a.path.split('/');
+      for (let i = 1; i < segments.length; i++) parents.add(segments.slice(0, i).join('/'));
+    }
+    const paths = new Set(files.map((a) => a.path));
+    const bytes = files.reduce((n, a) => n + (a.size ?? 0), 0);
+    const grouped = byGroup.size > 1 ? `, group ${g + 1} of ${groups} by path hash` : '';
+    parts.push({
+      name: byGroup.size > 1 ? `${ASSETS_LAYER} ${g + 1}` : ASSETS_LAYER,
+      createdBy: `pycontainer: ${files.length} large project file${files.length === 1 ? '' : 's'} (${formatBytes(bytes)}; each ${formatBytes(layering.largeFile)} or more, not code)${grouped}, below the code so a code change leaves them be`,
+      entries: entries.filter((e) => paths.has(e.path) || (e.type === 'dir' && parents.has(e.path))),
+    });
   }
   const assetPaths = new Set(assets.map((a) => a.path));
-  return [
-    {
-      name: ASSETS_LAYER,
-      createdBy: `pycontainer: ${assets.length} large project file${assets.length === 1 ? '' : 's'} (${formatBytes(layering.largeFile)} or more, not code), below the code so a code change leaves them be`,
-      entries: entries.filter((e) => assetPaths.has(e.path) || (e.type === 'dir' && parents.has(e.path))),
-    },
-    { name: APP_LAYER, createdBy: APP_LAYER_CREATED_BY, entries: entries.filter((e) => !assetPaths.has(e.path)) },
-  ];
+  parts.push({ name: APP_LAYER, createdBy: APP_LAYER_CREATED_BY, entries: entries.filter((e) => !assetPaths.has(e.path)) });
+  return parts;
 }
 
 /** A distribution as the grouping sees it. */

@@ -412,7 +412,9 @@ async function main(): Promise<void> {
   };
   /** Per repetition: which layers the one-file rebuild took from the cache (true) or built (false). */
   const touchCached: boolean[][] = [];
-  let layer: { uncompressed?: number; compressed?: number; diffId?: string; digest?: string; entries?: number } = {};
+  let layer: { uncompressed?: number; compressed?: number; names?: string; compressedEach?: number[]; entries?: number } = {};
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const digestsOf = (r: { layers: { digest: string }[] }) => r.layers.map((l) => l.digest).join(' ');
   let baselineDigest = '';
 
   // Node's own start, the fixed floor under every CLI row (median of 5): on some machines the environment
@@ -459,8 +461,8 @@ async function main(): Promise<void> {
       const p2 = await run(process.execPath, [CLI, 'plan', '-C', work, '--base-image', 'scratch', '-o', planFile], env);
       results['plan-warm'].push(p2);
       process.stderr.write(`, plan again ${p2.seconds.toFixed(1)}s`);
-      const plan = JSON.parse(await readFile(planFile, 'utf8')) as { layers: { size: number; diffId: string; entries: unknown[] }[] };
-      layer = { ...layer, uncompressed: plan.layers[0]?.size, diffId: plan.layers[0]?.diffId, entries: plan.layers[0]?.entries.length };
+      const plan = JSON.parse(await readFile(planFile, 'utf8')) as { layers: { name: string; size: number; diffId: string; entries: unknown[] }[] };
+      layer = { ...layer, uncompressed: sum(plan.layers.map((l) => l.size)), names: plan.layers.map((l) => l.name).join(', '), entries: sum(plan.layers.map((l) => l.entries.length)) };
 
       // Cold: a cache directory that does not exist yet, and a new output layout.
       const cache = join(tmp, `cache-${rep}`);
@@ -469,17 +471,17 @@ async function main(): Promise<void> {
       const c = await run(process.execPath, buildArgs, env);
       results['build-cold'].push(c);
       const cold = JSON.parse(c.stdout) as { layers: { size: number; digest: string; cached: boolean; diffId: string }[] };
-      if (cold.layers[0]?.cached) process.stderr.write(' (warning: the cold build reported a cached layer)');
-      layer = { ...layer, compressed: cold.layers[0]?.size, digest: cold.layers[0]?.digest };
+      if (cold.layers.some((l) => l.cached)) process.stderr.write(' (warning: the cold build reported a cached layer)');
+      layer = { ...layer, compressed: sum(cold.layers.map((l) => l.size)), compressedEach: cold.layers.map((l) => l.size) };
       process.stderr.write(`, cold ${c.seconds.toFixed(1)}s`);
 
       // Warm: the same project, cache and output again, nothing changed.
       const w = await run(process.execPath, buildArgs, env);
       results['build-warm'].push(w);
       const warm = JSON.parse(w.stdout) as { digest: string; layers: { cached: boolean; digest: string }[] };
-      warmCached.push(warm.layers[0]?.cached === true);
-      if (warm.layers[0]?.digest !== cold.layers[0]?.digest) process.stderr.write(' (warning: warm and cold layer digests differ)');
-      process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warm.layers[0]?.cached})`);
+      warmCached.push(warm.layers.every((l) => l.cached === true));
+      if (digestsOf(warm) !== digestsOf(cold)) process.stderr.write(' (warning: warm and cold layer digests differ)');
+      process.stderr.write(`, warm ${w.seconds.toFixed(1)}s (cached=${warmCached[rep]})`);
 
 
       if (registry) {
@@ -491,9 +493,9 @@ async function main(): Promise<void> {
         const pcJson = JSON.parse(pc.stdout) as PushJson;
         const coldBlobs = pcJson.pushedBlobs ?? { uploaded: NaN, mounted: NaN, exists: NaN };
         push.cold.push(coldBlobs);
-        push.coldLayerCached.push(pcJson.layers[0]?.cached === true);
+        push.coldLayerCached.push(pcJson.layers.every((l) => l.cached === true));
         if (!(coldBlobs.uploaded >= 2)) push.problems.push(`rep ${rep + 1}: the cold push uploaded ${coldBlobs.uploaded} blobs (expected >= 2)`);
-        if (pcJson.layers[0]?.cached !== true) push.problems.push(`rep ${rep + 1}: the cold push did not take the layer from the cache`);
+        if (!pcJson.layers.every((l) => l.cached === true)) push.problems.push(`rep ${rep + 1}: the cold push did not take every layer from the cache`);
         process.stderr.write(`, push ${pc.seconds.toFixed(1)}s (uploaded=${coldBlobs.uploaded})`);
 
         // The baseline: skopeo copies the warm build's layout to a repository of its own.
@@ -698,13 +700,13 @@ async function main(): Promise<void> {
     '',
     `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB, ${nodeFloor.seconds.toFixed(2)} s (median of 5${process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set: Node parses that CA bundle at every start' : ''})`,
     `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
-    `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layer from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
+    `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layers all from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `one .py file changed = a line appended to ${relative(work, edited)}, then the same build (layers from cache, per repetition: ${touchCached.map((c) => c.join('/')).join(', ')})`,
     `plan (again, warm) = the same plan command right after the first one (its caches and the page cache warm)`,
     `cold build peak RSS ${coldRss.toFixed(1)} MB: ${coldRss < 100 ? 'under' : 'OVER'} the 100 MB target`,
     `compression: ${COMPRESSION.name} (parallel gzip, level ${COMPRESSION.level}, ${COMPRESSION.blockSize / 1024} KiB blocks, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'})`,
     `project: ${layer.entries ?? '?'} layer entries; ${PARAMS.pyFiles} .py files + ${PARAMS.blobs} × ${PARAMS.blobMiB} MiB data (${mib(totalBytes)} of data)`,
-    `layer: ${mib(layer.uncompressed)} uncompressed (${layer.uncompressed} bytes, ${layer.diffId}) / ${mib(layer.compressed)} compressed (${layer.compressed} bytes, ${layer.digest})`,
+    `layers: ${layer.names ?? '?'}; ${mib(layer.uncompressed)} uncompressed (${layer.uncompressed} bytes) / ${mib(layer.compressed)} compressed (${layer.compressed} bytes: ${(layer.compressedEach ?? []).map((b) => mib(b)).join(', ')})`,
   ];
   if (pushSkipped) {
     lines.push(`push scenarios: skipped (${pushSkipped})`);
@@ -712,7 +714,7 @@ async function main(): Promise<void> {
     const blobs = (b: PushedBlobs[]) => b.map((x) => `${x.uploaded}/${x.mounted}/${x.exists}`).join(', ');
     lines.push(
       `push: to a loopback docker-registry (plain HTTP); each repetition pushes to new repositories bench/big-<n> and bench/skopeo-<n>, unlinking their blobs afterwards so no later repetition can mount them`,
-      `push (cold) = build --push with the warm build's layer cache (layer from cache: ${push.coldLayerCached.join(', ')}); blobs uploaded/mounted/exists: ${blobs(push.cold)} (uploaded >= 2: ${push.cold.every((b) => b.uploaded >= 2) ? 'yes' : 'NO'})`,
+      `push (cold) = build --push with the warm build's layer cache (layers all from cache: ${push.coldLayerCached.join(', ')}); blobs uploaded/mounted/exists: ${blobs(push.cold)} (uploaded >= 2: ${push.cold.every((b) => b.uploaded >= 2) ? 'yes' : 'NO'})`,
       `skopeo copy = skopeo copy oci:<warm build layout>:<tag> docker://HOST/bench/skopeo-<n>:1 ${skopeoFlags} (skopeo's own reuse of blobs it pushed before is defeated by the unlinking)`,
       `push (unchanged) = the same build --push again to the same repository; blobs uploaded/mounted/exists: ${blobs(push.unchanged)} (uploaded nothing: ${push.unchanged.every((b) => b.uploaded === 0) ? 'yes' : 'NO'})`,
       `the same manifest digest from the warm layout, pycontainer's pushes and skopeo's copy: ${push.sameManifest.every(Boolean) ? 'yes' : 'NO'} (${push.sameManifest.join(', ')})`,

@@ -16,7 +16,7 @@ import { sha256OfStream } from '../../src/oci/digest.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
 import { layerChanges, planChanges, formatChanges } from '../../src/plan/diff.js';
 import { explainPlan } from '../../src/plan/explain.js';
-import { bucketOf, DEFAULT_LAYERING, DEPENDENCY_GROUPS, groupDependencies, parseSize, resolveLayering, splitAppEntries, type DependencyInfo } from '../../src/plan/layers.js';
+import { ASSET_GROUPS, assetGroupCount, bucketOf, DEFAULT_LAYERING, DEPENDENCY_GROUPS, groupDependencies, parseSize, resolveLayering, splitAppEntries, type DependencyInfo } from '../../src/plan/layers.js';
 import { summarizePlan } from '../../src/plan/summary.js';
 import { assembleMemberWheel } from '../../src/python/install/member-wheel.js';
 import { packWheelsLayer, planWheelsLayer, wheelsLayerTar, type WheelToInstall } from '../../src/python/install/wheel.js';
@@ -87,6 +87,36 @@ describe('application layers', () => {
     assert.equal(parts[0]!.entries[1]!.uid, 65532, 'the directory keeps its owner in both layers');
     assert.deepEqual(parts[1]!.entries.map((e) => e.path), ['app', 'app/models', 'app/main.py', 'app/generated_big.py', 'app/small.json', 'app/.venv/pyvenv.cfg']);
     assert.match(parts[0]!.createdBy, /1 large project file/);
+  });
+
+  test('many large files: up to ASSET_GROUPS layers by a hash of the path; adding one changes only its group', () => {
+    const many: Entry[] = [{ path: 'app', type: 'dir', mode: '01777' }, { path: 'app/data', type: 'dir', mode: '0755', source: 'data' }];
+    for (let i = 0; i < 12; i++) many.push(file(`app/data/part-${i}.bin`, 2 * MiB));
+    many.push(file('app/main.py', 100));
+    const parts = splitAppEntries(many, DEFAULT_LAYERING);
+    const groups = parts.slice(0, -1);
+    assert.equal(parts.at(-1)!.name, 'app');
+    assert.ok(groups.length > 1 && groups.length <= ASSET_GROUPS, `${groups.length} asset groups`);
+    for (const g of groups) {
+      assert.match(g.name, /^assets [1-4]$/);
+      const n = Number(g.name.slice(-1)) - 1;
+      const files = g.entries.filter((e) => e.type === 'file');
+      assert.ok(files.every((f) => bucketOf(f.path, ASSET_GROUPS) === n), 'each file in the group its path hashes to');
+      assert.deepEqual(g.entries.filter((e) => e.type === 'dir').map((e) => e.path), ['app', 'app/data'], 'with its parent directories');
+      assert.match(g.createdBy, new RegExp(`group ${n + 1} of ${ASSET_GROUPS} by path hash`));
+    }
+    assert.deepEqual(groups.flatMap((g) => g.entries.filter((e) => e.type === 'file').map((e) => e.path)).sort(), many.filter((e) => e.path.endsWith('.bin')).map((e) => e.path).sort(), 'every large file once');
+    // One more large file: every other group keeps exactly its entries (so its diff_id).
+    const added = file('app/data/part-new.bin', 2 * MiB);
+    const after = splitAppEntries([...many.slice(0, -1), added, many.at(-1)!], DEFAULT_LAYERING);
+    const home = `assets ${bucketOf(added.path, ASSET_GROUPS) + 1}`;
+    for (const g of after.slice(0, -1)) {
+      if (g.name === home) continue;
+      assert.deepEqual(g.entries, groups.find((x) => x.name === g.name)!.entries, `${g.name} unchanged`);
+    }
+    // A tight cap: fewer groups (it keeps a layer for the code and one for dependencies).
+    assert.equal(splitAppEntries(many, resolveLayering({ max: 3 })).length, 2);
+    assert.equal(assetGroupCount(resolveLayering({ max: 4 })), 2);
   });
 
   test('"single", a higher threshold, or no large file: one app layer, as before', () => {
