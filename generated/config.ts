@@ -63,7 +63,7 @@ export type IncludePaths = string[];
  */
 export type Exclude = string[];
 /**
- * How the image's own layers are cut, so that a change rebuilds and re-pushes little. "auto" (default): application files of large_file or more that are not Python source (.py, .pyi, .pyw, .pyx, .pxd: data, models, assets) go in an `assets` layer below the code; each dependency whose installed size is large_package or more gets a layer of its own, the others share up to 4 layers by a hash of their name (so adding, removing or upgrading one changes only its layer), and workspace members get a layer of their own; at most `max` layers of ours per platform (two are kept for the application), the smallest large dependencies joining their group first. Dependency diff_ids are kept in the cache, so a `plan` with unchanged wheels builds nothing. "single": one dependency layer and one application layer. A table sets the thresholds: { strategy = "auto", large_file = "1MiB", large_package = "20MiB", max = 20 }.
+ * How the image's own layers are cut, so that a change rebuilds and re-pushes little. "auto" (default): application files of large_file or more that are not Python source (.py, .pyi, .pyw, .pyx, .pxd: data, models, assets) go in up to 4 `assets` layers below the code, by a hash of their path (so a changed data file rebuilds and re-pushes its group only); each dependency whose installed size is large_package or more gets a layer of its own, the others share up to 4 layers by a hash of their name (so adding, removing or upgrading one changes only its layer), and workspace members get a layer of their own; at most `max` layers of ours per platform (five are kept for the application: its asset groups and the code; fewer asset groups under a low max), the smallest large dependencies joining their group first. Dependency diff_ids are kept in the cache, so a `plan` with unchanged wheels builds nothing. "single": one dependency layer and one application layer. A table sets the thresholds: { strategy = "auto", large_file = "1MiB", large_package = "20MiB", max = 20 }.
  */
 export type Layers =
   | ('auto' | 'single')
@@ -73,7 +73,7 @@ export type Layers =
        */
       strategy?: 'auto' | 'single';
       /**
-       * Application files this large or larger (and not code) go in the assets layer. Default 1MiB. A size: bytes as an integer, or a number with a unit (kB, MB, GB decimal; KiB, MiB, GiB binary), e.g. "1MiB".
+       * Application files this large or larger (and not code) go in the assets layers. Default 1MiB. A size: bytes as an integer, or a number with a unit (kB, MB, GB decimal; KiB, MiB, GiB binary), e.g. "1MiB".
        */
       large_file?: number | string;
       /**
