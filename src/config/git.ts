@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 
 /**
  * The one piece of I/O behind a dynamic version: `git describe --tags --always` in the context (git
@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
  */
 export function readGitDescribe(contextAbs: string, timeoutMs = 5000): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(
+    childProcess().execFile(
       'git',
       ['describe', '--tags', '--always'],
       // No pager, no prompts, and no user config that could change the output's shape.
@@ -32,7 +32,7 @@ export interface GitInfo {
 
 function gitOutput(contextAbs: string, args: string[], timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd: contextAbs, timeout: timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' } }, (err, stdout) => {
+    childProcess().execFile('git', args, { cwd: contextAbs, timeout: timeoutMs, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' } }, (err, stdout) => {
       const text = String(stdout ?? '').trim();
       resolve(err || !text ? undefined : text);
     });

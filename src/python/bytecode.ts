@@ -15,7 +15,8 @@
  * BytecodeCache, and apply takes it from there instead of compiling again; the plan's digests still
  * check every .pyc that goes into a layer.
  */
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -84,7 +85,7 @@ export function findHostInterpreter(minor: string, env: NodeJS.ProcessEnv = proc
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
   try {
-    const found = execFileSync('uv', ['python', 'find', '--no-project', minor], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).trim();
+    const found = childProcess().execFileSync('uv', ['python', 'find', '--no-project', minor], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).trim();
     if (found) return found;
   } catch {
     // no uv, or no such Python known to it
@@ -233,7 +234,7 @@ export class BytecodeCompiler {
     if (!exe) {
       throw new ConfigError('E_NO_COMPILER', `${setting}: compiling bytecode needs Python ${minor} on this machine and none was found (python${minor} on PATH, \`uv python find ${minor}\`, pyenv); install it (e.g. \`uv python install ${minor}\`) or set compile_bytecode = false`);
     }
-    const child = spawn(exe, ['-I', '-S', '-c', COMPILER_SCRIPT], { env: { PYTHONHASHSEED: '0', PATH: env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn(exe, ['-I', '-S', '-c', COMPILER_SCRIPT], { env: { PYTHONHASHSEED: '0', PATH: env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
     const compiler = new BytecodeCompiler(child, { version: '', cacheTag: '' }, exe, cache);
     child.stdout.on('data', (chunk: Buffer) => compiler.receive(chunk));
     let stderr = '';

@@ -3,7 +3,8 @@
  * (auths, credHelpers, credsStore) and docker-credential-* helpers. Nothing here puts a secret into a
  * message, a `source` or an error.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -57,7 +58,7 @@ export function spawnHelper(helper: string, action: HelperAction, input: string,
   return new Promise((resolve, reject) => {
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(program, [action], { env, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: true });
+      child = childProcess().spawn(program, [action], { env, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: true });
     } catch (err) {
       reject(new HelperFailure(`${program} could not be started: ${(err as Error).message}`));
       return;

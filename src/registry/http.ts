@@ -1,9 +1,9 @@
-import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { displayUrl, RegistryError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { isLoopback, registryEndpoint } from './reference.js';
+import { statusText } from '../lazy-builtins.js';
 
 
 /** A request body that can be produced again for a retry (undici sends an async iterable chunk by chunk). */
@@ -330,7 +330,7 @@ export class RegistryHttp {
     const wait = retryAfterMs(res.headers['retry-after']);
     return new RegistryStatusError(
       res.status === 404 ? 'E_NOT_FOUND' : 'E_REGISTRY',
-      `registry ${this.registry}: ${what} failed with ${res.status} ${STATUS_CODES[res.status] ?? ''}${detail ? ` (${detail})` : ''}`.replace(/ +\(/, ' ('),
+      `registry ${this.registry}: ${what} failed with ${res.status} ${statusText(res.status)}${detail ? ` (${detail})` : ''}`.replace(/ +\(/, ' ('),
       { status: res.status, temporary: isTemporaryStatus(res.status), ociCodes: codes, ...(wait !== undefined ? { retryAfterMs: wait } : {}) },
     );
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../../lazy-builtins.js';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ function runTool(command: string, args: string[], env: NodeJS.ProcessEnv, timeou
     let stderr = '';
     let child;
     try {
-      child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      child = childProcess().spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch {
       resolve({ code: 127, stderr: '' });
       return;
