@@ -54,7 +54,7 @@ export class PlanCommand extends PlanningCommand {
     if (this.cacheDir !== undefined && !this.noCache) await openBlobCache(resolve(this.cacheDir), '--cache-dir');
     // --locked asks what a fresh resolution gives, and refuses it when any pin would change.
     const options = { ...(await this.compileOptions()), ...(this.locked ? { resolveFresh: true } : {}) };
-    const { plan, planText } = await compileProject(options);
+    const { plan, planText } = await compileProject({ ...options, planText: this.write || this.out !== undefined || this.json });
     const committed = options.pins ?? (this.check || this.locked ? await this.committedPlan() : undefined);
     if (this.check) return await this.reportCheck(plan, committed);
     if (this.locked && committed) this.refusePinChanges(committed, plan);

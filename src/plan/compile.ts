@@ -90,6 +90,11 @@ export interface CompileOptions {
    * on an empty cache whose dependencies did not change then compresses none of them).
    */
   push?: boolean;
+  /**
+   * The caller writes the plan out (`plan -o`, `--json`): a memoized plan comes with its text, and a
+   * plan memoized now is kept in that form (CompiledProject.planText).
+   */
+  planText?: boolean;
   /** Write nothing into the cache (`build --dry-run`): caches are read, never written. */
   dryRun?: boolean;
   /** How copied files are read (tests count reads through it); default: from the context. */
@@ -105,7 +110,7 @@ export interface CompileOptions {
 /** What compileProject gives: the plan, the merged configuration, the project directory and what build's apply reuses. */
 export interface CompiledProject {
   plan: Plan;
-  /** The plan as serializePlan writes it, when the compile has it at hand (a memoized plan). */
+  /** The plan as serializePlan writes it, when asked for (`planText`) and the compile has it at hand. */
   planText?: string;
   config: MergedConfig;
   context: string;
@@ -225,7 +230,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
   const memoized = await memo?.lookup(inputs, files);
   if (memoized) {
     for (const w of memoized.warnings) options.onWarning?.(w);
-    return { plan: memoized.plan, planText: memoized.planText, config: merged, context, builtLayers: new Set() };
+    return { plan: memoized.plan, ...(memoized.planText !== undefined && options.planText ? { planText: memoized.planText } : {}), config: merged, context, builtLayers: new Set() };
   }
   const includeGuess = merged.build.include_paths ?? detectIncludePaths(files).value;
   const candidates = detectionCandidates(files, includeGuess);
@@ -382,8 +387,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
       }
     }
     const impure = memo && caches?.write ? memoReason(plan, { ranGit, baseFromNetworkOrLayout: unpinned === true, bytecode: !!compiler, clock: !reproducible }) : 'not kept';
-    const planText = impure === undefined ? serializePlan(plan) : undefined;
-    if (planText !== undefined) await memo!.store(planText, resolved.warnings, locks, pinnedBy);
+    const planText = impure === undefined && options.planText ? serializePlan(plan) : undefined;
+    if (impure === undefined) await memo!.store(planText ?? JSON.stringify(plan), planText !== undefined, resolved.warnings, locks, pinnedBy);
     for (const w of resolved.warnings) options.onWarning?.(w);
     return { plan, ...(planText !== undefined ? { planText } : {}), config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
   } finally {

@@ -48,7 +48,7 @@ const KIND = 'plan-memo';
 /**
  * A memo's first line: its key (first, so a mismatch is seen before anything is parsed), what its
  * trust rests on beyond the key, and the warnings to repeat. The plan follows as serializePlan wrote
- * it, so a warm `plan -o` neither parses nor serializes more than it must.
+ * it when the caller writes plans out (`plan -o`: a warm one neither serializes nor encodes it again).
  */
 interface MemoHeader {
   key: string;
@@ -62,6 +62,8 @@ interface MemoHeader {
    * refreshed with `plan -o` offers its previous self as pins).
    */
   pins: string | null;
+  /** Whether the plan text is serializePlan's (the file form), or JSON.stringify's. */
+  canonical: boolean;
   warnings: string[];
 }
 
@@ -126,7 +128,7 @@ export class PlanMemo {
    * (options, root build files' digests, the context's listing and stamps) matches, no stamp is
    * racy, and the files outside the context are as recorded. Undefined otherwise (or unreadable).
    */
-  async lookup(inputs: readonly { path: string; sha256: string }[], files: readonly ContextFile[]): Promise<{ plan: Plan; planText: string; warnings: string[] } | undefined> {
+  async lookup(inputs: readonly { path: string; sha256: string }[], files: readonly ContextFile[]): Promise<{ plan: Plan; planText?: string; warnings: string[] } | undefined> {
     const listed = keyOfListing(this.fixed, inputs, files);
     if (!listed) return undefined;
     this.key = listed.key;
@@ -145,15 +147,19 @@ export class PlanMemo {
       const planText = text.slice(newline + 1);
       const plan = JSON.parse(planText) as Plan;
       if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.layers) || !Array.isArray(plan.images)) return undefined;
-      return { plan, planText, warnings: header.warnings };
+      return { plan, ...(header.canonical ? { planText } : {}), warnings: header.warnings };
     } catch {
       // A damaged memo is a miss.
       return undefined;
     }
   }
 
-  /** Keeps the plan of a pure compile (see memoReason), with the lock files it read. */
-  async store(planText: string, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
+  /**
+   * Keeps the plan of a pure compile (see memoReason), with the lock files it read: as serializePlan
+   * writes it (`canonical`) for a caller that writes the plan out, else as JSON.stringify gives it,
+   * several times cheaper to make and to encode (a build needs the plan, not its file form).
+   */
+  async store(planText: string, canonical: boolean, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
     if (this.key === undefined) return;
     const paths = [...ancestorPyprojects(this.context), ...locks.map((l) => resolve(this.context, l))];
     const external: [string, string][] = [];
@@ -163,7 +169,7 @@ export class PlanMemo {
       if (now.changedMs >= this.startedMs - CLOCK_MARGIN_MS) return;
       external.push([path, now.key]);
     }
-    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, pins: this.pinsTaken(basePinnedBy), warnings: [...warnings] };
+    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, pins: this.pinsTaken(basePinnedBy), canonical, warnings: [...warnings] };
     await this.derived.putText(KIND, this.slot, `${JSON.stringify(header)}\n${planText}`);
   }
 }
@@ -238,6 +244,7 @@ function isMemoHeader(v: unknown): v is MemoHeader {
     Array.isArray(m.external) &&
     m.external.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') &&
     (m.pins === null || (typeof m.pins === 'string' && /^\["(kept|offline)",/.test(m.pins))) &&
+    typeof m.canonical === 'boolean' &&
     Array.isArray(m.warnings) &&
     m.warnings.every((w) => typeof w === 'string')
   );
