@@ -240,7 +240,6 @@ async function buildDependencyLayer(
   };
 }
 
-
 /** Bumped when what a dependency layer holds changes for the same wheels (with pycontainer's version, in every key). */
 const DERIVED_FORMAT = 1;
 

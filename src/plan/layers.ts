@@ -99,7 +99,9 @@ export function splitAppEntries(entries: Entry[], layering: Layering): AppLayerP
   const byGroup = new Map<number, Entry[]>();
   for (const a of assets) {
     const g = bucketOf(a.path, groups);
-    byGroup.set(g, [...(byGroup.get(g) ?? []), a]);
+    const list = byGroup.get(g);
+    if (list) list.push(a);
+    else byGroup.set(g, [a]);
   }
   const parts: AppLayerPart[] = [];
   for (const g of [...byGroup.keys()].sort((x, y) => x - y)) {
@@ -181,7 +183,9 @@ export function groupDependencies(deps: DependencyInfo[], layering: Layering, bu
   for (const d of remote) {
     if (alone.includes(d)) continue;
     const b = bucketOf(d.name, buckets);
-    grouped.set(b, [...(grouped.get(b) ?? []), d]);
+    const list = grouped.get(b);
+    if (list) list.push(d);
+    else grouped.set(b, [d]);
   }
   if (local.length && !localApart) grouped.set(0, [...(grouped.get(0) ?? []), ...local].sort((a, b) => (a.name < b.name ? -1 : 1)));
   for (const b of [...grouped.keys()].sort((x, y) => x - y)) {
