@@ -13,7 +13,7 @@ import { baseBlobSource } from './apply/base.js';
 import { removeAbandonedSiblings, siblingTempPath } from './apply/layout.js';
 import { findRemoteLayers, pushApplied, pushImage, readTagDigests, resolveCachedImage, type CachedImage } from './apply/push.js';
 import { writeBlobTrust } from './cache/layers.js';
-import type { RemoteLayer } from './registry/remote-layers.js';
+import { fetchRemoteLayers, type RemoteLayer } from './registry/remote-layers.js';
 import { BlobInfoCache } from './cache/pushed.js';
 import { COMPRESSION } from './oci/compress.js';
 import { writeSbomFiles } from './sbom/artifacts.js';
@@ -92,6 +92,8 @@ interface InternalApplyOptions {
   configCacheFrom?: string[];
   /** compile_bytecode: where its compile kept the .pyc files. */
   bytecodeCache?: BytecodeCache;
+  /** What the registry holds for the images pushed (and cache_from), as compile fetched it. */
+  knownRemoteLayers?: ReadonlyMap<string, RemoteLayer>;
 }
 
 /** What `--json` shows and the API returns: the image, where it went, what a push did. */
@@ -106,7 +108,7 @@ export interface ApplyPlanResult extends Omit<ApplyResult, 'output'> {
 }
 
 /** Options of `build`: how to compile (as `pycontainer plan`) and where the image goes (as `applyPlan`). */
-export interface BuildOptions extends Omit<CompileOptions, 'cache' | 'cwd' | 'registry'>, Omit<ApplyPlanOptions, 'context'> {
+export interface BuildOptions extends Omit<CompileOptions, 'cache' | 'cwd' | 'registry' | 'registryLayers'>, Omit<ApplyPlanOptions, 'context'> {
   /** Compile only: the result has the plan and no image, and nothing is written (the cache included). */
   dryRun?: boolean;
 }
@@ -151,11 +153,19 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     const compileCache = cacheDir === false ? null : (dryCache ?? (cacheDir ? await openBlobCache(cacheDir, 'cacheDir') : undefined));
     // One pass: the layers compile streams (to learn their diff_ids) are compressed into the cache on
     // the way, so apply takes them from there instead of reading the files again.
-    compiled = await compileProject({ ...options, cwd, registry, compressLayers: !options.dryRun, dryRun: options.dryRun === true, bytecodeScratch, ...(compileCache !== undefined ? { cache: compileCache } : {}) });
+    // A push alone: compile asks what the registry holds once it knows the tags (it then leaves the
+    // layers the registry most likely has uncompressed), and the push takes that answer.
+    const registryLayers: CompileOptions['registryLayers'] = options.output === undefined
+      ? ({ tags, platforms, cacheFrom }) => {
+          const targets = tagTargets(tags);
+          return fetchRemoteLayers(registry, [...targets.map((t) => ({ ...t, tag: t.tag ?? 'latest' })), ...cacheFromReferences(options.cacheFrom, cacheFrom)], { platforms, pushTargets: targets });
+        }
+      : undefined;
+    compiled = await compileProject({ ...options, cwd, registry, compressLayers: !options.dryRun, dryRun: options.dryRun === true, bytecodeScratch, ...(compileCache !== undefined ? { cache: compileCache } : {}), ...(registryLayers ? { registryLayers } : {}) });
   } finally {
     await dryCache?.close();
   }
-  const { plan, config, context, builtLayers, bytecodeCache } = compiled;
+  const { plan, config, context, builtLayers, bytecodeCache, registryLayers } = compiled;
   emit({ kind: 'planned', plan, verbose: config.build.verbose === true });
   if (options.dryRun || config.build.dry_run) return { plan, context };
   const image = await applyWithOptions(plan, {
@@ -169,6 +179,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     ...(options.sbom ?? config.build.sbom ? { sbom: (options.sbom ?? config.build.sbom)! } : {}),
     builtLayers,
     ...(bytecodeCache ? { bytecodeCache } : {}),
+    ...(registryLayers ? { knownRemoteLayers: registryLayers } : {}),
     contextVerified: true,
   });
   return { plan, context, image };
@@ -206,6 +217,7 @@ async function applyWithOptions(plan: Plan, options: ApplyPlanOptions & Internal
   const remoteLayers = targets.length && !target
     ? await findRemoteLayers(plan, targets, cacheFrom, client, {
         isCached: async (diffId) => (cache ? (await cache.lookupLayer(diffId, COMPRESSION.name)) !== undefined : false),
+        ...(options.knownRemoteLayers ? { known: options.knownRemoteLayers } : {}),
       })
     : new Map<string, RemoteLayer>();
   for (const l of remoteLayers.values()) emit({ kind: 'check', message: `layer ${l.diffId} is in ${l.from.registry}/${l.from.repository} (${l.digest}): not built` });
@@ -322,7 +334,11 @@ export function cacheFromReferences(flag: string[] | undefined, configured: stri
 
 /** The references a push goes to: the plan's tags, each of which must name a registry. */
 export function pushTargets(plan: Plan): ImageReference[] {
-  return plan.tags.map((tag) => {
+  return tagTargets(plan.tags);
+}
+
+function tagTargets(tags: string[]): ImageReference[] {
+  return tags.map((tag) => {
     if (!namesRegistry(tag)) {
       throw new ConfigError(
         'E_PUSH_TARGET',

@@ -227,7 +227,12 @@ export async function findRemoteLayers(
   targets: ImageReference[],
   cacheFrom: ImageReference[],
   client: RegistryClient,
-  options: { isCached?: (diffId: string) => Promise<boolean>; onNote?: (line: string) => void } = {},
+  options: {
+    isCached?: (diffId: string) => Promise<boolean>;
+    onNote?: (line: string) => void;
+    /** Every layer of the same images, already fetched (build's compile asked, CompileOptions.registryLayers). */
+    known?: ReadonlyMap<string, RemoteLayer>;
+  } = {},
 ): Promise<Map<string, RemoteLayer>> {
   const wanted = new Set<string>();
   for (const diffId of [...plan.layers.map((l) => l.diffId), ...(plan.dependencies ?? []).flatMap((d) => d.layers.map((l) => l.diffId))]) {
@@ -235,6 +240,7 @@ export async function findRemoteLayers(
     if (!(await options.isCached?.(diffId))) wanted.add(diffId);
   }
   if (wanted.size === 0) return new Map();
+  if (options.known) return new Map([...wanted].flatMap((d) => (options.known!.has(d) ? [[d, options.known!.get(d)!] as const] : [])));
   const onNote = options.onNote;
   return fetchRemoteLayers(client, [...targets.map((t) => ({ ...t, tag: t.tag ?? 'latest' })), ...cacheFrom], {
     wanted,

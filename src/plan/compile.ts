@@ -33,10 +33,11 @@ import { type CompileBytecode } from '../oci/layer.js';
 import { BytecodeCache, BytecodeCompiler, strictCompile } from '../python/bytecode.js';
 import type { BaseConfig } from '../oci/image.js';
 import { parseOciRef, resolveLayoutImage, type ResolvedBase, type ResolvedBaseImage } from '../oci/layout.js';
-import { keepBaseVariant, platformMatches } from '../oci/platform.js';
+import { formatPlatform, keepBaseVariant, platformMatches } from '../oci/platform.js';
 import { RegistryClient } from '../registry/client.js';
 import { findCredential } from '../registry/credentials.js';
 import { formatReference, parseReference } from '../registry/reference.js';
+import type { RemoteLayer } from '../registry/remote-layers.js';
 import { resolveRegistryBase } from '../registry/resolve.js';
 import { assembleAppEntries, assemblePlan, resolveInterpreter, resolvePython, resolveSettings, resolveUser, type Resolved } from './assemble.js';
 import type { Entry } from '../../generated/plan.js';
@@ -91,6 +92,13 @@ export interface CompileOptions {
    */
   push?: boolean;
   /**
+   * A push alone (no layout or archive): the layers the registry already holds for the images the
+   * plan's tags name (and cache_from), every diff_id of their configs. Called once the tags are known,
+   * beside the rest of the compile. When the registry holds any, the asset layers are only hashed here
+   * (see hashPart); the result comes back in CompiledProject.registryLayers so the push does not ask again.
+   */
+  registryLayers?: (query: { tags: string[]; platforms: string[]; cacheFrom: string[] | undefined }) => Promise<ReadonlyMap<string, RemoteLayer>>;
+  /**
    * The caller writes the plan out (`plan -o`, `--json`): a memoized plan comes with its text, and a
    * plan memoized now is kept in that form (CompiledProject.planText).
    */
@@ -118,6 +126,8 @@ export interface CompiledProject {
   builtLayers: Set<string>;
   /** compile_bytecode: where the .pyc files compiled here are kept, for apply to take. */
   bytecodeCache?: BytecodeCache;
+  /** What CompileOptions.registryLayers answered, when it was asked. */
+  registryLayers?: ReadonlyMap<string, RemoteLayer>;
 }
 
 /** The caches a compile reads and (unless it is a dry run) writes. */
@@ -307,13 +317,19 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     resolved.bytecode = compiler.info;
     resolved.provenance['python.bytecode'] = `compiled with ${compiler.executable.split('/').pop()} ${compiler.info.version}`;
   }
+  const pushing = options.push === true || merged.build.push === true;
+  // A push alone asks what the registry holds, once, when an asset layer has to be streamed (see hashPart).
+  let registryLayers: Promise<ReadonlyMap<string, RemoteLayer>> | undefined;
+  const askRegistry = pushing && caches?.compress && options.registryLayers
+    ? () => (registryLayers ??= options.registryLayers!({ tags: resolved.tags, platforms: resolved.platforms.map(formatPlatform), cacheFrom: merged.build.cache_from }))
+    : undefined;
   try {
 
     // The dependency layer per platform, from the lock, when there is one (or include_deps asks).
     const listings = new Map<string, LayerScan>();
     // build's one pass: the dependency layers hashed here are compressed into the cache on the way,
     // unless the build pushes (see CompileOptions.push).
-    const compressLayer = caches?.compress && options.push !== true && merged.build.push !== true ? async (tar: NodeJS.ReadableStream, diff: HashCounter) => void ((await compressIntoCache(tar, diff, caches.blobs)) && caches.built.add(diff.digest())) : undefined;
+    const compressLayer = caches?.compress && !pushing ? async (tar: NodeJS.ReadableStream, diff: HashCounter) => void ((await compressIntoCache(tar, diff, caches.blobs)) && caches.built.add(diff.digest())) : undefined;
     const { layers: dependencies, locks } = await planDependencies(context, merged, detection, resolved, base, client, cache, env, warnings, pyprojectData.pyproject, listings, resolvedPins(options), compiler, compressLayer);
     // The locks read are inputs, wherever they are (a uv workspace root's `../uv.lock` too): apply and
     // `plan --check` notice a change to them.
@@ -331,12 +347,18 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     // overlap the large files' deflating (threadpool), and two streams at most are in flight whatever
     // the number of asset groups (each holds its read and deflate buffers). Both settle before a failure
     // is thrown: nothing keeps reading or writing after it.
+    // A push to a registry that holds an image of these tags (or cache_from) only hashes the asset
+    // layers, as it does the dependency layers: they change rarely, so on an empty cache (a CI job) the
+    // registry most likely holds them already, and compressing them would be the job's largest cost
+    // for nothing. One that did change is read a second time by apply, a fraction of compressing it.
+    // A registry that holds nothing yet gets them compressed in this one pass.
     const parts = splitAppEntries(entries, resolved.layering);
-    const hashPart = async (part: (typeof parts)[number]) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps }, compile)) });
+    const compressAssets = askRegistry ? async () => (await askRegistry()).size === 0 : undefined;
+    const hashPart = async (part: (typeof parts)[number], compressIf?: () => Promise<boolean>) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps, ...(compressIf ? { compressIf } : {}) }, compile)) });
     const [assetsHashed, codeHashed] = await Promise.allSettled([
       (async () => {
         const out = [];
-        for (const part of parts.slice(0, -1)) out.push(await hashPart(part));
+        for (const part of parts.slice(0, -1)) out.push(await hashPart(part, compressAssets));
         return out;
       })(),
       hashPart(parts[parts.length - 1]!),
@@ -390,7 +412,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const planText = impure === undefined && options.planText ? serializePlan(plan) : undefined;
     if (impure === undefined) await memo!.store(planText ?? JSON.stringify(plan), planText !== undefined, resolved.warnings, locks, pinnedBy);
     for (const w of resolved.warnings) options.onWarning?.(w);
-    return { plan, ...(planText !== undefined ? { planText } : {}), config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}) };
+    // Asked only when an asset layer had to be streamed (else the push asks for what it needs).
+    const remoteAnswer = registryLayers ? await registryLayers : undefined;
+    return { plan, ...(planText !== undefined ? { planText } : {}), config: merged, context, builtLayers: caches?.built ?? new Set(), ...(compiler && pycCache !== ownScratch ? { bytecodeCache: pycCache! } : {}), ...(remoteAnswer ? { registryLayers: remoteAnswer } : {}) };
   } finally {
     await compiler?.close();
     await ownScratch?.close();
@@ -706,7 +730,11 @@ async function hashLayer(
   entries: Entry[],
   mtime: number,
   reader: FileReader,
-  caches?: CompileCaches & { stamps: Map<string, FileStamp> },
+  caches?: CompileCaches & {
+    stamps: Map<string, FileStamp>;
+    /** Asked before the layer is streamed (not when its key is known): whether to compress it too. */
+    compressIf?: () => Promise<boolean>;
+  },
   /** compile_bytecode: compiles the sources of the layer's .pyc entries. */
   compile?: CompileBytecode,
 ): Promise<{ entries: Entry[]; diffId: string; size: number }> {
@@ -727,6 +755,7 @@ async function hashLayer(
     const known = key ? await readLayerKey(caches.blobs.root, key) : undefined;
     if (known) return { entries: vouched, diffId: known.diffId, size: known.size };
   }
+  const compress = caches?.compress === true && (!caches.compressIf || (await caches.compressIf()));
   const hashes = new Map<string, { sha256: string; size: number }>();
   const tar = layerTar(entries, mtime, reader, (f) => {
     hashes.set(f.entry.path, f);
@@ -735,7 +764,7 @@ async function hashLayer(
     if (stamp && stampSize(stamp) === f.size) caches!.stat.record(f.entry.source!, stamp, f.sha256);
   }, compile);
   const diff = new HashCounter();
-  if (caches?.compress) {
+  if (compress) {
     // A layer the cache already held (the same project at another path) is reported as cached, as before.
     if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs)) caches.built.add(diff.digest());
   } else await pipeline(tar, diff, new Writable({ write: (_c, _e, done) => done() }));

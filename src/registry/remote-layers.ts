@@ -62,8 +62,11 @@ export function selectPlatformManifests(index: ManifestShape, platforms: string[
 }
 
 export interface FetchRemoteLayersOptions {
-  /** The diff_ids worth finding (the layers we would build); the lookup stops once all are found. */
-  wanted: Set<string>;
+  /**
+   * The diff_ids worth finding (the layers we would build); the lookup stops once all are found.
+   * Omitted: every layer of the images (a build that does not know its diff_ids yet).
+   */
+  wanted?: Set<string>;
   platforms: string[];
   /** Repositories we push to: asked with pull,push so the push reuses the token. */
   pushTargets?: ImageReference[];
@@ -78,7 +81,8 @@ export interface FetchRemoteLayersOptions {
 export async function fetchRemoteLayers(client: RegistryClient, refs: ImageReference[], options: FetchRemoteLayersOptions): Promise<Map<string, RemoteLayer>> {
   const found = new Map<string, RemoteLayer>();
   const note = options.onNote ?? (() => undefined);
-  const done = () => [...options.wanted].every((d) => found.has(d));
+  const wanted = options.wanted;
+  const done = () => wanted !== undefined && [...wanted].every((d) => found.has(d));
   const seen = new Set<string>();
   for (const ref of refs) {
     if (done()) break;
@@ -108,7 +112,7 @@ export async function fetchRemoteLayers(client: RegistryClient, refs: ImageRefer
           note(`${key}: its config's diff_ids do not line up with its manifest's layers; not used as a cache`);
           continue;
         }
-        for (const l of layers) if (options.wanted.has(l.diffId) && !found.has(l.diffId)) found.set(l.diffId, { ...l, from: repo });
+        for (const l of layers) if ((wanted === undefined || wanted.has(l.diffId)) && !found.has(l.diffId)) found.set(l.diffId, { ...l, from: repo });
       }
     } catch (err) {
       if (err instanceof RegistryError) note(`${key}: ${err.status === 404 ? 'not there (yet)' : err.message}; not used as a cache`);

@@ -4,7 +4,8 @@
 // manifest HEAD (with a warm cache: no blob request at all, no layout staged); blobs we pushed to one repository are mounted into another; and the image pulled back
 // is whole (skopeo copies every blob). One registry and one small project for the whole file.
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
@@ -55,6 +56,9 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   const host = proxy.host;
   const dir = path.join(tmp, 'project');
   await cp(path.join(repo, 'examples/hello-cli'), dir, { recursive: true });
+  // A data file large enough for an assets layer of its own (build.layers: 1 MiB or more, not code).
+  await mkdir(path.join(dir, 'src/hello_cli/data'), { recursive: true });
+  await writeFile(path.join(dir, 'src/hello_cli/data/weights.bin'), randomBytes(1536 * 1024));
   const wheel = await buildPureWheel(path.join(tmp, 'wheels'), 'greet', '1.0');
   await cp(path.join(tmp, 'wheels'), path.join(dir, 'wheels'), { recursive: true });
   await writeFile(path.join(dir, 'pyproject.toml'), (await readFile(path.join(dir, 'pyproject.toml'), 'utf8')).replace('dependencies = []', 'dependencies = ["greet"]'));
@@ -69,7 +73,8 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   const first = json(await build('ci/app:1', 'cache-a'));
   const depsLayer = first.layers.find((l: any) => l.name.startsWith('deps'));
   const appLayer = first.layers.find((l: any) => l.name === 'app');
-  assert.ok(depsLayer && appLayer, JSON.stringify(first.layers));
+  const assetsLayer = first.layers.find((l: any) => l.name === 'assets');
+  assert.ok(depsLayer && appLayer && assetsLayer, JSON.stringify(first.layers));
   // Base layer(s), dependency layer, app layer, config.
   const raw = async (ref: string) => JSON.parse((await run('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg!.host}/${ref}`])).stdout);
   const blobCount = (await raw('ci/app:1')).layers.length + 1;
@@ -90,8 +95,9 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   assert.deepEqual(proxy.log, [{ method: 'HEAD', path: '/v2/ci/app/manifests/1', status: 200, authorization: false }]);
   assert.equal(unchanged.output, undefined);
 
-  // 2. A CI job with an EMPTY cache after an app-only edit, pushing the same tag: the dependency layer is
-  // found in the config of ci/app:1, so it is neither built nor uploaded; only the app layer and config go up.
+  // 2. A CI job with an EMPTY cache after an app-only edit, pushing the same tag: the dependency and
+  // assets layers are found in the config of ci/app:1, so they are neither built (compressed) nor
+  // uploaded; only the app layer and config go up.
   await appendFile(path.join(dir, 'src/hello_cli/cli.py'), '# edited in CI\n');
   proxy.log.length = 0;
   const second = json(await build('ci/app:1', 'cache-empty-1'));
@@ -100,6 +106,9 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   const secondApp = second.layers.find((l: any) => l.name === 'app');
   assert.equal(secondDeps.digest, depsLayer.digest, 'the manifest names the remote dependency blob');
   assert.equal(secondDeps.cached, true, 'the dependency layer was not built');
+  const secondAssets = second.layers.find((l: any) => l.name === 'assets');
+  assert.equal(secondAssets.digest, assetsLayer.digest);
+  assert.equal(secondAssets.cached, true, 'the assets layer was only hashed, not compressed');
   assert.notEqual(secondApp.digest, appLayer.digest);
   const manifest2 = await raw('ci/app:1');
   assert.deepEqual(uploadedDigests(proxy.log), [manifest2.config.digest, secondApp.digest].sort(), 'only the app layer and the config were uploaded');
@@ -133,11 +142,13 @@ test('empty cache: only the changed layer is built and uploaded; unchanged re-pu
   proxy.log.length = 0;
   const fromCache = json(await build('fresh/app:1', 'cache-empty-3', '--cache-from', `${host}/other/app:7`));
   assert.equal(fromCache.layers.find((l: any) => l.name.startsWith('deps')).digest, depsLayer.digest);
-  // The base layers and the dependency layer are mounted (the blob-info cache is empty here: the
-  // dependency layer's source is the --cache-from image, the base layers are uploaded from the layout).
-  assert.equal(fromCache.pushedBlobs.mounted, 1, JSON.stringify(fromCache.pushedBlobs));
-  assert.equal(uploadedDigests(proxy.log).length, blobCount - 1);
+  assert.equal(fromCache.layers.find((l: any) => l.name === 'assets').cached, true);
+  // The dependency and assets layers are mounted (the blob-info cache is empty here: their source is
+  // the --cache-from image; the base layers are uploaded from the layout).
+  assert.equal(fromCache.pushedBlobs.mounted, 2, JSON.stringify(fromCache.pushedBlobs));
+  assert.equal(uploadedDigests(proxy.log).length, blobCount - 2);
   assert.ok(proxy.log.some((e) => e.method === 'POST' && e.path.includes(`mount=${encodeURIComponent(depsLayer.digest)}&from=other%2Fapp`)));
+  assert.ok(proxy.log.some((e) => e.method === 'POST' && e.path.includes(`mount=${encodeURIComponent(assetsLayer.digest)}&from=other%2Fapp`)));
 
   // Each image pulled back is whole: skopeo copies (and verifies) every blob.
   for (const ref of ['ci/app:1', 'other/app:7', 'fresh/app:1']) {
