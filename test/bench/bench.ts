@@ -2,7 +2,8 @@
  * `npm run bench`: how long pycontainer takes, and how much memory it needs, to turn a large Python
  * project into an application layer, next to what a shell would do (tar | gzip -6 | sha256sum, and
  * tar | pigz -6 -p 2 | sha256sum), to rebuild it (nothing changed; one .py file changed), to plan it,
- * and to push that image to a registry, next to `skopeo copy` of the same image. Then the same for a
+ * and to push that image to a registry, next to `skopeo copy` of the same image, and as a CI job would
+ * (an empty cache, one .py file changed, the registry holding the last image). Then the same for a
  * dependency-heavy project (deps-project.ts: 60 wheels, ~300 MB installed): cold build, rebuild after
  * one package is upgraded, and the push of that upgrade (bytes uploaded).
  *
@@ -302,6 +303,7 @@ type Scenario =
   | 'skopeo-copy'
   | 'curl-upload'
   | 'push-unchanged'
+  | 'push-ci'
   | 'wheel-install'
   | 'pip-install';
 /** Each scenario's time is given as a ratio to the median of `against` (and of `also`, a second floor). */
@@ -317,13 +319,14 @@ const SCENARIOS: { id: Scenario; label: string; against: Scenario; also?: Scenar
   { id: 'curl-upload', label: 'curl POST+PUT of the same blobs', against: 'curl-upload' },
   { id: 'skopeo-copy', label: 'skopeo copy oci: docker://', against: 'skopeo-copy' },
   { id: 'push-unchanged', label: 'pycontainer push (unchanged)', against: 'skopeo-copy' },
+  { id: 'push-ci', label: 'CI push: empty cache, one .py changed', against: 'baseline', also: 'pigz' },
   { id: 'wheel-install', label: 'pycontainer wheel install (tar file)', against: 'pip-install' },
   { id: 'pip-install', label: 'pip install --target (tree)', against: 'pip-install' },
   { id: 'deps-cold', label: 'deps project: build (cold cache)', against: 'deps-cold' },
   { id: 'deps-upgrade', label: `deps project: rebuild, ${UPGRADED} upgraded`, against: 'deps-cold' },
   { id: 'deps-push-upgrade', label: 'deps project: push of the upgrade', against: 'deps-cold' },
 ];
-const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'curl-upload', 'skopeo-copy', 'push-unchanged'];
+const PUSH_SCENARIOS: Scenario[] = ['push-cold', 'curl-upload', 'skopeo-copy', 'push-unchanged', 'push-ci'];
 const AGAINST_LABEL: Partial<Record<Scenario, string>> = {
   baseline: 'tar|gzip',
   pigz: 'tar|pigz',
@@ -395,6 +398,7 @@ async function main(): Promise<void> {
     'skopeo-copy': [],
     'curl-upload': [],
     'push-unchanged': [],
+    'push-ci': [],
     'wheel-install': [],
     'pip-install': [],
   };
@@ -437,6 +441,9 @@ async function main(): Promise<void> {
   const push = {
     cold: [] as PushedBlobs[],
     unchanged: [] as PushedBlobs[],
+    /** The CI push: blobs, and which layers it took from the registry instead of building them. */
+    ci: [] as PushedBlobs[],
+    ciCached: [] as boolean[][],
     coldLayerCached: [] as boolean[],
     /** Per repetition: the manifest digests of the warm layout, pycontainer's push and skopeo's copy agree. */
     sameManifest: [] as boolean[],
@@ -525,6 +532,21 @@ async function main(): Promise<void> {
         if (againBlobs.uploaded !== 0) push.problems.push(`rep ${rep + 1}: the unchanged push uploaded ${againBlobs.uploaded} blobs (expected 0)`);
         process.stderr.write(`, unchanged push ${pu.seconds.toFixed(1)}s (uploaded=${againBlobs.uploaded})`);
         push.sameManifest.push(pcJson.digest === warm.digest && skopeoDigest === warm.digest && puJson.digest === warm.digest);
+
+        // A CI job: a fresh machine (an empty cache) pushes the same tag after one .py file changed. The
+        // registry holds the last image, so only the code layer should be compressed and uploaded.
+        await writeFile(edited, `${editedText}# edited by the CI push of repetition ${rep + 1}\n`);
+        const ciCache = join(tmp, `cache-ci-${rep}`);
+        const ci = await run(process.execPath, [...pushArgs.slice(0, -3), '--cache-dir', ciCache, '--json'], env);
+        await writeFile(edited, editedText);
+        await rm(ciCache, { recursive: true, force: true });
+        results['push-ci'].push(ci);
+        const ciJson = JSON.parse(ci.stdout) as PushJson;
+        const ciBlobs = ciJson.pushedBlobs ?? { uploaded: NaN, mounted: NaN, exists: NaN };
+        push.ci.push(ciBlobs);
+        push.ciCached.push(ciJson.layers.map((l) => l.cached === true));
+        if (ciBlobs.uploaded !== 2) push.problems.push(`rep ${rep + 1}: the CI push uploaded ${ciBlobs.uploaded} blobs (expected 2: the code layer and the config)`);
+        process.stderr.write(`, CI push ${ci.seconds.toFixed(1)}s (uploaded=${ciBlobs.uploaded}, from the registry=${ciJson.layers.map((l) => l.cached).join('/')})`);
 
         // No later repetition may mount these blobs from here: skopeo would (see unlinkBlobs).
         const digests = await layoutBlobDigests(out);
@@ -699,7 +721,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB, ${nodeFloor.seconds.toFixed(2)} s (median of 5${process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set: Node parses that CA bundle at every start' : ''})`,
-    `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged)" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
+    `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged), CI push" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
     `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layers all from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `one .py file changed = a line appended to ${relative(work, edited)}, then the same build (layers from cache, per repetition: ${touchCached.map((c) => c.join('/')).join(', ')})`,
     `plan (again, warm) = the same plan command right after the first one (its caches and the page cache warm)`,
@@ -717,6 +739,7 @@ async function main(): Promise<void> {
       `push (cold) = build --push with the warm build's layer cache (layers all from cache: ${push.coldLayerCached.join(', ')}); blobs uploaded/mounted/exists: ${blobs(push.cold)} (uploaded >= 2: ${push.cold.every((b) => b.uploaded >= 2) ? 'yes' : 'NO'})`,
       `skopeo copy = skopeo copy oci:<warm build layout>:<tag> docker://HOST/bench/skopeo-<n>:1 ${skopeoFlags} (skopeo's own reuse of blobs it pushed before is defeated by the unlinking)`,
       `push (unchanged) = the same build --push again to the same repository; blobs uploaded/mounted/exists: ${blobs(push.unchanged)} (uploaded nothing: ${push.unchanged.every((b) => b.uploaded === 0) ? 'yes' : 'NO'})`,
+      `CI push = one .py file changed, then build --push of the same tag with an empty cache; blobs uploaded/mounted/exists: ${blobs(push.ci)}; layers taken from the registry, not built: ${push.ciCached.map((c) => c.join('/')).join(', ')}`,
       `the same manifest digest from the warm layout, pycontainer's pushes and skopeo's copy: ${push.sameManifest.every(Boolean) ? 'yes' : 'NO'} (${push.sameManifest.join(', ')})`,
     );
     for (const p of push.problems) lines.push(`WARNING: ${p}`);
@@ -779,6 +802,8 @@ async function main(): Promise<void> {
           coldPushedBlobs: push.cold,
           coldLayerCached: push.coldLayerCached,
           unchangedPushedBlobs: push.unchanged,
+          ciPushedBlobs: push.ci,
+          ciLayersFromRegistry: push.ciCached,
           sameManifest: push.sameManifest,
           problems: push.problems,
         },
