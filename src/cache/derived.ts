@@ -7,7 +7,7 @@
  * unreadable entry is a miss.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class DerivedCache {
@@ -45,12 +45,39 @@ export class DerivedCache {
 
   /** Stores a text whole; failures are ignored. */
   async putText(kind: string, key: string, text: string): Promise<void> {
+    await this.#put(kind, key, (tmp) => writeFile(tmp, text));
+  }
+
+  /**
+   * Stores the concatenation of `pieces`, written some tens of KB at a time: a large entry (a memoized
+   * plan of 10,000 files is ~2 MB of text) is never held whole, nor its bytes. Failures are ignored.
+   */
+  async putPieces(kind: string, key: string, pieces: Iterable<string>): Promise<void> {
+    await this.#put(kind, key, async (tmp) => {
+      const file = await open(tmp, 'w');
+      try {
+        let batch = '';
+        for (const piece of pieces) {
+          batch += piece;
+          if (batch.length >= 64 * 1024) {
+            await file.write(batch);
+            batch = '';
+          }
+        }
+        await file.write(batch);
+      } finally {
+        await file.close();
+      }
+    });
+  }
+
+  async #put(kind: string, key: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
     const path = this.path(kind, key);
     const dir = join(this.root, 'derived', kind);
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(tmp, text);
+      await write(tmp);
       await rename(tmp, path);
     } catch {
       await rm(tmp, { force: true }).catch(() => undefined);

@@ -19,9 +19,9 @@
  * one line per file, written whole (temporary name, then rename): a concurrent reader sees the old
  * cache or the new one. Memory: one short string and a digest per file (~250 bytes).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BigIntStats, Stats } from 'node:fs';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../oci/digest.js';
@@ -170,24 +170,52 @@ export class StatCache {
    */
   async write(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const all = new Map(this.seen);
-    for (const [path, e] of this.old) if (!all.has(path) && changedOf(keyOf(e)) < this.trustBefore) all.set(path, e);
-    let body = '';
-    for (const [path, e] of all) body += `${e} ${quotePath(path)}\n`;
-    const text = `${HEADER} ${this.startedMs - CLOCK_MARGIN_MS} ${sha256Hex(body)}\n${body}`;
+    const header = (checksum: string) => `${HEADER} ${this.startedMs - CLOCK_MARGIN_MS} ${checksum}\n`;
     const dir = join(this.file, '..');
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       // Synchronous: one file of some hundred bytes per context file, written while nothing else runs;
-      // the thread pool's chunked write of a string this size costs several times more.
+      // the thread pool's chunked write of a string this size costs several times more. The body goes
+      // out some tens of KB at a time (a cache of 10,000 files is ~1.5 MB, never held whole), hashed on
+      // the way; the header, whose length does not depend on the checksum, is written last, in front.
       mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, text);
+      const fd = openSync(tmp, 'w');
+      try {
+        const sum = createHash('sha256');
+        let position = Buffer.byteLength(header('0'.repeat(64)));
+        let batch = '';
+        const flush = () => {
+          sum.update(batch);
+          position += writeWholeSync(fd, Buffer.from(batch), position);
+          batch = '';
+        };
+        // The entries seen by this run, then the loaded ones it did not see that are still trusted.
+        for (const [path, e] of this.seen) {
+          batch += `${e} ${quotePath(path)}\n`;
+          if (batch.length >= 64 * 1024) flush();
+        }
+        for (const [path, e] of this.old) {
+          if (this.seen.has(path) || changedOf(keyOf(e)) >= this.trustBefore) continue;
+          batch += `${e} ${quotePath(path)}\n`;
+          if (batch.length >= 64 * 1024) flush();
+        }
+        flush();
+        writeWholeSync(fd, Buffer.from(header(sum.digest('hex'))), 0);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written is a slower next build, not a failed one.
       await rm(tmp, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/** Writes all of `bytes` at `position` (a short write continues); returns their length. */
+function writeWholeSync(fd: number, bytes: Buffer, position: number): number {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  return bytes.length;
 }
 
 /** A path as a JSON string; most need no escaping, and are quoted without JSON.stringify's cost. */

@@ -410,7 +410,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     }
     const impure = memo && caches?.write ? memoReason(plan, { ranGit, baseFromNetworkOrLayout: unpinned === true, bytecode: !!compiler, clock: !reproducible }) : 'not kept';
     const planText = impure === undefined && options.planText ? serializePlan(plan) : undefined;
-    if (impure === undefined) await memo!.store(planText ?? JSON.stringify(plan), planText !== undefined, resolved.warnings, locks, pinnedBy);
+    if (impure === undefined) await memo!.store(plan, planText, resolved.warnings, locks, pinnedBy);
     for (const w of resolved.warnings) options.onWarning?.(w);
     // Asked only when an asset layer had to be streamed (else the push asks for what it needs).
     const remoteAnswer = registryLayers ? await registryLayers : undefined;

@@ -14,6 +14,46 @@ export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
  * values are all scalars on one line — one file per line, so plans diff and merge well in git.
  * Ends with a newline. The only serializer of plans.
  */
+/**
+ * JSON.stringify(value)'s text, as a sequence of pieces (their concatenation is that text, byte for
+ * byte): objects and arrays are walked, and an object whose values are all primitives (a layer entry)
+ * is one piece. For plain data, which a plan is; a value with a toJSON method is left to JSON.stringify.
+ * Lets a large plan be written out without its whole text in memory.
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i) yield ',';
+      const item: unknown = value[i];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') yield 'null';
+      else yield* jsonPieces(item);
+    }
+    yield ']';
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.every((k) => record[k] === null || typeof record[k] !== 'object')) {
+    yield JSON.stringify(record);
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    yield* jsonPieces(item);
+  }
+  yield '}';
+}
+
 export function serializePlan(plan: Plan): string {
   return `${planSerializer()(plan, '')}\n`;
 }

@@ -41,6 +41,7 @@ import { CLOCK_MARGIN_MS, stampOf } from '../cache/stat.js';
 import type { ContextFile } from '../config/context.js';
 import { sha256Hex } from '../oci/digest.js';
 import { PYCONTAINER_VERSION } from '../version.js';
+import { jsonPieces } from './file.js';
 
 const FORMAT = 'pycontainer-plan-memo 1';
 const KIND = 'plan-memo';
@@ -159,7 +160,11 @@ export class PlanMemo {
    * writes it (`canonical`) for a caller that writes the plan out, else as JSON.stringify gives it,
    * several times cheaper to make and to encode (a build needs the plan, not its file form).
    */
-  async store(planText: string, canonical: boolean, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
+  /**
+   * Keeps `plan` for the next compile of the same inputs: as `canonicalText` (serializePlan's form,
+   * which the caller has at hand) when given, else as JSON.stringify gives it, written piecewise.
+   */
+  async store(plan: Plan, canonicalText: string | undefined, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
     if (this.key === undefined) return;
     const paths = [...ancestorPyprojects(this.context), ...locks.map((l) => resolve(this.context, l))];
     const external: [string, string][] = [];
@@ -169,9 +174,16 @@ export class PlanMemo {
       if (now.changedMs >= this.startedMs - CLOCK_MARGIN_MS) return;
       external.push([path, now.key]);
     }
-    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, pins: this.pinsTaken(basePinnedBy), canonical, warnings: [...warnings] };
-    await this.derived.putText(KIND, this.slot, `${JSON.stringify(header)}\n${planText}`);
+    const header: MemoHeader = { key: this.key, trustBefore: this.startedMs - CLOCK_MARGIN_MS, external, pins: this.pinsTaken(basePinnedBy), canonical: canonicalText !== undefined, warnings: [...warnings] };
+    await this.derived.putPieces(KIND, this.slot, memoPieces(header, plan, canonicalText));
   }
+}
+
+/** A memo's text: the header line, then the plan. */
+function* memoPieces(header: MemoHeader, plan: Plan, canonicalText: string | undefined): Generator<string> {
+  yield `${JSON.stringify(header)}\n`;
+  if (canonicalText !== undefined) yield canonicalText;
+  else yield* jsonPieces(plan);
 }
 
 /**

@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Plan } from '../../generated/plan.js';
 import { BlobCache } from '../../src/cache/store.js';
 import { compileProject, type CompileOptions } from '../../src/plan/compile.js';
-import { serializePlan } from '../../src/plan/file.js';
+import { jsonPieces, serializePlan } from '../../src/plan/file.js';
+import { findRepoRoot } from '../support/base-image.js';
 import { memoReason } from '../../src/plan/memo.js';
 import { tempDirs } from '../support/temp.js';
 
@@ -232,4 +233,28 @@ test('plan memo: no cache, a dry run or a damaged memo stores or takes nothing',
   const { plan, hit } = await compileMemo(s);
   assert.equal(hit, false, 'a truncated memo is a miss');
   assert.equal(serializePlan(plan), serializePlan(await compileFresh(s)));
+});
+
+test('a memo is written piecewise: jsonPieces gives JSON.stringify text, byte for byte', async () => {
+  // Every example's golden plan (layers, entries, images, configs), and the shapes JSON.stringify treats
+  // specially: undefined, functions and symbols dropped from objects and null in arrays, NaN and
+  // infinities as null, a toJSON method, empty containers, non-ASCII and escaped strings.
+  const samples: unknown[] = [];
+  for (const name of await readdir(path.join(findRepoRoot(), 'examples'))) {
+    samples.push(JSON.parse(await readFile(path.join(findRepoRoot(), 'examples', name, 'plan.json'), 'utf8')));
+  }
+  samples.push(
+    { a: undefined, b: () => 1, c: Symbol('s'), d: [undefined, () => 1, Symbol('t'), NaN, -Infinity, null], e: {}, f: [], g: { h: [{}], i: 'é\u2028"\\\n' } },
+    [[], [[1, { j: new Date(0) }]], { k: { toJSON: () => 'custom' } }],
+    'text',
+    7,
+    null,
+  );
+  for (const sample of samples) assert.equal([...jsonPieces(sample)].join(''), JSON.stringify(sample));
+  // An entry (an object of primitives) is one piece: the pieces stay few and small.
+  const plan = samples[0] as Plan;
+  const pieces = [...jsonPieces(plan)];
+  const entries = plan.layers.reduce((n, l) => n + l.entries.length, 0);
+  assert.ok(pieces.length > entries, 'walked down to the entries');
+  assert.ok(Math.max(...pieces.map((p) => p.length)) < JSON.stringify(plan.layers[0]!.entries).length, 'no piece holds a whole layer');
 });
