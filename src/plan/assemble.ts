@@ -362,7 +362,8 @@ function assignWritable(entries: Entry[], resolved: Resolved, inImage: (p: strin
   const { uid, gid } = resolved.runAs;
   if (uid === 0 || resolved.writable.length === 0) return entries;
   const out = [...entries];
-  const own = (e: Entry): Entry => (e.type === 'symlink' ? e : { ...e, uid, gid });
+  // Object.assign, not spread: a spread copy gets a hidden class of its own per object in Node 20's V8.
+  const own = (e: Entry): Entry => (e.type === 'symlink' ? e : Object.assign({}, e, { uid, gid }));
   for (const rel of resolved.writable) {
     if (rel.startsWith('/') || rel.split('/').includes('..') || rel === '.' || rel === '') continue; // reported by resolveSettings
     const target = inImage(rel);

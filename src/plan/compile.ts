@@ -769,10 +769,16 @@ async function hashLayer(
     if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs)) caches.built.add(diff.digest());
   } else await pipeline(tar, diff, new Writable({ write: (_c, _e, done) => done() }));
   const diffId = diff.digest();
-  const out = entries.map((e) => {
+  // In place, as above: the entries are this compile's own. (A copy by object spread would also give
+  // each of them a hidden class of its own in Node 20's V8, ~400 bytes per file once enumerated.)
+  for (const e of entries) {
     const h = hashes.get(e.path);
-    return h ? { ...e, size: h.size, sha256: h.sha256 } : e;
-  });
+    if (h) {
+      e.size = h.size;
+      e.sha256 = h.sha256;
+    }
+  }
+  const out = entries;
   const key = caches?.write ? layerKey(out, mtime) : undefined;
   if (key) await writeLayerKey(caches!.blobs.root, key, { diffId, size: diff.bytes });
   return { entries: out, diffId, size: diff.bytes };
