@@ -164,6 +164,12 @@ export class StatCache {
     return this.recorded > 0;
   }
 
+  /** Forgets every entry (after `write`, when nothing more is looked up): ~200 bytes per file. */
+  release(): void {
+    this.seen.clear();
+    this.old.clear();
+  }
+
   /**
    * Saves the entries seen by this process, plus the loaded ones it did not see that are still
    * trusted (another command may have hashed other files of the context), atomically.

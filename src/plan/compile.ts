@@ -367,6 +367,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     if (codeHashed.status === 'rejected') throw codeHashed.reason;
     const appLayers = [...assetsHashed.value, codeHashed.value];
     if (caches?.write) await caches.stat.write();
+    // Their work is done: the plan is assembled, checked and memoized next, with every entry in hand.
+    caches?.stat.release();
+    stamps.clear();
 
     const reproducible = merged.build.reproducible ?? true;
     const plan = assemblePlan({
