@@ -49,6 +49,11 @@ const STORED_MAX = 65_535;
 export const UNIT = 8 * 1024;
 /** Fewer bytes than this say too little about their distribution: they are deflated. */
 const MIN_TESTED = 1024;
+/**
+ * A block's kept deflated runs are each smaller than storing them (5 bytes per 65535 and per run
+ * over the input), so an arena of the block size and this much more holds them all.
+ */
+const ARENA_SLACK = 4096;
 
 export interface ParallelGzipOptions {
   /** zlib level, 1–9 (0 is refused: use stored blocks of a real format instead). */
@@ -79,6 +84,9 @@ interface Job {
   pending: number;
   /** The block's buffer, returned to the pool once the block's output is released. */
   buffer: Buffer;
+  /** GzipFileWriter: where the block's deflated runs are copied (pooled like the block buffers). */
+  arena?: Buffer;
+  arenaUsed: number;
 }
 
 /** Receives each block's output in input order; `release` says the pieces are no longer needed. */
@@ -245,6 +253,13 @@ function deflateBlock(data: Buffer, options: ZlibOptions): Promise<Buffer> {
  * exactly at the marker. Node's stream hands zlib the rest of one output buffer of `capacity` bytes
  * and starts a new one only when that is full, so a lane takes a run only when runBound of it fits in
  * what is left, and is retired (closed) when it does not.
+ *
+ * Memory: each run's output is written from the start of the same output buffer, by putting back
+ * the stream's offset in it (`_outOffset`, a field of Node's zlib streams since their beginning), so
+ * a lane neither fills nor retires and leaves no megabyte buffers behind for the garbage collector
+ * (they outlive two scavenges and wait for a full collection). Each run checks that its output did
+ * start there; a Node whose streams do not have the field, or do not honour it, gets the retiring
+ * lanes above. Either way a run's output is valid only until the lane's next run: callers copy it.
  */
 export class DeflateLane {
   readonly #stream: DeflateRaw;
@@ -253,6 +268,8 @@ export class DeflateLane {
   #used = 0;
   #pieces: Buffer[] = [];
   #error: Error | undefined;
+  /** Whether each run's output goes to the start of the same buffer (see the class comment). */
+  #rewind: boolean;
 
   constructor(level: number, capacity: number) {
     this.#capacity = capacity;
@@ -260,6 +277,11 @@ export class DeflateLane {
     this.#stream = createDeflateRaw({ level, strategy: zc.Z_DEFAULT_STRATEGY, flush: zc.Z_SYNC_FLUSH, chunkSize: capacity });
     this.#stream.on('data', (piece: Buffer) => this.#pieces.push(piece));
     this.#stream.on('error', (err) => (this.#error = err));
+    this.#rewind = typeof this.#internals()._outOffset === 'number' && Buffer.isBuffer(this.#internals()._outBuffer);
+  }
+
+  #internals(): { _outOffset?: unknown; _outBuffer?: unknown } {
+    return this.#stream as unknown as { _outOffset?: unknown; _outBuffer?: unknown };
   }
 
   /** Whether a run of `n` bytes surely fits the output space left. */
@@ -267,8 +289,16 @@ export class DeflateLane {
     return this.#used + runBound(n) <= this.#capacity;
   }
 
-  /** `data` deflated from a fresh state and sync-flushed (one run at a time per lane). */
+  /**
+   * `data` deflated from a fresh state and sync-flushed (one run at a time per lane). The output is
+   * valid until the lane's next run.
+   */
   deflate(data: Buffer): Promise<Buffer> {
+    const start = this.#rewind ? (this.#internals()._outBuffer as Buffer) : undefined;
+    if (start) {
+      this.#internals()._outOffset = 0;
+      this.#used = 0;
+    }
     return new Promise((ok, fail) => {
       this.#stream.write(data, (err) => {
         const settle = () => {
@@ -279,6 +309,8 @@ export class DeflateLane {
           const pieces = this.#pieces;
           this.#pieces = [];
           const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+          // Written where the rewind put it, or no more rewinding (this output is right either way).
+          if (start && !(pieces.length === 1 && out.buffer === start.buffer && out.byteOffset === start.byteOffset)) this.#rewind = false;
           this.#used += out.length;
           // Safe between runs: no write is in flight.
           this.#stream.reset();
@@ -359,7 +391,7 @@ class DeflateScheduler {
         continue;
       }
       if (task.data.length < LANE_MIN) {
-        deflateBlock(task.data, { level: this.#level, strategy: zc.Z_DEFAULT_STRATEGY, finishFlush: zc.Z_SYNC_FLUSH, chunkSize: Math.max(64 * 1024, runBound(task.data.length)) }).then(
+        deflateBlock(task.data, { level: this.#level, strategy: zc.Z_DEFAULT_STRATEGY, finishFlush: zc.Z_SYNC_FLUSH, chunkSize: runBound(task.data.length) }).then(
           (out) => (task.done(out), finish()),
           (err: Error) => (task.fail(err), finish()),
         );
@@ -414,6 +446,7 @@ class BlockDeflater {
    * hundreds of KB of garbage per block outside the JS heap, which V8 collects late.
    */
   readonly #pool: Buffer[] = [];
+  readonly #arenas: Buffer[] = [];
   #crc = 0;
   #size = 0;
   /** Blocks in input order, deflating or waiting for their predecessors to be emitted. */
@@ -503,7 +536,8 @@ class BlockDeflater {
     const buffer = this.#block;
     const end = WINDOW + this.#filled;
     const runs = splitRuns(buffer, WINDOW, end, this.#storedEntropy);
-    const job: Job = { out: new Array<Buffer | Buffer[] | undefined>(runs.length), pending: 0, buffer };
+    const job: Job = { out: new Array<Buffer | Buffer[] | undefined>(runs.length), pending: 0, buffer, arenaUsed: 0 };
+    if (this.#zeroCopy) job.arena = this.#arenas.pop() ?? Buffer.allocUnsafeSlow(this.#blockSize + ARENA_SLACK);
     this.#jobs.push(job);
     const stored = (data: Buffer, final: boolean) => (this.#zeroCopy ? storedPieces(data, final) : storedBlocks(data, final));
     // The block's first run continues deflated input: primed with the WINDOW bytes before it, so
@@ -526,8 +560,10 @@ class BlockDeflater {
           finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
           // Large enough that zlib returns the run's output in one piece. This also keeps the bytes
           // independent of buffer sizes: zlib writes the sync-flush marker twice when a flush ends
-          // exactly at the end of the output space.
-          chunkSize: Math.max(64 * 1024, runBound(data.length)),
+          // exactly at the end of the output space. No larger: Node allocates it whole for each such
+          // run, and a primed run is often one 8 KiB unit (a 64 KiB floor here was ~15 MB of garbage
+          // buffers per 60 MB of mixed random and text input).
+          chunkSize: runBound(data.length),
         };
         if (i === 0 && primed) options.dictionary = buffer.subarray(0, WINDOW);
       }
@@ -537,7 +573,13 @@ class BlockDeflater {
         done: (deflated) => {
           // Stored when deflate did not shrink the run; the sizes depend on the bytes alone.
           const storedSize = data.length + 5 * Math.max(1, Math.ceil(data.length / STORED_MAX));
-          job.out[i] = deflated.length < storedSize ? deflated : stored(data, final);
+          // Kept only when smaller than storing the run; copied out of zlib's buffer (a lane reuses
+          // it): into the block's arena, which the kept runs of a block always fit, or a buffer of its own.
+          if (deflated.length >= storedSize) job.out[i] = stored(data, final);
+          else if (job.arena && job.arenaUsed + deflated.length <= job.arena.length) {
+            deflated.copy(job.arena, job.arenaUsed);
+            job.out[i] = job.arena.subarray(job.arenaUsed, (job.arenaUsed += deflated.length));
+          } else job.out[i] = Buffer.from(deflated);
           if (--job.pending === 0) this.#emitReady();
         },
         fail: (err) => {
@@ -573,6 +615,7 @@ class BlockDeflater {
         released = true;
         this.#unreleased--;
         this.#pool.push(job.buffer);
+        if (job.arena) this.#arenas.push(job.arena);
         // Called from within #output (a Transform) or later (a file write): resume either way.
         queueMicrotask(() => this.#resume());
       });

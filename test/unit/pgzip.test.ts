@@ -447,6 +447,28 @@ test('a reused lane gives the bytes of a fresh zlib stream for every run of LANE
   }
 });
 
+test('a lane writes every run from the start of one output buffer: it never fills up, and each output is right', async () => {
+  const { DeflateLane } = await import('../../src/oci/pgzip.js');
+  const { constants, deflateRawSync } = await import('node:zlib');
+  // A capacity for a few runs only; 40 runs give ten times that much output.
+  const lane = new DeflateLane(6, 1024 * KiB);
+  const text = textBytes('rewind', 4 * 1024 * KiB);
+  let first: ArrayBufferLike | undefined;
+  try {
+    for (let i = 0; i < 40; i++) {
+      const data = text.subarray(i * 100 * KiB, (i + 1) * 100 * KiB);
+      assert.ok(lane.fits(256 * KiB), `run ${i}: the lane has room`);
+      const out = await lane.deflate(data);
+      assert.ok(out.equals(deflateRawSync(data, { level: 6, finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 512 * KiB })), `run ${i}`);
+      first ??= out.buffer;
+      assert.equal(out.buffer, first, `run ${i}: the same output buffer`);
+      assert.equal(out.byteOffset, 0, `run ${i}: from its start`);
+    }
+  } finally {
+    lane.close();
+  }
+});
+
 test('the layer compressor gives the same bytes with 1, 2 or 4 deflate threads on interleaved random and hex input (lanes in use)', async () => {
   const input = Buffer.concat([textBytes('thr', 100 * KiB + 7), alternating('thr', 3 * 1024 * KiB), textBytes('thr2', 300 * KiB)]);
   const options: ParallelGzipOptions = { level: 6, blockSize: COMPRESSION.blockSize, storedEntropy: COMPRESSION.storedEntropy };
