@@ -1,8 +1,9 @@
 import { isAscii } from 'node:buffer';
 import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { stampOf, type FileStamp } from '../cache/stat.js';
+import type { ChunkPool } from '../oci/chunk-pool.js';
 import { compareUtf8 } from '../oci/layer.js';
 import { ConfigError } from '../errors.js';
 import { childIgnoreMatcher, isIgnored, type IgnoreRule } from './ignore.js';
@@ -161,7 +162,32 @@ export function contextReader(contextAbs: string): import('../oci/layer.js').Fil
     stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string, highWaterMark: 256 * 1024 }),
     read: async (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
     readSync: (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
+    chunks: (entry, pool) => fileChunks(`${root}${entry.source!}`, pool),
   };
+}
+
+/**
+ * A file's bytes in chunks read into the pool's buffers (one read at a time, on the thread pool),
+ * to its end, whatever its size was planned to be (the caller checks). Not a stream: an async
+ * iterator over a byte stream joins whatever chunks are buffered into a new buffer at each step.
+ */
+async function* fileChunks(path: string, pool: ChunkPool): AsyncGenerator<Buffer> {
+  // O_NONBLOCK: as in stream() above.
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    for (let position = 0; ; ) {
+      const whole = pool.take();
+      const { bytesRead } = await file.read(whole, 0, whole.length, position);
+      if (bytesRead === 0) {
+        pool.untake(whole);
+        return;
+      }
+      position += bytesRead;
+      yield pool.lend(whole, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Reads small text files for detection; missing or large files are left out. */

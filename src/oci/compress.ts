@@ -13,6 +13,7 @@
  * size, unit, threshold and that rule shape the bytes, so they are part of the name that keys the cache.
  */
 import type { Transform } from 'node:stream';
+import type { ChunkPool } from './chunk-pool.js';
 import { GzipFileWriter, ParallelGzip, UNIT, type ParallelGzipOptions } from './pgzip.js';
 
 /** The compression every layer is written with; `name` keys the cache's diff_id → blob records. */
@@ -34,8 +35,8 @@ export function createLayerCompressor(): Transform {
 /**
  * A Writable that turns a layer tar into its blob at `path`, hashing the blob as it writes it
  * (`digest()` and `bytes` once finished): the same bytes as createLayerCompressor, with less memory
- * (no copies of the stored parts, buffers reused once written).
+ * (no copies of the stored parts, buffers reused once written). `pool`: see GzipFileWriter.
  */
-export function createLayerBlobWriter(path: string): GzipFileWriter {
-  return new GzipFileWriter(path, OPTIONS);
+export function createLayerBlobWriter(path: string, pool?: ChunkPool): GzipFileWriter {
+  return new GzipFileWriter(path, OPTIONS, pool);
 }

@@ -4,6 +4,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import { pack as createPack, type Header, type Pack } from 'tar-stream';
 import type { Entry } from '../../generated/plan.js';
 import { ImageError } from '../errors.js';
+import type { ChunkPool } from './chunk-pool.js';
 import { sha256Hex, type Digest } from './digest.js';
 
 /** A file's content as it went into a layer: what was actually read. */
@@ -22,6 +23,11 @@ export interface FileReader {
    * cheaper than a promise per file); readers without it are read ahead, several at a time.
    */
   readSync?(entry: Entry): Buffer;
+  /**
+   * A large file's bytes read into buffers of `pool` (src/oci/chunk-pool.ts), for a tar whose last
+   * consumer gives each chunk back; readers without it are streamed.
+   */
+  chunks?(entry: Entry, pool: ChunkPool): AsyncIterable<Buffer>;
 }
 
 /** Files up to this size are read whole, several ahead of the tar writer; larger ones are streamed. */
@@ -70,7 +76,7 @@ export class ReadAhead {
  * whose size differs from the plan makes the stream fail (an error whose message says "size").
  * Small files come from the reader's synchronous read when it has one (no thread-pool hop per file).
  */
-export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode): Pack {
+export function layerTar(entries: Entry[], mtime: number, reader: FileReader, onFile: (f: StreamedFile) => void, compile?: CompileBytecode, pool?: ChunkPool): Pack {
   // Refused before the first byte: a layer never holds a member outside its root.
   for (const entry of entries) checkMemberPath(entry.path);
   const byPath = entries.some((e) => e.bytecodeOf !== undefined) ? new Map(entries.map((e) => [e.path, e])) : undefined;
@@ -116,7 +122,7 @@ export function layerTar(entries: Entry[], mtime: number, reader: FileReader, on
         const changed = (found: string | number) => new Error(`${entry.source ?? entry.path}: its size changed while it was read (planned ${size} bytes, found ${found})`);
         let bytes = 0;
         // Checked and hashed chunk by chunk in the copy loop itself: no stream or generator in between.
-        await copyInto(pack, header, reader.stream(entry), (chunk) => {
+        await copyInto(pack, header, pool && reader.chunks ? reader.chunks(entry, pool) : reader.stream(entry), (chunk) => {
           bytes += chunk.length;
           if (bytes > size) throw changed('more');
           hash.update(chunk);

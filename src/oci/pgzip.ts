@@ -37,6 +37,7 @@
  */
 import { createHash } from 'node:crypto';
 import { close, open, writev } from 'node:fs';
+import type { ChunkPool } from './chunk-pool.js';
 import { availableParallelism } from 'node:os';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { constants as zc, crc32, createDeflateRaw, deflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
@@ -691,9 +692,13 @@ export class GzipFileWriter extends Writable {
   #writing = 0;
   #drained: (() => void) | undefined;
 
-  constructor(path: string, options: ParallelGzipOptions) {
+  readonly #pool: ChunkPool | undefined;
+
+  /** `pool`: the input's chunks are given back to it once they are in the blocks (src/oci/chunk-pool.ts). */
+  constructor(path: string, options: ParallelGzipOptions, pool?: ChunkPool) {
     super();
     this.#path = path;
+    this.#pool = pool;
     this.#engine = new BlockDeflater(options, true, (pieces, release) => this.#append(pieces, release), (err) => this.destroy(err));
   }
 
@@ -727,7 +732,12 @@ export class GzipFileWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#engine.write(chunk, callback);
+    const pool = this.#pool;
+    if (!pool) return this.#engine.write(chunk, callback);
+    this.#engine.write(chunk, () => {
+      pool.give(chunk);
+      callback();
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -21,6 +21,7 @@ import { resolveDependencies, type CompressLayer } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
 import { targetArchitecture } from '../python/tags.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
+import { ChunkPool } from '../oci/chunk-pool.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
 import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
 import { layerKey, readLayerKey, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
@@ -760,17 +761,19 @@ async function hashLayer(
   }
   const compress = caches?.compress === true && (!caches.compressIf || (await caches.compressIf()));
   const hashes = new Map<string, { sha256: string; size: number }>();
+  // Large files are read into buffers that the end of this one-way pipeline gives back (chunk-pool.ts).
+  const pool = new ChunkPool(LARGE_FILE_CHUNK);
   const tar = layerTar(entries, mtime, reader, (f) => {
     hashes.set(f.entry.path, f);
     const stamp = f.entry.source !== undefined ? caches?.stamps.get(f.entry.source) : undefined;
     // The stamp was taken before the read: a file changed since has another stamp next time.
     if (stamp && stampSize(stamp) === f.size) caches!.stat.record(f.entry.source!, stamp, f.sha256);
-  }, compile);
+  }, compile, pool);
   const diff = new HashCounter();
   if (compress) {
     // A layer the cache already held (the same project at another path) is reported as cached, as before.
-    if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs)) caches.built.add(diff.digest());
-  } else await pipeline(tar, diff, new Writable({ write: (_c, _e, done) => done() }));
+    if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs, pool)) caches.built.add(diff.digest());
+  } else await pipeline(tar, diff, new Writable({ write: (chunk: Buffer, _e, done) => (pool.give(chunk), done()) }));
   const diffId = diff.digest();
   // In place, as above: the entries are this compile's own. (A copy by object spread would also give
   // each of them a hidden class of its own in Node 20's V8, ~400 bytes per file once enumerated.)
@@ -787,17 +790,20 @@ async function hashLayer(
   return { entries: out, diffId, size: diff.bytes };
 }
 
+/** Bytes per read of a large file into a layer. */
+const LARGE_FILE_CHUNK = 256 * 1024;
+
 /**
  * `build`'s one pass: the tar goes through `diff` (its diff_id) and the layer compressor into the
  * blob cache, recorded as diff_id → blob, so apply reads no input again for it. False when the cache
  * already held that layer (its blob is kept, ours dropped).
  */
-async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, cache: BlobCache): Promise<boolean> {
+async function compressIntoCache(tar: NodeJS.ReadableStream, diff: HashCounter, cache: BlobCache, pool?: ChunkPool): Promise<boolean> {
   const dir = join(cache.root, 'blobs', 'sha256');
   await mkdir(dir, { recursive: true });
   // The cache's own temporary naming: eviction leaves a live process's temporary files alone.
   const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const blob = createLayerBlobWriter(tmp);
+  const blob = createLayerBlobWriter(tmp, pool);
   try {
     await pipeline(tar, diff, blob);
     if (await cache.lookupLayer(diff.digest(), COMPRESSION.name)) return false;
