@@ -14,6 +14,7 @@ import { DistributionStore } from '../python/index/download.js';
 import { wheelsLayerTar } from '../python/install/wheel.js';
 import { HashCounter, sha256Hex, sha256OfStream } from '../oci/digest.js';
 import { canonicalJson, MEDIA_TYPES } from '../oci/image.js';
+import { ChunkPool, LARGE_FILE_CHUNK } from '../oci/chunk-pool.js';
 import { COMPRESSION, createLayerBlobWriter } from '../oci/compress.js';
 import { describeLayerMismatch, LayerVerifier, layerTar, ReadAhead, type FileReader } from '../oci/layer.js';
 import type { Descriptor } from '../oci/layout.js';
@@ -302,7 +303,8 @@ interface LayerJob {
   /** Throws when the inputs no longer match the plan (a cached blob must not be served for them). */
   checkInputs(): Promise<void>;
   /** The uncompressed tar, and after it has been read, the inputs that turned out different. */
-  build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[] }>;
+  /** `pool`: the tar's large files were read into its buffers; the compressor gives them back (chunk-pool.ts). */
+  build(): Promise<{ tar: AsyncIterable<Buffer> | NodeJS.ReadableStream; changed: () => string[]; pool?: ChunkPool }>;
   /** The layer key cache's key (entries, mtime, tar version), when the entries state every digest; computed only for a layer built. */
   key?(): string | undefined;
   /** Why built bytes may differ from the plan's, besides a changed input (another compiler). */
@@ -326,6 +328,7 @@ function entriesLayerJob(
     build: async () => {
       const changed: string[] = [];
       const compile = bytecode ? strictCompile(bytecode) : undefined;
+      const pool = new ChunkPool(LARGE_FILE_CHUNK);
       const tar = layerTar(layer.entries, layer.mtime, vouching?.reader ?? contextReader(context), (f) => {
         // A .pyc's source is checked as a file of its own; its bytes differ only with another compiler.
         if (f.entry.bytecodeOf !== undefined) {
@@ -335,8 +338,8 @@ function entriesLayerJob(
           const stamp = f.entry.source !== undefined ? vouching?.stamps.get(f.entry.source) : undefined;
           if (stamp && stampSize(stamp) === f.size) vouching!.stat.record(f.entry.source!, stamp, f.sha256);
         }
-      }, compile);
-      return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => changed };
+      }, compile, pool);
+      return { tar: tar as unknown as NodeJS.ReadableStream, changed: () => changed, pool };
     },
   };
 }
@@ -417,7 +420,7 @@ async function materializeLayer(
     return { digest: remote.digest, size: remote.size, cached: true };
   }
   emit({ kind: 'layer-start', layer: job.name, total: job.size, cached: false });
-  const { tar, changed } = await job.build();
+  const { tar, changed, pool } = await job.build();
   const diff = new HashCounter();
   let lastReport = 0;
   diff.on('data', () => {
@@ -427,7 +430,7 @@ async function materializeLayer(
     }
   });
   const tmp = writer.tempPath();
-  const blob = createLayerBlobWriter(tmp);
+  const blob = createLayerBlobWriter(tmp, pool);
   try {
     try {
       await pipeline(tar, diff, blob);

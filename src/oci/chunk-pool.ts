@@ -13,6 +13,9 @@
  * not reused. Only a pipeline that hands each chunk, whole, to exactly one such consumer may share a
  * pool between its reader and that consumer.
  */
+/** Bytes per read of a large file (one over SMALL_FILE, src/oci/layer.ts) into a layer. */
+export const LARGE_FILE_CHUNK = 256 * 1024;
+
 export class ChunkPool {
   readonly #free: Buffer[] = [];
   /**

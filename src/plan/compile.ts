@@ -21,7 +21,7 @@ import { resolveDependencies, type CompressLayer } from './dependencies.js';
 import { existingVenvLayer, findExistingVenv } from '../python/install/existing-venv.js';
 import { targetArchitecture } from '../python/tags.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
-import { ChunkPool } from '../oci/chunk-pool.js';
+import { ChunkPool, LARGE_FILE_CHUNK } from '../oci/chunk-pool.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
 import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
 import { layerKey, readLayerKey, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
@@ -789,9 +789,6 @@ async function hashLayer(
   if (key) await writeLayerKey(caches!.blobs.root, key, { diffId, size: diff.bytes });
   return { entries: out, diffId, size: diff.bytes };
 }
-
-/** Bytes per read of a large file into a layer. */
-const LARGE_FILE_CHUNK = 256 * 1024;
 
 /**
  * `build`'s one pass: the tar goes through `diff` (its diff_id) and the layer compressor into the

@@ -1,6 +1,6 @@
 // Read buffers lent to a layer's tar and given back by its last consumer (src/oci/chunk-pool.ts): only
 // the very view lent comes back, and a one-pass build that reuses them writes the same layer bytes as
-// an apply that reads every file afresh.
+// an apply that reads every file again, and the files are in them whole.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -39,7 +39,7 @@ test('a pool takes back only the view it lent, whole', () => {
   assert.notEqual(pool.take().buffer, b.buffer, 'handed out once only');
 });
 
-test('a one-pass build reading large files into reused buffers writes the layer an apply reading afresh writes', async () => {
+test('a one-pass build reading large files into reused buffers writes the layers an apply reading the files again writes', async () => {
   const dir = await tempDir('pyc-pool-proj-');
   await mkdir(path.join(dir, 'src', 'demo', 'data'), { recursive: true });
   await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "demo"\nversion = "1.0"\nrequires-python = ">=3.11"\n\n[project.scripts]\ndemo = "demo.cli:main"\n');
@@ -78,7 +78,7 @@ test('a one-pass build reading large files into reused buffers writes the layer 
   const assets = plan.layers.filter((l) => l.name.startsWith('assets'));
   assert.ok(assets.length >= 1 && assets.every((l) => builtLayers.has(l.diffId)), 'the assets were compressed in the one pass');
 
-  // apply without that cache reads every file again through a stream: the same layers, byte for byte.
+  // apply without that cache reads every file again: the same layers, byte for byte.
   const fresh = await applyPlan(plan, { context: dir, output: path.join(await tempDir('pyc-pool-out-'), 'image'), cache: new BlobCache(await tempDir('pyc-pool-cache2-')) });
   const oneFresh = await applyPlan(plan, { context: dir, output: path.join(await tempDir('pyc-pool-out-'), 'image'), cache });
   assert.deepEqual(oneFresh.layers.map((l) => l.digest), fresh.layers.map((l) => l.digest));
