@@ -398,7 +398,7 @@ class DeflateScheduler {
         continue;
       }
       if (task.data.length < LANE_MIN) {
-        deflateBlock(task.data, { level: this.#level, strategy: zc.Z_DEFAULT_STRATEGY, finishFlush: zc.Z_SYNC_FLUSH, chunkSize: runBound(task.data.length) }).then(
+        deflateBlock(task.data, { level: this.#level, strategy: zc.Z_DEFAULT_STRATEGY, flush: zc.Z_SYNC_FLUSH, finishFlush: zc.Z_SYNC_FLUSH, chunkSize: runBound(task.data.length) }).then(
           (out) => (task.done(out), finish()),
           (err: Error) => (task.fail(err), finish()),
         );
@@ -564,6 +564,10 @@ class BlockDeflater {
         options = {
           level: this.#level,
           strategy: zc.Z_DEFAULT_STRATEGY,
+          // The flush with the data, in one threadpool task and one piece of output (as finishFlush
+          // alone, it would be a second task after a write without flush, and a second piece to join);
+          // the bytes are the same.
+          flush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
           finishFlush: final ? zc.Z_FINISH : zc.Z_SYNC_FLUSH,
           // Large enough that zlib returns the run's output in one piece. This also keeps the bytes
           // independent of buffer sizes: zlib writes the sync-flush marker twice when a flush ends

@@ -147,8 +147,9 @@ export class ZipReader {
     if (entry.method === 0) out = data;
     else {
       try {
-        // One byte more than stated is enough to tell "more data than its stated size".
-        out = zlib.inflateRawSync(data, { maxOutputLength: entry.size + 1 });
+        // One byte more than stated is enough to tell "more data than its stated size". The output
+        // buffer is sized to match: zlib's default of 16 KiB was mostly garbage for small members.
+        out = zlib.inflateRawSync(data, { maxOutputLength: entry.size + 1, chunkSize: Math.max(64, entry.size + 1) });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new ZipFormatError(`${entry.name}: more data than its stated size`);
