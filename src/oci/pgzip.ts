@@ -316,9 +316,12 @@ export class DeflateLane {
           const pieces = this.#pieces;
           this.#pieces = [];
           const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-          // Written where the rewind put it, or no more rewinding (this output is right either way).
-          if (start && !(pieces.length === 1 && out.buffer === start.buffer && out.byteOffset === start.byteOffset)) this.#rewind = false;
-          this.#used += out.length;
+          // Written where the rewind put it, or no more rewinding and the lane retires after this run
+          // (Node's offset is not known then); this output is right either way.
+          if (start && !(pieces.length === 1 && out.buffer === start.buffer && out.byteOffset === start.byteOffset)) {
+            this.#rewind = false;
+            this.#used = this.#capacity;
+          } else this.#used += out.length;
           // Safe between runs: no write is in flight.
           this.#stream.reset();
           ok(out);
