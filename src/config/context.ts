@@ -3,7 +3,7 @@ import { constants, createReadStream, lstatSync, readdirSync, readlinkSync, stat
 import { open, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { stampOf, type FileStamp } from '../cache/stat.js';
-import type { ChunkPool } from '../oci/chunk-pool.js';
+import { LARGE_FILE_CHUNK, type ChunkPool } from '../oci/chunk-pool.js';
 import { compareUtf8 } from '../oci/layer.js';
 import { ConfigError } from '../errors.js';
 import { childIgnoreMatcher, isIgnored, type IgnoreRule } from './ignore.js';
@@ -159,7 +159,7 @@ export function contextReader(contextAbs: string): import('../oci/layer.js').Fil
   const root = contextAbs.endsWith('/') ? contextAbs : `${contextAbs}/`;
   return {
     // O_NONBLOCK: a file swapped for a FIFO after planning reads as empty (a stale plan), never blocks.
-    stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string, highWaterMark: 256 * 1024 }),
+    stream: (entry) => createReadStream(`${root}${entry.source!}`, { flags: (constants.O_RDONLY | constants.O_NONBLOCK) as unknown as string, highWaterMark: LARGE_FILE_CHUNK }),
     read: async (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
     readSync: (entry) => readKnownSizeFileSync(`${root}${entry.source!}`, entry.source!, entry.size ?? 0),
     chunks: (entry, pool) => fileChunks(`${root}${entry.source!}`, pool),

@@ -13,9 +13,6 @@
  * not reused. Only a pipeline that hands each chunk, whole, to exactly one such consumer may share a
  * pool between its reader and that consumer.
  */
-/** Bytes per read of a large file (one over SMALL_FILE, src/oci/layer.ts) into a layer. */
-export const LARGE_FILE_CHUNK = 256 * 1024;
-
 export class ChunkPool {
   readonly #free: Buffer[] = [];
   /**
@@ -57,3 +54,6 @@ export class ChunkPool {
     if (this.#free.length < this.keep) this.#free.push(whole);
   }
 }
+
+/** Bytes per read of a large file (one over SMALL_FILE, src/oci/layer.ts) into a layer. */
+export const LARGE_FILE_CHUNK = 256 * 1024;

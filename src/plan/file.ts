@@ -14,6 +14,10 @@ export const DEFAULT_PLAN_FILE = 'pycontainer.plan.json';
  * values are all scalars on one line — one file per line, so plans diff and merge well in git.
  * Ends with a newline. The only serializer of plans.
  */
+export function serializePlan(plan: Plan): string {
+  return `${planSerializer()(plan, '')}\n`;
+}
+
 /**
  * JSON.stringify(value)'s text, as a sequence of pieces (their concatenation is that text, byte for
  * byte): objects and arrays are walked, and an object whose values are all primitives (a layer entry)
@@ -52,10 +56,6 @@ export function* jsonPieces(value: unknown): Generator<string> {
     yield* jsonPieces(item);
   }
   yield '}';
-}
-
-export function serializePlan(plan: Plan): string {
-  return `${planSerializer()(plan, '')}\n`;
 }
 
 /** A node of the key-order trie: objects whose keys came in this order share their sorted keys. */

@@ -537,7 +537,7 @@ async function main(): Promise<void> {
         // registry holds the last image, so only the code layer should be compressed and uploaded.
         await writeFile(edited, `${editedText}# edited by the CI push of repetition ${rep + 1}\n`);
         const ciCache = join(tmp, `cache-ci-${rep}`);
-        const ci = await run(process.execPath, [...pushArgs.slice(0, -3), '--cache-dir', ciCache, '--json'], env);
+        const ci = await run(process.execPath, [CLI, 'build', '-C', work, '--base-image', 'scratch', '-t', `${registry.host}/${repository}:1`, '--push', '--cache-dir', ciCache, '--json'], env);
         await writeFile(edited, editedText);
         await rm(ciCache, { recursive: true, force: true });
         results['push-ci'].push(ci);
