@@ -98,7 +98,9 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
     /** Subdirectories to enter once this directory's names are done (the working directory is this one until then). */
     const below: string[] = [];
     for (const name of names) {
-      const path = prefix + name;
+      // Joined, not added: `prefix + name` is a concatenation node over the two, which the first use
+      // as a key flattens into a second string; one flat string per file is what the listing keeps.
+      const path = prefix ? [prefix, name].join('') : name;
       const at = home !== undefined ? name : dirAbs + name;
       // Gone since readdir: skipped.
       const st = lstatSync(at, { throwIfNoEntry: false });
@@ -110,7 +112,7 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
       } else if (ignoredChild(path, name, false)) {
         continue;
       } else if (st.isFile()) {
-        out.push({ path, type: 'file', size: st.size, executable: (st.mode & 0o111) !== 0, stamp: stampOf(st) });
+        out.push({ path, type: 'file', size: smallInteger(st.size), executable: (st.mode & 0o111) !== 0, stamp: stampOf(st) });
       } else if (st.isSymbolicLink()) {
         out.push({ path, type: 'symlink', size: 0, executable: false, target: readlinkSync(at) });
       }
@@ -124,6 +126,15 @@ function walkContextSync(contextAbs: string, rules: IgnoreRule[]): ContextFile[]
   }
   // Listed directory by directory: nearly sorted already, which the sort's runs make cheap.
   return out.sort((a, b) => compareBytes(a.path, b.path));
+}
+
+/**
+ * `n` (an integer) as V8's small integer when it is one: lstat's numbers come out of a Float64Array as
+ * heap-allocated doubles, 16 bytes each, kept by every entry (and the plan entry after it) that holds
+ * the size. `| 0` gives the same value as a small integer. Pure.
+ */
+function smallInteger(n: number): number {
+  return n < 2 ** 31 ? n | 0 : n;
 }
 
 /**

@@ -277,7 +277,9 @@ export function assembleAppEntries(
 ): { entries: Entry[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const root = resolved.workdir.replace(/^\/+/, '');
-  const inImage = (p: string) => (root ? `${root}/${p}` : p);
+  // Joined (one flat string), not a template: `${root}/${p}` would be a concatenation node on top of
+  // the listing's path, kept per file until the plan is written.
+  const inImage = (p: string) => (root ? [root, p].join('/') : p);
   const selected = new Map<string, ContextFile>();
   for (const include of resolved.includePaths) {
     const clean = include.replace(/^\.\//, '').replace(/\/+$/, '');
@@ -306,7 +308,9 @@ export function assembleAppEntries(
     }
     if (f.type === 'dir') entries.push({ path: inImage(f.path), type: 'dir', mode: '0755', source: f.path });
     else if (f.type === 'symlink') entries.push({ path: inImage(f.path), type: 'symlink', mode: '0777', target: f.target!, source: f.path });
-    else entries.push({ path: inImage(f.path), type: 'file', mode: f.executable ? '0755' : '0644', size: f.size, source: f.path });
+    // sha256 is hashed in later (compile's hashLayer), in place: it is declared here, last, so that it
+    // has a slot in the object rather than a property array added to each of 10,000 entries.
+    else entries.push({ path: inImage(f.path), type: 'file', mode: f.executable ? '0755' : '0644', size: f.size, source: f.path, sha256: undefined });
   }
   if (resolved.bytecode) entries.push(...bytecodeEntries(entries, resolved.bytecode.cacheTag));
   entries.push(

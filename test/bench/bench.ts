@@ -138,18 +138,22 @@ function blobStream(index: number, bytes: number): Readable {
   });
 }
 
-async function generateProject(): Promise<{ reused: boolean; seconds: number }> {
-  const want = JSON.stringify(PARAMS);
-  if (existsSync(STAMP) && existsSync(PROJECT) && (await readFile(STAMP, 'utf8').catch(() => '')) === want) {
+/**
+ * The benchmark project at `project` (its parameters kept in `stamp`, so an unchanged one is reused):
+ * the main one, or with `params.blobs` 0 the code-only projects of the memory-per-file rows.
+ */
+async function generateProject(project = PROJECT, stamp = STAMP, params: typeof PARAMS = PARAMS): Promise<{ reused: boolean; seconds: number }> {
+  const want = JSON.stringify(params);
+  if (existsSync(stamp) && existsSync(project) && (await readFile(stamp, 'utf8').catch(() => '')) === want) {
     return { reused: true, seconds: 0 };
   }
   const t0 = performance.now();
-  await rm(PROJECT, { recursive: true, force: true });
-  await rm(STAMP, { force: true });
-  const pkgRoot = join(PROJECT, 'src', 'bigproj');
+  await rm(project, { recursive: true, force: true });
+  await rm(stamp, { force: true });
+  const pkgRoot = join(project, 'src', 'bigproj');
   await mkdir(pkgRoot, { recursive: true });
   await writeFile(
-    join(PROJECT, 'pyproject.toml'),
+    join(project, 'pyproject.toml'),
     [
       '[project]',
       'name = "bigproj"',
@@ -166,9 +170,9 @@ async function generateProject(): Promise<{ reused: boolean; seconds: number }> 
   await writeFile(join(pkgRoot, 'cli.py'), 'def main() -> None:\n    print("bigproj")\n');
 
   // pyFiles .py files in total inside the subpackages, __init__.py included.
-  const perPkg = Math.ceil(PARAMS.pyFiles / PARAMS.packages);
-  let left = PARAMS.pyFiles;
-  for (let p = 0; p < PARAMS.packages && left > 0; p++) {
+  const perPkg = Math.ceil(params.pyFiles / params.packages);
+  let left = params.pyFiles;
+  for (let p = 0; p < params.packages && left > 0; p++) {
     const dir = join(pkgRoot, `pkg_${pad(p, 3)}`);
     await mkdir(dir, { recursive: true });
     const count = Math.min(perPkg, left);
@@ -178,14 +182,14 @@ async function generateProject(): Promise<{ reused: boolean; seconds: number }> 
     await Promise.all(writes);
   }
 
-  if (PARAMS.blobs > 0) {
+  if (params.blobs > 0) {
     const dataDir = join(pkgRoot, 'data');
     await mkdir(dataDir, { recursive: true });
-    for (let b = 0; b < PARAMS.blobs; b++) {
-      await pipeline(blobStream(b, PARAMS.blobMiB * 1024 * 1024), createWriteStream(join(dataDir, `blob_${pad(b, 2)}.bin`)));
+    for (let b = 0; b < params.blobs; b++) {
+      await pipeline(blobStream(b, params.blobMiB * 1024 * 1024), createWriteStream(join(dataDir, `blob_${pad(b, 2)}.bin`)));
     }
   }
-  await writeFile(STAMP, want);
+  await writeFile(stamp, want);
   return { reused: false, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -304,6 +308,8 @@ type Scenario =
   | 'curl-upload'
   | 'push-unchanged'
   | 'push-ci'
+  | 'code-n'
+  | 'code-2n'
   | 'wheel-install'
   | 'pip-install';
 /** Each scenario's time is given as a ratio to the median of `against` (and of `also`, a second floor). */
@@ -320,6 +326,8 @@ const SCENARIOS: { id: Scenario; label: string; against: Scenario; also?: Scenar
   { id: 'skopeo-copy', label: 'skopeo copy oci: docker://', against: 'skopeo-copy' },
   { id: 'push-unchanged', label: 'pycontainer push (unchanged)', against: 'skopeo-copy' },
   { id: 'push-ci', label: 'CI push: empty cache, one .py changed', against: 'baseline', also: 'pigz' },
+  { id: 'code-n', label: `code only, ${PARAMS.pyFiles} .py files: build (cold)`, against: 'code-n' },
+  { id: 'code-2n', label: `code only, ${2 * PARAMS.pyFiles} .py files: build (cold)`, against: 'code-n' },
   { id: 'wheel-install', label: 'pycontainer wheel install (tar file)', against: 'pip-install' },
   { id: 'pip-install', label: 'pip install --target (tree)', against: 'pip-install' },
   { id: 'deps-cold', label: 'deps project: build (cold cache)', against: 'deps-cold' },
@@ -334,6 +342,7 @@ const AGAINST_LABEL: Partial<Record<Scenario, string>> = {
   'curl-upload': 'curl upload',
   'pip-install': 'pip install',
   'deps-cold': 'deps cold build',
+  'code-n': `${PARAMS.pyFiles} files`,
 };
 
 type PushedBlobs = { uploaded: number; mounted: number; exists: number };
@@ -399,6 +408,8 @@ async function main(): Promise<void> {
     'curl-upload': [],
     'push-unchanged': [],
     'push-ci': [],
+    'code-n': [],
+    'code-2n': [],
     'wheel-install': [],
     'pip-install': [],
   };
@@ -570,6 +581,24 @@ async function main(): Promise<void> {
       await rm(out, { recursive: true, force: true });
     }
 
+    // Memory per file: cold builds of two code-only projects, N and 2N of the same small .py files (no
+    // data files), interleaved; the difference of their peak RSS over N is what each file costs.
+    const codeOnly = [PARAMS.pyFiles, 2 * PARAMS.pyFiles].map((pyFiles) => ({ pyFiles, dir: join(BENCH_DIR, `code-${pyFiles}`) }));
+    for (const c of codeOnly) await generateProject(c.dir, `${c.dir}.stamp.json`, { ...PARAMS, pyFiles: c.pyFiles, blobs: 0 });
+    for (let rep = 0; rep < REPS; rep++) {
+      process.stderr.write(`code only rep ${rep + 1}/${REPS}:`);
+      for (const [i, c] of codeOnly.entries()) {
+        const cache = join(tmp, `code-cache-${rep}-${i}`);
+        const out = join(tmp, `code-out-${rep}-${i}`);
+        const r = await run(process.execPath, [CLI, 'build', '-C', c.dir, '--base-image', 'scratch', '-o', out, '--cache-dir', cache, '--json'], env);
+        results[i === 0 ? 'code-n' : 'code-2n'].push(r);
+        process.stderr.write(` ${c.pyFiles} files ${r.seconds.toFixed(1)}s ${r.rssMiB.toFixed(1)} MB`);
+        await rm(cache, { recursive: true, force: true });
+        await rm(out, { recursive: true, force: true });
+      }
+      process.stderr.write('\n');
+    }
+
     // The dependency-heavy project: cold build, rebuild after one upgrade, push of that upgrade.
     if (!DEPS) deps.skipped = 'BENCH_DEPS=0';
     else {
@@ -721,11 +750,12 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `peak RSS method: ${rssMethod}; MB = MiB (1024² bytes); node with an empty script: ${nodeFloor.rssMiB.toFixed(1)} MB, ${nodeFloor.seconds.toFixed(2)} s (median of 5${process.env.NODE_EXTRA_CA_CERTS ? '; NODE_EXTRA_CA_CERTS is set: Node parses that CA bundle at every start' : ''})`,
-    `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged), CI push" : ""}, one .py changed; then the deps project); figures are medians; all runs: see last.json`,
+    `each scenario ran ${REPS}× (interleaved per repetition: tar|gzip, tar|pigz, plan, plan again, cold, warm${registry ? ", push (cold), skopeo copy, push (unchanged), CI push" : ""}, one .py changed; then the code-only builds; then the deps project); figures are medians; all runs: see last.json`,
     `cold = a new --cache-dir and output layout; warm = the same cache and layout again; warm layers all from cache: ${warmCached.every(Boolean) ? 'yes' : 'NO'} (${warmCached.join(', ')})`,
     `one .py file changed = a line appended to ${relative(work, edited)}, then the same build (layers from cache, per repetition: ${touchCached.map((c) => c.join('/')).join(', ')})`,
     `plan (again, warm) = the same plan command right after the first one (its caches and the page cache warm)`,
     `cold build peak RSS ${coldRss.toFixed(1)} MB: ${coldRss < 100 ? 'under' : 'OVER'} the 100 MB target`,
+    memoryPerFile(results['code-n'], results['code-2n'], PARAMS.pyFiles),
     `compression: ${COMPRESSION.name} (parallel gzip, level ${COMPRESSION.level}, ${COMPRESSION.blockSize / 1024} KiB blocks, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'})`,
     `project: ${layer.entries ?? '?'} layer entries; ${PARAMS.pyFiles} .py files + ${PARAMS.blobs} × ${PARAMS.blobMiB} MiB data (${mib(totalBytes)} of data)`,
     `layers: ${layer.names ?? '?'}; ${mib(layer.uncompressed)} uncompressed (${layer.uncompressed} bytes) / ${mib(layer.compressed)} compressed (${layer.compressed} bytes: ${(layer.compressedEach ?? []).map((b) => mib(b)).join(', ')})`,
@@ -830,6 +860,17 @@ async function main(): Promise<void> {
   // Keep the generated project for the next run; its size is reported so nobody is surprised.
   const st = await stat(PROJECT).catch(() => undefined);
   if (!st) process.stderr.write('warning: the generated project disappeared\n');
+}
+
+/**
+ * What one more file costs at the peak: (median peak RSS of the 2N-file build − that of the N-file
+ * build) / N, in KB (1000 bytes, as the goal states it), beside each repetition's own difference.
+ */
+function memoryPerFile(n: Run[], twice: Run[], files: number): string {
+  const kb = (a: number, b: number) => ((b - a) * 1048576) / files / 1000;
+  const each = n.map((r, i) => kb(r.rssMiB, twice[i]!.rssMiB).toFixed(2)).join(', ');
+  const perFile = kb(median(n.map((r) => r.rssMiB)), median(twice.map((r) => r.rssMiB)));
+  return `memory per file = (peak RSS of the ${2 * files}-file code-only build − the ${files}-file one) / ${files} = ${perFile.toFixed(2)} KB (per repetition: ${each}): ${perFile <= 1 ? 'within' : 'OVER'} the 1 KB goal`;
 }
 
 function round(n: number, digits: number): number {
