@@ -1,6 +1,6 @@
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Plan } from '../../generated/plan.js';
-import { checkContext, contextReader, readTexts, walkContext } from '../config/context.js';
+import { checkContext, contextReader, readTexts, walkContext, type ContextFile } from '../config/context.js';
 import { detectIncludePaths, detectProject, detectionCandidates, INPUT_FILE, needsGitVersion } from '../config/detect.js';
 import { readGitDescribe, readGitInfo } from '../config/git.js';
 import { readdir } from 'node:fs/promises';
@@ -224,13 +224,14 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     extra,
   });
   const rules = compileIgnore(exclude);
-  const walked = await walkContext(context, rules);
+  // The listing, until the application's entries are assembled from it (then dropped, below).
+  let files: ContextFile[] | undefined = await walkContext(context, rules);
   // Secrets never reach the image: a requirements (or pip config) file whose index URL carries a
   // password is left out of the application layer (the installed dependencies do not need it at run
   // time), and the plan's exclude rules say so, so apply lists the context the same way.
-  const secretFiles = await findFilesWithUrlPasswords(context, walked, merged.build.requirements);
+  const secretFiles = await findFilesWithUrlPasswords(context, files, merged.build.requirements);
   exclude.push(...secretFiles);
-  const files = secretFiles.length ? walked.filter((f) => !secretFiles.includes(f.path)) : walked;
+  if (secretFiles.length) files = files.filter((f) => !secretFiles.includes(f.path));
 
   // 3. Detection over what detection reads.
   // Lock files and the like are inputs even when ignored for the image: read them from the root listing.
@@ -343,6 +344,10 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const compile = compiler ? strictCompile(compiler) : undefined;
     const stamps = new Map<string, FileStamp>();
     for (const f of files) if (f.stamp) stamps.set(f.path, f.stamp);
+    // The entries and stamps hold all that is needed of the listing now; a suspended async function
+    // keeps every local it has alive, and the listing's objects were ~70 bytes a file while the
+    // layers stream.
+    files = undefined;
     // Cut by how often they change (build.layers), each part hashed on its own: the code layer beside
     // the asset layers, these one after another, so the small files' reads and hashing (main thread)
     // overlap the large files' deflating (threadpool), and two streams at most are in flight whatever
