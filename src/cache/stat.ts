@@ -32,6 +32,11 @@ export interface FileStamp {
   key: string;
   /** The later of mtime and ctime (ms): the racy check compares it with the cache's stamp time. */
   changedMs: number;
+  /**
+   * The file's sha256 (hex) once a StatCache knows it (vouched by a lookup, or recorded); set by the
+   * cache only. The stamp is what the cache keeps per file it saw, so the digest lives on it.
+   */
+  sha256?: string | undefined;
 }
 
 /**
@@ -54,7 +59,8 @@ export function stampOf(st: Stats | BigIntStats): FileStamp {
  * the one flat string that `join` writes.
  */
 function stampOfNumbers(size: number, mtimeMs: number, ctimeMs: number, ino: number, dev: number, mode: number): FileStamp {
-  return { key: [size, Math.round(mtimeMs * 1000), Math.round(ctimeMs * 1000), ino, dev, mode].join(' '), changedMs: mtimeMs > ctimeMs ? mtimeMs : ctimeMs };
+  // sha256 declared here (see FileStamp): a slot in the object, not a property array added later.
+  return { key: [size, Math.round(mtimeMs * 1000), Math.round(ctimeMs * 1000), ino, dev, mode].join(' '), changedMs: mtimeMs > ctimeMs ? mtimeMs : ctimeMs, sha256: undefined };
 }
 
 /** Nanoseconds as Stats' milliseconds: seconds × 1000 + nanoseconds / 10^6, as Node computes them. */
@@ -80,12 +86,6 @@ export const CLOCK_MARGIN_MS = 50;
  */
 type CacheEntry = string;
 
-/** A file this process hashed: its digest (hex) and stamp key. */
-interface Recorded {
-  sha256: string;
-  key: string;
-}
-
 /** The stamp key of an entry (allocates: for writing and the racy check of unseen entries only). */
 function keyOf(e: CacheEntry): string {
   return e.slice(65);
@@ -105,11 +105,12 @@ export class StatCache {
   /** Entries as loaded; trusted only when older than `trustBefore`. */
   private readonly old: Map<string, CacheEntry>;
   /**
-   * Entries seen (stamped) by this process: what `write` saves. A lookup that hit keeps the loaded
-   * line; a file hashed by this run keeps its digest and stamp key as they are, two strings the plan
-   * and the listing already hold, rather than a third string joining them (~140 bytes a file).
+   * The stamps this process took or was given (track, lookup, record), by path: those with a digest
+   * are what `write` saves. One map serves both the caller, which finds a file's stamp here again
+   * (stamped), and the cache: the stamp holds its key and digest, strings the listing and the plan
+   * already hold, so a file costs its map slot and nothing more.
    */
-  private readonly seen = new Map<string, CacheEntry | Recorded>();
+  private readonly seen = new Map<string, FileStamp>();
   /** When this process started stamping: entries it records are trusted next time only if older. */
   private readonly startedMs = Date.now();
   /** How many lookups were answered from the cache, and how many had to be hashed (for tests and --verbose). */
@@ -151,17 +152,28 @@ export class StatCache {
     return new StatCache(file, entries, trustBefore);
   }
 
+  /** Keeps the stamp a listing took of `path`, for `stamped`, `lookup` and `record` later. */
+  track(path: string, stamp: FileStamp): void {
+    this.seen.set(path, stamp);
+  }
+
+  /** The stamp of `path` tracked, looked up or recorded by this process. */
+  stamped(path: string): FileStamp | undefined {
+    return this.seen.get(path);
+  }
+
   /**
    * The sha256 (hex) of the file at `path` (relative to the context) when the cache vouches for it:
    * same stamp as when it was hashed, and not racy. Undefined means: read and hash it, then `record`.
-   * Every lookup also marks the path as seen, so that `write` keeps it.
+   * A vouched file is kept by `write`, with its digest on its stamp.
    */
   lookup(path: string, stamp: FileStamp): string | undefined {
     const e = this.old.get(path);
     if (e !== undefined && e.length === stamp.key.length + 65 && e.endsWith(stamp.key) && stamp.changedMs < this.trustBefore) {
-      this.seen.set(path, e);
+      stamp.sha256 = e.slice(0, 64);
+      this.seen.set(path, stamp);
       this.hits++;
-      return e.slice(0, 64);
+      return stamp.sha256;
     }
     this.misses++;
     return undefined;
@@ -169,7 +181,8 @@ export class StatCache {
 
   /** Records what the file with this stamp hashed to (the stamp taken before it was read). */
   record(path: string, stamp: FileStamp, sha256: string): void {
-    this.seen.set(path, { sha256, key: stamp.key });
+    stamp.sha256 = sha256;
+    this.seen.set(path, stamp);
     this.recorded++;
   }
 
@@ -212,12 +225,13 @@ export class StatCache {
           batch = '';
         };
         // The entries seen by this run, then the loaded ones it did not see that are still trusted.
-        for (const [path, e] of this.seen) {
-          batch += typeof e === 'string' ? `${e} ${quotePath(path)}\n` : `${e.sha256} ${e.key} ${quotePath(path)}\n`;
+        for (const [path, stamp] of this.seen) {
+          if (stamp.sha256 === undefined) continue;
+          batch += `${stamp.sha256} ${stamp.key} ${quotePath(path)}\n`;
           if (batch.length >= 64 * 1024) flush();
         }
         for (const [path, e] of this.old) {
-          if (this.seen.has(path) || changedOf(keyOf(e)) >= this.trustBefore) continue;
+          if (this.seen.get(path)?.sha256 !== undefined || changedOf(keyOf(e)) >= this.trustBefore) continue;
           batch += `${e} ${quotePath(path)}\n`;
           if (batch.length >= 64 * 1024) flush();
         }

@@ -23,7 +23,7 @@ import { targetArchitecture } from '../python/tags.js';
 import { HashCounter, sha256Hex } from '../oci/digest.js';
 import { ChunkPool, LARGE_FILE_CHUNK } from '../oci/chunk-pool.js';
 import { layerTar, withParents, type FileReader } from '../oci/layer.js';
-import { StatCache, stampSize, type FileStamp } from '../cache/stat.js';
+import { StatCache, stampSize } from '../cache/stat.js';
 import { layerKey, readLayerKey, writeBlobTrust, writeLayerKey } from '../cache/layers.js';
 import { COMPRESSION, createLayerBlobWriter } from '../oci/compress.js';
 import { mkdir, rm } from 'node:fs/promises';
@@ -342,8 +342,8 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     throwIfDiagnostics(entryProblems);
     const entries = compiler ? await dropUncompilable(context, assembled, compiler, warnings) : assembled;
     const compile = compiler ? strictCompile(compiler) : undefined;
-    const stamps = new Map<string, FileStamp>();
-    for (const f of files) if (f.stamp) stamps.set(f.path, f.stamp);
+    // The stat cache keeps the stamps: hashLayer finds a file's stamp there by its source path.
+    if (caches) for (const f of files) if (f.stamp) caches.stat.track(f.path, f.stamp);
     // The entries and stamps hold all that is needed of the listing now; a suspended async function
     // keeps every local it has alive, and the listing's objects were ~70 bytes a file while the
     // layers stream.
@@ -360,7 +360,7 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     // A registry that holds nothing yet gets them compressed in this one pass.
     const parts = splitAppEntries(entries, resolved.layering);
     const compressAssets = askRegistry ? async () => (await askRegistry()).size === 0 : undefined;
-    const hashPart = async (part: (typeof parts)[number], compressIf?: () => Promise<boolean>) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, stamps, ...(compressIf ? { compressIf } : {}) }, compile)) });
+    const hashPart = async (part: (typeof parts)[number], compressIf?: () => Promise<boolean>) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, ...(compressIf ? { compressIf } : {}) }, compile)) });
     const [assetsHashed, codeHashed] = await Promise.allSettled([
       (async () => {
         const out = [];
@@ -375,7 +375,6 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     if (caches?.write) await caches.stat.write();
     // Their work is done: the plan is assembled, checked and memoized next, with every entry in hand.
     caches?.stat.release();
-    stamps.clear();
 
     const reproducible = merged.build.reproducible ?? true;
     const plan = assemblePlan({
@@ -740,7 +739,6 @@ async function hashLayer(
   mtime: number,
   reader: FileReader,
   caches?: CompileCaches & {
-    stamps: Map<string, FileStamp>;
     /** Asked before the layer is streamed (not when its key is known): whether to compress it too. */
     compressIf?: () => Promise<boolean>;
   },
@@ -753,7 +751,7 @@ async function hashLayer(
     const vouched = entries;
     for (const e of entries) {
       if (e.type !== 'file' || e.source === undefined || e.content !== undefined) continue;
-      const stamp = caches.stamps.get(e.source);
+      const stamp = caches.stat.stamped(e.source);
       const sha256 = stamp && caches.stat.lookup(e.source, stamp);
       if (sha256) {
         e.size = stampSize(stamp);
@@ -773,7 +771,7 @@ async function hashLayer(
     // ~400 bytes per file once enumerated; a map of the digests until the end, ~90 bytes per file.)
     f.entry.size = f.size;
     f.entry.sha256 = f.sha256;
-    const stamp = f.entry.source !== undefined ? caches?.stamps.get(f.entry.source) : undefined;
+    const stamp = f.entry.source !== undefined ? caches?.stat.stamped(f.entry.source) : undefined;
     // The stamp was taken before the read: a file changed since has another stamp next time.
     if (stamp && stampSize(stamp) === f.size) caches!.stat.record(f.entry.source!, stamp, f.sha256);
   }, compile, pool);
