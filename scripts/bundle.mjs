@@ -10,7 +10,7 @@
 // names kept as they are): Node reads, decodes and compiles the whole file at each start, and that
 // time follows its size. See lazyUndici below.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -51,9 +51,28 @@ const lazyUndici = {
   },
 };
 
+/**
+ * undici's HTTP/1.1 client requires its HTTP/2 one at load, which loads Node's http2 module (~16 ms at
+ * every start of a process that opens a connection, a few percent of an unchanged re-push); it is only
+ * called when TLS negotiates h2, which pycontainer never asks for (allowH2 is off). So the require moves
+ * into the call: esbuild still bundles client-h2.js, and evaluates it on that first call. The build
+ * fails, rather than silently loading it eagerly again, when undici no longer has that line.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const line = "const connectH2 = require('./client-h2.js')";
+      if (!text.includes(line)) throw new Error(`${path}: no \`${line}\` to make lazy; see lazyHttp2 in scripts/bundle.mjs`);
+      return { contents: text.replace(line, "let clientH2\nconst connectH2 = (...args) => (clientH2 ??= require('./client-h2.js'))(...args)"), loader: 'js' };
+    });
+  },
+};
+
 // No file of an earlier build stays behind (the wheel and the npm package ship the directory).
 rmSync('dist/bundle', { recursive: true, force: true });
-await build({ ...common, entryPoints: [UNDICI_CORE], outfile: 'dist/bundle/undici.cjs', format: 'cjs' });
+await build({ ...common, entryPoints: [UNDICI_CORE], outfile: 'dist/bundle/undici.cjs', format: 'cjs', plugins: [lazyHttp2] });
 await build({
   ...common,
   // main.js answers --version itself and import()s the commands: with splitting they are a chunk of
