@@ -137,18 +137,23 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
   for (;;) {
     const lock = await tryCreate(path);
     if (lock) return lock;
-    const { owner, state } = await inspect(path);
-    if (state === 'stale') {
-      await takeOver(path, owner);
-      continue;
+    // Watched, not tried, while someone holds it: each try writes a temporary file, which a waiter
+    // killed at that moment would leave behind (the next holder sweeps it, but one that already did
+    // would not).
+    for (;;) {
+      const { owner, state } = await inspect(path);
+      if (state === 'stale') {
+        await takeOver(path, owner);
+        break;
+      }
+      if (state === 'gone') break;
+      if (Date.now() >= deadline) throw busyError(owner, options.what, options.hint ?? 'wait for it or choose another --output');
+      if (!announced && owner) {
+        announced = true;
+        options.onWait?.(owner);
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    if (state === 'gone') continue;
-    if (Date.now() >= deadline) throw busyError(owner, options.what, options.hint ?? 'wait for it or choose another --output');
-    if (!announced && owner) {
-      announced = true;
-      options.onWait?.(owner);
-    }
-    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
@@ -171,6 +176,8 @@ export async function tryAcquireLock(path: string): Promise<HeldLock | undefined
 async function tryCreate(path: string): Promise<HeldLock | undefined> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), started: Date.now() };
   const text = `${JSON.stringify(owner)}\n`;
+  // Named after this process: one left by a run killed in between is swept by the output's next
+  // holder (removeAbandonedSiblings in src/apply/layout.ts), never one of a live process.
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, text, { flag: 'wx' });

@@ -284,11 +284,12 @@ export function siblingTempPath(output: string, suffix = ''): string {
 
 /**
  * Removes temporary siblings of `output` (directories and files) that runs which no longer run left
- * behind. Call it holding the output's lock.
+ * behind, the lock's own temporary files among them (`.NAME.pycontainer-lock.PID-HEX.tmp`, src/lock.ts:
+ * a run killed while it created the lock leaves one). Call it holding the output's lock.
  */
 export async function removeAbandonedSiblings(output: string): Promise<void> {
   const prefix = siblingPrefix(output);
-  const pattern = new RegExp(`^${escapeRegExp(prefix)}(\\d+)-[0-9a-f]+`);
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}(?:lock\\.)?(\\d+)-[0-9a-f]+`);
   for (const name of await readdir(dirname(output))) {
     if (pattern.test(name) && abandoned(name, pattern)) await rm(join(dirname(output), name), { recursive: true, force: true });
   }

@@ -108,6 +108,10 @@ test("temporary files of a live process are kept, a dead one's are removed", asy
     const deadSibling = path.join(parent, `.image.pycontainer-${deadPid()}-0e0e`);
     await mkdir(liveSibling);
     await mkdir(deadSibling);
+    // The lock's temporary files (src/lock.ts): one a killed run left while it took the lock, one a live competitor is about to link.
+    const liveLockTemp = `.image.pycontainer-lock.${sleeper.pid}-0a0a0a0a.tmp`;
+    await writeFile(path.join(parent, liveLockTemp), '{}');
+    await writeFile(path.join(parent, `.image.pycontainer-lock.${deadPid()}-0f0f0f0f.tmp`), '{}');
     await writeFile(path.join(parent, '.image.pycontainer-lock'), '{}');
     const second = await LayoutWriter.open(out);
     await writeImage(second, '{"a":2}', '1');
@@ -117,7 +121,7 @@ test("temporary files of a live process are kept, a dead one's are removed", asy
     assert.ok(!left.includes(dead));
     assert.ok(!(await readdir(out)).some((n) => n.endsWith('.tmp')));
     await removeAbandonedSiblings(out);
-    assert.deepEqual((await readdir(parent)).sort(), ['.image.pycontainer-lock', path.basename(liveSibling), 'image'].sort());
+    assert.deepEqual((await readdir(parent)).sort(), ['.image.pycontainer-lock', liveLockTemp, path.basename(liveSibling), 'image'].sort());
   } finally {
     sleeper.kill('SIGKILL');
   }
