@@ -3,7 +3,9 @@
  * project into an application layer, next to what a shell would do (tar | gzip -6 | sha256sum, and
  * tar | pigz -6 -p 2 | sha256sum), to rebuild it (nothing changed; one .py file changed), to plan it,
  * and to push that image to a registry, next to `skopeo copy` of the same image, and as a CI job would
- * (an empty cache, one .py file changed, the registry holding the last image). Then the same for a
+ * (an empty cache, one .py file changed, the registry holding the last image). What a file costs in
+ * memory: cold builds of code-only projects of BENCH_PY_FILES and twice as many of the same files,
+ * (peak RSS of the larger − that of the smaller) / BENCH_PY_FILES. Then, for a
  * dependency-heavy project (deps-project.ts: 60 wheels, ~300 MB installed): cold build, rebuild after
  * one package is upgraded, and the push of that upgrade (bytes uploaded).
  *
