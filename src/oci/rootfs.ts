@@ -180,10 +180,14 @@ export function foldLayers(scans: LayerScan[]): Rootfs {
 /** Directories a tar implies without listing them (`usr/local/bin/x` with no `usr/` entry). */
 function addParents(nodes: Map<string, FsNode>): void {
   for (const key of [...nodes.keys()]) {
-    const parts = key.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!nodes.has(dir)) nodes.set(dir, { ...ROOT });
+    // Up from the path's parent, until a directory that is there: its own parents are there, or
+    // will be when its turn comes (every key present now is visited). One slice per directory added,
+    // rather than splitting and joining every prefix of every path (a venv's 30,000 paths, at each
+    // layer stacked and again for the plan's entries).
+    for (let end = key.lastIndexOf('/'); end > 0; end = key.lastIndexOf('/', end - 1)) {
+      const dir = key.slice(0, end);
+      if (nodes.has(dir)) break;
+      nodes.set(dir, { type: 'dir', mode: 0o755, uid: 0, gid: 0 });
     }
   }
 }

@@ -42,6 +42,26 @@ describe('the base filesystem from its layers', () => {
     assert.deepEqual(fs.list('/bin'), ['python3', 'python3.11']);
   });
 
+  test('every directory a path implies exists, and one a layer lists keeps its own mode', async () => {
+    const scan = await scanLayer(
+      await layerSource([
+        { name: 'srv/data/deep/er/file.txt' },
+        { name: 'srv/data/', type: 'directory', mode: 0o700 },
+        { name: 'x/y/', type: 'directory', mode: 0o750 },
+        { name: 'x/y/z/run', mode: 0o755 },
+        { name: 'top.txt' },
+      ])(),
+    );
+    const fs = foldLayers([scan]).withEntries([{ path: 'app/pkg/sub/mod.py', type: 'file', mode: '0644', size: 0 }]);
+    for (const dir of ['/srv', '/srv/data', '/srv/data/deep', '/srv/data/deep/er', '/x', '/x/y', '/x/y/z', '/app', '/app/pkg', '/app/pkg/sub']) {
+      assert.equal(fs.lstat(dir)?.type, 'dir', dir);
+    }
+    assert.equal(fs.lstat('/srv/data')?.mode, 0o700, 'listed, not implied');
+    assert.equal(fs.lstat('/x/y')?.mode, 0o750, 'listed, not implied');
+    assert.equal(fs.lstat('/srv/data/deep')?.mode, 0o755, 'implied');
+    assert.deepEqual(fs.list('/'), ['app', 'srv', 'top.txt', 'x']);
+  });
+
   test('an opaque directory hides the lower layers\' children, not its own layer\'s', async () => {
     const lower = await scanLayer(await layerSource([{ name: 'app/old.py' }, { name: 'app/keep/x.py' }, { name: 'other.txt' }])());
     const upper = await scanLayer(await layerSource([{ name: 'app/', type: 'directory' }, { name: 'app/.wh..wh..opq' }, { name: 'app/new.py' }])());
