@@ -230,7 +230,7 @@ function defaultThreads(): number {
 
 /**
  * Two blocks per thread: that caps memory whatever the core count (each block in flight holds
- * ~0.3 MB of input and at most as much deflated output).
+ * its input, 512 KiB for layers, and at most as much deflated output).
  */
 function defaultInFlight(): number {
   return 2 * defaultThreads();
