@@ -349,10 +349,9 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     // layers stream.
     files = undefined;
     // Cut by how often they change (build.layers), each part hashed on its own: the code layer beside
-    // the asset layers, these one after another, so the small files' reads and hashing (main thread)
-    // overlap the large files' deflating (threadpool), and two streams at most are in flight whatever
-    // the number of asset groups (each holds its read and deflate buffers). Both settle before a failure
-    // is thrown: nothing keeps reading or writing after it.
+    // the asset layers, so the small files' reads and hashing (main thread) overlap the large files'
+    // deflating (threadpool), and two streams at most are in flight whatever the number of asset
+    // groups (each holds its read and deflate buffers); see below.
     // A push to a registry that holds an image of these tags (or cache_from) only hashes the asset
     // layers, as it does the dependency layers: they change rarely, so on an empty cache (a CI job) the
     // registry most likely holds them already, and compressing them would be the job's largest cost
@@ -361,17 +360,39 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     const parts = splitAppEntries(entries, resolved.layering);
     const compressAssets = askRegistry ? async () => (await askRegistry()).size === 0 : undefined;
     const hashPart = async (part: (typeof parts)[number], compressIf?: () => Promise<boolean>) => ({ ...part, ...(await hashLayer(context, part.entries, mtimeOf(env), reader, caches && { ...caches, ...(compressIf ? { compressIf } : {}) }, compile)) });
-    const [assetsHashed, codeHashed] = await Promise.allSettled([
+    // Two streams: one takes the asset layers in turn, the other the code layer and then, once that
+    // is done, asset layers too (a stream that ends drains its last blocks at a fraction of its speed,
+    // which the other one fills). After a failure neither takes another layer; both settle before the
+    // first failure is thrown: nothing keeps reading or writing after it.
+    const assets = parts.slice(0, -1);
+    const assetsHashed: Awaited<ReturnType<typeof hashPart>>[] = [];
+    let nextAsset = 0;
+    let failure: { err: unknown } | undefined;
+    const takeAssets = async (): Promise<void> => {
+      while (!failure && nextAsset < assets.length) {
+        const i = nextAsset++;
+        try {
+          assetsHashed[i] = await hashPart(assets[i]!, compressAssets);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    };
+    const [codeHashed] = await Promise.all([
       (async () => {
-        const out = [];
-        for (const part of parts.slice(0, -1)) out.push(await hashPart(part, compressAssets));
-        return out;
+        try {
+          return await hashPart(parts[parts.length - 1]!);
+        } catch (err) {
+          failure ??= { err };
+          return undefined;
+        } finally {
+          await takeAssets();
+        }
       })(),
-      hashPart(parts[parts.length - 1]!),
+      takeAssets(),
     ]);
-    if (assetsHashed.status === 'rejected') throw assetsHashed.reason;
-    if (codeHashed.status === 'rejected') throw codeHashed.reason;
-    const appLayers = [...assetsHashed.value, codeHashed.value];
+    if (failure || !codeHashed) throw failure?.err;
+    const appLayers = [...assetsHashed, codeHashed];
     if (caches?.write) await caches.stat.write();
     // Their work is done: the plan is assembled, checked and memoized next, with every entry in hand.
     caches?.stat.release();

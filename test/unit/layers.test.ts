@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { Entry, Plan } from '../../generated/plan.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { BlobCache } from '../../src/cache/store.js';
 import { validateConfig } from '../../src/config/validate.js';
+import { contextReader } from '../../src/config/context.js';
 import { sha256OfStream } from '../../src/oci/digest.js';
 import { compilePlan, type CompileOptions } from '../../src/plan/compile.js';
 import { layerChanges, planChanges, formatChanges } from '../../src/plan/diff.js';
@@ -117,6 +119,42 @@ describe('application layers', () => {
     // A tight cap: fewer groups (it keeps a layer for the code and one for dependencies).
     assert.equal(splitAppEntries(many, resolveLayering({ max: 3 })).length, 2);
     assert.equal(assetGroupCount(resolveLayering({ max: 4 })), 2);
+  });
+
+  test('compile: several asset groups and the code layer, hashed two streams at a time; a failed read fails it with its own error', async () => {
+    const dir = await tempDir();
+    const files: Record<string, string | Buffer> = { 'pyproject.toml': PYPROJECT, 'main.py': 'print("hi")\n' };
+    for (let i = 0; i < 8; i++) files[`data/part-${i}.bin`] = randomBytes(MiB + i);
+    await writeTree(dir, files);
+    const first = await plan(dir);
+    const names = first.layers.map((l) => l.name);
+    assert.ok(names.length > 2, `${names.join(', ')}: more than one asset group`);
+    assert.equal(names.at(-1), 'app');
+    assert.deepEqual(names.slice(0, -1), [...names.slice(0, -1)].sort(), 'asset groups in their order');
+    // Each layer's diff_id is that of its entries alone, whichever stream hashed it.
+    const again = await plan(dir);
+    assert.deepEqual(again.layers.map((l) => l.diffId), first.layers.map((l) => l.diffId));
+    for (const layer of first.layers) {
+      for (const e of layer.entries.filter((x) => x.type === 'file' && x.source?.startsWith('data/'))) {
+        assert.equal(e.sha256, createHash('sha256').update(files[e.source!] as Buffer).digest('hex'), e.path);
+      }
+    }
+    // One asset file cannot be read: the compile fails with that error, not another.
+    const bad = 'data/part-5.bin';
+    await assert.rejects(
+      plan(dir, {
+        readerFor: (context) => {
+          const real = contextReader(context);
+          const refuse = (e: Entry) => e.source === bad;
+          return {
+            ...real,
+            stream: (e) => (refuse(e) ? Readable.from((async function* () { throw new Error(`cannot read ${bad}`); })()) : real.stream(e)),
+            chunks: (e, pool) => (refuse(e) ? (async function* () { throw new Error(`cannot read ${bad}`); })() : real.chunks!(e, pool)),
+          };
+        },
+      }),
+      new RegExp(`cannot read ${bad}`),
+    );
   });
 
   test('"single", a higher threshold, or no large file: one app layer, as before', () => {
