@@ -11,7 +11,7 @@ import { applyPlan as applyPlanToLayout, type ApplyEvent, type ApplyResult } fro
 import { writeDockerArchive, writeLayoutArchive } from './apply/archive.js';
 import { baseBlobSource } from './apply/base.js';
 import { removeAbandonedSiblings, siblingTempPath } from './apply/layout.js';
-import { findRemoteLayers, pushApplied, pushImage, readTagDigests, resolveCachedImage, type CachedImage } from './apply/push.js';
+import { findRemoteLayers, pushApplied, pushImage, readTagDigests, remoteLayerRefs, resolveCachedImage, type CachedImage } from './apply/push.js';
 import { writeBlobTrust } from './cache/layers.js';
 import { fetchRemoteLayers, type RemoteLayer } from './registry/remote-layers.js';
 import { BlobInfoCache } from './cache/pushed.js';
@@ -158,7 +158,7 @@ async function compileAndApply(options: BuildOptions, bytecodeScratch: BytecodeC
     const registryLayers: CompileOptions['registryLayers'] = options.output === undefined
       ? ({ tags, platforms, cacheFrom }) => {
           const targets = tagTargets(tags);
-          return fetchRemoteLayers(registry, [...targets.map((t) => ({ ...t, tag: t.tag ?? 'latest' })), ...cacheFromReferences(options.cacheFrom, cacheFrom)], { platforms, pushTargets: targets });
+          return fetchRemoteLayers(registry, remoteLayerRefs(targets, cacheFromReferences(options.cacheFrom, cacheFrom)), { platforms, pushTargets: targets });
         }
       : undefined;
     compiled = await compileProject({ ...options, cwd, registry, compressLayers: !options.dryRun, dryRun: options.dryRun === true, bytecodeScratch, ...(compileCache !== undefined ? { cache: compileCache } : {}), ...(registryLayers ? { registryLayers } : {}) });

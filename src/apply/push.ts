@@ -242,12 +242,17 @@ export async function findRemoteLayers(
   if (wanted.size === 0) return new Map();
   if (options.known) return new Map([...wanted].flatMap((d) => (options.known!.has(d) ? [[d, options.known!.get(d)!] as const] : [])));
   const onNote = options.onNote;
-  return fetchRemoteLayers(client, [...targets.map((t) => ({ ...t, tag: t.tag ?? 'latest' })), ...cacheFrom], {
+  return fetchRemoteLayers(client, remoteLayerRefs(targets, cacheFrom), {
     wanted,
     platforms: plan.images.map((i) => i.platform),
     pushTargets: targets,
     ...(onNote ? { onNote } : {}),
   });
+}
+
+/** The images whose layers a push may reuse: the tags pushed (no tag: `latest`), then cache_from. */
+export function remoteLayerRefs(targets: ImageReference[], cacheFrom: ImageReference[]): ImageReference[] {
+  return [...targets.map((t) => ({ ...t, tag: t.tag ?? 'latest' })), ...cacheFrom];
 }
 
 /** An image a push can send without apply: every layer's blob is a trusted cache file or a remote layer. */

@@ -365,34 +365,21 @@ export async function compileProject(options: CompileOptions = {}): Promise<Comp
     // which the other one fills). After a failure neither takes another layer; both settle before the
     // first failure is thrown: nothing keeps reading or writing after it.
     const assets = parts.slice(0, -1);
-    const assetsHashed: Awaited<ReturnType<typeof hashPart>>[] = [];
-    let nextAsset = 0;
     let failure: { err: unknown } | undefined;
+    /** A part hashed, or undefined once it (or another) failed: the first failure is kept. */
+    const settle = (part: (typeof parts)[number], compressIf?: () => Promise<boolean>) =>
+      hashPart(part, compressIf).catch((err: unknown) => void (failure ??= { err }));
+    const assetsHashed: (Awaited<ReturnType<typeof hashPart>> | void)[] = [];
+    let nextAsset = 0;
     const takeAssets = async (): Promise<void> => {
       while (!failure && nextAsset < assets.length) {
         const i = nextAsset++;
-        try {
-          assetsHashed[i] = await hashPart(assets[i]!, compressAssets);
-        } catch (err) {
-          failure ??= { err };
-        }
+        assetsHashed[i] = await settle(assets[i]!, compressAssets);
       }
     };
-    const [codeHashed] = await Promise.all([
-      (async () => {
-        try {
-          return await hashPart(parts[parts.length - 1]!);
-        } catch (err) {
-          failure ??= { err };
-          return undefined;
-        } finally {
-          await takeAssets();
-        }
-      })(),
-      takeAssets(),
-    ]);
-    if (failure || !codeHashed) throw failure?.err;
-    const appLayers = [...assetsHashed, codeHashed];
+    const [codeHashed] = await Promise.all([settle(parts[parts.length - 1]!).then(async (code) => (await takeAssets(), code)), takeAssets()]);
+    if (failure) throw failure.err;
+    const appLayers = [...(assetsHashed as Awaited<ReturnType<typeof hashPart>>[]), codeHashed!];
     if (caches?.write) await caches.stat.write();
     // Their work is done: the plan is assembled, checked and memoized next, with every entry in hand.
     caches?.stat.release();
@@ -769,7 +756,6 @@ async function hashLayer(
   if (caches) {
     // The entries are this compile's own (assembled for it, each file in one layer): the vouched digest
     // and size go straight into them, rather than into a copy of each of 10,000 objects.
-    const vouched = entries;
     for (const e of entries) {
       if (e.type !== 'file' || e.source === undefined || e.content !== undefined) continue;
       const stamp = caches.stat.stamped(e.source);
@@ -779,9 +765,9 @@ async function hashLayer(
         e.sha256 = sha256;
       }
     }
-    const key = layerKey(vouched, mtime);
+    const key = layerKey(entries, mtime);
     const known = key ? await readLayerKey(caches.blobs.root, key) : undefined;
-    if (known) return { entries: vouched, diffId: known.diffId, size: known.size };
+    if (known) return { entries, diffId: known.diffId, size: known.size };
   }
   const compress = caches?.compress === true && (!caches.compressIf || (await caches.compressIf()));
   // Large files are read into buffers that the end of this one-way pipeline gives back (chunk-pool.ts).
@@ -802,10 +788,9 @@ async function hashLayer(
     if (await compressIntoCache(tar as unknown as NodeJS.ReadableStream, diff, caches.blobs, pool)) caches.built.add(diff.digest());
   } else await pipeline(tar, diff, new Writable({ write: (chunk: Buffer, _e, done) => (pool.give(chunk), done()) }));
   const diffId = diff.digest();
-  const out = entries;
-  const key = caches?.write ? layerKey(out, mtime) : undefined;
+  const key = caches?.write ? layerKey(entries, mtime) : undefined;
   if (key) await writeLayerKey(caches!.blobs.root, key, { diffId, size: diff.bytes });
-  return { entries: out, diffId, size: diff.bytes };
+  return { entries, diffId, size: diff.bytes };
 }
 
 /**

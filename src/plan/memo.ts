@@ -156,13 +156,10 @@ export class PlanMemo {
   }
 
   /**
-   * Keeps the plan of a pure compile (see memoReason), with the lock files it read: as serializePlan
-   * writes it (`canonical`) for a caller that writes the plan out, else as JSON.stringify gives it,
-   * several times cheaper to make and to encode (a build needs the plan, not its file form).
-   */
-  /**
-   * Keeps `plan` for the next compile of the same inputs: as `canonicalText` (serializePlan's form,
-   * which the caller has at hand) when given, else as JSON.stringify gives it, written piecewise.
+   * Keeps the plan of a pure compile (see memoReason), with the lock files it read: as `canonicalText`
+   * (serializePlan's form, which a caller that writes the plan out has at hand) when given, else as
+   * JSON.stringify gives it, written piecewise: several times cheaper to make and to encode (a build
+   * needs the plan, not its file form).
    */
   async store(plan: Plan, canonicalText: string | undefined, warnings: readonly string[], locks: readonly string[], basePinnedBy: 'kept' | 'offline' | undefined): Promise<void> {
     if (this.key === undefined) return;
